@@ -1,0 +1,760 @@
+//! An incident record as the regulations and the Concordat describe it, and the entries that add to it later.
+//!
+//! A saved record is never changed in place. What is learned later (a police outcome, a restorative meeting,
+//! the child's view, a correction, the manager's review) is an [`Entry`]: attributed, timed, appended. The
+//! record's current state is the saved record with every entry applied in order ([`apply`]).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Category, Response, Status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonKind {
+    Staff,
+    Child,
+    Public,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvolvedAs {
+    Victim,
+    Witness,
+    Other,
+}
+
+/// Someone else involved: a member of staff, another child, a member of the public.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Involved {
+    pub kind: PersonKind,
+    pub name: String,
+    pub role: InvolvedAs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deescalation {
+    SpaceAndTime,
+    Distraction,
+    TrustedAdult,
+    SupportPlan,
+    Other,
+}
+
+impl Deescalation {
+    pub const ALL: [Deescalation; 5] = [
+        Deescalation::SpaceAndTime,
+        Deescalation::Distraction,
+        Deescalation::TrustedAdult,
+        Deescalation::SupportPlan,
+        Deescalation::Other,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            Deescalation::SpaceAndTime => "Space and time",
+            Deescalation::Distraction => "Distraction",
+            Deescalation::TrustedAdult => "A trusted adult",
+            Deescalation::SupportPlan => "The child's behaviour support plan",
+            Deescalation::Other => "Other",
+        }
+    }
+}
+
+/// The protocol the record was made under, so an old record reads true after the protocol changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProtocolRef {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub sha256: String,
+}
+
+/// One protocol question and the answer, exactly as shown at the time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnsweredStep {
+    pub step_id: String,
+    pub question: String,
+    pub answer_id: String,
+    pub answer: String,
+    /// True when the answer came from what staff had already recorded (e.g. immediate danger).
+    #[serde(default)]
+    pub automatic: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InHouse {
+    pub what_was_done: String,
+    pub consequence: String,
+    pub reparation: String,
+    pub follow_up: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RestorativeKind {
+    Conversation,
+    Meeting,
+    Reparation,
+    Apology,
+    Mediation,
+}
+
+impl RestorativeKind {
+    pub const ALL: [RestorativeKind; 5] = [
+        RestorativeKind::Conversation,
+        RestorativeKind::Meeting,
+        RestorativeKind::Reparation,
+        RestorativeKind::Apology,
+        RestorativeKind::Mediation,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            RestorativeKind::Conversation => "Restorative conversation",
+            RestorativeKind::Meeting => "Restorative meeting / conference",
+            RestorativeKind::Reparation => "Reparation",
+            RestorativeKind::Apology => "Apology",
+            RestorativeKind::Mediation => "Mediation",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Restorative {
+    pub kind: RestorativeKind,
+    pub facilitator: String,
+    pub participants: String,
+    /// The victim's consent: None until asked.
+    pub victim_consent: Option<bool>,
+    pub planned_for: Option<DateTime<Utc>>,
+    pub agreed: String,
+    /// Whether it happened: None until known.
+    pub held: Option<bool>,
+    pub outcome: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PoliceRoute {
+    Emergency999,
+    NonEmergency101,
+}
+
+impl PoliceRoute {
+    pub fn label(self) -> &'static str {
+        match self {
+            PoliceRoute::Emergency999 => "999 (emergency)",
+            PoliceRoute::NonEmergency101 => "101 / non-emergency",
+        }
+    }
+}
+
+/// Why the police were called: the YOS counts calls for service by reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallReason {
+    Behaviour,
+    Missing,
+    Absent,
+}
+
+impl CallReason {
+    pub fn label(self) -> &'static str {
+        match self {
+            CallReason::Behaviour => "Behaviour",
+            CallReason::Missing => "Missing",
+            CallReason::Absent => "Absent",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PoliceOutcome {
+    NotYetKnown,
+    Outcome21,
+    Outcome22,
+    CommunityResolution,
+    YouthCaution,
+    YouthConditionalCaution,
+    Charge,
+    NoFurtherAction,
+}
+
+impl PoliceOutcome {
+    pub const ALL: [PoliceOutcome; 8] = [
+        PoliceOutcome::NotYetKnown,
+        PoliceOutcome::Outcome21,
+        PoliceOutcome::Outcome22,
+        PoliceOutcome::CommunityResolution,
+        PoliceOutcome::YouthCaution,
+        PoliceOutcome::YouthConditionalCaution,
+        PoliceOutcome::Charge,
+        PoliceOutcome::NoFurtherAction,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            PoliceOutcome::NotYetKnown => "not_yet_known",
+            PoliceOutcome::Outcome21 => "outcome_21",
+            PoliceOutcome::Outcome22 => "outcome_22",
+            PoliceOutcome::CommunityResolution => "community_resolution",
+            PoliceOutcome::YouthCaution => "youth_caution",
+            PoliceOutcome::YouthConditionalCaution => "youth_conditional_caution",
+            PoliceOutcome::Charge => "charge",
+            PoliceOutcome::NoFurtherAction => "no_further_action",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            PoliceOutcome::NotYetKnown => "Not yet known",
+            PoliceOutcome::Outcome21 => "Outcome 21 (not in public interest)",
+            PoliceOutcome::Outcome22 => "Outcome 22 (diversionary, NFA)",
+            PoliceOutcome::CommunityResolution => "Community resolution",
+            PoliceOutcome::YouthCaution => "Youth caution",
+            PoliceOutcome::YouthConditionalCaution => "Youth conditional caution",
+            PoliceOutcome::Charge => "Charge",
+            PoliceOutcome::NoFurtherAction => "No further action",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CourtOutcome {
+    Pending,
+    Convicted,
+    NotConvicted,
+}
+
+impl CourtOutcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            CourtOutcome::Pending => "Pending",
+            CourtOutcome::Convicted => "Convicted",
+            CourtOutcome::NotConvicted => "Not convicted",
+        }
+    }
+}
+
+/// Which diversionary outcome staff asked the police to consider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiversionAsked {
+    None,
+    Outcome21,
+    Outcome22,
+    CommunityResolution,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Police {
+    pub route: PoliceRoute,
+    pub reason: CallReason,
+    pub called_at: Option<DateTime<Utc>>,
+    pub reference: String,
+    pub officer: String,
+    pub attended: Option<bool>,
+    pub arrest: bool,
+    pub appropriate_adult: String,
+    pub diversion_asked: DiversionAsked,
+    pub outcome: PoliceOutcome,
+    pub court: Option<CourtOutcome>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingKind {
+    Missing,
+    Absent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Missing {
+    pub kind: MissingKind,
+    pub left_at: Option<DateTime<Utc>>,
+    pub reported_to_police: bool,
+    pub police_reference: String,
+    pub returned_at: Option<DateTime<Utc>>,
+    pub return_interview_offered: Option<bool>,
+}
+
+/// Regulation 35: any measure of control, discipline or restraint.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reg35 {
+    pub measure: String,
+    pub duration_minutes: Option<u32>,
+    pub used_by: String,
+    pub others_present: String,
+    pub avoid_tried: String,
+    pub effectiveness: String,
+    pub consequences: String,
+    pub injuries: String,
+    pub treatment: String,
+}
+
+impl Reg35 {
+    /// Fields the regulation requires within 24 hours that are still empty.
+    pub fn missing_fields(&self) -> Vec<&'static str> {
+        let mut m = Vec::new();
+        if self.measure.trim().is_empty() {
+            m.push("measure");
+        }
+        if self.duration_minutes.is_none() {
+            m.push("duration");
+        }
+        if self.used_by.trim().is_empty() {
+            m.push("who used it");
+        }
+        if self.avoid_tried.trim().is_empty() {
+            m.push("what was done to avoid it");
+        }
+        if self.effectiveness.trim().is_empty() {
+            m.push("effectiveness");
+        }
+        m
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyWho {
+    ManagerOnCall,
+    SocialWorker,
+    PlacingAuthority,
+    YosWorker,
+    ParentOrCarer,
+    Ofsted,
+}
+
+impl NotifyWho {
+    pub const ALL: [NotifyWho; 6] = [
+        NotifyWho::ManagerOnCall,
+        NotifyWho::SocialWorker,
+        NotifyWho::PlacingAuthority,
+        NotifyWho::YosWorker,
+        NotifyWho::ParentOrCarer,
+        NotifyWho::Ofsted,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            NotifyWho::ManagerOnCall => "Manager on call",
+            NotifyWho::SocialWorker => "Social worker",
+            NotifyWho::PlacingAuthority => "Placing authority",
+            NotifyWho::YosWorker => "YOS worker",
+            NotifyWho::ParentOrCarer => "Parent or carer",
+            NotifyWho::Ofsted => "Ofsted (reg 40)",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub who: NotifyWho,
+    pub at: DateTime<Utc>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildView {
+    pub text: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The manager's review (regulation 35: spoken to staff within 48 hours, to the child within 5 days).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub spoke_to_staff_at: Option<DateTime<Utc>>,
+    pub spoke_to_child_at: Option<DateTime<Utc>>,
+    pub signed_by: Option<String>,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub comment: String,
+}
+
+/// The record as staff completed it in the wizard. Immutable once saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentRecord {
+    pub uid: String,
+    pub home_uid: String,
+    pub child_uid: String,
+    pub occurred_at: DateTime<Utc>,
+    pub location: String,
+    pub immediate_danger: bool,
+    pub categories: Vec<Category>,
+    pub account: String,
+    pub injuries: String,
+    pub medical_treatment: String,
+    /// Estimated cost of damage, whole pounds.
+    pub damage_cost: Option<u32>,
+    pub involved: Vec<Involved>,
+    pub deescalation: Vec<Deescalation>,
+    pub deescalation_notes: String,
+    pub protocol: ProtocolRef,
+    pub answers: Vec<AnsweredStep>,
+    pub recommended: Response,
+    pub recommended_reason: String,
+    pub response: Response,
+    /// Required when the response differs from the recommendation.
+    pub rationale: String,
+    pub in_house: Option<InHouse>,
+    pub restorative: Option<Restorative>,
+    pub police: Option<Police>,
+    pub missing: Option<Missing>,
+    pub reg35: Option<Reg35>,
+    pub notifications: Vec<Notification>,
+    /// The manager judged a police incident serious: Ofsted must be told (regulation 40).
+    pub ofsted_serious: bool,
+    pub child_view: Option<ChildView>,
+    pub review: Review,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl IncidentRecord {
+    pub fn status(&self) -> Status {
+        if self.review.signed_at.is_some() {
+            Status::Reviewed
+        } else {
+            Status::AwaitingReview
+        }
+    }
+
+    /// One line for lists: the start of the account.
+    pub fn summary(&self) -> String {
+        crate::text::one_line(&self.account, 60)
+    }
+
+    pub fn police_reference(&self) -> Option<&str> {
+        self.police
+            .as_ref()
+            .map(|p| p.reference.as_str())
+            .filter(|r| !r.is_empty())
+            .or_else(|| {
+                self.missing
+                    .as_ref()
+                    .map(|m| m.police_reference.as_str())
+                    .filter(|r| !r.is_empty())
+            })
+    }
+
+    /// Check a record before it is saved: what the regulations and the protocol require.
+    pub fn validate(&self, now: DateTime<Utc>) -> Result<(), Vec<String>> {
+        let mut e = Vec::new();
+        if self.occurred_at > now {
+            e.push("The time of the incident is in the future.".to_string());
+        }
+        if self.categories.is_empty() {
+            e.push("Choose at least one category of what happened.".into());
+        }
+        if self.account.trim().is_empty() {
+            e.push("Write a factual account of what happened.".into());
+        }
+        if self.response != self.recommended && self.rationale.trim().is_empty() {
+            e.push(format!(
+                "You chose {} where the protocol suggests {}: say why.",
+                self.response.label(),
+                self.recommended.label()
+            ));
+        }
+        match self.response {
+            Response::Police if self.police.is_none() => e.push("Add the police details.".into()),
+            Response::Restorative if self.restorative.is_none() => e.push("Add the restorative details.".into()),
+            Response::InHouse if self.in_house.is_none() => e.push("Add what was done in-house.".into()),
+            _ => {}
+        }
+        if self.categories.contains(&Category::MissingOrAbsent) && self.missing.is_none() {
+            e.push("Add the missing or absent details.".into());
+        }
+        if e.is_empty() { Ok(()) } else { Err(e) }
+    }
+}
+
+/// What an entry adds to a saved record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    /// New or updated police details (outcome, reference, court).
+    Police {
+        police: Police,
+    },
+    Restorative {
+        restorative: Restorative,
+    },
+    InHouse {
+        in_house: InHouse,
+    },
+    Missing {
+        missing: Missing,
+    },
+    Reg35 {
+        reg35: Reg35,
+    },
+    Notified {
+        notification: Notification,
+    },
+    ChildView {
+        view: ChildView,
+    },
+    OfstedSerious {
+        serious: bool,
+    },
+    SpokeToStaff {
+        at: DateTime<Utc>,
+    },
+    SpokeToChild {
+        at: DateTime<Utc>,
+    },
+    /// The manager's signature. Only a manager may add it (enforced in the store).
+    SignOff {
+        comment: String,
+    },
+    /// A correction of a text field, with the reason; the old value stays in the history.
+    Correction {
+        field: CorrectableField,
+        value: String,
+        reason: String,
+    },
+    Note {
+        text: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectableField {
+    Account,
+    Location,
+    Injuries,
+    MedicalTreatment,
+    DeescalationNotes,
+}
+
+impl CorrectableField {
+    pub const ALL: [CorrectableField; 5] = [
+        CorrectableField::Account,
+        CorrectableField::Location,
+        CorrectableField::Injuries,
+        CorrectableField::MedicalTreatment,
+        CorrectableField::DeescalationNotes,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            CorrectableField::Account => "Account",
+            CorrectableField::Location => "Location",
+            CorrectableField::Injuries => "Injuries",
+            CorrectableField::MedicalTreatment => "Medical treatment",
+            CorrectableField::DeescalationNotes => "What was tried",
+        }
+    }
+}
+
+impl Change {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Change::Police { .. } => "Police details",
+            Change::Restorative { .. } => "Restorative details",
+            Change::InHouse { .. } => "In-house details",
+            Change::Missing { .. } => "Missing / absent details",
+            Change::Reg35 { .. } => "Restraint / control record",
+            Change::Notified { .. } => "Notification",
+            Change::ChildView { .. } => "Child's view",
+            Change::OfstedSerious { .. } => "Ofsted judgement",
+            Change::SpokeToStaff { .. } => "Spoke to staff",
+            Change::SpokeToChild { .. } => "Spoke to child",
+            Change::SignOff { .. } => "Manager sign-off",
+            Change::Correction { .. } => "Correction",
+            Change::Note { .. } => "Note",
+        }
+    }
+}
+
+/// An attributed, timed addition to a saved incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub uid: String,
+    pub incident_uid: String,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub change: Change,
+}
+
+/// Apply one entry to a record: the record's current state is the saved record with its entries applied.
+pub fn apply(record: &mut IncidentRecord, entry: &Entry) {
+    match &entry.change {
+        Change::Police { police } => record.police = Some(police.clone()),
+        Change::Restorative { restorative } => record.restorative = Some(restorative.clone()),
+        Change::InHouse { in_house } => record.in_house = Some(in_house.clone()),
+        Change::Missing { missing } => record.missing = Some(missing.clone()),
+        Change::Reg35 { reg35 } => record.reg35 = Some(reg35.clone()),
+        Change::Notified { notification } => record.notifications.push(notification.clone()),
+        Change::ChildView { view } => record.child_view = Some(view.clone()),
+        Change::OfstedSerious { serious } => record.ofsted_serious = *serious,
+        Change::SpokeToStaff { at } => record.review.spoke_to_staff_at = Some(*at),
+        Change::SpokeToChild { at } => record.review.spoke_to_child_at = Some(*at),
+        Change::SignOff { comment } => {
+            record.review.signed_by = Some(entry.by.clone());
+            record.review.signed_at = Some(entry.at);
+            record.review.comment = comment.clone();
+        }
+        Change::Correction { field, value, .. } => {
+            let slot = match field {
+                CorrectableField::Account => &mut record.account,
+                CorrectableField::Location => &mut record.location,
+                CorrectableField::Injuries => &mut record.injuries,
+                CorrectableField::MedicalTreatment => &mut record.medical_treatment,
+                CorrectableField::DeescalationNotes => &mut record.deescalation_notes,
+            };
+            *slot = value.clone();
+        }
+        Change::Note { .. } => {}
+    }
+}
+
+/// The current state: the saved record with its entries applied in order.
+pub fn current(record: &IncidentRecord, entries: &[Entry]) -> IncidentRecord {
+    let mut r = record.clone();
+    for e in entries {
+        apply(&mut r, e);
+    }
+    r
+}
+
+/// A new random identifier (hex, 128 bits) for records that travel between databases.
+pub fn new_uid() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+#[cfg(test)]
+pub mod fixtures {
+    //! A complete record for tests in any module.
+    use super::*;
+    use chrono::TimeZone;
+
+    pub fn record() -> IncidentRecord {
+        let at = Utc.with_ymd_and_hms(2026, 11, 18, 2, 10, 0).unwrap();
+        IncidentRecord {
+            uid: "inc-1".into(),
+            home_uid: "home-1".into(),
+            child_uid: "child-1".into(),
+            occurred_at: at,
+            location: "Kitchen".into(),
+            immediate_danger: false,
+            categories: vec![Category::CriminalDamage],
+            account: "J kicked the kitchen door after a phone call.".into(),
+            injuries: String::new(),
+            medical_treatment: String::new(),
+            damage_cost: Some(120),
+            involved: vec![],
+            deescalation: vec![Deescalation::SpaceAndTime],
+            deescalation_notes: String::new(),
+            protocol: ProtocolRef::default(),
+            answers: vec![],
+            recommended: Response::InHouse,
+            recommended_reason: "A reasonable parent would not call the police.".into(),
+            response: Response::InHouse,
+            rationale: String::new(),
+            in_house: Some(InHouse {
+                what_was_done: "Talked it through".into(),
+                ..Default::default()
+            }),
+            restorative: None,
+            police: None,
+            missing: None,
+            reg35: None,
+            notifications: vec![],
+            ofsted_serious: false,
+            child_view: None,
+            review: Review::default(),
+            recorded_by: "Sam Night".into(),
+            recorded_at: at + chrono::Duration::minutes(40),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::record;
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_complete_record_validates() {
+        let r = record();
+        assert!(r.validate(r.recorded_at).is_ok());
+    }
+
+    #[test]
+    fn stronger_response_needs_rationale() {
+        let mut r = record();
+        r.response = Response::Police;
+        r.police = Some(Police {
+            route: PoliceRoute::NonEmergency101,
+            reason: CallReason::Behaviour,
+            called_at: None,
+            reference: String::new(),
+            officer: String::new(),
+            attended: None,
+            arrest: false,
+            appropriate_adult: String::new(),
+            diversion_asked: DiversionAsked::None,
+            outcome: PoliceOutcome::NotYetKnown,
+            court: None,
+        });
+        let e = r.validate(r.recorded_at).unwrap_err();
+        assert!(e[0].contains("say why"), "{e:?}");
+        r.rationale = "Staff member wished to report the assault.".into();
+        assert!(r.validate(r.recorded_at).is_ok());
+    }
+
+    #[test]
+    fn future_and_empty_records_are_refused() {
+        let mut r = record();
+        r.occurred_at = r.recorded_at + chrono::Duration::hours(1);
+        r.categories.clear();
+        r.account = "  ".into();
+        assert_eq!(r.validate(r.recorded_at).unwrap_err().len(), 3);
+    }
+
+    #[test]
+    fn entries_build_the_current_state_without_touching_the_record() {
+        let r = record();
+        let at = Utc.with_ymd_and_hms(2026, 11, 19, 9, 0, 0).unwrap();
+        let entries = vec![
+            Entry {
+                uid: "e1".into(),
+                incident_uid: r.uid.clone(),
+                at,
+                by: "Pat Manager".into(),
+                change: Change::Correction {
+                    field: CorrectableField::Location,
+                    value: "Hallway".into(),
+                    reason: "Wrong room".into(),
+                },
+            },
+            Entry {
+                uid: "e2".into(),
+                incident_uid: r.uid.clone(),
+                at,
+                by: "Pat Manager".into(),
+                change: Change::SignOff {
+                    comment: "Spoke to all".into(),
+                },
+            },
+        ];
+        let now = current(&r, &entries);
+        assert_eq!(now.location, "Hallway");
+        assert_eq!(now.status(), Status::Reviewed);
+        assert_eq!(now.review.signed_by.as_deref(), Some("Pat Manager"));
+        assert_eq!(r.location, "Kitchen");
+        assert_eq!(r.status(), Status::AwaitingReview);
+    }
+
+    #[test]
+    fn change_serialises_with_a_type_tag() {
+        let c = Change::Note { text: "hi".into() };
+        assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"type":"note","text":"hi"}"#);
+    }
+}

@@ -1,0 +1,179 @@
+//! What is still to do on an incident, and by when: the handover's "Outstanding" list and the regulation 35
+//! deadlines (record within 24 hours, staff spoken to and signed within 48 hours, child spoken to within 5 days).
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{CallReason, IncidentRecord, NotifyWho, PoliceOutcome, Response};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    Reg35Incomplete,
+    ManagerReview,
+    SpeakToStaff,
+    SpeakToChild,
+    RestorativePlanned,
+    PoliceOutcome,
+    NotifyYos,
+    NotifySocialWorker,
+    NotifyOfsted,
+    ChildView,
+}
+
+impl ActionKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ActionKind::Reg35Incomplete => "Restraint record incomplete (reg 35)",
+            ActionKind::ManagerReview => "Manager review and signature",
+            ActionKind::SpeakToStaff => "Manager to speak to staff",
+            ActionKind::SpeakToChild => "Manager to speak to child",
+            ActionKind::RestorativePlanned => "Restorative meeting",
+            ActionKind::PoliceOutcome => "Police outcome not yet known",
+            ActionKind::NotifyYos => "Tell the YOS worker",
+            ActionKind::NotifySocialWorker => "Tell the social worker",
+            ActionKind::NotifyOfsted => "Tell Ofsted (reg 40)",
+            ActionKind::ChildView => "Child's view not recorded",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    pub kind: ActionKind,
+    /// When it is due; None when there is no fixed deadline (e.g. waiting for the police).
+    pub due: Option<DateTime<Utc>>,
+}
+
+impl Action {
+    pub fn overdue(&self, now: DateTime<Utc>) -> bool {
+        self.due.is_some_and(|d| d < now)
+    }
+}
+
+pub const RECORD_WITHIN: i64 = 24; // hours
+pub const REVIEW_WITHIN: i64 = 48; // hours
+pub const CHILD_WITHIN_DAYS: i64 = 5;
+
+/// Every open action on a record (its current state). `yos_open`: the child is open to the YOS.
+pub fn actions(r: &IncidentRecord, yos_open: bool) -> Vec<Action> {
+    let t = r.occurred_at;
+    let mut a = Vec::new();
+    if let Some(reg) = &r.reg35
+        && !reg.missing_fields().is_empty()
+    {
+        a.push(Action {
+            kind: ActionKind::Reg35Incomplete,
+            due: Some(t + Duration::hours(RECORD_WITHIN)),
+        });
+    }
+    if r.review.signed_at.is_none() {
+        if r.review.spoke_to_staff_at.is_none() {
+            a.push(Action {
+                kind: ActionKind::SpeakToStaff,
+                due: Some(t + Duration::hours(REVIEW_WITHIN)),
+            });
+        }
+        a.push(Action {
+            kind: ActionKind::ManagerReview,
+            due: Some(t + Duration::hours(REVIEW_WITHIN)),
+        });
+    }
+    if r.review.spoke_to_child_at.is_none() {
+        a.push(Action {
+            kind: ActionKind::SpeakToChild,
+            due: Some(t + Duration::days(CHILD_WITHIN_DAYS)),
+        });
+    }
+    if r.response == Response::Restorative
+        && let Some(rj) = &r.restorative
+        && rj.held.is_none()
+    {
+        a.push(Action {
+            kind: ActionKind::RestorativePlanned,
+            due: rj.planned_for,
+        });
+    }
+    if let Some(p) = &r.police
+        && p.outcome == PoliceOutcome::NotYetKnown
+        && p.reason == CallReason::Behaviour
+    {
+        a.push(Action {
+            kind: ActionKind::PoliceOutcome,
+            due: None,
+        });
+    }
+    let told = |w: NotifyWho| r.notifications.iter().any(|n| n.who == w);
+    if yos_open && !told(NotifyWho::YosWorker) {
+        a.push(Action {
+            kind: ActionKind::NotifyYos,
+            due: Some(t + Duration::hours(RECORD_WITHIN)),
+        });
+    }
+    if !told(NotifyWho::SocialWorker) {
+        a.push(Action {
+            kind: ActionKind::NotifySocialWorker,
+            due: Some(t + Duration::hours(RECORD_WITHIN)),
+        });
+    }
+    if r.ofsted_serious && !told(NotifyWho::Ofsted) {
+        a.push(Action {
+            kind: ActionKind::NotifyOfsted,
+            due: Some(t + Duration::hours(RECORD_WITHIN)),
+        });
+    }
+    if r.child_view.is_none() {
+        a.push(Action {
+            kind: ActionKind::ChildView,
+            due: Some(t + Duration::days(CHILD_WITHIN_DAYS)),
+        });
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::incident::fixtures::record;
+    use crate::domain::*;
+
+    #[test]
+    fn a_fresh_record_has_its_deadlines() {
+        let r = record();
+        let a = actions(&r, true);
+        let kinds: Vec<_> = a.iter().map(|x| x.kind).collect();
+        assert!(kinds.contains(&ActionKind::ManagerReview));
+        assert!(kinds.contains(&ActionKind::NotifyYos));
+        assert!(!kinds.contains(&ActionKind::PoliceOutcome));
+        let review = a.iter().find(|x| x.kind == ActionKind::ManagerReview).unwrap();
+        assert_eq!(review.due, Some(r.occurred_at + Duration::hours(48)));
+        assert!(!review.overdue(r.occurred_at + Duration::hours(47)));
+        assert!(review.overdue(r.occurred_at + Duration::hours(49)));
+        assert!(!actions(&r, false).iter().any(|x| x.kind == ActionKind::NotifyYos));
+    }
+
+    #[test]
+    fn a_finished_record_has_none() {
+        let mut r = record();
+        let at = r.occurred_at;
+        r.review = Review {
+            spoke_to_staff_at: Some(at),
+            spoke_to_child_at: Some(at),
+            signed_by: Some("M".into()),
+            signed_at: Some(at),
+            comment: String::new(),
+        };
+        r.child_view = Some(ChildView {
+            text: "I was angry".into(),
+            recorded_at: at,
+        });
+        r.notifications.push(Notification {
+            who: NotifyWho::SocialWorker,
+            at,
+            note: String::new(),
+        });
+        assert!(actions(&r, false).is_empty());
+        r.reg35 = Some(Reg35::default());
+        assert_eq!(actions(&r, false)[0].kind, ActionKind::Reg35Incomplete);
+    }
+}

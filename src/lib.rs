@@ -1,0 +1,14 @@
+//! concordat: guides children's home staff through their area's Concordat protocol, records what they did and
+//! why, and sends the weekly file to the Youth Offending Service. See ARCHITECTURE.md for the map.
+
+pub mod cli;
+pub mod demo;
+pub mod domain;
+pub mod export;
+pub mod print;
+pub mod protocol;
+pub mod report;
+pub mod store;
+pub mod text;
+pub mod time;
+pub mod ui;

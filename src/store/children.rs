@@ -1,0 +1,254 @@
+//! The children register. Children are discharged with a reason, never deleted; every change is audited.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, params};
+
+use super::{Actor, Result, Store, StoreError};
+use crate::domain::child::{ValidChild, validate_child, validate_discharge};
+use crate::domain::{Child, ChildInput, Ethnicity, Gender, LegalStatus};
+
+pub(crate) const CHILD_COLS: &str = "id, uid, home_uid, name, preferred_name, dob, gender, ethnicity, legal_status, \
+    placing_authority, social_worker, social_worker_contact, admitted, discharged, discharge_reason, yos_open, \
+    yos_worker, yos_ref, what_helps";
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
+}
+
+pub(crate) fn child_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Child> {
+    let discharged: Option<String> = r.get(13)?;
+    Ok(Child {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        home_uid: r.get(2)?,
+        name: r.get(3)?,
+        preferred_name: r.get(4)?,
+        dob: date(&r.get::<_, String>(5)?),
+        gender: Gender::from_code(&r.get::<_, String>(6)?).unwrap_or(Gender::NotStated),
+        ethnicity: Ethnicity::from_code(&r.get::<_, String>(7)?).unwrap_or(Ethnicity::NotStated),
+        legal_status: LegalStatus::from_code(&r.get::<_, String>(8)?).unwrap_or(LegalStatus::Other),
+        placing_authority: r.get(9)?,
+        social_worker: r.get(10)?,
+        social_worker_contact: r.get(11)?,
+        admitted: date(&r.get::<_, String>(12)?),
+        discharged: discharged.as_deref().map(date),
+        discharge_reason: r.get(14)?,
+        yos_open: r.get::<_, i64>(15)? != 0,
+        yos_worker: r.get(16)?,
+        yos_ref: r.get(17)?,
+        what_helps: r.get(18)?,
+    })
+}
+
+fn d(x: NaiveDate) -> String {
+    x.format("%Y-%m-%d").to_string()
+}
+
+impl Store {
+    /// Add a child to the register. Returns the new child, or every field's problem.
+    pub fn add_child(&mut self, actor: &Actor, input: &ChildInput) -> Result<Child, ChildError> {
+        let today = crate::time::local_date(self.now());
+        let v = validate_child(input, today).map_err(ChildError::Fields)?;
+        let home = self
+            .home()?
+            .ok_or_else(|| StoreError::Invalid("The home is not set up.".into()))?;
+        let uid = crate::domain::new_uid();
+        let id = self.write(actor, |w| insert_child(w, &uid, &home.uid, &v))?;
+        Ok(self.child(id)?)
+    }
+
+    /// Change a child's details (the register, not a case record: the audit keeps the old values).
+    pub fn update_child(&mut self, actor: &Actor, id: i64, input: &ChildInput) -> Result<Child, ChildError> {
+        let today = crate::time::local_date(self.now());
+        let v = validate_child(input, today).map_err(ChildError::Fields)?;
+        self.write(actor, |w| {
+            w.update(
+                "children",
+                id,
+                "update",
+                "UPDATE children SET name=?1, preferred_name=?2, dob=?3, gender=?4, ethnicity=?5, legal_status=?6, \
+                 placing_authority=?7, social_worker=?8, social_worker_contact=?9, admitted=?10, yos_open=?11, \
+                 yos_worker=?12, yos_ref=?13, what_helps=?14 WHERE id=?15",
+                params![
+                    v.name,
+                    v.preferred_name,
+                    d(v.dob),
+                    v.gender.code(),
+                    v.ethnicity.code(),
+                    v.legal_status.code(),
+                    v.placing_authority,
+                    v.social_worker,
+                    v.social_worker_contact,
+                    d(v.admitted),
+                    v.yos_open as i64,
+                    v.yos_worker,
+                    v.yos_ref,
+                    v.what_helps,
+                    id
+                ],
+            )
+        })?;
+        Ok(self.child(id)?)
+    }
+
+    /// Discharge a child, with the date and a reason.
+    pub fn discharge_child(&mut self, actor: &Actor, id: i64, date: &str, reason: &str) -> Result<Child, ChildError> {
+        let child = self.child(id)?;
+        if child.discharged.is_some() {
+            return Err(ChildError::Store(StoreError::Invalid(
+                "This child has already been discharged.".into(),
+            )));
+        }
+        let today = crate::time::local_date(self.now());
+        let (day, reason) =
+            validate_discharge(&child, date, reason, today).map_err(|m| ChildError::Fields(vec![("discharged", m)]))?;
+        self.write(actor, |w| {
+            w.update(
+                "children",
+                id,
+                "discharge",
+                "UPDATE children SET discharged = ?1, discharge_reason = ?2 WHERE id = ?3",
+                params![d(day), reason, id],
+            )
+        })?;
+        Ok(self.child(id)?)
+    }
+
+    pub fn child(&self, id: i64) -> Result<Child> {
+        self.conn
+            .query_row(
+                &format!("SELECT {CHILD_COLS} FROM children WHERE id = ?1"),
+                [id],
+                child_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("child {id}")))
+    }
+
+    pub fn child_by_uid(&self, uid: &str) -> Result<Option<Child>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {CHILD_COLS} FROM children WHERE uid = ?1"),
+                [uid],
+                child_from_row,
+            )
+            .optional()?)
+    }
+
+    /// Children of this home: current ones, or also those discharged. By name.
+    pub fn list_children(&self, include_past: bool) -> Result<Vec<Child>> {
+        let sql = format!(
+            "SELECT {CHILD_COLS} FROM children WHERE home_uid = (SELECT uid FROM home) {} \
+             ORDER BY discharged IS NOT NULL, name COLLATE NOCASE",
+            if include_past { "" } else { "AND discharged IS NULL" }
+        );
+        let mut s = self.conn.prepare_cached(&sql)?;
+        let v = s.query_map([], child_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+
+    /// Every child in the database, any home (imported data included).
+    pub fn all_children(&self) -> Result<Vec<Child>> {
+        let mut s = self
+            .conn
+            .prepare_cached(&format!("SELECT {CHILD_COLS} FROM children ORDER BY id"))?;
+        let v = s.query_map([], child_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+}
+
+pub(crate) fn insert_child(w: &mut super::audit::Writer<'_>, uid: &str, home_uid: &str, v: &ValidChild) -> Result<i64> {
+    w.insert(
+        "children",
+        "INSERT INTO children (uid, home_uid, name, preferred_name, dob, gender, ethnicity, legal_status, \
+         placing_authority, social_worker, social_worker_contact, admitted, yos_open, yos_worker, yos_ref, what_helps) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        params![
+            uid,
+            home_uid,
+            v.name,
+            v.preferred_name,
+            d(v.dob),
+            v.gender.code(),
+            v.ethnicity.code(),
+            v.legal_status.code(),
+            v.placing_authority,
+            v.social_worker,
+            v.social_worker_contact,
+            d(v.admitted),
+            v.yos_open as i64,
+            v.yos_worker,
+            v.yos_ref,
+            v.what_helps
+        ],
+    )
+}
+
+/// A child could not be saved: either named fields are wrong, or the store refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ChildError {
+    #[error("{}", .0.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" "))]
+    Fields(Vec<(&'static str, String)>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ChildError {
+    fn from(e: rusqlite::Error) -> Self {
+        ChildError::Store(e.into())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::store::staff::tests::{actor, set_up};
+
+    pub fn input(name: &str) -> ChildInput {
+        ChildInput {
+            name: name.into(),
+            dob: "01/02/2011".into(),
+            gender: "male".into(),
+            ethnicity: "white_british".into(),
+            legal_status: "s31".into(),
+            admitted: "01/09/2025".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn add_edit_discharge_and_list() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        let c = s.add_child(&a, &input("Jordan Smith")).unwrap();
+        let mut i = input("Jordan Smith");
+        i.preferred_name = "JJ".into();
+        i.yos_open = true;
+        let c2 = s.update_child(&a, c.id, &i).unwrap();
+        assert_eq!(c2.display_name(), "JJ (Jordan Smith)");
+        assert!(c2.yos_open);
+        s.add_child(&a, &input("Alex Brown")).unwrap();
+        assert_eq!(s.list_children(false).unwrap().len(), 2);
+        assert!(s.discharge_child(&a, c.id, "01/01/2020", "x").is_err());
+        s.discharge_child(&a, c.id, "01/11/2026", "Returned home").unwrap();
+        assert_eq!(s.list_children(false).unwrap().len(), 1);
+        assert_eq!(s.list_children(true).unwrap().len(), 2);
+        assert_eq!(s.audit_for("children", c.id).unwrap().len(), 3);
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn invalid_child_names_each_field() {
+        let (mut s, m) = set_up();
+        let mut i = input("");
+        i.dob = "yesterday".into();
+        match s.add_child(&actor(&m), &i) {
+            Err(ChildError::Fields(f)) => {
+                assert!(f.iter().any(|(k, _)| *k == "name"));
+                assert!(f.iter().any(|(k, _)| *k == "dob"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

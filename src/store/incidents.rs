@@ -1,0 +1,497 @@
+//! Saved incidents and their entries. A record is written once; later information is an entry, and the
+//! incident row's `current` (with its indexed copies) is refreshed from record + entries in the same transaction.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Actor, Result, Store, StoreError, parse_ts, ts};
+use crate::domain::outstanding::actions;
+use crate::domain::{Category, Change, Child, Entry, IncidentRecord, Response, Status, current};
+
+/// One line of an incident list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentRow {
+    pub id: i64,
+    pub uid: String,
+    pub child_id: i64,
+    pub child_name: String,
+    pub occurred_at: DateTime<Utc>,
+    pub recorded_by: String,
+    pub status: Status,
+    pub response: Response,
+    pub categories: Vec<Category>,
+    pub police_ref: String,
+    pub summary: String,
+    pub open_actions: i64,
+}
+
+/// Everything about one incident: as saved, its entries, and its current state.
+#[derive(Debug, Clone)]
+pub struct IncidentDetail {
+    pub id: i64,
+    pub record: IncidentRecord,
+    pub entries: Vec<Entry>,
+    pub current: IncidentRecord,
+    pub child: Child,
+}
+
+/// Filters for the browser; every one optional, all combined.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub child_id: Option<i64>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub category: Option<Category>,
+    pub response: Option<Response>,
+    pub status: Option<Status>,
+    pub open_actions: bool,
+    pub text: Option<String>,
+}
+
+/// Where a page starts: after this (occurred_at, id), newest first.
+pub type Cursor = (DateTime<Utc>, i64);
+
+pub(crate) fn categories_col(c: &[Category]) -> String {
+    let mut s = String::from("|");
+    for x in c {
+        s.push_str(x.code());
+        s.push('|');
+    }
+    s
+}
+
+fn parse_categories(s: &str) -> Vec<Category> {
+    s.split('|').filter_map(Category::from_code).collect()
+}
+
+const ROW_COLS: &str = "i.id, i.uid, i.child_id, CASE WHEN c.preferred_name <> '' THEN c.preferred_name ELSE c.name END, \
+    i.occurred_at, i.recorded_by, i.status, i.response, i.categories, i.police_ref, i.summary, i.open_actions";
+
+fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<IncidentRow> {
+    Ok(IncidentRow {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        child_id: r.get(2)?,
+        child_name: r.get(3)?,
+        occurred_at: parse_ts(&r.get::<_, String>(4)?).unwrap_or_default(),
+        recorded_by: r.get(5)?,
+        status: Status::from_code(&r.get::<_, String>(6)?).unwrap_or(Status::AwaitingReview),
+        response: Response::from_code(&r.get::<_, String>(7)?).unwrap_or(Response::InHouse),
+        categories: parse_categories(&r.get::<_, String>(8)?),
+        police_ref: r.get(9)?,
+        summary: r.get(10)?,
+        open_actions: r.get(11)?,
+    })
+}
+
+/// Columns of `incidents` that are copies of the current state.
+pub(crate) struct Derived {
+    pub status: &'static str,
+    pub response: &'static str,
+    pub categories: String,
+    pub police_ref: String,
+    pub summary: String,
+    pub open_actions: i64,
+    pub current: String,
+}
+
+pub(crate) fn derive(cur: &IncidentRecord, yos_open: bool) -> Result<Derived> {
+    Ok(Derived {
+        status: cur.status().code(),
+        response: cur.response.code(),
+        categories: categories_col(&cur.categories),
+        police_ref: cur.police_reference().unwrap_or("").to_string(),
+        summary: cur.summary(),
+        open_actions: actions(cur, yos_open).len() as i64,
+        current: serde_json::to_string(cur).map_err(|e| StoreError::Invalid(e.to_string()))?,
+    })
+}
+
+/// Which changes only a manager may add.
+pub fn manager_only(c: &Change) -> bool {
+    matches!(
+        c,
+        Change::SignOff { .. }
+            | Change::SpokeToStaff { .. }
+            | Change::SpokeToChild { .. }
+            | Change::OfstedSerious { .. }
+    )
+}
+
+impl Store {
+    /// Save a completed incident. Fills in who recorded it and when; closes the draft it came from.
+    /// The record must pass [`IncidentRecord::validate`].
+    pub fn save_incident(&mut self, actor: &Actor, mut rec: IncidentRecord, draft_id: Option<i64>) -> Result<i64> {
+        let now = self.now();
+        let child = self
+            .child_by_uid(&rec.child_uid)?
+            .ok_or_else(|| StoreError::Invalid("Choose a child from the register.".into()))?;
+        let home = self
+            .home()?
+            .ok_or_else(|| StoreError::Invalid("The home is not set up.".into()))?;
+        if rec.uid.is_empty() {
+            rec.uid = crate::domain::new_uid();
+        } else if self.incident_id_by_uid(&rec.uid)?.is_some() {
+            return Err(StoreError::Invalid("This incident has already been saved.".into()));
+        }
+        rec.home_uid = home.uid;
+        rec.recorded_by = actor.name.clone();
+        rec.recorded_at = now;
+        rec.validate(now).map_err(|e| StoreError::Invalid(e.join(" ")))?;
+        let json = serde_json::to_string(&rec).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let d = derive(&rec, child.yos_open)?;
+        self.write(actor, |w| {
+            let id = w.insert(
+                "incidents",
+                "INSERT INTO incidents (uid, home_uid, child_id, occurred_at, recorded_at, recorded_by, recorded_by_id, \
+                 status, response, categories, police_ref, summary, open_actions, updated_at, record, current) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                params![
+                    rec.uid,
+                    rec.home_uid,
+                    child.id,
+                    ts(rec.occurred_at),
+                    ts(now),
+                    rec.recorded_by,
+                    w.actor.staff_id,
+                    d.status,
+                    d.response,
+                    d.categories,
+                    d.police_ref,
+                    d.summary,
+                    d.open_actions,
+                    ts(now),
+                    json,
+                    d.current
+                ],
+            )?;
+            if let Some(draft) = draft_id {
+                super::drafts::close_in(w, draft, "saved as incident")?;
+            }
+            Ok(id)
+        })
+    }
+
+    /// Add later information to a saved incident: an attributed, timed entry. Never changes the record.
+    pub fn add_entry(&mut self, actor: &Actor, incident_id: i64, change: Change) -> Result<Entry> {
+        if manager_only(&change) {
+            actor.require_manager("review and sign incidents")?;
+        }
+        let detail = self.incident(incident_id)?;
+        if detail.current.review.signed_at.is_some() && matches!(change, Change::SignOff { .. }) {
+            return Err(StoreError::Invalid("This incident has already been signed.".into()));
+        }
+        if let Change::Correction { reason, .. } = &change
+            && reason.trim().is_empty()
+        {
+            return Err(StoreError::Invalid("Say why the correction is needed.".into()));
+        }
+        let now = self.now();
+        let entry = Entry {
+            uid: crate::domain::new_uid(),
+            incident_uid: detail.record.uid.clone(),
+            at: now,
+            by: actor.name.clone(),
+            change,
+        };
+        let mut entries = detail.entries.clone();
+        entries.push(entry.clone());
+        let cur = current(&detail.record, &entries);
+        let d = derive(&cur, detail.child.yos_open)?;
+        let change_json = serde_json::to_string(&entry.change).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let kind = serde_json::to_value(&entry.change)
+            .ok()
+            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
+            .unwrap_or_default();
+        self.write(actor, |w| {
+            w.insert(
+                "entries",
+                "INSERT INTO entries (uid, incident_id, at, by_name, by_id, kind, change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![entry.uid, incident_id, ts(entry.at), entry.by, w.actor.staff_id, kind, change_json],
+            )?;
+            w.update(
+                "incidents",
+                incident_id,
+                "amend",
+                "UPDATE incidents SET status=?1, response=?2, categories=?3, police_ref=?4, summary=?5, open_actions=?6, \
+                 current=?7, updated_at=?8 WHERE id=?9",
+                params![d.status, d.response, d.categories, d.police_ref, d.summary, d.open_actions, d.current, ts(now), incident_id],
+            )
+        })?;
+        Ok(entry)
+    }
+
+    pub fn incident_id_by_uid(&self, uid: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row("SELECT id FROM incidents WHERE uid = ?1", [uid], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn entries(&self, incident_id: i64) -> Result<Vec<Entry>> {
+        let uid: String = self
+            .conn
+            .query_row("SELECT uid FROM incidents WHERE id = ?1", [incident_id], |r| r.get(0))?;
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT uid, at, by_name, change FROM entries WHERE incident_id = ?1 ORDER BY id")?;
+        let rows = s
+            .query_map([incident_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(euid, at, by, change)| {
+                Ok(Entry {
+                    uid: euid,
+                    incident_uid: uid.clone(),
+                    at: parse_ts(&at).unwrap_or_default(),
+                    by,
+                    change: serde_json::from_str(&change)
+                        .map_err(|e| StoreError::Invalid(format!("entry of incident {incident_id} unreadable: {e}")))?,
+                })
+            })
+            .collect()
+    }
+
+    pub fn incident(&self, id: i64) -> Result<IncidentDetail> {
+        let (record, cur, child_id): (String, String, i64) = self
+            .conn
+            .query_row(
+                "SELECT record, current, child_id FROM incidents WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("incident {id}")))?;
+        let bad = |e: serde_json::Error| StoreError::Invalid(format!("incident {id} is unreadable: {e}"));
+        Ok(IncidentDetail {
+            id,
+            record: serde_json::from_str(&record).map_err(bad)?,
+            current: serde_json::from_str(&cur).map_err(bad)?,
+            entries: self.entries(id)?,
+            child: self.child(child_id)?,
+        })
+    }
+
+    /// One page of incidents, newest first, after `cursor` (keyset pagination: never reads the whole table).
+    pub fn incident_page(&self, f: &Filter, cursor: Option<Cursor>, limit: usize) -> Result<Vec<IncidentRow>> {
+        let mut sql = format!("SELECT {ROW_COLS} FROM incidents i JOIN children c ON c.id = i.child_id WHERE 1=1");
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        let mut arg = |sql: &mut String, clause: &str, v: Box<dyn rusqlite::ToSql>| {
+            args.push(v);
+            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+        };
+        if let Some(c) = f.child_id {
+            arg(&mut sql, " AND i.child_id = ?", Box::new(c));
+        }
+        if let Some(t) = f.from {
+            arg(&mut sql, " AND i.occurred_at >= ?", Box::new(ts(t)));
+        }
+        if let Some(t) = f.to {
+            arg(&mut sql, " AND i.occurred_at < ?", Box::new(ts(t)));
+        }
+        if let Some(c) = f.category {
+            arg(
+                &mut sql,
+                " AND i.categories LIKE ?",
+                Box::new(format!("%|{}|%", c.code())),
+            );
+        }
+        if let Some(r) = f.response {
+            arg(&mut sql, " AND i.response = ?", Box::new(r.code()));
+        }
+        if let Some(s) = f.status {
+            arg(&mut sql, " AND i.status = ?", Box::new(s.code()));
+        }
+        if f.open_actions {
+            sql.push_str(" AND i.open_actions > 0");
+        }
+        if let Some(t) = f.text.as_ref().filter(|t| !t.trim().is_empty()) {
+            let pat = format!(
+                "%{}%",
+                t.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+            );
+            arg(&mut sql, " AND (i.current LIKE ? ESCAPE '\\')", Box::new(pat));
+        }
+        if let Some((t, id)) = cursor {
+            args.push(Box::new(ts(t)));
+            let a = args.len();
+            args.push(Box::new(id));
+            let b = args.len();
+            sql.push_str(&format!(
+                " AND (i.occurred_at < ?{a} OR (i.occurred_at = ?{a} AND i.id < ?{b}))"
+            ));
+        }
+        sql.push_str(&format!(
+            " ORDER BY i.occurred_at DESC, i.id DESC LIMIT {}",
+            limit.min(10_000)
+        ));
+        let mut s = self.conn.prepare_cached(&sql)?;
+        let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let v = s
+            .query_map(refs.as_slice(), row_from)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+
+    /// Incidents with anything still to do, oldest first (the handover's Outstanding list).
+    pub fn open_incidents(&self, limit: usize) -> Result<Vec<(IncidentRow, IncidentRecord, bool)>> {
+        let mut s = self.conn.prepare_cached(&format!(
+            "SELECT {ROW_COLS}, i.current, c.yos_open FROM incidents i JOIN children c ON c.id = i.child_id \
+             WHERE i.open_actions > 0 ORDER BY i.occurred_at LIMIT ?1"
+        ))?;
+        let rows = s
+            .query_map([limit as i64], |r| {
+                Ok((row_from(r)?, r.get::<_, String>(12)?, r.get::<_, i64>(13)? != 0))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(row, cur, yos)| {
+                let rec = serde_json::from_str(&cur).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                Ok((row, rec, yos))
+            })
+            .collect()
+    }
+
+    /// How many incidents a child had in the last `days` days (for the wizard's context panel).
+    pub fn child_incident_count(&self, child_id: i64, days: i64) -> Result<i64> {
+        let since = ts(self.now() - Duration::days(days));
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM incidents WHERE child_id = ?1 AND occurred_at >= ?2",
+            params![child_id, since],
+            |r| r.get(0),
+        )?)
+    }
+
+    pub fn incident_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM incidents", [], |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::domain::incident::fixtures::record;
+    use crate::domain::*;
+    use crate::store::children::tests::input;
+    use crate::store::staff::tests::{actor, set_up};
+
+    pub fn with_incident() -> (Store, Staff, i64) {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        let c = s.add_child(&a, &input("Jordan Smith")).unwrap();
+        let mut r = record();
+        r.child_uid = c.uid;
+        r.occurred_at = s.now() - Duration::hours(3);
+        let id = s.save_incident(&a, r, None).unwrap();
+        (s, m, id)
+    }
+
+    #[test]
+    fn save_read_and_amend() {
+        let (mut s, m, id) = with_incident();
+        let a = actor(&m);
+        let d = s.incident(id).unwrap();
+        assert_eq!(d.record.recorded_by, "Pat Manager");
+        assert_eq!(d.current.status(), Status::AwaitingReview);
+        s.add_entry(
+            &a,
+            id,
+            Change::Correction {
+                field: CorrectableField::Location,
+                value: "Hall".into(),
+                reason: "typo".into(),
+            },
+        )
+        .unwrap();
+        s.add_entry(&a, id, Change::SignOff { comment: "ok".into() }).unwrap();
+        let d = s.incident(id).unwrap();
+        assert_eq!(d.record.location, "Kitchen", "the record as saved never changes");
+        assert_eq!(d.current.location, "Hall");
+        assert_eq!(d.current.status(), Status::Reviewed);
+        assert_eq!(d.entries.len(), 2);
+        assert!(
+            s.add_entry(
+                &a,
+                id,
+                Change::SignOff {
+                    comment: "again".into()
+                }
+            )
+            .is_err()
+        );
+        let rows = s
+            .incident_page(
+                &Filter {
+                    status: Some(Status::Reviewed),
+                    ..Default::default()
+                },
+                None,
+                10,
+            )
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!(s.verify().unwrap().is_sound(), "{:?}", s.verify().unwrap());
+    }
+
+    #[test]
+    fn staff_cannot_sign() {
+        let (mut s, m, id) = with_incident();
+        let w = s.add_staff(&actor(&m), "Sam", Role::Staff, "12345678").unwrap();
+        let e = s.add_entry(&actor(&w), id, Change::SignOff { comment: String::new() });
+        assert!(matches!(e, Err(StoreError::NotAllowed(_))));
+        s.add_entry(&actor(&w), id, Change::Note { text: "rang SW".into() })
+            .unwrap();
+    }
+
+    #[test]
+    fn pages_and_filters() {
+        let (mut s, m, _) = with_incident();
+        let a = actor(&m);
+        let child = s.list_children(false).unwrap()[0].clone();
+        for h in 0..25 {
+            let mut r = record();
+            r.uid = String::new();
+            r.child_uid = child.uid.clone();
+            r.occurred_at = s.now() - Duration::hours(10 + h);
+            if h % 5 == 0 {
+                r.categories = vec![Category::Theft];
+                r.account = "Took money from the office".into();
+            }
+            s.save_incident(&a, r, None).unwrap();
+        }
+        let p1 = s.incident_page(&Filter::default(), None, 10).unwrap();
+        assert_eq!(p1.len(), 10);
+        let last = p1.last().unwrap();
+        let p2 = s
+            .incident_page(&Filter::default(), Some((last.occurred_at, last.id)), 10)
+            .unwrap();
+        assert_eq!(p2.len(), 10);
+        assert!(p2[0].occurred_at <= last.occurred_at);
+        assert!(!p2.iter().any(|r| p1.iter().any(|q| q.id == r.id)));
+        let theft = Filter {
+            category: Some(Category::Theft),
+            ..Default::default()
+        };
+        assert_eq!(s.incident_page(&theft, None, 100).unwrap().len(), 5);
+        let text = Filter {
+            text: Some("money".into()),
+            ..Default::default()
+        };
+        assert_eq!(s.incident_page(&text, None, 100).unwrap().len(), 5);
+        let pct = Filter {
+            text: Some("100%".into()),
+            ..Default::default()
+        };
+        assert_eq!(s.incident_page(&pct, None, 100).unwrap().len(), 0);
+        assert_eq!(s.child_incident_count(child.id, 7).unwrap(), 26);
+    }
+}

@@ -1,0 +1,369 @@
+//! First-run set-up, staff accounts and signing in on the shared PC.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Actor, Result, Store, StoreError, parse_ts};
+use crate::domain::staff::{LOCKOUT_MINUTES, MAX_FAILED_ATTEMPTS, validate_passphrase, validate_staff_name};
+use crate::domain::{Role, Staff};
+
+/// argon2id, version 19, with the crate's defaults (19 MiB, 2 passes, 1 lane): OWASP's recommended minimum.
+pub fn hash_passphrase(p: &str) -> Result<String> {
+    Argon2::default()
+        .hash_password(p.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Invalid(format!("Could not protect the passphrase: {e}")))
+}
+
+fn check_passphrase(p: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .ok()
+        .is_some_and(|h| Argon2::default().verify_password(p.as_bytes(), &h).is_ok())
+}
+
+/// What happened at the sign-in screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignIn {
+    Ok(Staff),
+    Wrong { tries_left: i64 },
+    Locked { until: DateTime<Utc> },
+    Inactive,
+}
+
+/// The first run: the home, its first manager, and default settings.
+pub struct Setup<'a> {
+    pub home_name: &'a str,
+    pub ofsted_urn: &'a str,
+    pub manager_name: &'a str,
+    pub passphrase: &'a str,
+}
+
+fn staff_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Staff> {
+    let role: String = r.get(2)?;
+    let locked: Option<String> = r.get(6)?;
+    Ok(Staff {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role: Role::from_code(&role).unwrap_or(Role::Staff),
+        active: r.get::<_, i64>(3)? != 0,
+        deactivated_reason: r.get(4)?,
+        failed_attempts: r.get(5)?,
+        locked_until: locked.as_deref().and_then(parse_ts),
+    })
+}
+
+const STAFF_COLS: &str = "id, name, role, active, deactivated_reason, failed_attempts, locked_until";
+
+impl Store {
+    /// Set up the home and its first manager. Returns the manager, signed in.
+    pub fn setup(&mut self, s: &Setup<'_>) -> Result<Staff> {
+        if self.is_set_up()? {
+            return Err(StoreError::Invalid("This home is already set up.".into()));
+        }
+        let home = crate::text::clean_line(s.home_name, 100).trim().to_string();
+        if home.is_empty() {
+            return Err(StoreError::Invalid("Enter the name of the home.".into()));
+        }
+        let urn = crate::text::clean_line(s.ofsted_urn, 20).trim().to_string();
+        if !urn.is_empty() && !urn.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(StoreError::Invalid(
+                "An Ofsted URN is letters and digits only, e.g. SC123456.".into(),
+            ));
+        }
+        let name = validate_staff_name(s.manager_name).map_err(StoreError::Invalid)?;
+        validate_passphrase(s.passphrase).map_err(StoreError::Invalid)?;
+        let hash = hash_passphrase(s.passphrase)?;
+        let secret = {
+            use rand::RngCore;
+            let mut b = [0u8; 32];
+            rand::rng().fill_bytes(&mut b);
+            hex::encode(b)
+        };
+        let uid = crate::domain::new_uid();
+        let system = Actor::system("first-run set-up");
+        let id = self.write(&system, |w| {
+            let now = w.now_str();
+            w.insert(
+                "home",
+                "INSERT INTO home (id, uid, name, ofsted_urn, pseudonym_secret, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                params![uid, home, urn, secret, now],
+            )?;
+            let id = w.insert(
+                "staff",
+                "INSERT INTO staff (name, role, pass_hash, created_at) VALUES (?1, 'manager', ?2, ?3)",
+                params![name, hash, now],
+            )?;
+            for (k, v) in super::settings::DEFAULTS {
+                w.insert("settings", "INSERT INTO settings (key, value) VALUES (?1, ?2)", params![k, v])?;
+            }
+            Ok(id)
+        })?;
+        self.staff_by_id(id)
+    }
+
+    pub fn staff_by_id(&self, id: i64) -> Result<Staff> {
+        self.conn
+            .query_row(
+                &format!("SELECT {STAFF_COLS} FROM staff WHERE id = ?1"),
+                [id],
+                staff_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("staff member {id}")))
+    }
+
+    /// Everyone, active first, then by name.
+    pub fn list_staff(&self, include_inactive: bool) -> Result<Vec<Staff>> {
+        let sql = format!(
+            "SELECT {STAFF_COLS} FROM staff {} ORDER BY active DESC, name COLLATE NOCASE",
+            if include_inactive { "" } else { "WHERE active = 1" }
+        );
+        let mut s = self.conn.prepare_cached(&sql)?;
+        let v = s.query_map([], staff_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+
+    /// A manager adds a member of staff.
+    pub fn add_staff(&mut self, actor: &Actor, name: &str, role: Role, passphrase: &str) -> Result<Staff> {
+        actor.require_manager("add staff")?;
+        let name = validate_staff_name(name).map_err(StoreError::Invalid)?;
+        validate_passphrase(passphrase).map_err(StoreError::Invalid)?;
+        let exists: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM staff WHERE active = 1 AND name = ?1",
+            [&name],
+            |r| r.get(0),
+        )?;
+        if exists > 0 {
+            return Err(StoreError::Invalid(format!("{name} already has an account.")));
+        }
+        let hash = hash_passphrase(passphrase)?;
+        let id = self.write(actor, |w| {
+            let now = w.now_str();
+            w.insert(
+                "staff",
+                "INSERT INTO staff (name, role, pass_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![name, role.code(), hash, now],
+            )
+        })?;
+        self.staff_by_id(id)
+    }
+
+    /// A manager sets a new passphrase for someone (and lifts any lock-out).
+    pub fn reset_passphrase(&mut self, actor: &Actor, staff_id: i64, passphrase: &str) -> Result<()> {
+        actor.require_manager("reset passphrases")?;
+        validate_passphrase(passphrase).map_err(StoreError::Invalid)?;
+        let hash = hash_passphrase(passphrase)?;
+        self.write(actor, |w| {
+            w.update(
+                "staff",
+                staff_id,
+                "reset_passphrase",
+                "UPDATE staff SET pass_hash = ?1, failed_attempts = 0, locked_until = NULL WHERE id = ?2",
+                params![hash, staff_id],
+            )
+        })
+    }
+
+    /// A manager changes someone's role.
+    pub fn set_role(&mut self, actor: &Actor, staff_id: i64, role: Role) -> Result<()> {
+        actor.require_manager("change roles")?;
+        if Some(staff_id) == actor.staff_id && role != Role::Manager {
+            self.ensure_another_manager(staff_id)?;
+        }
+        self.write(actor, |w| {
+            w.update(
+                "staff",
+                staff_id,
+                "set_role",
+                "UPDATE staff SET role = ?1 WHERE id = ?2",
+                params![role.code(), staff_id],
+            )
+        })
+    }
+
+    fn ensure_another_manager(&self, staff_id: i64) -> Result<()> {
+        let others: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM staff WHERE active = 1 AND role = 'manager' AND id <> ?1",
+            [staff_id],
+            |r| r.get(0),
+        )?;
+        if others == 0 {
+            return Err(StoreError::Invalid(
+                "The home must keep at least one active manager.".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A manager deactivates an account, with a reason. Nothing is deleted.
+    pub fn deactivate_staff(&mut self, actor: &Actor, staff_id: i64, reason: &str) -> Result<()> {
+        actor.require_manager("deactivate accounts")?;
+        let reason = crate::text::clean_line(reason, 200).trim().to_string();
+        if reason.is_empty() {
+            return Err(StoreError::Invalid(
+                "Give a reason for deactivating the account.".into(),
+            ));
+        }
+        let target = self.staff_by_id(staff_id)?;
+        if target.role == Role::Manager {
+            self.ensure_another_manager(staff_id)?;
+        }
+        self.write(actor, |w| {
+            w.update(
+                "staff",
+                staff_id,
+                "deactivate",
+                "UPDATE staff SET active = 0, deactivated_reason = ?1 WHERE id = ?2",
+                params![reason, staff_id],
+            )
+        })
+    }
+
+    /// Check a passphrase. Five wrong tries lock the account for five minutes; the count and the lock are
+    /// in the database, so restarting the app does not reset them.
+    pub fn sign_in(&mut self, staff_id: i64, passphrase: &str) -> Result<SignIn> {
+        let staff = self.staff_by_id(staff_id)?;
+        if !staff.active {
+            return Ok(SignIn::Inactive);
+        }
+        let now = self.now();
+        if let Some(until) = staff.locked_until
+            && until > now
+        {
+            return Ok(SignIn::Locked { until });
+        }
+        let stored: String = self
+            .conn
+            .query_row("SELECT pass_hash FROM staff WHERE id = ?1", [staff_id], |r| r.get(0))?;
+        let actor = Actor::staff(staff.id, &staff.name, staff.role);
+        if check_passphrase(passphrase, &stored) {
+            if staff.failed_attempts > 0 || staff.locked_until.is_some() {
+                self.write(&actor, |w| {
+                    w.update(
+                        "staff",
+                        staff_id,
+                        "sign_in",
+                        "UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
+                        [staff_id],
+                    )
+                })?;
+            }
+            return Ok(SignIn::Ok(self.staff_by_id(staff_id)?));
+        }
+        // After a lock has expired, counting starts again.
+        let attempts = if staff.locked_until.is_some() {
+            1
+        } else {
+            staff.failed_attempts + 1
+        };
+        let lock = (attempts >= MAX_FAILED_ATTEMPTS).then(|| now + Duration::minutes(LOCKOUT_MINUTES));
+        let lock_s = lock.map(super::ts);
+        self.write(&actor, |w| {
+            w.update(
+                "staff",
+                staff_id,
+                if lock.is_some() {
+                    "locked_out"
+                } else {
+                    "wrong_passphrase"
+                },
+                "UPDATE staff SET failed_attempts = ?1, locked_until = ?2 WHERE id = ?3",
+                params![attempts, lock_s, staff_id],
+            )
+        })?;
+        Ok(match lock {
+            Some(until) => SignIn::Locked { until },
+            None => SignIn::Wrong {
+                tries_left: MAX_FAILED_ATTEMPTS - attempts,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn set_up() -> (Store, Staff) {
+        let mut s = Store::open_in_memory().unwrap();
+        let m = s
+            .setup(&Setup {
+                home_name: "Oak House",
+                ofsted_urn: "SC123456",
+                manager_name: "Pat Manager",
+                passphrase: "correct horse",
+            })
+            .unwrap();
+        (s, m)
+    }
+
+    pub fn actor(s: &Staff) -> Actor {
+        Actor::staff(s.id, &s.name, s.role)
+    }
+
+    #[test]
+    fn setup_once() {
+        let (mut s, m) = set_up();
+        assert_eq!(m.role, Role::Manager);
+        assert_eq!(s.home().unwrap().unwrap().name, "Oak House");
+        let again = s.setup(&Setup {
+            home_name: "X",
+            ofsted_urn: "",
+            manager_name: "Y",
+            passphrase: "12345678",
+        });
+        assert!(again.is_err());
+    }
+
+    #[test]
+    fn lockout_after_five_and_it_persists() {
+        let (mut s, m) = set_up();
+        for left in (1..5).rev() {
+            assert_eq!(
+                s.sign_in(m.id, "wrong one!").unwrap(),
+                SignIn::Wrong { tries_left: left }
+            );
+        }
+        assert!(matches!(s.sign_in(m.id, "wrong one!").unwrap(), SignIn::Locked { .. }));
+        // Even the right passphrase is refused while locked.
+        assert!(matches!(
+            s.sign_in(m.id, "correct horse").unwrap(),
+            SignIn::Locked { .. }
+        ));
+        let later = s.now() + Duration::minutes(6);
+        s.set_clock(Some(later));
+        assert!(matches!(s.sign_in(m.id, "correct horse").unwrap(), SignIn::Ok(_)));
+        assert_eq!(s.staff_by_id(m.id).unwrap().failed_attempts, 0);
+    }
+
+    #[test]
+    fn only_managers_manage_staff() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        let worker = s.add_staff(&a, "Sam Night", Role::Staff, "night shift 1").unwrap();
+        let w = actor(&worker);
+        assert!(matches!(
+            s.add_staff(&w, "X Y", Role::Staff, "12345678"),
+            Err(StoreError::NotAllowed(_))
+        ));
+        assert!(matches!(
+            s.reset_passphrase(&w, m.id, "12345678"),
+            Err(StoreError::NotAllowed(_))
+        ));
+        assert!(matches!(
+            s.deactivate_staff(&w, m.id, "no"),
+            Err(StoreError::NotAllowed(_))
+        ));
+        assert!(
+            s.add_staff(&a, "Sam Night", Role::Staff, "12345678").is_err(),
+            "duplicate name"
+        );
+        assert!(s.deactivate_staff(&a, m.id, "leaving").is_err(), "last manager stays");
+        s.deactivate_staff(&a, worker.id, "Left the home").unwrap();
+        assert_eq!(s.sign_in(worker.id, "night shift 1").unwrap(), SignIn::Inactive);
+        assert_eq!(s.list_staff(false).unwrap().len(), 1);
+        assert_eq!(s.list_staff(true).unwrap().len(), 2);
+    }
+}

@@ -1,0 +1,744 @@
+//! The app's one state, its messages, and `update`: keys become messages, messages become effects, and
+//! every database write happens in [`App::perform`]. Drawing is in [`App::view`], which only reads state.
+
+use chrono::{DateTime, Duration, Utc};
+use ratatui::Frame;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use serde::{Deserialize, Serialize};
+
+use super::keymap::{self, Hint, is_ctrl};
+use super::screens::{self, Screen};
+use super::theme::Theme;
+use crate::domain::{ChildInput, Role, Staff};
+use crate::protocol::Protocol;
+use crate::store::drafts::FORM;
+use crate::store::staff::{Setup, SignIn};
+use crate::store::{Actor, Store, StoreError};
+
+/// The smallest terminal the app draws in.
+pub const MIN_W: u16 = 80;
+pub const MIN_H: u16 = 24;
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// Time passes (the event loop sends one about every second): idle lock, clocks on screen.
+    Tick(DateTime<Utc>),
+}
+
+impl Msg {
+    /// A terminal event as a message. Key releases and repeats are dropped (Windows sends releases too).
+    pub fn from_event(e: Event, now: DateTime<Utc>) -> Option<Msg> {
+        match e {
+            Event::Key(k) if k.kind == KeyEventKind::Press => Some(Msg::Key(k)),
+            Event::Key(_) => None,
+            Event::Paste(s) => Some(Msg::Paste(s)),
+            Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+            Event::FocusGained | Event::FocusLost | Event::Mouse(_) => Some(Msg::Tick(now)),
+        }
+    }
+}
+
+/// The signed-in member of staff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub staff: Staff,
+    pub actor: Actor,
+}
+
+/// What a screen reads while it works: the store (read-only: writes go through effects), who is signed in,
+/// the protocol, and the time.
+pub struct Ctx<'a> {
+    pub store: &'a Store,
+    pub session: Option<&'a Session>,
+    pub protocol: &'a Protocol,
+    pub now: DateTime<Utc>,
+    pub theme: Theme,
+}
+
+impl Ctx<'_> {
+    pub fn role(&self) -> Option<Role> {
+        self.session.map(|s| s.staff.role)
+    }
+    pub fn is_manager(&self) -> bool {
+        self.role().is_some_and(Role::is_manager)
+    }
+}
+
+/// A write, or something else only the app may do, asked for by a screen.
+// Effects live for one key press: their size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Setup {
+        home: String,
+        urn: String,
+        manager: String,
+        passphrase: String,
+    },
+    SignIn {
+        staff_id: i64,
+        passphrase: String,
+    },
+    SaveChild {
+        id: Option<i64>,
+        input: ChildInput,
+    },
+    DischargeChild {
+        id: i64,
+        date: String,
+        reason: String,
+    },
+    AddStaff {
+        name: String,
+        role: Role,
+        passphrase: String,
+    },
+    ResetPassphrase {
+        staff_id: i64,
+        passphrase: String,
+    },
+    DeactivateStaff {
+        staff_id: i64,
+        reason: String,
+    },
+    SetSetting {
+        key: String,
+        value: String,
+    },
+    /// Keep a draft (incident wizard); returns its id.
+    SaveDraft {
+        id: Option<i64>,
+        kind: String,
+        title: String,
+        payload: String,
+    },
+    CloseDraft {
+        id: i64,
+        reason: String,
+    },
+    SaveIncident {
+        record: Box<crate::domain::IncidentRecord>,
+        draft_id: Option<i64>,
+    },
+    AddEntry {
+        incident_id: i64,
+        change: Box<crate::domain::Change>,
+    },
+    AcknowledgeHandover {
+        covers_from: DateTime<Utc>,
+    },
+    AddHandoverNote {
+        text: String,
+    },
+    /// Anything else a screen needs the app to write: performed by the closure's owner module.
+    Custom(String, serde_json::Value),
+}
+
+/// How an effect went, handed back to the screen that asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    /// Worked; the new or changed row's id where there is one.
+    Ok(Option<i64>),
+    /// Refused, with a message for the person.
+    Err(String),
+    /// Refused, with a message per field.
+    Fields(Vec<(String, String)>),
+}
+
+/// What a screen asks the app to do after a key.
+#[allow(clippy::large_enum_variant)]
+pub enum Outcome {
+    None,
+    /// Back to the previous screen.
+    Back,
+    /// Open a screen on top of this one.
+    Push(Screen),
+    /// Replace this screen.
+    Replace(Screen),
+    /// Perform a write; the result comes back through `Screen::done`.
+    Effect(Effect),
+    /// A short message in the message line.
+    Flash(String),
+    /// Lock now.
+    Lock,
+    Quit,
+}
+
+/// A short message under the screen, kept until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+}
+
+/// A form that was open when the app locked, kept as its author's draft.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FormDraft {
+    pub screen: String,
+    pub context: Option<i64>,
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+pub struct App {
+    pub store: Store,
+    pub protocol: Protocol,
+    pub theme: Theme,
+    pub session: Option<Session>,
+    /// Screens, the top one showing. Never empty.
+    pub stack: Vec<Screen>,
+    pub flash: Option<Flash>,
+    pub show_help: bool,
+    pub now: DateTime<Utc>,
+    pub last_activity: DateTime<Utc>,
+    pub size: (u16, u16),
+    pub quit: bool,
+    /// Set by a lock: shown on the sign-in screen.
+    pub locked_note: Option<String>,
+}
+
+impl App {
+    pub fn new(store: Store, protocol: Protocol, theme: Theme, now: DateTime<Utc>) -> App {
+        let first = if store.is_set_up().unwrap_or(false) {
+            Screen::new(screens::signin::SignInScreen::new(&store, None))
+        } else {
+            Screen::new(screens::setup::SetupScreen::new())
+        };
+        App {
+            store,
+            protocol,
+            theme,
+            session: None,
+            stack: vec![first],
+            flash: None,
+            show_help: false,
+            now,
+            last_activity: now,
+            size: (MIN_W, MIN_H),
+            quit: false,
+            locked_note: None,
+        }
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            store: &self.store,
+            session: self.session.as_ref(),
+            protocol: &self.protocol,
+            now: self.now,
+            theme: self.theme,
+        }
+    }
+
+    pub fn top(&self) -> &Screen {
+        self.stack.last().expect("the stack is never empty")
+    }
+
+    /// Handle one message. Never panics on any input.
+    pub fn update(&mut self, msg: Msg) {
+        match msg {
+            Msg::Tick(t) => {
+                self.now = t;
+                self.check_idle();
+            }
+            Msg::Resize(w, h) => self.size = (w, h),
+            Msg::Paste(s) => {
+                self.last_activity = self.now;
+                self.flash = None;
+                let out = {
+                    let ctx = Ctx {
+                        store: &self.store,
+                        session: self.session.as_ref(),
+                        protocol: &self.protocol,
+                        now: self.now,
+                        theme: self.theme,
+                    };
+                    self.stack.last_mut().expect("non-empty").paste(&ctx, &s)
+                };
+                self.handle(out);
+            }
+            Msg::Key(k) => {
+                if k.kind != KeyEventKind::Press {
+                    return;
+                }
+                self.last_activity = self.now;
+                self.flash = None;
+                if self.show_help {
+                    self.show_help = false;
+                    return;
+                }
+                if k.code == KeyCode::F(1) {
+                    self.show_help = true;
+                    return;
+                }
+                if is_ctrl(&k, 'q') {
+                    self.quit_safely();
+                    return;
+                }
+                if is_ctrl(&k, 'l') && self.session.is_some() {
+                    self.lock("Locked on request.");
+                    return;
+                }
+                let out = {
+                    let ctx = Ctx {
+                        store: &self.store,
+                        session: self.session.as_ref(),
+                        protocol: &self.protocol,
+                        now: self.now,
+                        theme: self.theme,
+                    };
+                    self.stack.last_mut().expect("non-empty").update(&ctx, k)
+                };
+                self.handle(out);
+            }
+        }
+    }
+
+    fn handle(&mut self, out: Outcome) {
+        match out {
+            Outcome::None => {}
+            Outcome::Back => {
+                if self.stack.len() > 1 {
+                    self.stack.pop();
+                    self.refresh_top();
+                }
+            }
+            Outcome::Push(s) => self.stack.push(s),
+            Outcome::Replace(s) => {
+                self.stack.pop();
+                self.stack.push(s);
+            }
+            Outcome::Effect(e) => {
+                let done = self.perform(e);
+                let out = {
+                    let ctx = Ctx {
+                        store: &self.store,
+                        session: self.session.as_ref(),
+                        protocol: &self.protocol,
+                        now: self.now,
+                        theme: self.theme,
+                    };
+                    self.stack.last_mut().expect("non-empty").done(&ctx, done)
+                };
+                self.handle(out);
+            }
+            Outcome::Flash(t) => self.flash = Some(Flash { text: t, error: false }),
+            Outcome::Lock => self.lock("Locked on request."),
+            Outcome::Quit => self.quit_safely(),
+        }
+    }
+
+    /// After going back, the screen below may show stale data: let it reload.
+    fn refresh_top(&mut self) {
+        let ctx = Ctx {
+            store: &self.store,
+            session: self.session.as_ref(),
+            protocol: &self.protocol,
+            now: self.now,
+            theme: self.theme,
+        };
+        self.stack.last_mut().expect("non-empty").refresh(&ctx);
+    }
+
+    fn error_text(e: &StoreError) -> String {
+        e.to_string()
+    }
+
+    /// The one place the app writes to the database.
+    pub fn perform(&mut self, e: Effect) -> Done {
+        let actor = self.session.as_ref().map(|s| s.actor.clone());
+        let need = |a: &Option<Actor>| a.clone().ok_or_else(|| "Sign in first.".to_string());
+        let res: Result<Option<i64>, Done> = (|| match e {
+            Effect::Setup {
+                home,
+                urn,
+                manager,
+                passphrase,
+            } => {
+                let s = self
+                    .store
+                    .setup(&Setup {
+                        home_name: &home,
+                        ofsted_urn: &urn,
+                        manager_name: &manager,
+                        passphrase: &passphrase,
+                    })
+                    .map_err(|e| Done::Err(Self::error_text(&e)))?;
+                self.start_session(s);
+                Ok(None)
+            }
+            Effect::SignIn { staff_id, passphrase } => match self.store.sign_in(staff_id, &passphrase) {
+                Ok(SignIn::Ok(s)) => {
+                    self.start_session(s);
+                    Ok(None)
+                }
+                Ok(SignIn::Wrong { tries_left }) => Err(Done::Err(format!(
+                    "Wrong passphrase. {tries_left} {} left before a 5-minute lock.",
+                    if tries_left == 1 { "try" } else { "tries" }
+                ))),
+                Ok(SignIn::Locked { until }) => Err(Done::Err(format!(
+                    "Too many wrong passphrases: this account is locked until {}. Ask a manager, or wait.",
+                    crate::time::show(until)
+                ))),
+                Ok(SignIn::Inactive) => Err(Done::Err("This account has been deactivated.".into())),
+                Err(e) => Err(Done::Err(Self::error_text(&e))),
+            },
+            Effect::SaveChild { id, input } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                let r = match id {
+                    Some(id) => self.store.update_child(&a, id, &input),
+                    None => self.store.add_child(&a, &input),
+                };
+                match r {
+                    Ok(c) => Ok(Some(c.id)),
+                    Err(crate::store::children::ChildError::Fields(f)) => {
+                        Err(Done::Fields(f.into_iter().map(|(k, m)| (k.to_string(), m)).collect()))
+                    }
+                    Err(crate::store::children::ChildError::Store(e)) => Err(Done::Err(Self::error_text(&e))),
+                }
+            }
+            Effect::DischargeChild { id, date, reason } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                match self.store.discharge_child(&a, id, &date, &reason) {
+                    Ok(c) => Ok(Some(c.id)),
+                    Err(crate::store::children::ChildError::Fields(f)) => {
+                        Err(Done::Fields(f.into_iter().map(|(k, m)| (k.to_string(), m)).collect()))
+                    }
+                    Err(crate::store::children::ChildError::Store(e)) => Err(Done::Err(Self::error_text(&e))),
+                }
+            }
+            Effect::AddStaff { name, role, passphrase } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.store
+                    .add_staff(&a, &name, role, &passphrase)
+                    .map(|s| Some(s.id))
+                    .map_err(|e| Done::Err(Self::error_text(&e)))
+            }
+            Effect::ResetPassphrase { staff_id, passphrase } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.store
+                    .reset_passphrase(&a, staff_id, &passphrase)
+                    .map(|_| None)
+                    .map_err(|e| Done::Err(Self::error_text(&e)))
+            }
+            Effect::DeactivateStaff { staff_id, reason } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.store
+                    .deactivate_staff(&a, staff_id, &reason)
+                    .map(|_| None)
+                    .map_err(|e| Done::Err(Self::error_text(&e)))
+            }
+            Effect::SetSetting { key, value } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.store
+                    .set_setting(&a, &key, &value)
+                    .map(|_| None)
+                    .map_err(|e| Done::Err(Self::error_text(&e)))
+            }
+            Effect::SaveDraft {
+                id,
+                kind,
+                title,
+                payload,
+            } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.store
+                    .save_draft(&a, id, &kind, &title, &payload)
+                    .map(Some)
+                    .map_err(|e| Done::Err(Self::error_text(&e)))
+            }
+            Effect::CloseDraft { id, reason } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.store
+                    .close_draft(&a, id, &reason)
+                    .map(|_| None)
+                    .map_err(|e| Done::Err(Self::error_text(&e)))
+            }
+            Effect::SaveIncident { record, draft_id } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.store
+                    .save_incident(&a, *record, draft_id)
+                    .map(Some)
+                    .map_err(|e| Done::Err(Self::error_text(&e)))
+            }
+            Effect::AddEntry { incident_id, change } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.store
+                    .add_entry(&a, incident_id, *change)
+                    .map(|_| Some(incident_id))
+                    .map_err(|e| Done::Err(Self::error_text(&e)))
+            }
+            Effect::AcknowledgeHandover { covers_from } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.store
+                    .acknowledge_handover(&a, covers_from)
+                    .map(Some)
+                    .map_err(|e| Done::Err(Self::error_text(&e)))
+            }
+            Effect::AddHandoverNote { text } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.store
+                    .add_handover_note(&a, &text)
+                    .map(Some)
+                    .map_err(|e| Done::Err(Self::error_text(&e)))
+            }
+            Effect::Custom(name, value) => {
+                let a = need(&actor).map_err(Done::Err)?;
+                screens::perform_custom(&mut self.store, &a, &name, &value).map_err(Done::Err)
+            }
+        })();
+        match res {
+            Ok(id) => Done::Ok(id),
+            Err(d) => d,
+        }
+    }
+
+    fn start_session(&mut self, staff: Staff) {
+        let actor = Actor::staff(staff.id, &staff.name, staff.role);
+        self.session = Some(Session {
+            staff,
+            actor: actor.clone(),
+        });
+        self.locked_note = None;
+        self.last_activity = self.now;
+        // The menu underneath; the handover first.
+        let mut to_close = Vec::new();
+        let mut restored = false;
+        let stack = {
+            let ctx = Ctx {
+                store: &self.store,
+                session: self.session.as_ref(),
+                protocol: &self.protocol,
+                now: self.now,
+                theme: self.theme,
+            };
+            let mut stack = vec![Screen::new(screens::menu::MenuScreen::new(&ctx))];
+            stack.push(Screen::new(screens::handover::HandoverScreen::new(&ctx)));
+            // A form that was open at the last lock comes back to its author.
+            if let Ok(drafts) = self.store.open_drafts(&actor, FORM) {
+                for d in drafts
+                    .into_iter()
+                    .filter(|d| Some(d.staff_id) == actor.staff_id)
+                    .take(1)
+                {
+                    if let Ok(fd) = serde_json::from_str::<FormDraft>(&d.payload)
+                        && let Some(s) = screens::restore_form(&ctx, &fd)
+                    {
+                        stack.push(s);
+                        restored = true;
+                    }
+                    to_close.push(d.id);
+                }
+            }
+            stack
+        };
+        for id in to_close {
+            let _ = self.store.close_draft(&actor, id, "restored after sign-in");
+        }
+        if restored {
+            self.flash = Some(Flash {
+                text: "Your unsaved work is back where you left it.".into(),
+                error: false,
+            });
+        }
+        self.stack = stack;
+    }
+
+    fn check_idle(&mut self) {
+        if self.session.is_none() {
+            return;
+        }
+        let minutes = self.store.setting_u32("idle_lock_minutes").unwrap_or(10).max(1) as i64;
+        if self.now - self.last_activity >= Duration::minutes(minutes) {
+            self.lock(&format!("Locked after {minutes} minutes without a key press."));
+        }
+    }
+
+    /// Keep whatever is being typed as the signed-in person's draft, then show the sign-in screen.
+    /// Nothing of theirs stays on screen.
+    pub fn lock(&mut self, why: &str) {
+        let kept = self.keep_drafts();
+        let staff_id = self.session.as_ref().map(|s| s.staff.id);
+        self.session = None;
+        self.show_help = false;
+        let failed = kept.is_err();
+        let note = match kept {
+            Ok(true) => format!("{why} Unsaved work was kept for its author."),
+            Ok(false) => why.to_string(),
+            Err(e) => format!("{why} Could not keep the unsaved work: {e}"),
+        };
+        self.locked_note = Some(note.clone());
+        self.stack = vec![Screen::new(screens::signin::SignInScreen::new(&self.store, staff_id))];
+        self.flash = Some(Flash {
+            text: note,
+            error: failed,
+        });
+    }
+
+    /// Save every open form on the stack as its author's draft. True when something was kept.
+    fn keep_drafts(&mut self) -> Result<bool, String> {
+        let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
+            return Ok(false);
+        };
+        let mut kept = false;
+        let drafts: Vec<(FormDraft, String)> = self.stack.iter().filter_map(|s| s.form_draft()).collect();
+        // Only the topmost open form is restored; it is the one being typed into.
+        if let Some((fd, title)) = drafts.into_iter().last() {
+            let payload = serde_json::to_string(&fd).map_err(|e| e.to_string())?;
+            self.store
+                .save_draft(&actor, None, FORM, &title, &payload)
+                .map_err(|e| e.to_string())?;
+            kept = true;
+        }
+        Ok(kept)
+    }
+
+    fn quit_safely(&mut self) {
+        if self.session.is_some() {
+            match self.keep_drafts() {
+                Ok(_) => {}
+                Err(e) => {
+                    self.flash = Some(Flash {
+                        text: format!("Not quitting: could not keep your work: {e}"),
+                        error: true,
+                    });
+                    return;
+                }
+            }
+        }
+        self.quit = true;
+    }
+
+    /// Keys shown in the help bar for the current screen.
+    pub fn hints(&self) -> Vec<Hint> {
+        let mut h = self.top().hints(&self.ctx());
+        if self.session.is_some() {
+            h.extend_from_slice(keymap::GLOBAL);
+        } else {
+            h.push(keymap::hint("F1", "help"));
+            h.push(keymap::hint("Ctrl+Q", "quit"));
+        }
+        h
+    }
+
+    /// Draw the whole screen. Reads state only.
+    pub fn view(&self, frame: &mut Frame<'_>) {
+        let area = frame.area();
+        if area.width < MIN_W || area.height < MIN_H {
+            let msg = format!(
+                "Make the window larger: concordat needs {MIN_W}x{MIN_H}, this one is {}x{}.",
+                area.width, area.height
+            );
+            frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+            return;
+        }
+        let hints = self.hints();
+        let help_text = hint_line(&hints, &self.theme);
+        let help_h = if line_width(&hints) as u16 > area.width { 2 } else { 1 };
+        let [top, body, flash, help] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+            Constraint::Length(help_h),
+        ])
+        .areas(area);
+        self.title_bar(frame, top);
+        let ctx = self.ctx();
+        self.top().view(frame, body, &ctx);
+        if let Some(f) = &self.flash {
+            let st = if f.error { self.theme.error() } else { self.theme.ok() };
+            let prefix = if f.error { "! " } else { "" };
+            frame.render_widget(
+                Paragraph::new(Span::styled(format!("{prefix}{}", crate::text::display(&f.text)), st)),
+                flash,
+            );
+        }
+        frame.render_widget(Paragraph::new(help_text).wrap(Wrap { trim: true }), help);
+        if self.show_help {
+            self.help_overlay(frame, body);
+        }
+    }
+
+    fn title_bar(&self, frame: &mut Frame<'_>, r: Rect) {
+        let home = self
+            .store
+            .home()
+            .ok()
+            .flatten()
+            .map(|h| h.name)
+            .unwrap_or_else(|| "concordat".into());
+        let who = self
+            .session
+            .as_ref()
+            .map(|s| format!("{} ({})", s.staff.name, s.staff.role.label()))
+            .unwrap_or_else(|| "not signed in".into());
+        let left = format!(" {} · {}", crate::text::display(&home), self.top().title());
+        let right = format!(
+            "{who} · {} ",
+            self.now.with_timezone(&crate::time::ZONE).format("%a %d %b %H:%M")
+        );
+        let pad = (r.width as usize).saturating_sub(left.chars().count() + right.chars().count());
+        let line = Line::from(vec![
+            Span::styled(left, self.theme.title()),
+            Span::raw(" ".repeat(pad)),
+            Span::styled(right, self.theme.muted()),
+        ]);
+        frame.render_widget(Paragraph::new(line), r);
+    }
+
+    fn help_overlay(&self, frame: &mut Frame<'_>, body: Rect) {
+        let r = Rect {
+            x: body.x + 4,
+            y: body.y + 1,
+            width: body.width.saturating_sub(8),
+            height: body.height.saturating_sub(2),
+        };
+        frame.render_widget(Clear, r);
+        let mut lines = vec![
+            Line::from(Span::styled("Keys on this screen", self.theme.heading())),
+            Line::from(""),
+        ];
+        for h in self.hints() {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:>14}  ", h.keys), self.theme.key()),
+                Span::raw(h.action),
+            ]));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(
+            "In forms: Enter/Tab next field, Shift+Tab back, Ctrl+S (or F2) saves.",
+        ));
+        lines.push(Line::from("Text you type is kept as a draft if the app locks."));
+        lines.push(Line::from(Span::styled(
+            "Any key closes this help.",
+            self.theme.muted(),
+        )));
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(Block::default().borders(Borders::ALL).title(" Help "))
+                .wrap(Wrap { trim: false }),
+            r,
+        );
+    }
+}
+
+fn line_width(h: &[Hint]) -> usize {
+    h.iter()
+        .map(|h| h.keys.chars().count() + h.action.chars().count() + 3)
+        .sum()
+}
+
+pub fn hint_line(h: &[Hint], theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for x in h {
+        spans.push(Span::styled(x.keys.to_string(), theme.key()));
+        spans.push(Span::raw(format!(" {}  ", x.action)));
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,865 @@
+//! A form: labelled fields, one focused, each with its own limit, count and inline error.
+//!
+//! Enter and Tab move to the next field; a save key (Ctrl+S) saves. So a pasted newline never submits a form.
+//! Everything typed or pasted is cleaned ([`crate::text`]) before it is kept, and limited in length.
+//! A form's values can be taken out and put back ([`Form::values`], [`Form::restore`]): that is how a form
+//! survives an idle lock as its author's draft.
+
+use std::collections::BTreeMap;
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
+
+use super::keymap::{is_save, plain_char};
+use super::theme::Theme;
+use crate::text::{clean_line, clean_text, is_hidden};
+
+// A form has a handful of fields: boxing the text area would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Value {
+    Text {
+        area: TextArea<'static>,
+        max: usize,
+        multiline: bool,
+        mask: bool,
+    },
+    Choice {
+        options: Vec<(String, String)>,
+        selected: Option<usize>,
+    },
+    Multi {
+        options: Vec<(String, String)>,
+        on: Vec<bool>,
+        cursor: usize,
+    },
+    Toggle(bool),
+    /// Read-only text shown in the form (a computed deadline, a note).
+    Info(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub key: &'static str,
+    pub label: String,
+    pub value: Value,
+    pub required: bool,
+    pub error: Option<String>,
+    /// A short hint shown under the focused field.
+    pub hint: String,
+}
+
+impl Field {
+    fn new(key: &'static str, label: &str, value: Value) -> Field {
+        Field {
+            key,
+            label: label.to_string(),
+            value,
+            required: false,
+            error: None,
+            hint: String::new(),
+        }
+    }
+
+    pub fn text(key: &'static str, label: &str, max: usize) -> Field {
+        Field::new(
+            key,
+            label,
+            Value::Text {
+                area: new_area(""),
+                max,
+                multiline: false,
+                mask: false,
+            },
+        )
+    }
+
+    pub fn multiline(key: &'static str, label: &str, max: usize) -> Field {
+        let mut area = new_area("");
+        area.set_wrap_mode(WrapMode::WordOrGlyph);
+        Field::new(
+            key,
+            label,
+            Value::Text {
+                area,
+                max,
+                multiline: true,
+                mask: false,
+            },
+        )
+    }
+
+    pub fn secret(key: &'static str, label: &str, max: usize) -> Field {
+        let mut area = new_area("");
+        area.set_mask_char('•');
+        Field::new(
+            key,
+            label,
+            Value::Text {
+                area,
+                max,
+                multiline: false,
+                mask: true,
+            },
+        )
+    }
+
+    pub fn choice(key: &'static str, label: &str, options: Vec<(String, String)>) -> Field {
+        Field::new(
+            key,
+            label,
+            Value::Choice {
+                options,
+                selected: None,
+            },
+        )
+    }
+
+    pub fn multi(key: &'static str, label: &str, options: Vec<(String, String)>) -> Field {
+        let n = options.len();
+        Field::new(
+            key,
+            label,
+            Value::Multi {
+                options,
+                on: vec![false; n],
+                cursor: 0,
+            },
+        )
+    }
+
+    pub fn toggle(key: &'static str, label: &str) -> Field {
+        Field::new(key, label, Value::Toggle(false))
+    }
+
+    pub fn info(key: &'static str, label: &str, text: &str) -> Field {
+        Field::new(key, label, Value::Info(text.to_string()))
+    }
+
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    pub fn with_hint(mut self, h: &str) -> Field {
+        self.hint = h.to_string();
+        self
+    }
+
+    pub fn with(mut self, v: &str) -> Field {
+        self.set(v);
+        self
+    }
+
+    fn focusable(&self) -> bool {
+        !matches!(self.value, Value::Info(_))
+    }
+
+    /// The value as one string (codes for choices, comma-separated codes for multi, "yes"/"no" for toggles).
+    pub fn get(&self) -> String {
+        match &self.value {
+            Value::Text { area, .. } => area.lines().join("\n"),
+            Value::Choice { options, selected } => selected
+                .and_then(|i| options.get(i))
+                .map(|o| o.0.clone())
+                .unwrap_or_default(),
+            Value::Multi { options, on, .. } => options
+                .iter()
+                .zip(on)
+                .filter(|(_, on)| **on)
+                .map(|(o, _)| o.0.clone())
+                .collect::<Vec<_>>()
+                .join(","),
+            Value::Toggle(b) => if *b { "yes" } else { "no" }.to_string(),
+            Value::Info(s) => s.clone(),
+        }
+    }
+
+    /// Set from the string form of [`Field::get`]; values that do not fit are cleaned or ignored.
+    pub fn set(&mut self, v: &str) {
+        match &mut self.value {
+            Value::Text {
+                area,
+                max,
+                multiline,
+                mask,
+            } => {
+                let clean = if *multiline {
+                    clean_text(v, *max)
+                } else {
+                    clean_line(v, *max)
+                };
+                let mut a = new_area(&clean);
+                if *multiline {
+                    a.set_wrap_mode(WrapMode::WordOrGlyph);
+                }
+                if *mask {
+                    a.set_mask_char('•');
+                }
+                a.move_cursor(CursorMove::Bottom);
+                a.move_cursor(CursorMove::End);
+                *area = a;
+            }
+            Value::Choice { options, selected } => *selected = options.iter().position(|o| o.0 == v),
+            Value::Multi { options, on, .. } => {
+                let codes: Vec<&str> = v.split(',').collect();
+                for (i, o) in options.iter().enumerate() {
+                    on[i] = codes.contains(&o.0.as_str());
+                }
+            }
+            Value::Toggle(b) => *b = v == "yes",
+            Value::Info(s) => *s = v.to_string(),
+        }
+    }
+
+    fn char_count(&self) -> Option<(usize, usize)> {
+        match &self.value {
+            Value::Text { area, max, .. } => {
+                let n: usize = area.lines().iter().map(|l| l.chars().count()).sum::<usize>() + area.lines().len() - 1;
+                Some((n, *max))
+            }
+            _ => None,
+        }
+    }
+}
+
+fn new_area(text: &str) -> TextArea<'static> {
+    let lines: Vec<String> = if text.is_empty() {
+        vec![String::new()]
+    } else {
+        text.split('\n').map(str::to_string).collect()
+    };
+    let mut a = TextArea::new(lines);
+    a.set_cursor_line_style(ratatui::style::Style::default());
+    a
+}
+
+/// What a key did to the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormEvent {
+    /// Nothing the screen needs to know.
+    None,
+    /// A value changed.
+    Changed,
+    /// The save key.
+    Save,
+    /// Esc.
+    Cancel,
+    /// Enter or Tab on the last field.
+    Done,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Form {
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Set when a value changed since the form was built or saved.
+    pub dirty: bool,
+}
+
+impl Form {
+    pub fn new(fields: Vec<Field>) -> Form {
+        let mut f = Form {
+            fields,
+            focus: 0,
+            dirty: false,
+        };
+        if !f.fields.is_empty() && !f.fields[0].focusable() {
+            f.next();
+        }
+        f
+    }
+
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    pub fn field_mut(&mut self, key: &str) -> Option<&mut Field> {
+        self.fields.iter_mut().find(|f| f.key == key)
+    }
+
+    pub fn get(&self, key: &str) -> String {
+        self.field(key).map(Field::get).unwrap_or_default()
+    }
+
+    /// A text value trimmed of surrounding space.
+    pub fn text(&self, key: &str) -> String {
+        self.get(key).trim().to_string()
+    }
+
+    pub fn yes(&self, key: &str) -> bool {
+        self.get(key) == "yes"
+    }
+
+    pub fn set(&mut self, key: &str, v: &str) {
+        if let Some(f) = self.field_mut(key) {
+            f.set(v);
+        }
+    }
+
+    pub fn focused_key(&self) -> &'static str {
+        self.fields.get(self.focus).map(|f| f.key).unwrap_or("")
+    }
+
+    pub fn focus_on(&mut self, key: &str) {
+        if let Some(i) = self.fields.iter().position(|f| f.key == key) {
+            self.focus = i;
+        }
+    }
+
+    pub fn values(&self) -> BTreeMap<String, String> {
+        self.fields
+            .iter()
+            .filter(|f| f.focusable())
+            .map(|f| (f.key.to_string(), f.get()))
+            .collect()
+    }
+
+    pub fn restore(&mut self, v: &BTreeMap<String, String>) {
+        for f in &mut self.fields {
+            if let Some(x) = v.get(f.key)
+                && f.focusable()
+            {
+                f.set(x);
+            }
+        }
+    }
+
+    pub fn clear_errors(&mut self) {
+        for f in &mut self.fields {
+            f.error = None;
+        }
+    }
+
+    pub fn set_error(&mut self, key: &str, msg: impl Into<String>) {
+        if let Some(f) = self.field_mut(key) {
+            f.error = Some(msg.into());
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.fields.iter().any(|f| f.error.is_some())
+    }
+
+    /// Mark required fields that are empty; focus the first field with an error. True when all is well.
+    pub fn check_required(&mut self) -> bool {
+        for f in &mut self.fields {
+            if f.required && f.get().trim().is_empty() && f.error.is_none() {
+                f.error = Some(format!("{} is required.", f.label));
+            }
+        }
+        self.focus_first_error()
+    }
+
+    pub fn focus_first_error(&mut self) -> bool {
+        if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
+            self.focus = i;
+            false
+        } else {
+            true
+        }
+    }
+
+    fn next(&mut self) -> bool {
+        let mut i = self.focus;
+        while i + 1 < self.fields.len() {
+            i += 1;
+            if self.fields[i].focusable() {
+                self.focus = i;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn prev(&mut self) {
+        let mut i = self.focus;
+        while i > 0 {
+            i -= 1;
+            if self.fields[i].focusable() {
+                self.focus = i;
+                return;
+            }
+        }
+    }
+
+    /// Text pasted (bracketed paste): inserted into a text field, cleaned and limited; newlines kept only
+    /// in multi-line fields. Never submits.
+    pub fn paste(&mut self, s: &str) -> FormEvent {
+        let Some(f) = self.fields.get_mut(self.focus) else {
+            return FormEvent::None;
+        };
+        if let Some((n, max)) = f.char_count()
+            && let Value::Text { area, multiline, .. } = &mut f.value
+        {
+            let room = max.saturating_sub(n);
+            let clean = if *multiline {
+                clean_text(s, room)
+            } else {
+                clean_line(s, room)
+            };
+            if clean.is_empty() {
+                return FormEvent::None;
+            }
+            area.insert_str(&clean);
+            f.error = None;
+            self.dirty = true;
+            return FormEvent::Changed;
+        }
+        FormEvent::None
+    }
+
+    pub fn handle_key(&mut self, k: KeyEvent) -> FormEvent {
+        if is_save(&k) {
+            return FormEvent::Save;
+        }
+        match k.code {
+            KeyCode::Esc => return FormEvent::Cancel,
+            KeyCode::Tab => return if self.next() { FormEvent::None } else { FormEvent::Done },
+            KeyCode::BackTab => {
+                self.prev();
+                return FormEvent::None;
+            }
+            _ => {}
+        }
+        let focus = self.focus;
+        let Some(f) = self.fields.get_mut(focus) else {
+            return FormEvent::None;
+        };
+        let changed = match &mut f.value {
+            Value::Text {
+                area, max, multiline, ..
+            } => {
+                let count: usize =
+                    area.lines().iter().map(|l| l.chars().count()).sum::<usize>() + area.lines().len() - 1;
+                match k.code {
+                    KeyCode::Enter if *multiline && k.modifiers.contains(KeyModifiers::ALT) && count < *max => {
+                        area.insert_newline();
+                        true
+                    }
+                    KeyCode::Enter if *multiline && k.modifiers.contains(KeyModifiers::ALT) => false,
+                    KeyCode::Enter => return if self.next() { FormEvent::None } else { FormEvent::Done },
+                    KeyCode::Down if *multiline && area.cursor().0 + 1 < area.lines().len() => {
+                        area.move_cursor(CursorMove::Down);
+                        false
+                    }
+                    KeyCode::Up if *multiline && area.cursor().0 > 0 => {
+                        area.move_cursor(CursorMove::Up);
+                        false
+                    }
+                    KeyCode::Down => return if self.next() { FormEvent::None } else { FormEvent::Done },
+                    KeyCode::Up => {
+                        self.prev();
+                        return FormEvent::None;
+                    }
+                    KeyCode::Char(_) => match plain_char(&k) {
+                        Some(c) if !is_hidden(c) && count < *max => {
+                            area.insert_char(c);
+                            true
+                        }
+                        _ => false,
+                    },
+                    KeyCode::Backspace if k.modifiers.contains(KeyModifiers::CONTROL) => area.delete_word(),
+                    KeyCode::Backspace => area.delete_char(),
+                    KeyCode::Delete => area.delete_next_char(),
+                    KeyCode::Left => {
+                        area.move_cursor(CursorMove::Back);
+                        false
+                    }
+                    KeyCode::Right => {
+                        area.move_cursor(CursorMove::Forward);
+                        false
+                    }
+                    KeyCode::Home => {
+                        area.move_cursor(CursorMove::Head);
+                        false
+                    }
+                    KeyCode::End => {
+                        area.move_cursor(CursorMove::End);
+                        false
+                    }
+                    _ => false,
+                }
+            }
+            Value::Choice { options, selected } => {
+                let n = options.len();
+                match k.code {
+                    KeyCode::Enter => return if self.next() { FormEvent::None } else { FormEvent::Done },
+                    KeyCode::Down => return if self.next() { FormEvent::None } else { FormEvent::Done },
+                    KeyCode::Up => {
+                        self.prev();
+                        return FormEvent::None;
+                    }
+                    _ if n == 0 => false,
+                    KeyCode::Right | KeyCode::Char(' ') => {
+                        *selected = Some(selected.map_or(0, |i| (i + 1) % n));
+                        true
+                    }
+                    KeyCode::Left => {
+                        *selected = Some(selected.map_or(n - 1, |i| (i + n - 1) % n));
+                        true
+                    }
+                    KeyCode::Char(c) if plain_char(&k).is_some() => {
+                        // Jump to the next option starting with the letter typed.
+                        let c = c.to_lowercase().next().unwrap_or(c);
+                        let start = selected.map_or(0, |i| i + 1);
+                        let found = (0..n)
+                            .map(|j| (start + j) % n)
+                            .find(|&j| options[j].1.to_lowercase().starts_with(c));
+                        if let Some(j) = found {
+                            *selected = Some(j);
+                            true
+                        } else {
+                            false
+                        }
+                    }
+                    _ => false,
+                }
+            }
+            Value::Multi { options, on, cursor } => {
+                let n = options.len();
+                match k.code {
+                    KeyCode::Enter => return if self.next() { FormEvent::None } else { FormEvent::Done },
+                    KeyCode::Down => return if self.next() { FormEvent::None } else { FormEvent::Done },
+                    KeyCode::Up => {
+                        self.prev();
+                        return FormEvent::None;
+                    }
+                    _ if n == 0 => false,
+                    KeyCode::Right => {
+                        *cursor = (*cursor + 1) % n;
+                        false
+                    }
+                    KeyCode::Left => {
+                        *cursor = (*cursor + n - 1) % n;
+                        false
+                    }
+                    KeyCode::Char(' ') | KeyCode::Char('x') => {
+                        on[*cursor] = !on[*cursor];
+                        true
+                    }
+                    KeyCode::Char(c) if c.is_ascii_digit() => {
+                        let i = if c == '0' { 9 } else { c as usize - '1' as usize };
+                        if i < n {
+                            on[i] = !on[i];
+                            *cursor = i;
+                            true
+                        } else {
+                            false
+                        }
+                    }
+                    _ => false,
+                }
+            }
+            Value::Toggle(b) => match k.code {
+                KeyCode::Enter | KeyCode::Down => return if self.next() { FormEvent::None } else { FormEvent::Done },
+                KeyCode::Up => {
+                    self.prev();
+                    return FormEvent::None;
+                }
+                KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => {
+                    *b = !*b;
+                    true
+                }
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    *b = true;
+                    true
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') => {
+                    *b = false;
+                    true
+                }
+                _ => false,
+            },
+            Value::Info(_) => false,
+        };
+        if changed {
+            f.error = None;
+            self.dirty = true;
+            FormEvent::Changed
+        } else {
+            FormEvent::None
+        }
+    }
+
+    /// Height of a field's rows when drawn at `width`.
+    fn field_height(f: &Field, width: u16) -> u16 {
+        let base = match &f.value {
+            Value::Text { multiline: true, .. } => 4,
+            Value::Multi { options, .. } => {
+                let total: usize = options.iter().map(|o| o.1.chars().count() + 6).sum();
+                let w = width.saturating_sub(LABEL_W + 1).max(10) as usize;
+                total.div_ceil(w).clamp(1, 6) as u16
+            }
+            _ => 1,
+        };
+        base + u16::from(f.error.is_some())
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+        if area.height == 0 || area.width < 20 {
+            return;
+        }
+        // Scroll so that the focused field is visible.
+        let heights: Vec<u16> = self.fields.iter().map(|f| Self::field_height(f, area.width)).collect();
+        let mut start = 0;
+        loop {
+            let used: u16 = heights[start..=self.focus.min(heights.len().saturating_sub(1))]
+                .iter()
+                .sum();
+            if used <= area.height || start >= self.focus {
+                break;
+            }
+            start += 1;
+        }
+        let mut y = area.y;
+        let hint_line = self.fields.get(self.focus).map(|f| !f.hint.is_empty()).unwrap_or(false);
+        let bottom = area.y + area.height - u16::from(hint_line && area.height > 4);
+        for (i, f) in self.fields.iter().enumerate().skip(start) {
+            let h = heights[i];
+            if y + h > bottom {
+                break;
+            }
+            let focused = i == self.focus;
+            let marker = if focused { "▸ " } else { "  " };
+            let label_style = if focused { theme.focus_label() } else { theme.heading() };
+            let req = if f.required { "*" } else { "" };
+            let label = format!("{marker}{}{req}", f.label);
+            let label_rect = Rect {
+                x: area.x,
+                y,
+                width: LABEL_W.min(area.width),
+                height: 1,
+            };
+            frame.render_widget(
+                Paragraph::new(Span::styled(truncate(&label, LABEL_W as usize), label_style)),
+                label_rect,
+            );
+            let vx = area.x + LABEL_W + 1;
+            let vw = area.width.saturating_sub(LABEL_W + 1);
+            let vh = h - u16::from(f.error.is_some());
+            let vrect = Rect {
+                x: vx,
+                y,
+                width: vw,
+                height: vh,
+            };
+            self.render_value(frame, f, focused, vrect, theme);
+            if let Some(e) = &f.error {
+                let er = Rect {
+                    x: vx,
+                    y: y + vh,
+                    width: vw,
+                    height: 1,
+                };
+                frame.render_widget(Paragraph::new(Span::styled(format!("! {e}"), theme.error())), er);
+            }
+            y += h;
+        }
+        if hint_line && area.height > 4 {
+            let f = &self.fields[self.focus];
+            let r = Rect {
+                x: area.x,
+                y: area.y + area.height - 1,
+                width: area.width,
+                height: 1,
+            };
+            frame.render_widget(Paragraph::new(Span::styled(format!("  {}", f.hint), theme.muted())), r);
+        }
+    }
+
+    fn render_value(&self, frame: &mut Frame<'_>, f: &Field, focused: bool, r: Rect, theme: &Theme) {
+        match &f.value {
+            Value::Text { area, mask, .. } => {
+                let (n, max) = f.char_count().unwrap_or((0, 0));
+                let count = format!(" {n}/{max}");
+                let cw = count.chars().count() as u16;
+                let tr = Rect {
+                    width: r.width.saturating_sub(cw),
+                    ..r
+                };
+                if focused {
+                    frame.render_widget(area, tr);
+                } else {
+                    let text = area.lines().join("\n");
+                    let shown = if *mask {
+                        "•".repeat(text.chars().count())
+                    } else {
+                        text
+                    };
+                    frame.render_widget(Paragraph::new(shown).wrap(ratatui::widgets::Wrap { trim: false }), tr);
+                }
+                if focused || n * 10 >= max * 9 {
+                    let cr = Rect {
+                        x: r.x + r.width.saturating_sub(cw),
+                        y: r.y,
+                        width: cw.min(r.width),
+                        height: 1,
+                    };
+                    let st = if n >= max { theme.warning() } else { theme.muted() };
+                    frame.render_widget(Paragraph::new(Span::styled(count, st)), cr);
+                }
+            }
+            Value::Choice { options, selected } => {
+                let text = selected
+                    .and_then(|i| options.get(i))
+                    .map(|o| o.1.as_str())
+                    .unwrap_or("(choose)");
+                let line = if focused {
+                    Line::from(vec![
+                        Span::styled("◂ ", theme.key()),
+                        Span::styled(text.to_string(), theme.selected()),
+                        Span::styled(" ▸", theme.key()),
+                        Span::styled(format!("  ({} options)", options.len()), theme.muted()),
+                    ])
+                } else {
+                    Line::from(text.to_string())
+                };
+                frame.render_widget(Paragraph::new(line), r);
+            }
+            Value::Multi { options, on, cursor } => {
+                let mut spans = Vec::new();
+                for (i, (o, is_on)) in options.iter().zip(on).enumerate() {
+                    let mark = if *is_on { "[x]" } else { "[ ]" };
+                    let st = if focused && i == *cursor {
+                        theme.selected()
+                    } else {
+                        ratatui::style::Style::default()
+                    };
+                    spans.push(Span::styled(format!("{mark} {}", o.1), st));
+                    spans.push(Span::raw("  "));
+                }
+                frame.render_widget(
+                    Paragraph::new(Line::from(spans)).wrap(ratatui::widgets::Wrap { trim: false }),
+                    r,
+                );
+            }
+            Value::Toggle(b) => {
+                let text = if *b { "[x] Yes" } else { "[ ] No" };
+                let st = if focused {
+                    theme.selected()
+                } else {
+                    ratatui::style::Style::default()
+                };
+                frame.render_widget(Paragraph::new(Span::styled(text, st)), r);
+            }
+            Value::Info(s) => {
+                frame.render_widget(Paragraph::new(Span::styled(s.clone(), theme.muted())), r);
+            }
+        }
+    }
+
+    /// Keys for the focused field, for the help bar.
+    pub fn field_hints(&self) -> &'static [super::keymap::Hint] {
+        use super::keymap::hint;
+        const CHOICE: &[super::keymap::Hint] = &[hint("←/→", "choose"), hint("letter", "jump")];
+        const MULTI: &[super::keymap::Hint] = &[hint("←/→", "move"), hint("Space", "tick")];
+        const TOGGLE: &[super::keymap::Hint] = &[hint("Space/y/n", "yes or no")];
+        const MULTILINE: &[super::keymap::Hint] = &[hint("Alt+Enter", "new line")];
+        match self.fields.get(self.focus).map(|f| &f.value) {
+            Some(Value::Choice { .. }) => CHOICE,
+            Some(Value::Multi { .. }) => MULTI,
+            Some(Value::Toggle(_)) => TOGGLE,
+            Some(Value::Text { multiline: true, .. }) => MULTILINE,
+            _ => &[],
+        }
+    }
+}
+
+const LABEL_W: u16 = 24;
+
+pub fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Options from (code, label) pairs.
+pub fn options<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|&x| (code(x).to_string(), label(x).to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyEvent;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    fn form() -> Form {
+        Form::new(vec![
+            Field::text("name", "Name", 5).required(),
+            Field::multiline("account", "Account", 100),
+            Field::choice(
+                "g",
+                "Gender",
+                vec![("f".into(), "Female".into()), ("m".into(), "Male".into())],
+            ),
+            Field::toggle("yos", "Open to YOS"),
+        ])
+    }
+
+    #[test]
+    fn typing_is_limited_and_cleaned() {
+        let mut f = form();
+        for c in "abcdefgh".chars() {
+            f.handle_key(key(KeyCode::Char(c)));
+        }
+        assert_eq!(f.get("name"), "abcde");
+        f.handle_key(key(KeyCode::Backspace));
+        f.paste("\x1b[31mZZZ\nQ");
+        assert_eq!(f.get("name"), "abcdZ");
+    }
+
+    #[test]
+    fn enter_moves_on_and_paste_never_submits() {
+        let mut f = form();
+        assert_eq!(f.handle_key(key(KeyCode::Enter)), FormEvent::None);
+        assert_eq!(f.focused_key(), "account");
+        assert_eq!(f.paste("line one\r\nline two\n"), FormEvent::Changed);
+        assert_eq!(f.get("account"), "line one\nline two\n");
+        assert_eq!(f.focused_key(), "account");
+        f.handle_key(key(KeyCode::Enter));
+        f.handle_key(key(KeyCode::Char('m')));
+        assert_eq!(f.get("g"), "m");
+        f.handle_key(key(KeyCode::Enter));
+        f.handle_key(key(KeyCode::Char('y')));
+        assert!(f.yes("yos"));
+        assert_eq!(f.handle_key(key(KeyCode::Enter)), FormEvent::Done);
+        assert_eq!(
+            f.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+            FormEvent::Save
+        );
+    }
+
+    #[test]
+    fn values_round_trip_and_required() {
+        let mut f = form();
+        f.set("account", "a\nb");
+        f.set("g", "f");
+        let v = f.values();
+        let mut g = form();
+        g.restore(&v);
+        assert_eq!(g.get("account"), "a\nb");
+        assert_eq!(g.get("g"), "f");
+        assert!(!g.check_required());
+        assert_eq!(g.focused_key(), "name");
+        assert!(g.field("name").unwrap().error.as_ref().unwrap().contains("required"));
+    }
+}

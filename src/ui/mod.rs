@@ -1,0 +1,72 @@
+//! The terminal app: a synchronous event loop over one [`app::App`] state. Keys become messages, `update`
+//! changes state (writing to the database only in `App::perform`), and `view` draws. The terminal is
+//! restored on every exit, error and panic.
+
+pub mod app;
+pub mod form;
+pub mod keymap;
+pub mod screens;
+pub mod theme;
+
+use std::io;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
+use ratatui::crossterm::execute;
+
+use crate::cli::{Cli, db_path};
+use crate::store::Store;
+
+/// Open the database and the protocol, then run the app until the user quits.
+pub fn run_app(cli: &Cli) -> ExitCode {
+    // Everything that can fail is checked before the terminal is touched, so errors print plainly.
+    let prepared = (|| -> anyhow::Result<(Store, crate::protocol::Protocol)> {
+        let protocol = crate::protocol::resolve(cli.protocol.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
+        let path = db_path(cli)?;
+        let store = Store::open(&path)?;
+        crate::store::backup::daily(&store);
+        Ok((store, protocol))
+    })();
+    let (store, protocol) = match prepared {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("concordat: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let app = app::App::new(store, protocol, theme::Theme::from_env(), crate::time::now());
+    match run_terminal(app) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("concordat: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_terminal(mut app: app::App) -> anyhow::Result<()> {
+    // ratatui::init installs a panic hook that restores the terminal before the panic message prints.
+    let mut terminal = ratatui::init();
+    let _ = execute!(io::stdout(), EnableBracketedPaste);
+    let result = (|| -> anyhow::Result<()> {
+        let size = terminal.size()?;
+        app.update(app::Msg::Resize(size.width, size.height));
+        while !app.quit {
+            terminal.draw(|f| app.view(f))?;
+            if event::poll(Duration::from_millis(1000))? {
+                let e = event::read()?;
+                if let Some(m) = app::Msg::from_event(e, crate::time::now()) {
+                    app.update(app::Msg::Tick(crate::time::now()));
+                    app.update(m);
+                }
+            } else {
+                app.update(app::Msg::Tick(crate::time::now()));
+            }
+        }
+        Ok(())
+    })();
+    let _ = execute!(io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+    result
+}

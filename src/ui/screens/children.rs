@@ -1,0 +1,461 @@
+//! The children register: who lives here (and, behind a toggle, who has left), added, edited, discharged.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::widgets::{list, safe, step};
+use super::{Page, Screen};
+use crate::domain::child::{NAME_MAX, SHORT_MAX, WHAT_HELPS_MAX};
+use crate::domain::{Child, ChildInput, Ethnicity, Gender, LegalStatus};
+use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome};
+use crate::ui::form::{Field, Form, FormEvent, options};
+use crate::ui::keymap::{Hint, hint};
+
+pub struct ChildrenScreen {
+    children: Vec<Child>,
+    selected: usize,
+    show_past: bool,
+}
+
+impl ChildrenScreen {
+    pub fn new(ctx: &Ctx<'_>) -> ChildrenScreen {
+        let mut s = ChildrenScreen {
+            children: vec![],
+            selected: 0,
+            show_past: false,
+        };
+        s.refresh(ctx);
+        s
+    }
+}
+
+impl Page for ChildrenScreen {
+    fn title(&self) -> String {
+        if self.show_past {
+            "Children (current and past)".into()
+        } else {
+            "Children".into()
+        }
+    }
+
+    fn refresh(&mut self, ctx: &Ctx<'_>) {
+        self.children = ctx.store.list_children(self.show_past).unwrap_or_default();
+        self.selected = self.selected.min(self.children.len().saturating_sub(1));
+    }
+
+    fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        match key.code {
+            KeyCode::Esc => return Outcome::Back,
+            KeyCode::Up => self.selected = step(self.selected, self.children.len(), false, 1),
+            KeyCode::Down => self.selected = step(self.selected, self.children.len(), true, 1),
+            KeyCode::PageUp => self.selected = step(self.selected, self.children.len(), false, 10),
+            KeyCode::PageDown => self.selected = step(self.selected, self.children.len(), true, 10),
+            KeyCode::Char('p') => {
+                self.show_past = !self.show_past;
+                self.refresh(ctx);
+            }
+            KeyCode::Char('a') => return Outcome::Push(Screen::new(ChildFormScreen::new(None))),
+            KeyCode::Enter | KeyCode::Char('e') => {
+                if let Some(c) = self.children.get(self.selected) {
+                    return Outcome::Push(Screen::new(ChildFormScreen::new(Some(c))));
+                }
+            }
+            KeyCode::Char('d') => {
+                if let Some(c) = self.children.get(self.selected) {
+                    if c.discharged.is_some() {
+                        return Outcome::Flash(format!("{} has already been discharged.", safe(&c.name)));
+                    }
+                    return Outcome::Push(Screen::new(DischargeScreen::new(c)));
+                }
+            }
+            _ => {}
+        }
+        Outcome::None
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let t = &ctx.theme;
+        let [left, right] = Layout::horizontal([Constraint::Length(38), Constraint::Min(30)]).areas(area);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" {} ", self.title()));
+        let inner = block.inner(left);
+        frame.render_widget(block, left);
+        if self.children.is_empty() {
+            frame.render_widget(
+                Paragraph::new("No children yet. Press a to add a child.").wrap(Wrap { trim: true }),
+                inner,
+            );
+        } else {
+            let today = crate::time::local_date(ctx.now);
+            let lines = self
+                .children
+                .iter()
+                .map(|c| {
+                    let mut spans = vec![Span::raw(format!(
+                        "{} ({})",
+                        safe(&c.display_name()),
+                        crate::time::age_on(c.dob, today)
+                    ))];
+                    if c.yos_open {
+                        spans.push(Span::styled(" YOS", t.warning()));
+                    }
+                    if c.discharged.is_some() {
+                        spans.push(Span::styled(" left", t.muted()));
+                    }
+                    Line::from(spans)
+                })
+                .collect();
+            list(frame, inner, lines, Some(self.selected), t);
+        }
+        let block = Block::default().borders(Borders::ALL).title(" Details ");
+        let inner = block.inner(right);
+        frame.render_widget(block, right);
+        if let Some(c) = self.children.get(self.selected) {
+            frame.render_widget(Paragraph::new(child_lines(c, ctx)).wrap(Wrap { trim: false }), inner);
+        }
+    }
+
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        vec![
+            hint("a", "add"),
+            hint("Enter", "edit"),
+            hint("d", "discharge"),
+            hint("p", if self.show_past { "current only" } else { "show past" }),
+            hint("Esc", "back"),
+        ]
+    }
+}
+
+/// The child's details as lines (also used beside the wizard's questions).
+pub fn child_lines(c: &Child, ctx: &Ctx<'_>) -> Vec<Line<'static>> {
+    let t = &ctx.theme;
+    let today = crate::time::local_date(ctx.now);
+    let kv = |k: &str, v: String| Line::from(vec![Span::styled(format!("{k:<18}"), t.muted()), Span::raw(v)]);
+    let mut l = vec![
+        Line::from(Span::styled(safe(&c.display_name()), t.heading())),
+        kv(
+            "Born",
+            format!(
+                "{} (age {})",
+                crate::time::show_date(c.dob),
+                crate::time::age_on(c.dob, today)
+            ),
+        ),
+        kv("Gender", c.gender.label().into()),
+        kv("Ethnicity", c.ethnicity.label().into()),
+        kv("Legal status", c.legal_status.label().into()),
+        kv("Placing authority", safe(&c.placing_authority)),
+        kv(
+            "Social worker",
+            format!("{} {}", safe(&c.social_worker), safe(&c.social_worker_contact)),
+        ),
+        kv("Admitted", crate::time::show_date(c.admitted)),
+    ];
+    if let Some(d) = c.discharged {
+        l.push(kv(
+            "Discharged",
+            format!("{} ({})", crate::time::show_date(d), safe(&c.discharge_reason)),
+        ));
+    }
+    if c.yos_open {
+        l.push(Line::from(Span::styled(
+            format!(
+                "Open to the YOS: worker {}, ref {}",
+                safe(&c.yos_worker),
+                safe(&c.yos_ref)
+            ),
+            t.warning(),
+        )));
+    } else {
+        l.push(kv("YOS", "not open".into()));
+    }
+    l.push(Line::from(""));
+    l.push(Line::from(Span::styled("What helps", t.heading())));
+    for line in safe(&c.what_helps).lines() {
+        l.push(Line::from(line.to_string()));
+    }
+    l
+}
+
+fn child_form() -> Form {
+    Form::new(vec![
+        Field::text("name", "Full name", NAME_MAX).required(),
+        Field::text("preferred_name", "Preferred name", NAME_MAX),
+        Field::text("dob", "Date of birth", 10)
+            .required()
+            .with_hint("Day/month/year, e.g. 01/02/2011."),
+        Field::choice("gender", "Gender", options(&Gender::ALL, Gender::code, Gender::label)).required(),
+        Field::choice(
+            "ethnicity",
+            "Ethnicity",
+            options(&Ethnicity::ALL, Ethnicity::code, Ethnicity::label),
+        )
+        .required()
+        .with_hint("The census categories. ←/→ to choose, or type the first letter."),
+        Field::choice(
+            "legal_status",
+            "Legal status",
+            options(&LegalStatus::ALL, LegalStatus::code, LegalStatus::label),
+        )
+        .required(),
+        Field::text("placing_authority", "Placing authority", SHORT_MAX),
+        Field::text("social_worker", "Social worker", NAME_MAX),
+        Field::text("social_worker_contact", "Social worker contact", SHORT_MAX),
+        Field::text("admitted", "Admitted", 10)
+            .required()
+            .with_hint("The date the child came to live here."),
+        Field::toggle("yos_open", "Open to the YOS"),
+        Field::text("yos_worker", "YOS case worker", NAME_MAX),
+        Field::text("yos_ref", "YOS reference", 40),
+        Field::multiline("what_helps", "What helps", WHAT_HELPS_MAX)
+            .with_hint("The behaviour support plan in brief: what calms this child, what to avoid."),
+    ])
+}
+
+/// Add or edit a child.
+pub struct ChildFormScreen {
+    id: Option<i64>,
+    form: Form,
+}
+
+impl ChildFormScreen {
+    pub fn new(child: Option<&Child>) -> ChildFormScreen {
+        let mut form = child_form();
+        if let Some(c) = child {
+            form.set("name", &c.name);
+            form.set("preferred_name", &c.preferred_name);
+            form.set("dob", &crate::time::show_date(c.dob));
+            form.set("gender", c.gender.code());
+            form.set("ethnicity", c.ethnicity.code());
+            form.set("legal_status", c.legal_status.code());
+            form.set("placing_authority", &c.placing_authority);
+            form.set("social_worker", &c.social_worker);
+            form.set("social_worker_contact", &c.social_worker_contact);
+            form.set("admitted", &crate::time::show_date(c.admitted));
+            form.set("yos_open", if c.yos_open { "yes" } else { "no" });
+            form.set("yos_worker", &c.yos_worker);
+            form.set("yos_ref", &c.yos_ref);
+            form.set("what_helps", &c.what_helps);
+            form.dirty = false;
+        }
+        ChildFormScreen {
+            id: child.map(|c| c.id),
+            form,
+        }
+    }
+
+    pub fn restore(_ctx: &Ctx<'_>, d: &FormDraft) -> Option<ChildFormScreen> {
+        let mut s = ChildFormScreen {
+            id: d.context,
+            form: child_form(),
+        };
+        s.form.restore(&d.values);
+        s.form.dirty = true;
+        Some(s)
+    }
+
+    fn input(&self) -> ChildInput {
+        let f = &self.form;
+        ChildInput {
+            name: f.get("name"),
+            preferred_name: f.get("preferred_name"),
+            dob: f.get("dob"),
+            gender: f.get("gender"),
+            ethnicity: f.get("ethnicity"),
+            legal_status: f.get("legal_status"),
+            placing_authority: f.get("placing_authority"),
+            social_worker: f.get("social_worker"),
+            social_worker_contact: f.get("social_worker_contact"),
+            admitted: f.get("admitted"),
+            yos_open: f.yes("yos_open"),
+            yos_worker: f.get("yos_worker"),
+            yos_ref: f.get("yos_ref"),
+            what_helps: f.get("what_helps"),
+        }
+    }
+}
+
+impl Page for ChildFormScreen {
+    fn title(&self) -> String {
+        if self.id.is_some() {
+            "Edit child".into()
+        } else {
+            "Add a child".into()
+        }
+    }
+
+    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        match self.form.handle_key(key) {
+            FormEvent::Save => {
+                self.form.clear_errors();
+                if !self.form.check_required() {
+                    return Outcome::None;
+                }
+                Outcome::Effect(Effect::SaveChild {
+                    id: self.id,
+                    input: self.input(),
+                })
+            }
+            FormEvent::Done => Outcome::Flash("That was the last field. Ctrl+S saves.".into()),
+            FormEvent::Cancel => {
+                if self.form.dirty {
+                    // Esc twice discards; the first only warns.
+                    self.form.dirty = false;
+                    Outcome::Flash("Unsaved changes: Esc again to discard them, Ctrl+S to save.".into())
+                } else {
+                    Outcome::Back
+                }
+            }
+            _ => Outcome::None,
+        }
+    }
+
+    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
+        self.form.paste(text);
+        Outcome::None
+    }
+
+    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
+        match d {
+            Done::Ok(_) => {
+                self.form.dirty = false;
+                let name = self.form.text("name");
+                // Back to the list, which reloads.
+                let _ = name;
+                Outcome::Back
+            }
+            Done::Fields(f) => {
+                for (k, m) in f {
+                    self.form.set_error(&k, m);
+                }
+                self.form.focus_first_error();
+                Outcome::Flash("Not saved: see the messages beside the fields.".into())
+            }
+            Done::Err(e) => Outcome::Flash(format!("Not saved: {e}")),
+        }
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" {} ", self.title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        self.form.render(frame, inner, &ctx.theme);
+    }
+
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "save"), hint("Esc", "back")];
+        h.extend_from_slice(self.form.field_hints());
+        h
+    }
+
+    fn form_draft(&self) -> Option<(FormDraft, String)> {
+        self.form.dirty.then(|| {
+            (
+                FormDraft {
+                    screen: "child".into(),
+                    context: self.id,
+                    values: self.form.values(),
+                },
+                format!("Child form: {}", self.form.text("name")),
+            )
+        })
+    }
+}
+
+/// Discharge a child: date and reason. The child stays in the register under "past".
+pub struct DischargeScreen {
+    id: i64,
+    name: String,
+    form: Form,
+}
+
+impl DischargeScreen {
+    pub fn new(c: &Child) -> DischargeScreen {
+        DischargeScreen {
+            id: c.id,
+            name: c.display_name(),
+            form: Form::new(vec![
+                Field::text("date", "Date of discharge", 10)
+                    .required()
+                    .with_hint("Day/month/year."),
+                Field::text("reason", "Reason", SHORT_MAX)
+                    .required()
+                    .with_hint("For example: moved to foster care."),
+            ]),
+        }
+    }
+}
+
+impl Page for DischargeScreen {
+    fn title(&self) -> String {
+        format!("Discharge {}", safe(&self.name))
+    }
+
+    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        match self.form.handle_key(key) {
+            FormEvent::Save | FormEvent::Done => {
+                self.form.clear_errors();
+                if !self.form.check_required() {
+                    return Outcome::None;
+                }
+                Outcome::Effect(Effect::DischargeChild {
+                    id: self.id,
+                    date: self.form.get("date"),
+                    reason: self.form.get("reason"),
+                })
+            }
+            FormEvent::Cancel => Outcome::Back,
+            _ => Outcome::None,
+        }
+    }
+
+    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
+        self.form.paste(text);
+        Outcome::None
+    }
+
+    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
+        match d {
+            Done::Ok(_) => Outcome::Back,
+            Done::Fields(f) => {
+                for (_, m) in f {
+                    self.form.set_error("date", m);
+                }
+                self.form.focus_first_error();
+                Outcome::None
+            }
+            Done::Err(e) => {
+                self.form.set_error("reason", e);
+                Outcome::None
+            }
+        }
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" {} ", self.title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [note, form] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+        frame.render_widget(
+            Paragraph::new("Nothing is deleted: the child's records stay, under past children."),
+            note,
+        );
+        self.form.render(frame, form, &ctx.theme);
+    }
+
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        vec![
+            hint("Tab/Enter", "next"),
+            hint("Ctrl+S", "discharge"),
+            hint("Esc", "cancel"),
+        ]
+    }
+}

@@ -1,0 +1,34 @@
+//! A screen not built yet: says so and goes back.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::widgets::Paragraph;
+
+use super::{Page, Screen};
+use crate::ui::app::{Ctx, Outcome};
+use crate::ui::keymap::{Hint, hint};
+
+struct Placeholder(String);
+
+impl Page for Placeholder {
+    fn title(&self) -> String {
+        self.0.clone()
+    }
+    fn update(&mut self, _ctx: &Ctx<'_>, _key: KeyEvent) -> Outcome {
+        Outcome::Back
+    }
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, _ctx: &Ctx<'_>) {
+        frame.render_widget(
+            Paragraph::new(format!("{} is not available yet. Any key goes back.", self.0)),
+            area,
+        );
+    }
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        vec![hint("any key", "back")]
+    }
+}
+
+pub fn screen(_ctx: &Ctx<'_>, name: &str) -> Screen {
+    Screen::new(Placeholder(name.to_string()))
+}

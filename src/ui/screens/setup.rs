@@ -1,0 +1,110 @@
+//! First run: the home and its first manager.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::Page;
+use crate::domain::staff::MAX_PASSPHRASE;
+use crate::ui::app::{Ctx, Done, Effect, Outcome};
+use crate::ui::form::{Field, Form, FormEvent};
+use crate::ui::keymap::{self, Hint, hint};
+
+pub struct SetupScreen {
+    form: Form,
+}
+
+impl Default for SetupScreen {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SetupScreen {
+    pub fn new() -> SetupScreen {
+        SetupScreen {
+            form: Form::new(vec![
+                Field::text("home", "Name of the home", 100).required(),
+                Field::text("urn", "Ofsted URN (optional)", 20).with_hint("Letters and digits, e.g. SC123456."),
+                Field::text("manager", "Your name (manager)", 80).required(),
+                Field::secret("pass", "Passphrase", MAX_PASSPHRASE)
+                    .required()
+                    .with_hint("At least 8 characters. A few words you will remember is best."),
+                Field::secret("pass2", "Passphrase again", MAX_PASSPHRASE).required(),
+            ]),
+        }
+    }
+
+    fn submit(&mut self) -> Outcome {
+        self.form.clear_errors();
+        if !self.form.check_required() {
+            return Outcome::None;
+        }
+        let p = self.form.get("pass");
+        if let Err(e) = crate::domain::staff::validate_passphrase(&p) {
+            self.form.set_error("pass", e);
+        } else if p != self.form.get("pass2") {
+            self.form.set_error("pass2", "The two passphrases are different.");
+        }
+        if !self.form.focus_first_error() {
+            return Outcome::None;
+        }
+        Outcome::Effect(Effect::Setup {
+            home: self.form.text("home"),
+            urn: self.form.text("urn"),
+            manager: self.form.text("manager"),
+            passphrase: p,
+        })
+    }
+}
+
+impl Page for SetupScreen {
+    fn title(&self) -> String {
+        "First-time set-up".into()
+    }
+
+    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        match self.form.handle_key(key) {
+            FormEvent::Save | FormEvent::Done => self.submit(),
+            _ => Outcome::None,
+        }
+    }
+
+    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
+        self.form.paste(text);
+        Outcome::None
+    }
+
+    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
+        match d {
+            Done::Ok(_) => Outcome::Flash("The home is set up. Add your staff from the menu (s).".into()),
+            Done::Err(e) => {
+                self.form.set_error("home", e);
+                self.form.focus_first_error();
+                Outcome::None
+            }
+            Done::Fields(f) => Outcome::Flash(f.into_iter().map(|x| x.1).collect::<Vec<_>>().join(" ")),
+        }
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let [intro, form] = Layout::vertical([Constraint::Length(4), Constraint::Min(1)]).areas(area);
+        let lines = vec![
+            Line::from(""),
+            Line::from("  Welcome. Set up the home and its first manager. The manager then adds the staff."),
+            Line::from("  Records are kept on this computer, in a file only this user account can read."),
+            Line::from(""),
+        ];
+        frame.render_widget(Paragraph::new(lines), intro);
+        self.form.render(frame, form, &ctx.theme);
+    }
+
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "set up")];
+        h.extend_from_slice(self.form.field_hints());
+        let _ = keymap::FORM;
+        h
+    }
+}

@@ -1,0 +1,325 @@
+//! Staff accounts (managers): add, reset a passphrase, deactivate with a reason. Nobody is deleted.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::widgets::{list, safe, step};
+use super::{Page, Screen};
+use crate::domain::staff::MAX_PASSPHRASE;
+use crate::domain::{Role, Staff};
+use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome};
+use crate::ui::form::{Field, Form, FormEvent, options};
+use crate::ui::keymap::{Hint, hint};
+
+pub struct StaffScreen {
+    staff: Vec<Staff>,
+    selected: usize,
+}
+
+impl StaffScreen {
+    pub fn new(ctx: &Ctx<'_>) -> StaffScreen {
+        let mut s = StaffScreen {
+            staff: vec![],
+            selected: 0,
+        };
+        s.refresh(ctx);
+        s
+    }
+}
+
+impl Page for StaffScreen {
+    fn title(&self) -> String {
+        "Staff accounts".into()
+    }
+
+    fn refresh(&mut self, ctx: &Ctx<'_>) {
+        self.staff = ctx.store.list_staff(true).unwrap_or_default();
+        self.selected = self.selected.min(self.staff.len().saturating_sub(1));
+    }
+
+    fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        if !ctx.is_manager() {
+            return Outcome::Back;
+        }
+        let sel = self.staff.get(self.selected);
+        match key.code {
+            KeyCode::Esc => Outcome::Back,
+            KeyCode::Up => {
+                self.selected = step(self.selected, self.staff.len(), false, 1);
+                Outcome::None
+            }
+            KeyCode::Down => {
+                self.selected = step(self.selected, self.staff.len(), true, 1);
+                Outcome::None
+            }
+            KeyCode::Char('a') => Outcome::Push(Screen::new(AddStaffScreen::new())),
+            KeyCode::Char('r') => match sel {
+                Some(s) if s.active => Outcome::Push(Screen::new(StaffActionScreen::reset(s))),
+                _ => Outcome::None,
+            },
+            KeyCode::Char('x') => match sel {
+                Some(s) if s.active => Outcome::Push(Screen::new(StaffActionScreen::deactivate(s))),
+                _ => Outcome::None,
+            },
+            _ => Outcome::None,
+        }
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let t = &ctx.theme;
+        if !ctx.is_manager() {
+            frame.render_widget(Paragraph::new("Only a manager can manage staff accounts."), area);
+            return;
+        }
+        let block = Block::default().borders(Borders::ALL).title(" Staff ");
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let lines = self
+            .staff
+            .iter()
+            .map(|s| {
+                let mut spans = vec![Span::raw(format!("{:<30} {:<14}", safe(&s.name), s.role.label()))];
+                if !s.active {
+                    spans.push(Span::styled(
+                        format!("deactivated: {}", safe(s.deactivated_reason.as_deref().unwrap_or(""))),
+                        t.muted(),
+                    ));
+                } else if s.locked_until.is_some_and(|u| u > ctx.now) {
+                    spans.push(Span::styled("LOCKED (r resets)", t.error()));
+                }
+                Line::from(spans)
+            })
+            .collect();
+        list(frame, inner, lines, Some(self.selected), t);
+    }
+
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        vec![
+            hint("a", "add"),
+            hint("r", "reset passphrase"),
+            hint("x", "deactivate"),
+            hint("Esc", "back"),
+        ]
+    }
+}
+
+fn add_form() -> Form {
+    Form::new(vec![
+        Field::text("name", "Name", 80).required(),
+        Field::choice("role", "Role", options(&Role::ALL, Role::code, Role::label))
+            .required()
+            .with("staff"),
+        Field::secret("pass", "First passphrase", MAX_PASSPHRASE)
+            .required()
+            .with_hint("At least 8 characters. Tell them in person."),
+    ])
+}
+
+pub struct AddStaffScreen {
+    form: Form,
+}
+
+impl Default for AddStaffScreen {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl AddStaffScreen {
+    pub fn new() -> AddStaffScreen {
+        AddStaffScreen { form: add_form() }
+    }
+
+    pub fn restore(d: &FormDraft) -> Option<AddStaffScreen> {
+        let mut s = AddStaffScreen::new();
+        let mut v = d.values.clone();
+        // A passphrase is never kept in a draft.
+        v.remove("pass");
+        s.form.restore(&v);
+        s.form.dirty = true;
+        Some(s)
+    }
+}
+
+impl Page for AddStaffScreen {
+    fn title(&self) -> String {
+        "Add a member of staff".into()
+    }
+
+    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        match self.form.handle_key(key) {
+            FormEvent::Save | FormEvent::Done => {
+                self.form.clear_errors();
+                if !self.form.check_required() {
+                    return Outcome::None;
+                }
+                if let Err(e) = crate::domain::staff::validate_passphrase(&self.form.get("pass")) {
+                    self.form.set_error("pass", e);
+                    self.form.focus_first_error();
+                    return Outcome::None;
+                }
+                let role = Role::from_code(&self.form.get("role")).unwrap_or(Role::Staff);
+                Outcome::Effect(Effect::AddStaff {
+                    name: self.form.text("name"),
+                    role,
+                    passphrase: self.form.get("pass"),
+                })
+            }
+            FormEvent::Cancel => Outcome::Back,
+            _ => Outcome::None,
+        }
+    }
+
+    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
+        self.form.paste(text);
+        Outcome::None
+    }
+
+    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
+        match d {
+            Done::Ok(_) => Outcome::Back,
+            Done::Err(e) => {
+                self.form.set_error("name", e);
+                self.form.focus_first_error();
+                Outcome::None
+            }
+            Done::Fields(_) => Outcome::None,
+        }
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let block = Block::default().borders(Borders::ALL).title(" Add a member of staff ");
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        self.form.render(frame, inner, &ctx.theme);
+    }
+
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "add"), hint("Esc", "cancel")];
+        h.extend_from_slice(self.form.field_hints());
+        h
+    }
+
+    fn form_draft(&self) -> Option<(FormDraft, String)> {
+        self.form.dirty.then(|| {
+            let mut values = self.form.values();
+            values.remove("pass");
+            (
+                FormDraft {
+                    screen: "staff_add".into(),
+                    context: None,
+                    values,
+                },
+                "New staff account".into(),
+            )
+        })
+    }
+}
+
+/// Reset a passphrase, or deactivate an account with a reason.
+pub struct StaffActionScreen {
+    staff_id: i64,
+    name: String,
+    reset: bool,
+    form: Form,
+}
+
+impl StaffActionScreen {
+    pub fn reset(s: &Staff) -> StaffActionScreen {
+        StaffActionScreen {
+            staff_id: s.id,
+            name: s.name.clone(),
+            reset: true,
+            form: Form::new(vec![Field::secret("pass", "New passphrase", MAX_PASSPHRASE).required()]),
+        }
+    }
+    pub fn deactivate(s: &Staff) -> StaffActionScreen {
+        StaffActionScreen {
+            staff_id: s.id,
+            name: s.name.clone(),
+            reset: false,
+            form: Form::new(vec![
+                Field::text("reason", "Reason", 200)
+                    .required()
+                    .with_hint("For example: left the home."),
+            ]),
+        }
+    }
+}
+
+impl Page for StaffActionScreen {
+    fn title(&self) -> String {
+        if self.reset {
+            format!("New passphrase for {}", safe(&self.name))
+        } else {
+            format!("Deactivate {}", safe(&self.name))
+        }
+    }
+
+    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        match self.form.handle_key(key) {
+            FormEvent::Save | FormEvent::Done => {
+                self.form.clear_errors();
+                if !self.form.check_required() {
+                    return Outcome::None;
+                }
+                if self.reset {
+                    Outcome::Effect(Effect::ResetPassphrase {
+                        staff_id: self.staff_id,
+                        passphrase: self.form.get("pass"),
+                    })
+                } else {
+                    Outcome::Effect(Effect::DeactivateStaff {
+                        staff_id: self.staff_id,
+                        reason: self.form.get("reason"),
+                    })
+                }
+            }
+            FormEvent::Cancel => Outcome::Back,
+            _ => Outcome::None,
+        }
+    }
+
+    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
+        self.form.paste(text);
+        Outcome::None
+    }
+
+    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
+        match d {
+            Done::Ok(_) => Outcome::Back,
+            Done::Err(e) => {
+                let key = if self.reset { "pass" } else { "reason" };
+                self.form.set_error(key, e);
+                Outcome::None
+            }
+            Done::Fields(_) => Outcome::None,
+        }
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" {} ", self.title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [note, form] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+        let text = if self.reset {
+            "The new passphrase also lifts a lock-out. Tell them in person."
+        } else {
+            "They will no longer be able to sign in. Their records stay, with their name."
+        };
+        frame.render_widget(Paragraph::new(text), note);
+        self.form.render(frame, form, &ctx.theme);
+    }
+
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        vec![
+            hint("Ctrl+S", if self.reset { "set passphrase" } else { "deactivate" }),
+            hint("Esc", "cancel"),
+        ]
+    }
+}
