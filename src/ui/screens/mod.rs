@@ -9,6 +9,7 @@ pub mod export;
 pub mod handover;
 pub mod menu;
 pub mod placeholder;
+pub mod sections;
 pub mod settings;
 pub mod setup;
 pub mod signin;
