@@ -77,7 +77,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
         return Ok(d);
     }
     Err(format!(
-        "'{}' is not a date. Use day/month/year, for example 22/11/2026.",
+        "'{}' is not a date: use day/month/year.",
         crate::text::one_line(s, 20)
     ))
 }
@@ -91,7 +91,7 @@ pub fn parse_time(s: &str) -> Result<NaiveTime, String> {
         }
     }
     Err(format!(
-        "'{}' is not a time. Use 24-hour hh:mm, for example 02:15.",
+        "'{}' is not a time: use hh:mm, 24-hour.",
         crate::text::one_line(s, 20)
     ))
 }

@@ -201,6 +201,8 @@ pub struct App {
     pub quit: bool,
     /// Set by a lock: shown on the sign-in screen.
     pub locked_note: Option<String>,
+    /// Bumped whenever the whole stack is replaced (sign-in, lock).
+    epoch: u64,
 }
 
 impl App {
@@ -223,6 +225,7 @@ impl App {
             size: (MIN_W, MIN_H),
             quit: false,
             locked_note: None,
+            epoch: 0,
         }
     }
 
@@ -315,7 +318,12 @@ impl App {
                 self.stack.push(s);
             }
             Outcome::Effect(e) => {
+                let epoch = self.epoch;
                 let done = self.perform(e);
+                // Signing in or locking replaced every screen: the one that asked is gone.
+                if self.epoch != epoch {
+                    return;
+                }
                 let out = {
                     let ctx = Ctx {
                         store: &self.store,
@@ -548,6 +556,7 @@ impl App {
             });
         }
         self.stack = stack;
+        self.epoch += 1;
     }
 
     fn check_idle(&mut self) {
@@ -575,6 +584,7 @@ impl App {
         };
         self.locked_note = Some(note.clone());
         self.stack = vec![Screen::new(screens::signin::SignInScreen::new(&self.store, staff_id))];
+        self.epoch += 1;
         self.flash = Some(Flash {
             text: note,
             error: failed,
@@ -639,8 +649,8 @@ impl App {
             return;
         }
         let hints = self.hints();
-        let help_text = hint_line(&hints, &self.theme);
-        let help_h = if line_width(&hints) as u16 > area.width { 2 } else { 1 };
+        let help_text = hint_lines(&hints, &self.theme, area.width);
+        let help_h = help_text.len().clamp(1, 2) as u16;
         let [top, body, flash, help] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(1),
@@ -659,7 +669,7 @@ impl App {
                 flash,
             );
         }
-        frame.render_widget(Paragraph::new(help_text).wrap(Wrap { trim: true }), help);
+        frame.render_widget(Paragraph::new(help_text), help);
         if self.show_help {
             self.help_overlay(frame, body);
         }
@@ -728,17 +738,23 @@ impl App {
     }
 }
 
-fn line_width(h: &[Hint]) -> usize {
-    h.iter()
-        .map(|h| h.keys.chars().count() + h.action.chars().count() + 3)
-        .sum()
-}
-
-pub fn hint_line(h: &[Hint], theme: &Theme) -> Line<'static> {
+/// The help bar: key and action kept together, wrapped onto as many lines as the width needs.
+pub fn hint_lines(h: &[Hint], theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
     let mut spans = Vec::new();
+    let mut used = 0usize;
     for x in h {
+        let w = x.keys.chars().count() + x.action.chars().count() + 3;
+        if used + w > width as usize && !spans.is_empty() {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            used = 0;
+        }
         spans.push(Span::styled(x.keys.to_string(), theme.key()));
         spans.push(Span::raw(format!(" {}  ", x.action)));
+        used += w;
     }
-    Line::from(spans)
+    if !spans.is_empty() {
+        lines.push(Line::from(spans));
+    }
+    lines
 }

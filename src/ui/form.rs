@@ -693,7 +693,8 @@ impl Form {
                     };
                     frame.render_widget(Paragraph::new(shown).wrap(ratatui::widgets::Wrap { trim: false }), tr);
                 }
-                if focused || n * 10 >= max * 9 {
+                // A passphrase's length is not shown.
+                if !*mask && (focused || n * 10 >= max * 9) {
                     let cr = Rect {
                         x: r.x + r.width.saturating_sub(cw),
                         y: r.y,

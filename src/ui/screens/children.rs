@@ -288,17 +288,20 @@ impl Page for ChildFormScreen {
         }
     }
 
-    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+    fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
         match self.form.handle_key(key) {
             FormEvent::Save => {
                 self.form.clear_errors();
-                if !self.form.check_required() {
-                    return Outcome::None;
+                // Every problem at once, beside its field; the store checks again when saving.
+                let input = self.input();
+                if let Err(errs) = crate::domain::child::validate_child(&input, crate::time::local_date(ctx.now)) {
+                    for (k, m) in errs {
+                        self.form.set_error(k, m);
+                    }
+                    self.form.focus_first_error();
+                    return Outcome::Flash("Not saved yet: see the messages beside the fields.".into());
                 }
-                Outcome::Effect(Effect::SaveChild {
-                    id: self.id,
-                    input: self.input(),
-                })
+                Outcome::Effect(Effect::SaveChild { id: self.id, input })
             }
             FormEvent::Done => Outcome::Flash("That was the last field. Ctrl+S saves.".into()),
             FormEvent::Cancel => {

@@ -93,7 +93,7 @@ impl Page for SetupScreen {
         let [intro, form] = Layout::vertical([Constraint::Length(4), Constraint::Min(1)]).areas(area);
         let lines = vec![
             Line::from(""),
-            Line::from("  Welcome. Set up the home and its first manager. The manager then adds the staff."),
+            Line::from("  Welcome. Set up the home and its first manager, who then adds the staff."),
             Line::from("  Records are kept on this computer, in a file only this user account can read."),
             Line::from(""),
         ];

@@ -150,9 +150,9 @@ impl Page for SignInScreen {
         let inner = block.inner(right);
         frame.render_widget(block, right);
         let [msg, field, err, rest] = Layout::vertical([
-            Constraint::Length(3),
+            Constraint::Length(4),
             Constraint::Length(1),
-            Constraint::Length(3),
+            Constraint::Length(5),
             Constraint::Min(0),
         ])
         .areas(inner);
@@ -168,23 +168,25 @@ impl Page for SignInScreen {
                     Span::raw("Signing in as "),
                     Span::styled(safe(&s.name), t.heading()),
                 ]),
-                Line::from("Type your passphrase (it is not shown), then Enter."),
+                Line::from("Type your passphrase, then Enter."),
+                Line::from(Span::styled("(It is not shown as you type.)", t.muted())),
             ],
         };
         frame.render_widget(Paragraph::new(text), msg);
         if self.typing {
             self.pass.render(frame, field, t);
         }
-        let mut errs = Vec::new();
-        if let Some(s) = who
-            && let Some(u) = s.locked_until.filter(|u| *u > ctx.now)
-        {
+        let mut errs = vec![Line::from("")];
+        let locked = who.and_then(|s| s.locked_until.filter(|u| *u > ctx.now));
+        if let Some(u) = locked {
             errs.push(Line::from(Span::styled(
-                format!("! LOCKED until {} after 5 wrong passphrases.", crate::time::show(u)),
+                format!(
+                    "! LOCKED until {} after 5 wrong passphrases. A manager can reset it.",
+                    crate::time::show(u)
+                ),
                 t.error(),
             )));
-        }
-        if let Some(e) = &self.error {
+        } else if let Some(e) = &self.error {
             errs.push(Line::from(Span::styled(format!("! {e}"), t.error())));
         }
         frame.render_widget(Paragraph::new(errs).wrap(ratatui::widgets::Wrap { trim: true }), err);
