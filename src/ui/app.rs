@@ -276,7 +276,7 @@ impl App {
                     self.show_help = false;
                     return;
                 }
-                if k.code == KeyCode::F(1) {
+                if k.code == KeyCode::F(1) || (k.code == KeyCode::Char('?') && !self.top().accepts_text()) {
                     self.show_help = true;
                     return;
                 }

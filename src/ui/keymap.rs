@@ -14,7 +14,7 @@ pub const fn hint(keys: &'static str, action: &'static str) -> Hint {
 }
 
 /// Keys that work everywhere once signed in.
-pub const GLOBAL: &[Hint] = &[hint("F1", "help"), hint("Ctrl+L", "lock"), hint("Ctrl+Q", "quit")];
+pub const GLOBAL: &[Hint] = &[hint("F1/?", "help"), hint("Ctrl+L", "lock"), hint("Ctrl+Q", "quit")];
 
 /// Keys in every form.
 pub const FORM: &[Hint] = &[

@@ -119,6 +119,10 @@ impl Page for ChildrenScreen {
         }
     }
 
+    fn accepts_text(&self) -> bool {
+        false
+    }
+
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
         vec![
             hint("a", "add"),

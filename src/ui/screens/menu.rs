@@ -178,6 +178,10 @@ impl Page for MenuScreen {
         frame.render_widget(Paragraph::new(side).wrap(ratatui::widgets::Wrap { trim: true }), right);
     }
 
+    fn accepts_text(&self) -> bool {
+        false
+    }
+
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
         vec![hint("↑/↓ Enter", "open"), hint("letter", "go straight there")]
     }

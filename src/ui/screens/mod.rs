@@ -51,6 +51,10 @@ pub trait Page {
     fn form_draft(&self) -> Option<(FormDraft, String)> {
         None
     }
+    /// False on screens where `?` is not something to type, so it opens the help.
+    fn accepts_text(&self) -> bool {
+        true
+    }
 }
 
 pub struct Screen(Box<dyn Page>);
@@ -82,6 +86,9 @@ impl Screen {
     }
     pub fn form_draft(&self) -> Option<(FormDraft, String)> {
         self.0.form_draft()
+    }
+    pub fn accepts_text(&self) -> bool {
+        self.0.accepts_text()
     }
 }
 

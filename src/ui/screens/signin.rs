@@ -200,6 +200,10 @@ impl Page for SignInScreen {
         );
     }
 
+    fn accepts_text(&self) -> bool {
+        self.typing
+    }
+
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
         if self.typing {
             vec![hint("Enter", "sign in"), hint("Esc", "choose another name")]

@@ -96,6 +96,10 @@ impl Page for StaffScreen {
         list(frame, inner, lines, Some(self.selected), t);
     }
 
+    fn accepts_text(&self) -> bool {
+        false
+    }
+
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
         vec![
             hint("a", "add"),
