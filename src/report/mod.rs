@@ -1,9 +1,804 @@
-//! Reports for the home, the YOS and the Corporate Parenting Committee (issue 6 fills this in).
+//! Reports for the home, the YOS and the Corporate Parenting Committee: the measures they ask for, for any
+//! period, per home (when the database holds imported records of several homes) and in total.
+//!
+//! Only the period's incidents are read, through the `incidents_time` index (never the whole table); children
+//! admitted or discharged part-way through a period count for the period they were in the home.
 
+pub mod render;
+#[cfg(test)]
+pub(crate) mod tests;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
 use std::path::Path;
 
-use crate::cli::ReportArgs;
+use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use rusqlite::params;
+use serde::Serialize;
 
-pub fn command(_db: &Path, _args: &ReportArgs) -> anyhow::Result<String> {
-    anyhow::bail!("reports are not available yet")
+use crate::cli::{ReportArgs, ReportFormat};
+use crate::domain::{
+    CallReason, Category, Change, Child, CourtOutcome, Ethnicity, Gender, IncidentRecord, MissingKind, PoliceOutcome,
+    PoliceRoute, Response, RestorativeKind,
+};
+use crate::store::Store;
+use crate::time::{Period, age_on, local_date, to_db};
+
+/// A count out of a total. Never NaN: with nothing to count, `percent` is None and the text says so.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Ratio {
+    pub count: u64,
+    pub of: u64,
+    /// Rounded to one decimal place; None when `of` is 0.
+    pub percent: Option<f64>,
+}
+
+impl Ratio {
+    pub fn new(count: u64, of: u64) -> Ratio {
+        let percent = if of == 0 {
+            None
+        } else {
+            Some((count as f64 * 1000.0 / of as f64).round() / 10.0)
+        };
+        Ratio { count, of, percent }
+    }
+}
+
+impl std::fmt::Display for Ratio {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.percent {
+            Some(p) => write!(f, "{} of {} ({p:.1}%)", self.count, self.of),
+            None => write!(f, "{} of {} (none to count)", self.count, self.of),
+        }
+    }
+}
+
+/// A named count (a category, a reason, an outcome) with its share of the relevant total.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    pub code: String,
+    pub label: String,
+    #[serde(flatten)]
+    pub ratio: Ratio,
+}
+
+fn line(code: &str, label: &str, count: u64, of: u64) -> Line {
+    Line {
+        code: code.to_string(),
+        label: label.to_string(),
+        ratio: Ratio::new(count, of),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Responses {
+    pub in_house: Ratio,
+    pub restorative: Ratio,
+    pub police: Ratio,
+    /// Incidents NOT referred to the police, of all incidents.
+    pub diversion_rate: Ratio,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PoliceMeasures {
+    /// Calls for service: incidents with police details, plus missing episodes reported to the police.
+    pub calls: u64,
+    pub by_reason: Vec<Line>,
+    pub emergency_999: Ratio,
+    pub non_emergency: Ratio,
+    /// Missing reports made without police details recorded (route unknown).
+    pub route_not_recorded: Ratio,
+    /// Outcomes of the incidents with police details.
+    pub outcomes: Vec<Line>,
+    /// Police referrals (response police) that were violence against the person or criminal damage.
+    pub referrals_violence_or_damage: Ratio,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RestorativeMeasures {
+    /// Incidents with a restorative intervention planned or recorded.
+    pub planned: u64,
+    pub held: Ratio,
+    pub not_held: Ratio,
+    pub not_yet_known: Ratio,
+    /// Held, with what came of it written down.
+    pub outcome_recorded: Ratio,
+    pub victim_consented: Ratio,
+    pub by_kind: Vec<Line>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChildrenMeasures {
+    /// Children in the home at any time during the period.
+    pub in_home: u64,
+    /// Children in the home with at least one incident in the period.
+    pub involved: Ratio,
+    /// Incidents per child involved, two decimals; None with no children involved.
+    pub incidents_per_child_involved: Option<f64>,
+    /// Incidents per child in the home during the period; None with no children.
+    pub incidents_per_child_in_home: Option<f64>,
+    /// Children with two or more incidents, of children involved.
+    pub repeat: Ratio,
+}
+
+/// Children open to the YOS at the end of a quarter (or on the period's last day, if the quarter runs on).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YosSnapshot {
+    pub quarter: String,
+    pub on: NaiveDate,
+    /// True when `on` is the quarter's last day; false when the period ends first.
+    pub quarter_end: bool,
+    pub open: Ratio,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DemoRow {
+    /// gender, ethnic_group, ethnicity, age_band
+    pub dimension: String,
+    pub group: String,
+    /// Of children with a police referral in the period.
+    pub referred: Ratio,
+    /// Of all children in the home during the period.
+    pub in_home: Ratio,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Statutory {
+    /// Year ending on the period's last day.
+    pub year_from: NaiveDate,
+    pub year_to: NaiveDate,
+    /// Looked after (in the home) for 12 months or more at the period end, aged 10 or over: convicted or given a
+    /// youth caution / youth conditional caution during the year.
+    pub indicator: Ratio,
+    pub convicted: u64,
+    pub cautioned: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reg35Measures {
+    /// Records with a measure of control, discipline or restraint.
+    pub restraints: u64,
+    pub children: u64,
+    pub recorded_within_24h: Ratio,
+    pub signed_within_48h: Ratio,
+}
+
+/// Every measure, for one home or for all homes together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measures {
+    pub scope: String,
+    pub home_uid: Option<String>,
+    pub incidents: u64,
+    pub responses: Responses,
+    pub categories: Vec<Line>,
+    pub violence_or_damage: Ratio,
+    pub police: PoliceMeasures,
+    pub restorative: RestorativeMeasures,
+    pub children: ChildrenMeasures,
+    pub yos_snapshots: Vec<YosSnapshot>,
+    pub demographics: Vec<DemoRow>,
+    pub statutory: Statutory,
+    pub reg35: Reg35Measures,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub period: Period,
+    pub generated_at: DateTime<Utc>,
+    pub total: Measures,
+    /// One per home, when the database holds records of more than one home; empty otherwise.
+    pub per_home: Vec<Measures>,
+    pub notes: Vec<String>,
+}
+
+pub const NOTES: [&str; 4] = [
+    "Children open to the YOS: the register holds whether a child is open now, not on past dates; quarter-end \
+     figures for earlier quarters use today's status.",
+    "Age bands are the age on the period's last day, or on the day of discharge for a child who left earlier.",
+    "Statutory indicator: 'looked after for 12 months' is counted from admission to the home; convictions and \
+     cautions are those recorded on the home's incidents in the year.",
+    "Regulation 35 timing is measured from the time of the incident.",
+];
+
+/// One incident of the period, as it stands now.
+struct Inc {
+    home_uid: String,
+    child_id: i64,
+    rec: IncidentRecord,
+    /// When the regulation 35 record first had every required field (None: not yet).
+    reg35_complete_at: Option<DateTime<Utc>>,
+}
+
+/// One police outcome in the statutory year.
+struct YearRow {
+    home_uid: String,
+    child_id: i64,
+    outcome: Option<String>,
+    court: Option<String>,
+}
+
+fn read_incidents(store: &Store, period: &Period) -> anyhow::Result<Vec<Inc>> {
+    let conn = store.connection();
+    let mut s = conn.prepare_cached(
+        "SELECT id, home_uid, child_id, record, current FROM incidents INDEXED BY incidents_time \
+         WHERE occurred_at >= ?1 AND occurred_at < ?2 ORDER BY occurred_at, id",
+    )?;
+    let rows = s
+        .query_map(params![to_db(period.start), to_db(period.end)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, home_uid, child_id, record, cur) in rows {
+        let rec: IncidentRecord = serde_json::from_str(&cur)
+            .map_err(|e| anyhow::anyhow!("Incident {id} cannot be read ({e}); run `concordat verify`."))?;
+        let mut reg35_complete_at = None;
+        if rec.reg35.is_some() {
+            let first: IncidentRecord = serde_json::from_str(&record)
+                .map_err(|e| anyhow::anyhow!("Incident {id} cannot be read ({e}); run `concordat verify`."))?;
+            if first.reg35.as_ref().is_some_and(|r| r.missing_fields().is_empty()) {
+                reg35_complete_at = Some(first.recorded_at);
+            } else {
+                reg35_complete_at = store.entries(id)?.into_iter().find_map(|e| match &e.change {
+                    Change::Reg35 { reg35 } if reg35.missing_fields().is_empty() => Some(e.at),
+                    _ => None,
+                });
+            }
+        }
+        out.push(Inc {
+            home_uid,
+            child_id,
+            rec,
+            reg35_complete_at,
+        });
+    }
+    Ok(out)
+}
+
+fn read_year(store: &Store, from: DateTime<Utc>, to: DateTime<Utc>) -> anyhow::Result<Vec<YearRow>> {
+    let mut s = store.connection().prepare_cached(
+        "SELECT home_uid, child_id, json_extract(current, '$.police.outcome'), json_extract(current, '$.police.court') \
+         FROM incidents INDEXED BY incidents_time \
+         WHERE occurred_at >= ?1 AND occurred_at < ?2 AND json_extract(current, '$.police') IS NOT NULL",
+    )?;
+    let v = s
+        .query_map(params![to_db(from), to_db(to)], |r| {
+            Ok(YearRow {
+                home_uid: r.get(0)?,
+                child_id: r.get(1)?,
+                outcome: r.get(2)?,
+                court: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
+}
+
+/// The homes this database knows: its own first, then imported ones by name.
+fn homes(store: &Store) -> anyhow::Result<Vec<(String, String)>> {
+    let mut v = Vec::new();
+    if let Some(h) = store.home()? {
+        v.push((h.uid, crate::text::clean_line(&h.name, 80)));
+    }
+    let mut s = store
+        .connection()
+        .prepare_cached("SELECT uid, name FROM other_homes ORDER BY name COLLATE NOCASE, uid")?;
+    let others = s
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (uid, name) in others {
+        if !v.iter().any(|(u, _)| *u == uid) {
+            v.push((uid, crate::text::clean_line(&name, 80)));
+        }
+    }
+    Ok(v)
+}
+
+/// Was the child in the home at some time between these dates (inclusive)?
+pub fn in_home_during(c: &Child, first: NaiveDate, last: NaiveDate) -> bool {
+    c.admitted <= last && c.discharged.is_none_or(|d| d >= first)
+}
+
+/// Was the child in the home at the end of this day? (A child discharged that day has left.)
+pub fn in_home_at_end_of(c: &Child, day: NaiveDate) -> bool {
+    c.admitted <= day && c.discharged.is_none_or(|d| d > day)
+}
+
+pub const AGE_BANDS: [&str; 6] = ["Under 10", "10-13", "14", "15", "16", "17+"];
+
+pub fn age_band(age: i32) -> &'static str {
+    match age {
+        ..=9 => AGE_BANDS[0],
+        10..=13 => AGE_BANDS[1],
+        14 => AGE_BANDS[2],
+        15 => AGE_BANDS[3],
+        16 => AGE_BANDS[4],
+        _ => AGE_BANDS[5],
+    }
+}
+
+const ETHNIC_GROUPS: [&str; 6] = ["Asian", "Black", "Mixed", "White", "Other", "Not stated"];
+
+fn per(n: u64, d: u64) -> Option<f64> {
+    if d == 0 {
+        None
+    } else {
+        Some((n as f64 * 100.0 / d as f64).round() / 100.0)
+    }
+}
+
+/// Compute every measure for the period: in total, and per home when there are several.
+pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
+    let incs = read_incidents(store, period)?;
+    let year_first = period
+        .last_day
+        .checked_sub_months(Months::new(12))
+        .and_then(|d| d.succ_opt())
+        .unwrap_or(period.first_day);
+    let year = read_year(store, crate::time::local_midnight(year_first), period.end)?;
+    let children = store.all_children()?;
+    let mut known = homes(store)?;
+    // Any home named in the data but not in the homes tables still gets a line.
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    for uid in incs.iter().map(|i| i.home_uid.as_str()).chain(
+        children
+            .iter()
+            .filter(|c| in_home_during(c, period.first_day, period.last_day))
+            .map(|c| c.home_uid.as_str()),
+    ) {
+        seen.insert(uid);
+    }
+    for uid in seen {
+        if !known.iter().any(|(u, _)| u == uid) {
+            known.push((uid.to_string(), format!("Home {}", crate::text::one_line(uid, 8))));
+        }
+    }
+    let ctx = Scope {
+        period,
+        year_first,
+        by_id: children.iter().map(|c| (c.id, c)).collect(),
+    };
+    let all_incs: Vec<&Inc> = incs.iter().collect();
+    let all_children: Vec<&Child> = children.iter().collect();
+    let all_year: Vec<&YearRow> = year.iter().collect();
+    let total = ctx.measures(
+        if known.len() > 1 {
+            "All homes".to_string()
+        } else {
+            known.first().map(|h| h.1.clone()).unwrap_or_else(|| "The home".into())
+        },
+        None,
+        &all_incs,
+        &all_children,
+        &all_year,
+    );
+    let mut per_home = Vec::new();
+    if known.len() > 1 {
+        for (uid, name) in &known {
+            let i: Vec<&Inc> = incs.iter().filter(|x| x.home_uid == *uid).collect();
+            let c: Vec<&Child> = children.iter().filter(|x| x.home_uid == *uid).collect();
+            let y: Vec<&YearRow> = year.iter().filter(|x| x.home_uid == *uid).collect();
+            per_home.push(ctx.measures(name.clone(), Some(uid.clone()), &i, &c, &y));
+        }
+    }
+    Ok(Report {
+        period: period.clone(),
+        generated_at: store.now(),
+        total,
+        per_home,
+        notes: NOTES.iter().map(|s| s.to_string()).collect(),
+    })
+}
+
+struct Scope<'a> {
+    period: &'a Period,
+    year_first: NaiveDate,
+    by_id: HashMap<i64, &'a Child>,
+}
+
+impl Scope<'_> {
+    fn measures(
+        &self,
+        scope: String,
+        home_uid: Option<String>,
+        incs: &[&Inc],
+        children: &[&Child],
+        year: &[&YearRow],
+    ) -> Measures {
+        let p = self.period;
+        let n = incs.len() as u64;
+        let count = |f: &dyn Fn(&Inc) -> bool| incs.iter().filter(|i| f(i)).count() as u64;
+
+        // Responses and categories.
+        let resp = |r: Response| count(&|i| i.rec.response == r);
+        let police_n = resp(Response::Police);
+        let responses = Responses {
+            in_house: Ratio::new(resp(Response::InHouse), n),
+            restorative: Ratio::new(resp(Response::Restorative), n),
+            police: Ratio::new(police_n, n),
+            diversion_rate: Ratio::new(n - police_n, n),
+        };
+        let categories = Category::ALL
+            .iter()
+            .map(|c| line(c.code(), c.label(), count(&|i| i.rec.categories.contains(c)), n))
+            .collect();
+        let vd = |i: &Inc| {
+            i.rec
+                .categories
+                .iter()
+                .any(|c| matches!(c, Category::Violence | Category::CriminalDamage))
+        };
+        let violence_or_damage = Ratio::new(count(&vd), n);
+
+        // Police calls for service.
+        let mut reasons: BTreeMap<&str, u64> = BTreeMap::new();
+        let (mut calls, mut e999, mut e101, mut unrecorded) = (0u64, 0u64, 0u64, 0u64);
+        let mut outcomes: BTreeMap<PoliceOutcome, u64> = BTreeMap::new();
+        for i in incs {
+            if let Some(pol) = &i.rec.police {
+                calls += 1;
+                *reasons.entry(reason_code(pol.reason)).or_default() += 1;
+                match pol.route {
+                    PoliceRoute::Emergency999 => e999 += 1,
+                    PoliceRoute::NonEmergency101 => e101 += 1,
+                }
+                *outcomes.entry(pol.outcome).or_default() += 1;
+            } else if let Some(m) = i.rec.missing.as_ref().filter(|m| m.reported_to_police) {
+                calls += 1;
+                unrecorded += 1;
+                let r = match m.kind {
+                    MissingKind::Missing => CallReason::Missing,
+                    MissingKind::Absent => CallReason::Absent,
+                };
+                *reasons.entry(reason_code(r)).or_default() += 1;
+            }
+        }
+        let with_police = e999 + e101;
+        let police = PoliceMeasures {
+            calls,
+            by_reason: [CallReason::Behaviour, CallReason::Missing, CallReason::Absent]
+                .iter()
+                .map(|r| {
+                    let c = reasons.get(reason_code(*r)).copied().unwrap_or(0);
+                    line(reason_code(*r), r.label(), c, calls)
+                })
+                .collect(),
+            emergency_999: Ratio::new(e999, calls),
+            non_emergency: Ratio::new(e101, calls),
+            route_not_recorded: Ratio::new(unrecorded, calls),
+            outcomes: PoliceOutcome::ALL
+                .iter()
+                .map(|o| line(o.code(), o.label(), outcomes.get(o).copied().unwrap_or(0), with_police))
+                .collect(),
+            referrals_violence_or_damage: Ratio::new(count(&|i| i.rec.response == Response::Police && vd(i)), police_n),
+        };
+
+        // Restorative interventions.
+        let rs: Vec<_> = incs.iter().filter_map(|i| i.rec.restorative.as_ref()).collect();
+        let planned = rs.len() as u64;
+        let rc = |f: &dyn Fn(&crate::domain::Restorative) -> bool| rs.iter().filter(|r| f(r)).count() as u64;
+        let held = rc(&|r| r.held == Some(true));
+        let restorative = RestorativeMeasures {
+            planned,
+            held: Ratio::new(held, planned),
+            not_held: Ratio::new(rc(&|r| r.held == Some(false)), planned),
+            not_yet_known: Ratio::new(rc(&|r| r.held.is_none()), planned),
+            outcome_recorded: Ratio::new(rc(&|r| r.held == Some(true) && !r.outcome.trim().is_empty()), held),
+            victim_consented: Ratio::new(rc(&|r| r.victim_consent == Some(true)), planned),
+            by_kind: RestorativeKind::ALL
+                .iter()
+                .map(|k| line(kind_code(*k), k.label(), rc(&|r| r.kind == *k), planned))
+                .collect(),
+        };
+
+        // Children.
+        let in_home: Vec<&Child> = children
+            .iter()
+            .copied()
+            .filter(|c| in_home_during(c, p.first_day, p.last_day))
+            .collect();
+        let mut per_child: BTreeMap<i64, u64> = BTreeMap::new();
+        for i in incs {
+            *per_child.entry(i.child_id).or_default() += 1;
+        }
+        let involved = per_child.len() as u64;
+        let repeat = per_child.values().filter(|&&v| v >= 2).count() as u64;
+        let children_m = ChildrenMeasures {
+            in_home: in_home.len() as u64,
+            involved: Ratio::new(involved, in_home.len() as u64),
+            incidents_per_child_involved: per(n, involved),
+            incidents_per_child_in_home: per(n, in_home.len() as u64),
+            repeat: Ratio::new(repeat, involved),
+        };
+
+        // Quarterly YOS snapshots: every quarter the period touches.
+        let mut yos_snapshots = Vec::new();
+        let mut q = Period::quarter_of(p.first_day);
+        loop {
+            let (on, quarter_end) = if q.last_day <= p.last_day {
+                (q.last_day, true)
+            } else {
+                (p.last_day, false)
+            };
+            let there: Vec<&&Child> = children.iter().filter(|c| in_home_at_end_of(c, on)).collect();
+            let open = there.iter().filter(|c| c.yos_open).count() as u64;
+            yos_snapshots.push(YosSnapshot {
+                quarter: q.label.clone(),
+                on,
+                quarter_end,
+                open: Ratio::new(open, there.len() as u64),
+            });
+            if q.last_day >= p.last_day {
+                break;
+            }
+            q = Period::quarter_of(q.last_day + Duration::days(1));
+        }
+
+        // Demographics: children referred to the police, beside all children in the home.
+        let referred: Vec<&Child> = {
+            let ids: BTreeSet<i64> = incs
+                .iter()
+                .filter(|i| i.rec.response == Response::Police)
+                .map(|i| i.child_id)
+                .collect();
+            ids.iter().filter_map(|id| self.by_id.get(id).copied()).collect()
+        };
+        let age_of = |c: &Child| {
+            let on = c.discharged.map_or(p.last_day, |d| d.min(p.last_day));
+            age_band(age_on(c.dob, on))
+        };
+        let mut demographics = Vec::new();
+        let (rn, hn) = (referred.len() as u64, in_home.len() as u64);
+        let mut demo = |dimension: &str, group: &str, f: &dyn Fn(&Child) -> bool, always: bool| {
+            let r = referred.iter().filter(|c| f(c)).count() as u64;
+            let h = in_home.iter().filter(|c| f(c)).count() as u64;
+            if always || r > 0 || h > 0 {
+                demographics.push(DemoRow {
+                    dimension: dimension.into(),
+                    group: group.into(),
+                    referred: Ratio::new(r, rn),
+                    in_home: Ratio::new(h, hn),
+                });
+            }
+        };
+        for g in Gender::ALL {
+            demo("gender", g.label(), &|c| c.gender == g, g != Gender::NotStated);
+        }
+        for g in ETHNIC_GROUPS {
+            demo("ethnic_group", g, &|c| c.ethnicity.group() == g, g != "Not stated");
+        }
+        for e in Ethnicity::ALL {
+            demo("ethnicity", e.label(), &|c| c.ethnicity == e, false);
+        }
+        for b in AGE_BANDS {
+            demo("age_band", b, &|c| age_of(c) == b, b != AGE_BANDS[0]);
+        }
+
+        // The statutory indicator.
+        let cutoff = p.last_day.checked_sub_months(Months::new(12)).unwrap_or(NaiveDate::MIN);
+        let cohort: BTreeSet<i64> = children
+            .iter()
+            .filter(|c| in_home_at_end_of(c, p.last_day) && c.admitted <= cutoff && age_on(c.dob, p.last_day) >= 10)
+            .map(|c| c.id)
+            .collect();
+        let mut convicted = BTreeSet::new();
+        let mut cautioned = BTreeSet::new();
+        for y in year.iter().filter(|y| cohort.contains(&y.child_id)) {
+            if y.court.as_deref() == Some(court_code(CourtOutcome::Convicted)) {
+                convicted.insert(y.child_id);
+            }
+            if matches!(
+                y.outcome.as_deref(),
+                Some(o) if o == PoliceOutcome::YouthCaution.code() || o == PoliceOutcome::YouthConditionalCaution.code()
+            ) {
+                cautioned.insert(y.child_id);
+            }
+        }
+        let either = convicted.union(&cautioned).count() as u64;
+        let statutory = Statutory {
+            year_from: self.year_first,
+            year_to: p.last_day,
+            indicator: Ratio::new(either, cohort.len() as u64),
+            convicted: convicted.len() as u64,
+            cautioned: cautioned.len() as u64,
+        };
+
+        // Regulation 35.
+        let r35: Vec<&&Inc> = incs.iter().filter(|i| i.rec.reg35.is_some()).collect();
+        let restraints = r35.len() as u64;
+        let r35_children = r35.iter().map(|i| i.child_id).collect::<BTreeSet<_>>().len() as u64;
+        let within =
+            |t: Option<DateTime<Utc>>, from: DateTime<Utc>, h: i64| t.is_some_and(|t| t - from <= Duration::hours(h));
+        let reg35 = Reg35Measures {
+            restraints,
+            children: r35_children,
+            recorded_within_24h: Ratio::new(
+                r35.iter()
+                    .filter(|i| within(i.reg35_complete_at, i.rec.occurred_at, 24))
+                    .count() as u64,
+                restraints,
+            ),
+            signed_within_48h: Ratio::new(
+                r35.iter()
+                    .filter(|i| within(i.rec.review.signed_at, i.rec.occurred_at, 48))
+                    .count() as u64,
+                restraints,
+            ),
+        };
+
+        Measures {
+            scope,
+            home_uid,
+            incidents: n,
+            responses,
+            categories,
+            violence_or_damage,
+            police,
+            restorative,
+            children: children_m,
+            yos_snapshots,
+            demographics,
+            statutory,
+            reg35,
+        }
+    }
+}
+
+fn reason_code(r: CallReason) -> &'static str {
+    match r {
+        CallReason::Behaviour => "behaviour",
+        CallReason::Missing => "missing",
+        CallReason::Absent => "absent",
+    }
+}
+
+fn court_code(c: CourtOutcome) -> &'static str {
+    match c {
+        CourtOutcome::Pending => "pending",
+        CourtOutcome::Convicted => "convicted",
+        CourtOutcome::NotConvicted => "not_convicted",
+    }
+}
+
+fn kind_code(k: RestorativeKind) -> &'static str {
+    match k {
+        RestorativeKind::Conversation => "conversation",
+        RestorativeKind::Meeting => "meeting",
+        RestorativeKind::Reparation => "reparation",
+        RestorativeKind::Apology => "apology",
+        RestorativeKind::Mediation => "mediation",
+    }
+}
+
+/// Counts for one week of the dashboard's charts, from the indexed columns only (no JSON).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeekCounts {
+    pub label: String,
+    pub in_house: u64,
+    pub restorative: u64,
+    pub police: u64,
+    pub children_in_home: u64,
+}
+
+impl WeekCounts {
+    pub fn incidents(&self) -> u64 {
+        self.in_house + self.restorative + self.police
+    }
+}
+
+pub fn week_counts(store: &Store, period: &Period, children: &[Child]) -> anyhow::Result<WeekCounts> {
+    let mut s = store.connection().prepare_cached(
+        "SELECT response, COUNT(*) FROM incidents INDEXED BY incidents_time \
+         WHERE occurred_at >= ?1 AND occurred_at < ?2 GROUP BY response",
+    )?;
+    let rows = s
+        .query_map(params![to_db(period.start), to_db(period.end)], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let get = |code: &str| rows.iter().find(|(c, _)| c == code).map_or(0, |(_, n)| *n as u64);
+    Ok(WeekCounts {
+        label: period.label.clone(),
+        in_house: get("in_house"),
+        restorative: get("restorative"),
+        police: get("police"),
+        children_in_home: children
+            .iter()
+            .filter(|c| in_home_during(c, period.first_day, period.last_day))
+            .count() as u64,
+    })
+}
+
+/// The period the command line asks for (default: the current quarter).
+pub fn period_from_args(args: &ReportArgs, today: NaiveDate) -> anyhow::Result<Period> {
+    let p = match (&args.week, &args.quarter, &args.from, &args.to) {
+        (Some(w), _, _, _) => Period::parse_week(w),
+        (_, Some(q), _, _) => Period::parse_quarter(q),
+        (_, _, Some(f), Some(t)) => {
+            let f = crate::time::parse_date(f).map_err(|e| anyhow::anyhow!("--from: {e}"))?;
+            let t = crate::time::parse_date(t).map_err(|e| anyhow::anyhow!("--to: {e}"))?;
+            Period::dates(f, t)
+        }
+        (_, _, Some(_), None) | (_, _, None, Some(_)) => Err("Give both --from and --to.".to_string()),
+        _ => Ok(Period::quarter_of(today)),
+    };
+    p.map_err(|e| anyhow::anyhow!(e))
+}
+
+/// `concordat report`: compute, render, and print or write the file atomically.
+pub fn command(db: &Path, args: &ReportArgs) -> anyhow::Result<String> {
+    let store = Store::open_readonly(db)?;
+    let period = period_from_args(args, local_date(store.now()))?;
+    let report = compute(&store, &period)?;
+    let out = match args.format {
+        ReportFormat::Text => render::text(&report),
+        ReportFormat::Csv => render::csv(&report)?,
+        ReportFormat::Json => render::json(&report)?,
+    };
+    match &args.out {
+        None => Ok(out.trim_end_matches('\n').to_string()),
+        Some(path) => {
+            write_atomic(path, out.as_bytes())?;
+            Ok(format!(
+                "Report for {} written to {} ({} incidents).",
+                period.label,
+                path.display(),
+                report.total.incidents
+            ))
+        }
+    }
+}
+
+/// Write a file so that it is either wholly there or not changed: a private temporary file beside it, synced,
+/// then renamed over it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if path.as_os_str().is_empty() {
+        anyhow::bail!("--out was given an empty path.");
+    }
+    if path.is_dir() {
+        anyhow::bail!("{} is a folder: give a file name.", path.display());
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "Cannot write {}: the folder {} does not exist.",
+            path.display(),
+            dir.display()
+        );
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| anyhow::anyhow!("{} is not a file name.", path.display()))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let res = (|| -> std::io::Result<()> {
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600);
+        }
+        let mut f = o.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = res {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::bail!("Cannot write {}: {e}", path.display());
+    }
+    Ok(())
 }

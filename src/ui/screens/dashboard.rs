@@ -1,8 +1,459 @@
-//! The dashboard (issue 6): this week and quarter against the last, as tables and charts.
+//! The dashboard: this week (or quarter) against the one before, as a table with words for up and down, and
+//! charts of the last eight weeks. Readable without colour: every number and change is written out.
 
-use super::Screen;
-use crate::ui::app::Ctx;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Row, Sparkline, Table};
+
+use super::widgets::safe;
+use super::{Page, Screen};
+use crate::report::{Measures, Report, WeekCounts, compute, week_counts};
+use crate::time::{Period, local_date};
+use crate::ui::app::{Ctx, Outcome};
+use crate::ui::keymap::{Hint, hint, plain_char};
+
+/// How many weeks the charts show.
+pub const WEEKS: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Week,
+    Quarter,
+}
+
+struct Pair {
+    this: Report,
+    before: Report,
+}
+
+pub struct Dashboard {
+    view: View,
+    week: Result<Pair, String>,
+    quarter: Result<Pair, String>,
+    weeks: Result<Vec<WeekCounts>, String>,
+}
+
+fn pair(ctx: &Ctx<'_>, p: Period) -> Result<Pair, String> {
+    let before = p.previous();
+    Ok(Pair {
+        this: compute(ctx.store, &p).map_err(|e| e.to_string())?,
+        before: compute(ctx.store, &before).map_err(|e| e.to_string())?,
+    })
+}
+
+fn last_weeks(ctx: &Ctx<'_>) -> Result<Vec<WeekCounts>, String> {
+    let children = ctx.store.all_children().map_err(|e| e.to_string())?;
+    let mut p = Period::week_of(local_date(ctx.now));
+    let mut v = Vec::with_capacity(WEEKS);
+    for _ in 0..WEEKS {
+        v.push(week_counts(ctx.store, &p, &children).map_err(|e| e.to_string())?);
+        p = p.previous();
+    }
+    v.reverse();
+    Ok(v)
+}
+
+impl Dashboard {
+    pub fn new(ctx: &Ctx<'_>) -> Dashboard {
+        let today = local_date(ctx.now);
+        Dashboard {
+            view: View::Week,
+            week: pair(ctx, Period::week_of(today)),
+            quarter: pair(ctx, Period::quarter_of(today)),
+            weeks: last_weeks(ctx),
+        }
+    }
+
+    pub fn view_mode(&self) -> View {
+        self.view
+    }
+}
 
 pub fn open(ctx: &Ctx<'_>) -> Screen {
-    super::placeholder::screen(ctx, "Reports")
+    Screen::new(Dashboard::new(ctx))
+}
+
+/// "up 3", "down 1", "same": the change in words, with an arrow for those who read shapes.
+pub fn change(this: f64, before: f64, unit: &str) -> String {
+    let d = this - before;
+    if d.abs() < 0.05 {
+        "= same".to_string()
+    } else if d > 0.0 {
+        format!("▲ up {}{unit}", num(d))
+    } else {
+        format!("▼ down {}{unit}", num(-d))
+    }
+}
+
+fn num(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round() as i64)
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+fn pct(r: &crate::report::Ratio) -> String {
+    match r.percent {
+        Some(p) => format!("{p:.1}% ({}/{})", r.count, r.of),
+        None => "none".to_string(),
+    }
+}
+
+fn rows(this: &Measures, before: &Measures) -> Vec<[String; 4]> {
+    let count = |name: &str, a: u64, b: u64| {
+        [
+            name.to_string(),
+            a.to_string(),
+            b.to_string(),
+            change(a as f64, b as f64, ""),
+        ]
+    };
+    let div = {
+        let (a, b) = (&this.responses.diversion_rate, &before.responses.diversion_rate);
+        let ch = match (a.percent, b.percent) {
+            (Some(x), Some(y)) => change(x, y, " pts"),
+            _ => "-".to_string(),
+        };
+        ["Diversion rate".to_string(), pct(a), pct(b), ch]
+    };
+    vec![
+        count("Incidents", this.incidents, before.incidents),
+        count(
+            "In-house",
+            this.responses.in_house.count,
+            before.responses.in_house.count,
+        ),
+        count(
+            "Restorative",
+            this.responses.restorative.count,
+            before.responses.restorative.count,
+        ),
+        count(
+            "Police referrals",
+            this.responses.police.count,
+            before.responses.police.count,
+        ),
+        div,
+        count("Police calls", this.police.calls, before.police.calls),
+        count(
+            "Children involved",
+            this.children.involved.count,
+            before.children.involved.count,
+        ),
+        count("Restraints (reg 35)", this.reg35.restraints, before.reg35.restraints),
+    ]
+}
+
+impl Page for Dashboard {
+    fn title(&self) -> String {
+        "Reports".into()
+    }
+
+    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        match (key.code, plain_char(&key)) {
+            (KeyCode::Esc, _) => return Outcome::Back,
+            (KeyCode::Left | KeyCode::Right, _) => {
+                self.view = match self.view {
+                    View::Week => View::Quarter,
+                    View::Quarter => View::Week,
+                }
+            }
+            (_, Some('w' | 'W')) => self.view = View::Week,
+            (_, Some('q' | 'Q')) => self.view = View::Quarter,
+            _ => {}
+        }
+        Outcome::None
+    }
+
+    fn refresh(&mut self, ctx: &Ctx<'_>) {
+        let view = self.view;
+        *self = Dashboard::new(ctx);
+        self.view = view;
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let theme = ctx.theme;
+        let [head, table, charts] =
+            Layout::vertical([Constraint::Length(2), Constraint::Length(9), Constraint::Min(0)]).areas(area);
+        let (pair, what) = match self.view {
+            View::Week => (&self.week, "Week"),
+            View::Quarter => (&self.quarter, "Quarter"),
+        };
+        let tabs = Line::from(vec![
+            Span::raw(" View: "),
+            Span::styled(
+                if self.view == View::Week { "[WEEK]" } else { " week " },
+                if self.view == View::Week {
+                    theme.selected()
+                } else {
+                    Style::default()
+                },
+            ),
+            Span::raw(" "),
+            Span::styled(
+                if self.view == View::Quarter {
+                    "[QUARTER]"
+                } else {
+                    " quarter "
+                },
+                if self.view == View::Quarter {
+                    theme.selected()
+                } else {
+                    Style::default()
+                },
+            ),
+        ]);
+        match pair {
+            Err(e) => {
+                frame.render_widget(
+                    Paragraph::new(vec![
+                        tabs,
+                        Line::from(format!(" The figures could not be read: {}", safe(e))),
+                    ]),
+                    head,
+                );
+            }
+            Ok(p) => {
+                let (a, b) = (&p.this.period, &p.before.period);
+                let d = |x: chrono::NaiveDate| x.format("%d/%m").to_string();
+                let so_far = if a.contains(ctx.now) { ", so far" } else { "" };
+                let sub = format!(
+                    " {what} {} ({}-{}/{}{so_far}) vs {} ({}-{}/{})",
+                    a.label,
+                    d(a.first_day),
+                    d(a.last_day),
+                    a.last_day.format("%Y"),
+                    b.label,
+                    d(b.first_day),
+                    d(b.last_day),
+                    b.last_day.format("%Y"),
+                );
+                frame.render_widget(Paragraph::new(vec![tabs, Line::styled(sub, theme.heading())]), head);
+                let header = Row::new(vec![
+                    "Measure".to_string(),
+                    format!("This {}", what.to_lowercase()),
+                    "Before".to_string(),
+                    "Change".to_string(),
+                ])
+                .style(theme.heading());
+                let body: Vec<Row> = rows(&p.this.total, &p.before.total)
+                    .into_iter()
+                    .map(|r| Row::new(r.to_vec()))
+                    .collect();
+                let t = Table::new(
+                    body,
+                    [
+                        Constraint::Length(20),
+                        Constraint::Length(18),
+                        Constraint::Length(18),
+                        Constraint::Min(10),
+                    ],
+                )
+                .header(header)
+                .column_spacing(1);
+                frame.render_widget(t, table.inner(ratatui::layout::Margin::new(1, 0)));
+            }
+        }
+        self.charts(frame, charts, ctx);
+    }
+
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        vec![
+            hint("←/→", "week/quarter"),
+            hint("w", "week"),
+            hint("q", "quarter"),
+            hint("Esc", "back"),
+        ]
+    }
+}
+
+impl Dashboard {
+    fn charts(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        if area.height < 4 {
+            return;
+        }
+        let theme = ctx.theme;
+        let weeks = match &self.weeks {
+            Ok(w) => w,
+            Err(e) => {
+                frame.render_widget(Paragraph::new(format!(" Charts could not be read: {}", safe(e))), area);
+                return;
+            }
+        };
+        let [left, right] =
+            Layout::horizontal([Constraint::Length(WEEKS as u16 * 7 + 3), Constraint::Min(16)]).areas(area);
+        let groups: Vec<BarGroup> = weeks
+            .iter()
+            .map(|w| {
+                let label = w.label.split('-').nth(1).unwrap_or(&w.label).to_string();
+                let bar = |v: u64, l: &'static str, style: Style| {
+                    Bar::default()
+                        .value(v)
+                        .label(Line::from(l))
+                        .text_value(v.to_string())
+                        .style(style)
+                        .value_style(theme.selected())
+                };
+                BarGroup::default().label(Line::from(label)).bars(&[
+                    bar(w.in_house, "I", theme.ok()),
+                    bar(w.restorative, "R", theme.title()),
+                    bar(w.police, "P", theme.warning()),
+                ])
+            })
+            .collect();
+        let mut chart = BarChart::default()
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" Responses by week: I in-house, R restorative, P police "),
+            )
+            .bar_width(2)
+            .bar_gap(0)
+            .group_gap(1);
+        for g in groups {
+            chart = chart.data(g);
+        }
+        frame.render_widget(chart, left);
+
+        let per_child: Vec<u64> = weeks
+            .iter()
+            .map(|w| {
+                (w.incidents() * 100 + w.children_in_home / 2)
+                    .checked_div(w.children_in_home)
+                    .unwrap_or(0)
+            })
+            .collect();
+        let block = Block::default().borders(Borders::ALL).title(" Incidents/child ");
+        let inner = block.inner(right);
+        frame.render_widget(block, right);
+        if inner.height < 2 {
+            return;
+        }
+        let [spark, text] =
+            Layout::vertical([Constraint::Length(inner.height.min(3)), Constraint::Min(0)]).areas(inner);
+        frame.render_widget(Sparkline::default().data(per_child.clone()).style(theme.title()), spark);
+        let mut lines = Vec::new();
+        for (w, v) in weeks.iter().zip(&per_child).rev().take(text.height as usize) {
+            let label = w.label.split('-').nth(1).unwrap_or(&w.label);
+            let val = if w.children_in_home == 0 {
+                "no children".to_string()
+            } else {
+                format!("{:.2}", *v as f64 / 100.0)
+            };
+            lines.push(Line::from(format!("{label} {val}")));
+        }
+        frame.render_widget(Paragraph::new(lines), text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+
+    use super::*;
+    use crate::protocol::Protocol;
+    use crate::report::tests::home;
+    use crate::ui::theme::Theme;
+
+    fn protocol() -> Protocol {
+        Protocol {
+            id: "t".into(),
+            version: "1".into(),
+            title: "Test".into(),
+            start: "s".into(),
+            steps: vec![],
+            sha256: String::new(),
+        }
+    }
+
+    /// Draw the screen as the app does at 80x24: title bar, body, flash line, key hints.
+    fn draw(d: &Dashboard, ctx: &Ctx<'_>) -> String {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| {
+            f.render_widget(
+                Paragraph::new(format!(" Oak House · {}", d.title())),
+                Rect::new(0, 0, 80, 1),
+            );
+            d.view(f, Rect::new(0, 1, 80, 21), ctx);
+            let h: Vec<String> = d
+                .hints(ctx)
+                .iter()
+                .map(|h| format!("{} {}", h.keys, h.action))
+                .collect();
+            f.render_widget(Paragraph::new(h.join("  ")), Rect::new(0, 23, 80, 1));
+        })
+        .unwrap();
+        let buf = t.backend().buffer().clone();
+        let mut s = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                s.push_str(buf[(x, y)].symbol());
+            }
+            s.push('\n');
+        }
+        s
+    }
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn dashboard_week_and_quarter_at_80x24() {
+        let (store, _) = home();
+        let p = protocol();
+        // Wednesday of the week after W47: this week W48 so far, against W47.
+        let now = crate::time::parse_local("25/11/2026", "12:00").unwrap();
+        let ctx = Ctx {
+            store: &store,
+            session: None,
+            protocol: &p,
+            now,
+            theme: Theme::plain(),
+        };
+        let mut d = Dashboard::new(&ctx);
+        let week = draw(&d, &ctx);
+        assert!(week.contains("2026-W48"), "{week}");
+        assert!(week.contains("▼ down 6"), "{week}");
+        insta::assert_snapshot!("dashboard_week", week);
+        assert!(matches!(d.update(&ctx, key(KeyCode::Char('q'))), Outcome::None));
+        assert_eq!(d.view_mode(), View::Quarter);
+        let quarter = draw(&d, &ctx);
+        assert!(quarter.contains("2026-Q4"), "{quarter}");
+        insta::assert_snapshot!("dashboard_quarter", quarter);
+        d.update(&ctx, key(KeyCode::Left));
+        assert_eq!(d.view_mode(), View::Week);
+        assert!(matches!(d.update(&ctx, key(KeyCode::Esc)), Outcome::Back));
+    }
+
+    #[test]
+    fn an_empty_database_draws_without_panicking() {
+        let (store, _) = crate::store::staff::tests::set_up();
+        let p = protocol();
+        let ctx = Ctx {
+            store: &store,
+            session: None,
+            protocol: &p,
+            now: crate::time::parse_local("25/11/2026", "12:00").unwrap(),
+            theme: Theme::plain(),
+        };
+        let d = Dashboard::new(&ctx);
+        let s = draw(&d, &ctx);
+        assert!(s.contains("none"), "{s}");
+        assert!(!s.contains("NaN"));
+    }
+
+    #[test]
+    fn changes_in_words() {
+        assert_eq!(change(5.0, 2.0, ""), "▲ up 3");
+        assert_eq!(change(2.0, 5.0, ""), "▼ down 3");
+        assert_eq!(change(2.0, 2.0, ""), "= same");
+        assert_eq!(change(66.7, 50.0, " pts"), "▲ up 16.7 pts");
+    }
 }
