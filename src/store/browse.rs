@@ -108,7 +108,6 @@ pub(crate) fn page_sql(f: &Filter, cursor: Option<Cursor>, dir: Dir, limit: usiz
         );
         push(&mut sql, " AND i.current LIKE ? ESCAPE '\\'", Box::new(pat));
     }
-    drop(push);
     if let Some((t, id)) = cursor {
         args.push(Box::new(ts(t)));
         let a = args.len();
@@ -141,10 +140,6 @@ pub(crate) const RECORDED_SINCE_SQL: &str = "SELECT i.id, i.uid, i.child_id, \
 
 pub(crate) const TIMELINE_SQL: &str = "SELECT i.occurred_at, i.response FROM incidents i WHERE i.child_id = ?1 AND i.occurred_at >= ?2 \
      ORDER BY i.occurred_at";
-
-/// The same query as `Store::open_incidents` (kept here so its plan is tested).
-pub(crate) const OPEN_SQL: &str = "SELECT i.id, i.current, c.yos_open FROM incidents i \
-    JOIN children c ON c.id = i.child_id WHERE i.open_actions > 0 ORDER BY i.occurred_at LIMIT ?1";
 
 impl Store {
     /// One page of the browser, newest first, older or newer than `cursor`. Status "Draft" has no saved
@@ -262,6 +257,10 @@ mod tests {
     use crate::store::incidents::tests::with_incident;
     use crate::store::staff::tests::actor;
     use chrono::Duration;
+
+    /// The same query as `Store::open_incidents` (kept here so its plan is tested).
+    const OPEN_SQL: &str = "SELECT i.id, i.current, c.yos_open FROM incidents i \
+    JOIN children c ON c.id = i.child_id WHERE i.open_actions > 0 ORDER BY i.occurred_at LIMIT ?1";
 
     /// The plan of a query: every line of `EXPLAIN QUERY PLAN`.
     fn plan(s: &Store, sql: &str, args: &[&dyn ToSql]) -> Vec<String> {
