@@ -58,7 +58,7 @@ fn bar(m: &MonthCount, max: u32, width: usize) -> String {
 
 impl Page for TimelineScreen {
     fn title(&self) -> String {
-        format!("Timeline: {}", safe(&self.name))
+        "Timeline".into()
     }
 
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
@@ -90,7 +90,7 @@ impl Page for TimelineScreen {
         let mut lines = vec![Line::from(Span::styled(
             format!(
                 "{:<9} {:>8} {:>11} {:>6} {:>5}  {}",
-                "Month", "In-house", "Restorative", "Police", "Total", "(# police = restorative - in-house)"
+                "Month", "In-house", "Restorative", "Police", "Total", "# police = restorative - in-house"
             ),
             t.heading(),
         ))];
