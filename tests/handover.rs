@@ -358,7 +358,6 @@ fn the_browser_filters_by_status_response_and_open_actions() {
         ..Default::default()
     });
     assert_eq!(words.rows.len(), 2);
-    drop(c);
     let mut app = app;
     let d = f_draft(&app);
     app.stack.push(concordat::ui::screens::Screen::new(d));
