@@ -151,6 +151,16 @@ fn humanise(key: &str) -> String {
     }
 }
 
+/// An enum's code (`manager_on_call`) under a key that holds one: shown as words.
+fn is_code(key: &str, v: &str) -> bool {
+    matches!(
+        key,
+        "who" | "field" | "kind" | "route" | "reason" | "outcome" | "diversion_asked" | "court" | "role"
+    ) && !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
 fn scalar(v: &Value) -> String {
     match v {
         Value::Null => "not recorded".into(),
@@ -197,6 +207,9 @@ fn fields(o: &mut String, indent: usize, v: &Value) {
                         for l in display(s).lines() {
                             o.push_str(&format!("{pad}    {l}\n"));
                         }
+                    }
+                    Value::String(code) if is_code(k, code) => {
+                        o.push_str(&format!("{pad}{}: {}\n", humanise(k), humanise(code)))
                     }
                     _ => o.push_str(&format!("{pad}{}: {}\n", humanise(k), scalar(x))),
                 }
@@ -319,7 +332,46 @@ pub fn incident_text(d: &IncidentDetail, home: &str, printed_at: DateTime<Utc>) 
     text_block(&mut o, "Why (rationale)", &r.rationale);
     opt_block(&mut o, "IN-HOUSE", &r.in_house);
     opt_block(&mut o, "RESTORATIVE", &r.restorative);
-    opt_block(&mut o, "POLICE", &r.police);
+    section(&mut o, "POLICE");
+    match &r.police {
+        Some(p) => {
+            let yn = |b: Option<bool>| match b {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "not known",
+            };
+            o.push_str(&format!("  Route: {}\n", p.route.label()));
+            o.push_str(&format!("  Reason for the call: {}\n", p.reason.label()));
+            o.push_str(&format!(
+                "  Called at: {}\n",
+                p.called_at.map(show).unwrap_or_else(|| "-".into())
+            ));
+            o.push_str(&format!(
+                "  Reference: {}\n",
+                if p.reference.is_empty() {
+                    "-".into()
+                } else {
+                    display(&p.reference)
+                }
+            ));
+            text_block(&mut o, "  Officer", &p.officer);
+            o.push_str(&format!("  Attended: {}\n", yn(p.attended)));
+            o.push_str(&format!("  Arrest: {}\n", if p.arrest { "yes" } else { "no" }));
+            text_block(&mut o, "  Appropriate adult", &p.appropriate_adult);
+            o.push_str(&format!(
+                "  Diversion asked for: {}\n",
+                match p.diversion_asked {
+                    crate::domain::DiversionAsked::None => "none",
+                    crate::domain::DiversionAsked::Outcome21 => "Outcome 21",
+                    crate::domain::DiversionAsked::Outcome22 => "Outcome 22",
+                    crate::domain::DiversionAsked::CommunityResolution => "Community resolution",
+                }
+            ));
+            o.push_str(&format!("  Outcome: {}\n", p.outcome.label()));
+            o.push_str(&format!("  Court: {}\n", p.court.map(|c| c.label()).unwrap_or("-")));
+        }
+        None => o.push_str("  Not applicable / not recorded.\n"),
+    }
     opt_block(&mut o, "MISSING / ABSENT", &r.missing);
     opt_block(&mut o, "RESTRAINT / CONTROL (REGULATION 35)", &r.reg35);
     section(&mut o, "WHO WAS TOLD");
