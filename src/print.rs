@@ -1,9 +1,548 @@
-//! Plain-text print-outs for homes that keep a paper file (issue 4 fills this in).
+//! Plain-text print-outs for homes that keep a paper file: the handover sheet and one incident in full
+//! (every field, the protocol questions and answers as shown at the time, and the whole history of entries).
+//! Files are written atomically (a temporary file, then a rename) and readable by their owner only.
 
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
 
 use crate::cli::PrintArgs;
+use crate::store::Store;
+use crate::store::handover::{OutstandingItem, Sheet, Window};
+use crate::store::incidents::{IncidentDetail, IncidentRow};
+use crate::text::display;
+use crate::time::{show, show_short};
 
-pub fn command(_db: &Path, _args: &PrintArgs) -> anyhow::Result<String> {
-    anyhow::bail!("printing is not available yet")
+const RULE: &str = "================================================================================";
+const THIN: &str = "--------------------------------------------------------------------------------";
+
+/// How the response reads in a list: `Police CAD 123/22` (with the police reference when there is one).
+pub fn response_text(r: &IncidentRow) -> String {
+    match r.response {
+        crate::domain::Response::InHouse => "In-house".into(),
+        crate::domain::Response::Restorative => "Restorative".into(),
+        crate::domain::Response::Police if r.police_ref.is_empty() => "Police (no ref yet)".into(),
+        crate::domain::Response::Police => format!("Police {}", display(&r.police_ref)),
+    }
+}
+
+/// The categories of an incident, as labels.
+pub fn categories_text(r: &IncidentRow) -> String {
+    r.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")
+}
+
+/// `! OVERDUE since 19/11 02:10`, `due 20/11 02:10`, or `no fixed date`.
+pub fn due_text(o: &OutstandingItem) -> String {
+    match o.action.due {
+        Some(d) if o.overdue => format!("! OVERDUE since {}", show_short(d)),
+        Some(d) => format!("due {}", show_short(d)),
+        None => "no fixed date".into(),
+    }
+}
+
+/// Cut to `n` characters (with an ellipsis), padded to `n`.
+pub fn cell(s: &str, n: usize) -> String {
+    let s = crate::text::one_line(s, n);
+    format!("{s:<n$}")
+}
+
+/// The handover sheet as plain text.
+pub fn handover_text(sheet: &Sheet, home: &str) -> String {
+    let mut o = String::new();
+    o.push_str(&format!("HANDOVER - {}\n", display(home)));
+    o.push_str(&format!("Printed {}\n", show(sheet.now)));
+    o.push_str(&format!("{}\n", sheet.shift.describe()));
+    o.push_str(&format!(
+        "Covers {} ({})\n",
+        match sheet.window {
+            Window::SinceHandover => format!("since {}", show(sheet.since)),
+            _ => format!("from {}", show(sheet.since)),
+        },
+        sheet.window.label()
+    ));
+    match &sheet.last {
+        Some(h) => o.push_str(&format!(
+            "Last handover acknowledged by {} at {}\n",
+            display(&h.acknowledged_by),
+            show(h.acknowledged_at)
+        )),
+        None => o.push_str("No handover has been acknowledged yet.\n"),
+    }
+    o.push_str(RULE);
+    o.push('\n');
+    o.push_str("NOTES FROM THE OUTGOING SHIFT\n");
+    if sheet.notes.is_empty() {
+        o.push_str("  None.\n");
+    }
+    for n in &sheet.notes {
+        o.push_str(&format!("  {} {}:\n", show_short(n.written_at), display(&n.written_by)));
+        for l in display(&n.text).lines() {
+            o.push_str(&format!("    {l}\n"));
+        }
+    }
+    o.push_str(RULE);
+    o.push('\n');
+    o.push_str(&format!(
+        "WHAT HAPPENED ({} incidents recorded)\n",
+        sheet.incidents.len()
+    ));
+    if sheet.incidents.is_empty() {
+        o.push_str("  Nothing recorded.\n");
+    }
+    for (child, rows) in sheet.groups() {
+        o.push_str(&format!("\n  {}\n", display(&child)));
+        for r in rows {
+            o.push_str(&format!(
+                "    #{} {}  {}  {}  recorded by {}\n      {}\n",
+                r.id,
+                show_short(r.occurred_at),
+                categories_text(r),
+                response_text(r),
+                display(&r.recorded_by),
+                crate::text::one_line(&r.summary, 200)
+            ));
+        }
+    }
+    if sheet.more_incidents {
+        o.push_str("  (More incidents than fit: see the incident list.)\n");
+    }
+    o.push_str(RULE);
+    o.push('\n');
+    o.push_str(&format!(
+        "OUTSTANDING ({} items, {} overdue)\n",
+        sheet.outstanding.len(),
+        sheet.overdue_count()
+    ));
+    if sheet.outstanding.is_empty() {
+        o.push_str("  Nothing outstanding.\n");
+    }
+    for it in &sheet.outstanding {
+        o.push_str(&format!(
+            "  [ ] {:<24} {}  #{} {}\n      {}\n",
+            due_text(it),
+            it.action.kind.label(),
+            it.incident_id,
+            display(&it.child_name),
+            if it.police_ref.is_empty() {
+                format!("incident of {}", show_short(it.occurred_at))
+            } else {
+                format!(
+                    "incident of {}, police ref {}",
+                    show_short(it.occurred_at),
+                    display(&it.police_ref)
+                )
+            }
+        ));
+    }
+    o.push_str(RULE);
+    o.push('\n');
+    o.push_str("Read and acknowledged by: ______________________  at: ____________\n");
+    o
+}
+
+fn humanise(key: &str) -> String {
+    let s = key.replace('_', " ");
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// An enum's code (`manager_on_call`) under a key that holds one: shown as words.
+fn is_code(key: &str, v: &str) -> bool {
+    matches!(
+        key,
+        "who" | "field" | "kind" | "route" | "reason" | "outcome" | "diversion_asked" | "court" | "role"
+    ) && !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::Null => "not recorded".into(),
+        Value::Bool(true) => "yes".into(),
+        Value::Bool(false) => "no".into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => match crate::time::from_db(s) {
+            Some(t) if s.len() >= 20 && s.contains('T') => show(t),
+            _ if s.is_empty() => "-".into(),
+            _ => display(s),
+        },
+        other => display(&other.to_string()),
+    }
+}
+
+/// Every field of a value, one per line, nested values indented.
+fn fields(o: &mut String, indent: usize, v: &Value) {
+    let pad = " ".repeat(indent);
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if k == "type" {
+                    continue;
+                }
+                match x {
+                    Value::Object(_) => {
+                        o.push_str(&format!("{pad}{}:\n", humanise(k)));
+                        fields(o, indent + 2, x);
+                    }
+                    Value::Array(a) if a.is_empty() => o.push_str(&format!("{pad}{}: none\n", humanise(k))),
+                    Value::Array(a) => {
+                        o.push_str(&format!("{pad}{}:\n", humanise(k)));
+                        for x in a {
+                            if x.is_object() {
+                                o.push_str(&format!("{pad}  -\n"));
+                                fields(o, indent + 4, x);
+                            } else {
+                                o.push_str(&format!("{pad}  - {}\n", scalar(x)));
+                            }
+                        }
+                    }
+                    Value::String(s) if s.contains('\n') => {
+                        o.push_str(&format!("{pad}{}:\n", humanise(k)));
+                        for l in display(s).lines() {
+                            o.push_str(&format!("{pad}    {l}\n"));
+                        }
+                    }
+                    Value::String(code) if is_code(k, code) => {
+                        o.push_str(&format!("{pad}{}: {}\n", humanise(k), humanise(code)))
+                    }
+                    _ => o.push_str(&format!("{pad}{}: {}\n", humanise(k), scalar(x))),
+                }
+            }
+        }
+        other => o.push_str(&format!("{pad}{}\n", scalar(other))),
+    }
+}
+
+fn section(o: &mut String, title: &str) {
+    o.push_str(THIN);
+    o.push('\n');
+    o.push_str(title);
+    o.push('\n');
+}
+
+fn text_block(o: &mut String, label: &str, s: &str) {
+    if s.trim().is_empty() {
+        o.push_str(&format!("{label}: -\n"));
+    } else if s.contains('\n') {
+        o.push_str(&format!("{label}:\n"));
+        for l in display(s).lines() {
+            o.push_str(&format!("    {l}\n"));
+        }
+    } else {
+        o.push_str(&format!("{label}: {}\n", display(s)));
+    }
+}
+
+fn opt_block<T: serde::Serialize>(o: &mut String, title: &str, v: &Option<T>) {
+    section(o, title);
+    match v.as_ref().and_then(|x| serde_json::to_value(x).ok()) {
+        Some(x) => fields(o, 2, &x),
+        None => o.push_str("  Not applicable / not recorded.\n"),
+    }
+}
+
+/// One incident in full: its current state, the protocol as answered, and every entry.
+pub fn incident_text(d: &IncidentDetail, home: &str, printed_at: DateTime<Utc>) -> String {
+    let r = &d.current;
+    let mut o = String::new();
+    o.push_str(&format!("INCIDENT #{} - {}\n", d.id, display(home)));
+    o.push_str(&format!("Printed {}\n", show(printed_at)));
+    o.push_str(&format!("Reference: {}\n", display(&r.uid)));
+    o.push_str(RULE);
+    o.push('\n');
+    o.push_str(&format!("Child: {}\n", display(&d.child.display_name())));
+    o.push_str(&format!("Date of birth: {}\n", crate::time::show_date(d.child.dob)));
+    o.push_str(&format!(
+        "Open to the YOS: {}\n",
+        if d.child.yos_open { "yes" } else { "no" }
+    ));
+    o.push_str(&format!("Happened: {}\n", show(r.occurred_at)));
+    o.push_str(&format!(
+        "Recorded: {} by {}\n",
+        show(r.recorded_at),
+        display(&r.recorded_by)
+    ));
+    o.push_str(&format!("Status: {}\n", r.status().label()));
+    text_block(&mut o, "Location", &r.location);
+    o.push_str(&format!(
+        "Immediate danger: {}\n",
+        if r.immediate_danger { "yes" } else { "no" }
+    ));
+    o.push_str(&format!(
+        "Categories: {}\n",
+        r.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")
+    ));
+    section(&mut o, "WHAT HAPPENED");
+    text_block(&mut o, "Account", &r.account);
+    text_block(&mut o, "Injuries", &r.injuries);
+    text_block(&mut o, "Medical treatment", &r.medical_treatment);
+    o.push_str(&format!(
+        "Cost of damage: {}\n",
+        r.damage_cost.map(|c| format!("£{c}")).unwrap_or_else(|| "-".into())
+    ));
+    o.push_str("Others involved:");
+    if r.involved.is_empty() {
+        o.push_str(" none\n");
+    } else {
+        o.push('\n');
+        for p in &r.involved {
+            o.push_str(&format!("  - {} ({:?}, {:?})\n", display(&p.name), p.kind, p.role));
+        }
+    }
+    o.push_str(&format!(
+        "De-escalation tried: {}\n",
+        if r.deescalation.is_empty() {
+            "none recorded".to_string()
+        } else {
+            r.deescalation.iter().map(|x| x.label()).collect::<Vec<_>>().join(", ")
+        }
+    ));
+    text_block(&mut o, "What was tried (notes)", &r.deescalation_notes);
+    section(&mut o, "THE PROTOCOL, AS ANSWERED AT THE TIME");
+    o.push_str(&format!(
+        "Protocol: {} (id {}, version {}, sha256 {})\n",
+        display(&r.protocol.title),
+        display(&r.protocol.id),
+        display(&r.protocol.version),
+        display(&r.protocol.sha256)
+    ));
+    if r.answers.is_empty() {
+        o.push_str("  No protocol questions were recorded.\n");
+    }
+    for (i, a) in r.answers.iter().enumerate() {
+        o.push_str(&format!("  {}. {}\n", i + 1, display(&a.question)));
+        o.push_str(&format!(
+            "     Answer: {}{}\n",
+            display(&a.answer),
+            if a.automatic { " (from what was recorded)" } else { "" }
+        ));
+    }
+    o.push_str(&format!(
+        "Recommended: {} - {}\n",
+        r.recommended.label(),
+        display(&r.recommended_reason)
+    ));
+    o.push_str(&format!("Response chosen: {}\n", r.response.label()));
+    text_block(&mut o, "Why (rationale)", &r.rationale);
+    opt_block(&mut o, "IN-HOUSE", &r.in_house);
+    opt_block(&mut o, "RESTORATIVE", &r.restorative);
+    section(&mut o, "POLICE");
+    match &r.police {
+        Some(p) => {
+            let yn = |b: Option<bool>| match b {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "not known",
+            };
+            o.push_str(&format!("  Route: {}\n", p.route.label()));
+            o.push_str(&format!("  Reason for the call: {}\n", p.reason.label()));
+            o.push_str(&format!(
+                "  Called at: {}\n",
+                p.called_at.map(show).unwrap_or_else(|| "-".into())
+            ));
+            o.push_str(&format!(
+                "  Reference: {}\n",
+                if p.reference.is_empty() {
+                    "-".into()
+                } else {
+                    display(&p.reference)
+                }
+            ));
+            text_block(&mut o, "  Officer", &p.officer);
+            o.push_str(&format!("  Attended: {}\n", yn(p.attended)));
+            o.push_str(&format!("  Arrest: {}\n", if p.arrest { "yes" } else { "no" }));
+            text_block(&mut o, "  Appropriate adult", &p.appropriate_adult);
+            o.push_str(&format!(
+                "  Diversion asked for: {}\n",
+                match p.diversion_asked {
+                    crate::domain::DiversionAsked::None => "none",
+                    crate::domain::DiversionAsked::Outcome21 => "Outcome 21",
+                    crate::domain::DiversionAsked::Outcome22 => "Outcome 22",
+                    crate::domain::DiversionAsked::CommunityResolution => "Community resolution",
+                }
+            ));
+            o.push_str(&format!("  Outcome: {}\n", p.outcome.label()));
+            o.push_str(&format!("  Court: {}\n", p.court.map(|c| c.label()).unwrap_or("-")));
+        }
+        None => o.push_str("  Not applicable / not recorded.\n"),
+    }
+    opt_block(&mut o, "MISSING / ABSENT", &r.missing);
+    opt_block(&mut o, "RESTRAINT / CONTROL (REGULATION 35)", &r.reg35);
+    section(&mut o, "WHO WAS TOLD");
+    if r.notifications.is_empty() {
+        o.push_str("  Nobody recorded yet.\n");
+    }
+    for n in &r.notifications {
+        o.push_str(&format!(
+            "  - {} at {}{}\n",
+            n.who.label(),
+            show(n.at),
+            if n.note.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", crate::text::one_line(&n.note, 200))
+            }
+        ));
+    }
+    o.push_str(&format!(
+        "Ofsted to be told (reg 40, judged serious): {}\n",
+        if r.ofsted_serious { "yes" } else { "no" }
+    ));
+    section(&mut o, "THE CHILD'S VIEW");
+    match &r.child_view {
+        Some(v) => {
+            o.push_str(&format!("Recorded {}\n", show(v.recorded_at)));
+            text_block(&mut o, "In their words", &v.text);
+        }
+        None => o.push_str("  Not recorded yet.\n"),
+    }
+    section(&mut o, "MANAGER'S REVIEW");
+    let when = |t: Option<DateTime<Utc>>| t.map(show).unwrap_or_else(|| "not yet".into());
+    o.push_str(&format!("Spoke to staff: {}\n", when(r.review.spoke_to_staff_at)));
+    o.push_str(&format!("Spoke to child: {}\n", when(r.review.spoke_to_child_at)));
+    o.push_str(&format!(
+        "Signed: {}{}\n",
+        when(r.review.signed_at),
+        r.review
+            .signed_by
+            .as_deref()
+            .map(|b| format!(" by {}", display(b)))
+            .unwrap_or_default()
+    ));
+    text_block(&mut o, "Comment", &r.review.comment);
+    section(
+        &mut o,
+        &format!("HISTORY ({} entries after the record was saved)", d.entries.len()),
+    );
+    o.push_str(&format!(
+        "  {}  {}  Record saved\n",
+        show(d.record.recorded_at),
+        display(&d.record.recorded_by)
+    ));
+    for e in &d.entries {
+        o.push_str(&format!("  {}  {}  {}\n", show(e.at), display(&e.by), e.change.label()));
+        if let crate::domain::Change::Correction { field, .. } = &e.change {
+            let before = match field {
+                crate::domain::CorrectableField::Account => &d.record.account,
+                crate::domain::CorrectableField::Location => &d.record.location,
+                crate::domain::CorrectableField::Injuries => &d.record.injuries,
+                crate::domain::CorrectableField::MedicalTreatment => &d.record.medical_treatment,
+                crate::domain::CorrectableField::DeescalationNotes => &d.record.deescalation_notes,
+            };
+            o.push_str(&format!(
+                "      As first recorded: {}\n",
+                crate::text::one_line(before, 500)
+            ));
+        }
+        if let Ok(v) = serde_json::to_value(&e.change) {
+            fields(&mut o, 6, &v);
+        }
+    }
+    o.push_str(RULE);
+    o.push('\n');
+    o.push_str("End of record.\n");
+    o
+}
+
+/// Write `text` to `path` atomically (temporary file in the same folder, synced, then renamed), 0600.
+pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("print.txt");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let res = (|| {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        drop(f);
+        crate::store::make_private(&tmp)?;
+        std::fs::rename(&tmp, path)
+    })();
+    if res.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    res
+}
+
+/// Where prints go from the app: the export folder when set, else the current folder.
+pub fn print_dir(store: &Store) -> PathBuf {
+    match store.setting("export_folder") {
+        Ok(f) if !f.trim().is_empty() => PathBuf::from(f.trim()),
+        _ => PathBuf::from("."),
+    }
+}
+
+pub fn handover_file_name(now: DateTime<Utc>) -> String {
+    format!(
+        "handover-{}.txt",
+        now.with_timezone(&crate::time::ZONE).format("%Y-%m-%d-%H%M")
+    )
+}
+
+pub fn incident_file_name(id: i64) -> String {
+    format!("incident-{id}.txt")
+}
+
+/// Print the handover to `dir`; returns the file written.
+pub fn print_handover(store: &Store, now: DateTime<Utc>, window: Window, dir: &Path) -> anyhow::Result<PathBuf> {
+    let sheet = store.handover_sheet(now, window)?;
+    let home = store.home()?.map(|h| h.name).unwrap_or_default();
+    let path = dir.join(handover_file_name(now));
+    write_private(&path, &handover_text(&sheet, &home))
+        .map_err(|e| anyhow::anyhow!("Could not write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// Print one incident to `path`.
+pub fn print_incident(store: &Store, id: i64, now: DateTime<Utc>, path: &Path) -> anyhow::Result<PathBuf> {
+    let d = store.incident(id)?;
+    let home = store.home()?.map(|h| h.name).unwrap_or_default();
+    write_private(path, &incident_text(&d, &home, now))
+        .map_err(|e| anyhow::anyhow!("Could not write {}: {e}", path.display()))?;
+    Ok(path.to_path_buf())
+}
+
+/// `concordat print --handover | --incident ID [--out FILE]`.
+pub fn command(db: &Path, args: &PrintArgs) -> anyhow::Result<String> {
+    let store = Store::open_readonly(db)?;
+    if !store.is_set_up()? {
+        anyhow::bail!("The home is not set up yet: run concordat first.");
+    }
+    let now = store.now();
+    let path = if let Some(id) = args.what.incident {
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(incident_file_name(id)));
+        print_incident(&store, id, now, &out)?
+    } else if args.what.handover {
+        match &args.out {
+            Some(out) => {
+                let sheet = store.handover_sheet(now, Window::SinceHandover)?;
+                let home = store.home()?.map(|h| h.name).unwrap_or_default();
+                write_private(out, &handover_text(&sheet, &home))
+                    .map_err(|e| anyhow::anyhow!("Could not write {}: {e}", out.display()))?;
+                out.clone()
+            }
+            None => print_handover(&store, now, Window::SinceHandover, Path::new("."))?,
+        }
+    } else {
+        anyhow::bail!("Say what to print: --handover or --incident ID.");
+    };
+    Ok(format!("Written to {}", path.display()))
 }

@@ -1,8 +1,518 @@
 //! The incident browser (issue 4): every incident, newest first, a page at a time, with filters.
+//! Only a window of rows is kept in memory: moving past either end fetches the next or previous page by
+//! keyset (occurred_at, id), so a home with years of records browses as fast as a new one.
 
-use super::Screen;
-use crate::ui::app::Ctx;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::widgets::{list, safe};
+use super::{Page, Screen};
+use crate::domain::{Category, Child, Response, Status};
+use crate::print::{categories_text, cell, response_text};
+use crate::store::browse::{Dir, DraftRow};
+use crate::store::incidents::{Filter, IncidentRow};
+use crate::ui::app::{Ctx, Outcome};
+use crate::ui::form::{Field, Form, FormEvent};
+use crate::ui::keymap::{Hint, hint};
+
+/// Rows fetched at a time.
+pub const PAGE: usize = 40;
+/// Rows kept in memory at most.
+pub const WINDOW: usize = 120;
 
 pub fn open(ctx: &Ctx<'_>) -> Screen {
-    super::placeholder::screen(ctx, "Incidents")
+    Screen::new(BrowserScreen::new(ctx, Filter::default()))
+}
+
+pub struct BrowserScreen {
+    pub filter: Filter,
+    /// The rows in memory: a window of the whole list.
+    pub rows: Vec<IncidentRow>,
+    pub selected: usize,
+    /// Nothing newer than rows[0] / older than the last row.
+    at_top: bool,
+    at_end: bool,
+    drafts: Vec<DraftRow>,
+    children: Vec<Child>,
+    editing: Option<Form>,
+    error: Option<String>,
+}
+
+impl BrowserScreen {
+    pub fn new(ctx: &Ctx<'_>, filter: Filter) -> BrowserScreen {
+        let mut b = BrowserScreen {
+            filter,
+            rows: Vec::new(),
+            selected: 0,
+            at_top: true,
+            at_end: true,
+            drafts: Vec::new(),
+            children: ctx.store.all_children().unwrap_or_default(),
+            editing: None,
+            error: None,
+        };
+        b.load_first(ctx);
+        b
+    }
+
+    fn drafts_mode(&self) -> bool {
+        self.filter.status == Some(Status::Draft)
+    }
+
+    fn load_first(&mut self, ctx: &Ctx<'_>) {
+        self.selected = 0;
+        self.at_top = true;
+        self.error = None;
+        if self.drafts_mode() {
+            self.rows.clear();
+            self.at_end = true;
+            match ctx.store.incident_drafts(500) {
+                Ok(d) => self.drafts = d,
+                Err(e) => self.error = Some(e.to_string()),
+            }
+            return;
+        }
+        match ctx.store.browse_page(&self.filter, None, Dir::Older, PAGE) {
+            Ok(r) => {
+                self.at_end = r.len() < PAGE;
+                self.rows = r;
+            }
+            Err(e) => {
+                self.rows.clear();
+                self.at_end = true;
+                self.error = Some(e.to_string());
+            }
+        }
+    }
+
+    fn down(&mut self, ctx: &Ctx<'_>) {
+        if self.drafts_mode() {
+            self.selected = super::widgets::step(self.selected, self.drafts.len(), true, 1);
+            return;
+        }
+        if self.selected + 1 < self.rows.len() {
+            self.selected += 1;
+            return;
+        }
+        if self.at_end {
+            return;
+        }
+        let cursor = self.rows.last().map(|r| (r.occurred_at, r.id));
+        match ctx.store.browse_page(&self.filter, cursor, Dir::Older, PAGE) {
+            Ok(more) => {
+                self.at_end = more.len() < PAGE;
+                if more.is_empty() {
+                    return;
+                }
+                self.rows.extend(more);
+                self.selected += 1;
+                if self.rows.len() > WINDOW {
+                    let n = self.rows.len() - WINDOW;
+                    self.rows.drain(..n);
+                    self.selected -= n;
+                    self.at_top = false;
+                }
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    fn up(&mut self, ctx: &Ctx<'_>) {
+        if self.selected > 0 {
+            self.selected -= 1;
+            return;
+        }
+        if self.at_top || self.drafts_mode() {
+            return;
+        }
+        let cursor = self.rows.first().map(|r| (r.occurred_at, r.id));
+        match ctx.store.browse_page(&self.filter, cursor, Dir::Newer, PAGE) {
+            Ok(more) => {
+                self.at_top = more.len() < PAGE;
+                if more.is_empty() {
+                    return;
+                }
+                self.selected = more.len() - 1;
+                let mut rows = more;
+                rows.append(&mut self.rows);
+                self.rows = rows;
+                if self.rows.len() > WINDOW {
+                    self.rows.truncate(WINDOW);
+                    self.at_end = false;
+                }
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    fn child_name(&self, id: i64) -> String {
+        self.children
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.display_name())
+            .unwrap_or_else(|| format!("child {id}"))
+    }
+
+    /// The filters in one line.
+    pub fn filter_text(&self) -> String {
+        let f = &self.filter;
+        let mut p = Vec::new();
+        if let Some(c) = f.child_id {
+            p.push(format!("child {}", safe(&self.child_name(c))));
+        }
+        if let Some(t) = f.from {
+            p.push(format!("from {}", crate::time::show_date(crate::time::local_date(t))));
+        }
+        if let Some(t) = f.to {
+            let last = crate::time::local_date(t - chrono::Duration::seconds(1));
+            p.push(format!("to {}", crate::time::show_date(last)));
+        }
+        if let Some(c) = f.category {
+            p.push(c.label().to_string());
+        }
+        if let Some(r) = f.response {
+            p.push(r.label().to_string());
+        }
+        if let Some(s) = f.status {
+            p.push(s.label().to_string());
+        }
+        if f.open_actions {
+            p.push("open actions".into());
+        }
+        if let Some(t) = &f.text {
+            p.push(format!("\"{}\"", crate::text::one_line(t, 20)));
+        }
+        if p.is_empty() {
+            "All incidents, newest first".into()
+        } else {
+            format!("Filtered: {}", p.join(" · "))
+        }
+    }
+
+    fn filter_form(&self) -> Form {
+        let f = &self.filter;
+        let mut kids = vec![(String::new(), "Any child".to_string())];
+        kids.extend(
+            self.children
+                .iter()
+                .map(|c| (c.id.to_string(), safe(&c.display_name()))),
+        );
+        let mut cats = vec![(String::new(), "Any".to_string())];
+        cats.extend(
+            Category::ALL
+                .iter()
+                .map(|c| (c.code().to_string(), c.label().to_string())),
+        );
+        let mut resp = vec![(String::new(), "Any".to_string())];
+        resp.extend(
+            Response::ALL
+                .iter()
+                .map(|r| (r.code().to_string(), r.label().to_string())),
+        );
+        let mut st = vec![(String::new(), "Any".to_string())];
+        st.extend(
+            [Status::Draft, Status::AwaitingReview, Status::Reviewed]
+                .iter()
+                .map(|s| (s.code().to_string(), s.label().to_string())),
+        );
+        let date = |t: Option<chrono::DateTime<chrono::Utc>>, end: bool| {
+            t.map(|t| {
+                let t = if end { t - chrono::Duration::seconds(1) } else { t };
+                crate::time::show_date(crate::time::local_date(t))
+            })
+            .unwrap_or_default()
+        };
+        Form::new(vec![
+            Field::choice("child", "Child", kids).with(&f.child_id.map(|c| c.to_string()).unwrap_or_default()),
+            Field::text("from", "From (date)", 10)
+                .with(&date(f.from, false))
+                .with_hint("dd/mm/yyyy, or empty"),
+            Field::text("to", "To (date, included)", 10).with(&date(f.to, true)),
+            Field::choice("category", "Category", cats).with(f.category.map(|c| c.code()).unwrap_or("")),
+            Field::choice("response", "Response", resp).with(f.response.map(|c| c.code()).unwrap_or("")),
+            Field::choice("status", "Status", st).with(f.status.map(|c| c.code()).unwrap_or("")),
+            Field::toggle("open", "Only with open actions").with(if f.open_actions { "yes" } else { "no" }),
+            Field::text("text", "Words in the account", 80).with(f.text.as_deref().unwrap_or("")),
+        ])
+    }
+
+    /// Read the filter form; errors go on the fields.
+    fn apply_form(form: &mut Form) -> Option<Filter> {
+        form.clear_errors();
+        let mut f = Filter {
+            child_id: form.get("child").parse().ok(),
+            category: Category::from_code(&form.get("category")),
+            response: Response::from_code(&form.get("response")),
+            status: Status::from_code(&form.get("status")),
+            open_actions: form.yes("open"),
+            ..Default::default()
+        };
+        let t = form.text("text");
+        f.text = (!t.is_empty()).then_some(t);
+        for key in ["from", "to"] {
+            let v = form.text(key);
+            if v.is_empty() {
+                continue;
+            }
+            match crate::time::parse_date(&v) {
+                Ok(d) if key == "from" => f.from = Some(crate::time::local_midnight(d)),
+                Ok(d) => f.to = d.succ_opt().map(crate::time::local_midnight),
+                Err(e) => form.set_error(key, e),
+            }
+        }
+        if let (Some(a), Some(b)) = (f.from, f.to)
+            && b <= a
+        {
+            form.set_error("to", "The end date is before the start date.");
+        }
+        form.focus_first_error().then_some(f)
+    }
+
+    fn selected_row(&self) -> Option<&IncidentRow> {
+        self.rows.get(self.selected)
+    }
+}
+
+impl Page for BrowserScreen {
+    fn title(&self) -> String {
+        "Incidents".into()
+    }
+
+    fn refresh(&mut self, ctx: &Ctx<'_>) {
+        // Keep the place: reload the page from the current first row.
+        if self.drafts_mode() || self.rows.is_empty() {
+            self.load_first(ctx);
+            return;
+        }
+        let keep = self.selected;
+        let top = self.rows.first().map(|r| (r.occurred_at, r.id + 1));
+        let was_top = self.at_top;
+        let start = if was_top { None } else { top };
+        if let Ok(r) = ctx
+            .store
+            .browse_page(&self.filter, start, Dir::Older, self.rows.len().max(PAGE))
+        {
+            self.at_end = r.len() < self.rows.len().max(PAGE);
+            self.rows = r;
+            self.selected = keep.min(self.rows.len().saturating_sub(1));
+        }
+    }
+
+    fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        if let Some(form) = &mut self.editing {
+            return match form.handle_key(key) {
+                FormEvent::Save | FormEvent::Done => {
+                    if let Some(f) = Self::apply_form(form) {
+                        self.filter = f;
+                        self.editing = None;
+                        self.load_first(ctx);
+                    }
+                    Outcome::None
+                }
+                FormEvent::Cancel => {
+                    self.editing = None;
+                    Outcome::None
+                }
+                _ => Outcome::None,
+            };
+        }
+        match key.code {
+            KeyCode::Esc => Outcome::Back,
+            KeyCode::Down => {
+                self.down(ctx);
+                Outcome::None
+            }
+            KeyCode::Up => {
+                self.up(ctx);
+                Outcome::None
+            }
+            KeyCode::PageDown => {
+                for _ in 0..10 {
+                    self.down(ctx);
+                }
+                Outcome::None
+            }
+            KeyCode::PageUp => {
+                for _ in 0..10 {
+                    self.up(ctx);
+                }
+                Outcome::None
+            }
+            KeyCode::Home => {
+                self.load_first(ctx);
+                Outcome::None
+            }
+            KeyCode::Char('f') | KeyCode::Char('/') => {
+                let mut form = self.filter_form();
+                if key.code == KeyCode::Char('/') {
+                    form.focus_on("text");
+                }
+                self.editing = Some(form);
+                Outcome::None
+            }
+            KeyCode::Char('x') => {
+                self.filter = Filter::default();
+                self.load_first(ctx);
+                Outcome::Flash("Filters cleared.".into())
+            }
+            KeyCode::Enter if self.drafts_mode() => {
+                Outcome::Flash("A draft is finished by its author: it is on their menu when they sign in.".into())
+            }
+            KeyCode::Enter => match self.selected_row() {
+                Some(r) => Outcome::Push(super::detail::open(ctx, r.id)),
+                None => Outcome::None,
+            },
+            KeyCode::Char('t') => {
+                let child = self.selected_row().map(|r| r.child_id).or(self.filter.child_id);
+                match child {
+                    Some(c) => Outcome::Push(Screen::new(super::timeline::TimelineScreen::new(ctx, c))),
+                    None => Outcome::Flash("Choose an incident, or filter by a child, to see a timeline.".into()),
+                }
+            }
+            KeyCode::Char('p') => match self.selected_row() {
+                Some(r) => {
+                    let path = crate::print::print_dir(ctx.store).join(crate::print::incident_file_name(r.id));
+                    match crate::print::print_incident(ctx.store, r.id, ctx.now, &path) {
+                        Ok(p) => Outcome::Flash(format!("Printed to {}", p.display())),
+                        Err(e) => Outcome::Flash(format!("Not printed: {e}")),
+                    }
+                }
+                None => Outcome::None,
+            },
+            _ => Outcome::None,
+        }
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let t = &ctx.theme;
+        if let Some(form) = &self.editing {
+            let block = Block::default().borders(Borders::ALL).title(" Filter incidents ");
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            form.render(frame, inner, t);
+            return;
+        }
+        let [bar, head, body, foot] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(crate::text::one_line(&self.filter_text(), 64), t.heading()),
+                Span::styled("  f filter", t.muted()),
+            ])),
+            bar,
+        );
+        if let Some(e) = &self.error {
+            frame.render_widget(Paragraph::new(Span::styled(format!("! {e}"), t.error())), body);
+            return;
+        }
+        if self.drafts_mode() {
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    format!("  {} {} {}", cell("Last saved", 11), cell("By", 16), "Draft"),
+                    t.muted(),
+                )),
+                head,
+            );
+            let lines = self
+                .drafts
+                .iter()
+                .map(|d| {
+                    Line::from(format!(
+                        "{} {} {}",
+                        cell(&crate::time::show_short(d.updated_at), 11),
+                        cell(&d.staff_name, 16),
+                        crate::text::one_line(&d.title, 46)
+                    ))
+                })
+                .collect();
+            if self.drafts.is_empty() {
+                frame.render_widget(Paragraph::new("  No unsaved incident drafts."), body);
+            } else {
+                list(frame, body, lines, Some(self.selected), t);
+            }
+            return;
+        }
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!(
+                    "  {} {} {} {} {} {}",
+                    cell("When", 11),
+                    cell("Child", 12),
+                    cell("Category", 14),
+                    cell("Response", 16),
+                    cell("Status", 8),
+                    "To do"
+                ),
+                t.muted(),
+            )),
+            head,
+        );
+        if self.rows.is_empty() {
+            frame.render_widget(Paragraph::new("  No incidents match. x clears the filters."), body);
+            return;
+        }
+        let lines = self
+            .rows
+            .iter()
+            .map(|r| {
+                Line::from(format!(
+                    "{} {} {} {} {} {}",
+                    cell(&crate::time::show_short(r.occurred_at), 11),
+                    cell(&r.child_name, 12),
+                    cell(&categories_text(r), 14),
+                    cell(&response_text(r), 16),
+                    cell(
+                        match r.status {
+                            Status::Reviewed => "Signed",
+                            Status::AwaitingReview => "To sign",
+                            Status::Draft => "Draft",
+                        },
+                        8
+                    ),
+                    if r.open_actions > 0 {
+                        r.open_actions.to_string()
+                    } else {
+                        "-".into()
+                    }
+                ))
+            })
+            .collect();
+        list(frame, body, lines, Some(self.selected), t);
+        if let Some(r) = self.selected_row() {
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    format!(
+                        "#{} {}: {}",
+                        r.id,
+                        crate::text::one_line(&r.recorded_by, 16),
+                        crate::text::one_line(&r.summary, 56)
+                    ),
+                    t.muted(),
+                )),
+                foot,
+            );
+        }
+    }
+
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        if self.editing.is_some() {
+            return vec![hint("Tab", "next"), hint("Ctrl+S", "apply"), hint("Esc", "cancel")];
+        }
+        vec![
+            hint("Enter", "open"),
+            hint("f", "filter"),
+            hint("x", "clear"),
+            hint("t", "timeline"),
+            hint("p", "print"),
+            hint("Esc", "back"),
+        ]
+    }
 }

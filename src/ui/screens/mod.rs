@@ -14,6 +14,7 @@ pub mod settings;
 pub mod setup;
 pub mod signin;
 pub mod staff;
+pub mod timeline;
 pub mod widgets;
 pub mod wizard;
 

@@ -1,0 +1,220 @@
+//! Shared fixtures for the integration tests: a home with a manager, a member of staff and children,
+//! records, an app at a fixed time, and the screen as text.
+#![allow(dead_code)]
+
+pub mod pty;
+
+use chrono::{DateTime, TimeZone, Utc};
+use concordat::domain::*;
+use concordat::protocol::Protocol;
+use concordat::store::staff::Setup;
+use concordat::store::{Actor, Store};
+use concordat::ui::app::{App, Ctx, Effect};
+use concordat::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+pub const MANAGER_PASS: &str = "correct horse";
+pub const STAFF_PASS: &str = "night owl 42";
+
+pub fn t(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+}
+
+pub struct Home {
+    pub store: Store,
+    pub manager: Staff,
+    pub staff: Staff,
+    pub child: Child,
+    pub other: Child,
+}
+
+impl Home {
+    pub fn manager(&self) -> Actor {
+        Actor::staff(self.manager.id, &self.manager.name, self.manager.role)
+    }
+    pub fn worker(&self) -> Actor {
+        Actor::staff(self.staff.id, &self.staff.name, self.staff.role)
+    }
+}
+
+fn child_input(name: &str, preferred: &str, yos: bool) -> ChildInput {
+    ChildInput {
+        name: name.into(),
+        preferred_name: preferred.into(),
+        dob: "01/02/2011".into(),
+        gender: "male".into(),
+        ethnicity: "white_british".into(),
+        legal_status: "s31".into(),
+        admitted: "01/09/2025".into(),
+        yos_open: yos,
+        ..Default::default()
+    }
+}
+
+/// A home set up at `at` (fixed clock) with Pat Manager, Sam Night (staff) and two children.
+pub fn home_at(store: Store, at: DateTime<Utc>) -> Home {
+    let mut store = store;
+    store.set_clock(Some(at));
+    let manager = store
+        .setup(&Setup {
+            home_name: "Oak House",
+            ofsted_urn: "SC123456",
+            manager_name: "Pat Manager",
+            passphrase: MANAGER_PASS,
+        })
+        .unwrap();
+    let m = Actor::staff(manager.id, &manager.name, manager.role);
+    let staff = store.add_staff(&m, "Sam Night", Role::Staff, STAFF_PASS).unwrap();
+    let child = store.add_child(&m, &child_input("Jordan Smith", "JJ", true)).unwrap();
+    let other = store.add_child(&m, &child_input("Alex Brown", "", false)).unwrap();
+    Home {
+        store,
+        manager,
+        staff,
+        child,
+        other,
+    }
+}
+
+pub fn home(at: DateTime<Utc>) -> Home {
+    home_at(Store::open_in_memory().unwrap(), at)
+}
+
+/// A complete in-house record for `child` at `at`.
+pub fn record(child: &Child, at: DateTime<Utc>, account: &str) -> IncidentRecord {
+    IncidentRecord {
+        uid: String::new(),
+        home_uid: String::new(),
+        child_uid: child.uid.clone(),
+        occurred_at: at,
+        location: "Kitchen".into(),
+        immediate_danger: false,
+        categories: vec![Category::CriminalDamage],
+        account: account.into(),
+        injuries: String::new(),
+        medical_treatment: String::new(),
+        damage_cost: Some(120),
+        involved: vec![],
+        deescalation: vec![Deescalation::SpaceAndTime],
+        deescalation_notes: "Offered space in the garden.".into(),
+        protocol: ProtocolRef {
+            id: "national-2018".into(),
+            version: "1".into(),
+            title: "National protocol".into(),
+            sha256: "abc123".into(),
+        },
+        answers: vec![AnsweredStep {
+            step_id: "danger".into(),
+            question: "Is anyone in immediate danger?".into(),
+            answer_id: "no".into(),
+            answer: "No".into(),
+            automatic: true,
+        }],
+        recommended: Response::InHouse,
+        recommended_reason: "A reasonable parent would not call the police.".into(),
+        response: Response::InHouse,
+        rationale: String::new(),
+        in_house: Some(InHouse {
+            what_was_done: "Talked it through".into(),
+            ..Default::default()
+        }),
+        restorative: None,
+        police: None,
+        missing: None,
+        reg35: None,
+        notifications: vec![],
+        ofsted_serious: false,
+        child_view: None,
+        review: Review::default(),
+        recorded_by: String::new(),
+        recorded_at: at,
+    }
+}
+
+/// A police referral (101, behaviour) with a reference.
+pub fn police_record(child: &Child, at: DateTime<Utc>, account: &str, reference: &str) -> IncidentRecord {
+    let mut r = record(child, at, account);
+    r.categories = vec![Category::Violence];
+    r.response = Response::Police;
+    r.recommended = Response::Police;
+    r.in_house = None;
+    r.police = Some(Police {
+        route: PoliceRoute::NonEmergency101,
+        reason: CallReason::Behaviour,
+        called_at: Some(at),
+        reference: reference.into(),
+        officer: "PC 1234 Jones".into(),
+        attended: Some(true),
+        arrest: false,
+        appropriate_adult: String::new(),
+        diversion_asked: DiversionAsked::Outcome22,
+        outcome: PoliceOutcome::NotYetKnown,
+        court: None,
+    });
+    r
+}
+
+/// Save a record as `actor` with the clock at `recorded`, then put the clock back to `now`.
+pub fn save_at(h: &mut Home, actor: &Actor, rec: IncidentRecord, recorded: DateTime<Utc>) -> i64 {
+    let back = h.store.now();
+    h.store.set_clock(Some(recorded));
+    let id = h.store.save_incident(actor, rec, None).unwrap();
+    h.store.set_clock(Some(back));
+    id
+}
+
+pub fn protocol() -> Protocol {
+    Protocol {
+        id: "test".into(),
+        version: "1".into(),
+        title: "Test protocol".into(),
+        start: "danger".into(),
+        steps: vec![],
+        sha256: String::new(),
+    }
+}
+
+/// The app at the store's time, signed in as `staff_id`.
+pub fn app_signed_in(h: Home, staff_id: i64, pass: &str) -> App {
+    let now = h.store.now();
+    let mut app = App::new(h.store, protocol(), Theme::plain(), now);
+    let d = app.perform(Effect::SignIn {
+        staff_id,
+        passphrase: pass.into(),
+    });
+    assert_eq!(d, concordat::ui::app::Done::Ok(None));
+    app
+}
+
+pub fn ctx(app: &App) -> Ctx<'_> {
+    Ctx {
+        store: &app.store,
+        session: app.session.as_ref(),
+        protocol: &app.protocol,
+        now: app.now,
+        theme: Theme::plain(),
+    }
+}
+
+/// The whole app drawn at 80x24, as text (trailing spaces trimmed).
+pub fn screen(app: &App) -> String {
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| app.view(f)).unwrap();
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..24u16 {
+        let line: String = (0..80u16).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+pub fn key(c: ratatui::crossterm::event::KeyCode) -> concordat::ui::app::Msg {
+    concordat::ui::app::Msg::Key(ratatui::crossterm::event::KeyEvent::from(c))
+}
+
+pub fn ch(c: char) -> concordat::ui::app::Msg {
+    key(ratatui::crossterm::event::KeyCode::Char(c))
+}

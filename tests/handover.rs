@@ -1,0 +1,395 @@
+//! The handover screen: what happened, what is outstanding (due, overdue, none), acknowledging, the note
+//! kept through a lock, and the browser with filters. Snapshots at 80x24, no colour, fixed clock.
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use concordat::domain::{Category, Change, Response};
+use concordat::store::incidents::Filter;
+use concordat::ui::app::Msg;
+use concordat::ui::screens::Page;
+use concordat::ui::screens::browser::{BrowserScreen, PAGE, WINDOW};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+/// Sunday 22 Nov 2026, 08:00 GMT: the day shift has just begun.
+fn morning() -> chrono::DateTime<chrono::Utc> {
+    t(2026, 11, 22, 8, 0)
+}
+
+/// An old incident whose 48-hour review is overdue, and a night-time police referral with items due.
+fn busy_home() -> Home {
+    let mut h = home(morning());
+    let w = h.worker();
+    let c = h.child.clone();
+    let o = h.other.clone();
+    let old = record(
+        &o,
+        t(2026, 11, 19, 21, 0),
+        "Alex threw a mug at the wall in the lounge.",
+    );
+    save_at(&mut h, &w, old, t(2026, 11, 19, 21, 40));
+    let night = police_record(
+        &c,
+        t(2026, 11, 22, 2, 10),
+        "JJ punched a member of staff after being told to come inside.",
+        "CAD 0221",
+    );
+    save_at(&mut h, &w, night, t(2026, 11, 22, 2, 50));
+    h.store.set_clock(Some(t(2026, 11, 22, 7, 20)));
+    h.store
+        .add_handover_note(&w, "Ring JJ's social worker after 9.\nAlex is at football at 10.")
+        .unwrap();
+    h.store.set_clock(Some(morning()));
+    h
+}
+
+#[test]
+fn handover_with_items_overdue_and_due() {
+    let h = busy_home();
+    let id = h.manager.id;
+    let app = app_signed_in(h, id, MANAGER_PASS);
+    let s = screen(&app);
+    assert!(s.contains("! OVERDUE"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn handover_with_items_due_only() {
+    let mut h = home(morning());
+    let w = h.worker();
+    let c = h.child.clone();
+    let r = record(&c, t(2026, 11, 22, 6, 0), "JJ kicked the bathroom door.");
+    save_at(&mut h, &w, r, t(2026, 11, 22, 6, 30));
+    let id = h.manager.id;
+    let app = app_signed_in(h, id, MANAGER_PASS);
+    let s = screen(&app);
+    assert!(!s.contains("OVERDUE"), "{s}");
+    assert!(s.contains("due 23/11 06:00"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn handover_with_nothing_outstanding() {
+    let h = home(morning());
+    let id = h.staff.id;
+    let app = app_signed_in(h, id, STAFF_PASS);
+    let s = screen(&app);
+    assert!(s.contains("Nothing outstanding"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn a_night_shift_handover_across_midnight() {
+    let mut h = home(t(2026, 11, 22, 0, 30));
+    let w = h.worker();
+    let c = h.child.clone();
+    let r = record(&c, t(2026, 11, 21, 23, 50), "JJ broke a cup just before midnight.");
+    save_at(&mut h, &w, r, t(2026, 11, 22, 0, 10));
+    let id = h.staff.id;
+    let app = app_signed_in(h, id, STAFF_PASS);
+    let s = screen(&app);
+    assert!(
+        s.contains("Night shift: Sat 21 Nov 22:00 to Sun 22 Nov 07:30 (9h30)"),
+        "{s}"
+    );
+    assert!(s.contains("21/11 23:50"), "{s}");
+}
+
+#[test]
+fn acknowledging_starts_the_next_handover_from_now() {
+    let h = busy_home();
+    let id = h.manager.id;
+    let mut app = app_signed_in(h, id, MANAGER_PASS);
+    assert!(screen(&app).contains("What happened: 1 incident recorded"));
+    app.update(ch('a'));
+    let last = app.store.last_handover().unwrap().expect("acknowledged");
+    assert_eq!(last.acknowledged_by, "Pat Manager");
+    assert_eq!(last.acknowledged_at, morning());
+    assert!(last.note.contains("Ring JJ's social worker"));
+    let s = screen(&app);
+    assert!(s.contains("Handover acknowledged by Pat Manager at 08:00"), "{s}");
+    assert!(s.contains("What happened: 0 incidents recorded"), "{s}");
+    assert!(
+        s.contains("Since the last handover, 22/11 08:00 (acknowledged by Pat Manager)"),
+        "{s}"
+    );
+    // Outstanding work stays on the handover until it is done.
+    assert!(s.contains("! OVERDUE"), "{s}");
+    // w widens the window: the night's incident is back.
+    app.update(ch('w'));
+    assert!(screen(&app).contains("The last 12 hours"));
+    assert!(screen(&app).contains("What happened: 1 incident recorded"));
+    assert!(app.store.verify().unwrap().is_sound());
+}
+
+#[test]
+fn an_incident_recorded_late_is_in_the_handover() {
+    let mut h = home(morning());
+    let w = h.worker();
+    let c = h.child.clone();
+    // Happened on Friday, written up only this morning.
+    let r = record(&c, t(2026, 11, 20, 15, 0), "JJ took £5 from the office.");
+    save_at(&mut h, &w, r, t(2026, 11, 22, 7, 45));
+    let id = h.manager.id;
+    let app = app_signed_in(h, id, MANAGER_PASS);
+    let s = screen(&app);
+    assert!(s.contains("20/11 15:00"), "{s}");
+}
+
+#[test]
+fn a_note_being_typed_survives_a_lock() {
+    let h = home(morning());
+    let id = h.staff.id;
+    let mut app = app_signed_in(h, id, STAFF_PASS);
+    app.update(ch('n'));
+    for c in "Ring the YOS".chars() {
+        app.update(ch(c));
+    }
+    app.lock("Locked on request.");
+    assert!(app.session.is_none());
+    assert!(!screen(&app).contains("Ring the YOS"));
+    let d = app.perform(concordat::ui::app::Effect::SignIn {
+        staff_id: id,
+        passphrase: STAFF_PASS.into(),
+    });
+    assert_eq!(d, concordat::ui::app::Done::Ok(None));
+    let s = screen(&app);
+    assert!(s.contains("Ring the YOS"), "{s}");
+    for c in " worker".chars() {
+        app.update(ch(c));
+    }
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    )));
+    let notes = app.store.handover_notes_since(morning() - Duration::hours(1)).unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].text, "Ring the YOS worker");
+    assert_eq!(notes[0].written_by, "Sam Night");
+    assert!(screen(&app).contains("Ring the YOS worker"));
+}
+
+#[test]
+fn an_empty_note_is_refused_in_the_form() {
+    let h = home(morning());
+    let id = h.staff.id;
+    let mut app = app_signed_in(h, id, STAFF_PASS);
+    app.update(ch('n'));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    )));
+    assert!(screen(&app).contains("is required"), "{}", screen(&app));
+    assert!(
+        app.store
+            .handover_notes_since(morning() - Duration::days(1))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+fn many(h: &mut Home, n: i64) {
+    let w = h.worker();
+    let (c, o) = (h.child.clone(), h.other.clone());
+    for i in 0..n {
+        let who = if i % 3 == 0 { &o } else { &c };
+        let mut r = record(
+            who,
+            morning() - Duration::hours(2 + i),
+            &format!("Incident number {i}."),
+        );
+        if i % 4 == 0 {
+            r.categories = vec![Category::Theft];
+            r.account = format!("Took money, number {i}.");
+        }
+        save_at(h, &w, r, morning() - Duration::hours(1 + i));
+    }
+}
+
+#[test]
+fn the_browser_filters_and_snapshots() {
+    let mut h = home(morning());
+    many(&mut h, 30);
+    let jj = h.child.id;
+    let id = h.manager.id;
+    let mut app = app_signed_in(h, id, MANAGER_PASS);
+    let f = Filter {
+        child_id: Some(jj),
+        category: Some(Category::Theft),
+        ..Default::default()
+    };
+    let b = BrowserScreen::new(&ctx(&app), f);
+    assert!(
+        b.rows
+            .iter()
+            .all(|r| r.child_id == jj && r.categories.contains(&Category::Theft))
+    );
+    assert_eq!(b.rows.len(), 5);
+    app.stack.push(concordat::ui::screens::Screen::new(b));
+    insta::assert_snapshot!(screen(&app));
+    // x clears the filters.
+    app.update(ch('x'));
+    let s = screen(&app);
+    assert!(s.contains("All incidents, newest first"), "{s}");
+    // f opens the filter form; Esc leaves it.
+    app.update(ch('f'));
+    assert!(screen(&app).contains("Filter incidents"));
+    app.update(key(KeyCode::Esc));
+    assert!(screen(&app).contains("All incidents, newest first"));
+}
+
+#[test]
+fn the_filter_form_reads_dates_and_refuses_bad_ones() {
+    let mut h = home(morning());
+    many(&mut h, 30);
+    let id = h.manager.id;
+    let mut app = app_signed_in(h, id, MANAGER_PASS);
+    app.update(key(KeyCode::Esc));
+    app.update(ch('i'));
+    assert!(screen(&app).contains("All incidents, newest first"), "{}", screen(&app));
+    app.update(ch('f'));
+    app.update(key(KeyCode::Tab)); // from
+    for c in "31/02/2026".chars() {
+        app.update(ch(c));
+    }
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    )));
+    assert!(screen(&app).contains("is not a date"), "{}", screen(&app));
+    for _ in 0..10 {
+        app.update(key(KeyCode::Backspace));
+    }
+    for c in "21/11/2026".chars() {
+        app.update(ch(c));
+    }
+    app.update(key(KeyCode::Tab)); // to
+    for c in "21/11/2026".chars() {
+        app.update(ch(c));
+    }
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    )));
+    let s = screen(&app);
+    assert!(s.contains("Filtered: from 21/11/2026 · to 21/11/2026"), "{s}");
+    // 22/11 08:00 minus 9..32 hours: the incidents on Saturday 21 Nov (local = UTC in November).
+    assert!(s.contains("21/11 22:00") && !s.contains("22/11 "), "{s}");
+}
+
+#[test]
+fn the_browser_keeps_a_window_and_pages_both_ways() {
+    let mut h = home(morning());
+    many(&mut h, 200);
+    let id = h.manager.id;
+    let app = app_signed_in(h, id, MANAGER_PASS);
+    let c = ctx(&app);
+    let mut b = BrowserScreen::new(&c, Filter::default());
+    assert_eq!(b.rows.len(), PAGE);
+    let first = b.rows[0].id;
+    let down = KeyEvent::from(KeyCode::Down);
+    let up = KeyEvent::from(KeyCode::Up);
+    for _ in 0..150 {
+        b.update(&c, down);
+        assert!(b.rows.len() <= WINDOW);
+    }
+    // The 151st newest: 2 + 150 hours before the morning.
+    assert_eq!(b.rows[b.selected].occurred_at, morning() - Duration::hours(152));
+    for _ in 0..250 {
+        b.update(&c, down);
+    }
+    assert_eq!(
+        b.rows[b.selected].occurred_at,
+        morning() - Duration::hours(201),
+        "stops at the oldest"
+    );
+    for _ in 0..199 {
+        b.update(&c, up);
+        assert!(b.rows.len() <= WINDOW);
+    }
+    assert_eq!(b.rows[b.selected].id, first, "back at the newest");
+    b.update(&c, up);
+    assert_eq!(b.rows[b.selected].id, first);
+}
+
+#[test]
+fn the_browser_filters_by_status_response_and_open_actions() {
+    let mut h = home(morning());
+    many(&mut h, 6);
+    let m = h.manager();
+    let w = h.worker();
+    let c = h.child.clone();
+    let p = police_record(&c, morning() - Duration::minutes(30), "Police came.", "CAD 9");
+    let pid = save_at(&mut h, &w, p, morning() - Duration::minutes(20));
+    h.store
+        .add_entry(&m, pid, Change::SignOff { comment: "ok".into() })
+        .unwrap();
+    h.store
+        .save_draft(
+            &w,
+            None,
+            concordat::store::drafts::INCIDENT,
+            "JJ - lounge (unfinished)",
+            "{}",
+        )
+        .unwrap();
+    let id = h.manager.id;
+    let app = app_signed_in(h, id, MANAGER_PASS);
+    let c = ctx(&app);
+    let f = |f: Filter| BrowserScreen::new(&c, f);
+    let reviewed = f(Filter {
+        status: Some(concordat::domain::Status::Reviewed),
+        ..Default::default()
+    });
+    assert_eq!(reviewed.rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![pid]);
+    let police = f(Filter {
+        response: Some(Response::Police),
+        ..Default::default()
+    });
+    assert_eq!(police.rows.len(), 1);
+    let open = f(Filter {
+        open_actions: true,
+        ..Default::default()
+    });
+    assert_eq!(open.rows.len(), 7, "signing leaves other actions open");
+    let words = f(Filter {
+        text: Some("money".into()),
+        ..Default::default()
+    });
+    assert_eq!(words.rows.len(), 2);
+    let mut app = app;
+    let d = f_draft(&app);
+    app.stack.push(concordat::ui::screens::Screen::new(d));
+    let s = screen(&app);
+    assert!(s.contains("JJ - lounge (unfinished)"), "{s}");
+    assert!(s.contains("Sam Night"), "{s}");
+}
+
+fn f_draft(app: &concordat::ui::app::App) -> BrowserScreen {
+    BrowserScreen::new(
+        &ctx(app),
+        Filter {
+            status: Some(concordat::domain::Status::Draft),
+            ..Default::default()
+        },
+    )
+}
+
+#[test]
+fn the_timeline_counts_a_childs_incidents_by_month() {
+    let mut h = home(morning());
+    let w = h.worker();
+    let c = h.child.clone();
+    for (mo, d) in [(9, 3), (9, 20), (10, 25), (11, 2)] {
+        let r = record(&c, t(2026, mo, d, 12, 0), "Shouting at staff.");
+        save_at(&mut h, &w, r, t(2026, mo, d, 13, 0));
+    }
+    let p = police_record(&c, t(2026, 11, 10, 12, 0), "Assault.", "CAD 7");
+    save_at(&mut h, &w, p, t(2026, 11, 10, 13, 0));
+    let id = h.manager.id;
+    let mut app = app_signed_in(h, id, MANAGER_PASS);
+    let tl = concordat::ui::screens::timeline::TimelineScreen::new(&ctx(&app), c.id);
+    app.stack.push(concordat::ui::screens::Screen::new(tl));
+    insta::assert_snapshot!(screen(&app));
+}

@@ -1,0 +1,239 @@
+//! Print-outs for the paper file: golden texts of the handover sheet and a full incident (with its
+//! protocol answers and history), and `concordat print` writing private files atomically.
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use concordat::domain::{Change, ChildView, CorrectableField, Notification, NotifyWho};
+use concordat::store::Store;
+use concordat::store::handover::Window;
+
+fn morning() -> chrono::DateTime<chrono::Utc> {
+    t(2026, 11, 22, 8, 0)
+}
+
+fn busy(h: &mut Home) -> i64 {
+    let w = h.worker();
+    let m = h.manager();
+    let c = h.child.clone();
+    let o = h.other.clone();
+    let mut old = record(
+        &o,
+        t(2026, 11, 19, 21, 0),
+        "Alex threw a mug at the wall in the lounge.",
+    );
+    old.uid = "golden-old".into();
+    save_at(h, &w, old, t(2026, 11, 19, 21, 40));
+    let mut night = police_record(
+        &c,
+        t(2026, 11, 22, 2, 10),
+        "JJ punched a member of staff after being told to come inside.\nStaff stepped back and gave space.",
+        "CAD 0221",
+    );
+    night.uid = "golden-night".into();
+    let id = save_at(h, &w, night, t(2026, 11, 22, 2, 50));
+    h.store.set_clock(Some(t(2026, 11, 22, 7, 0)));
+    h.store
+        .add_entry(
+            &w,
+            id,
+            Change::Notified {
+                notification: Notification {
+                    who: NotifyWho::ManagerOnCall,
+                    at: t(2026, 11, 22, 2, 30),
+                    note: "Pat on call, agreed".into(),
+                },
+            },
+        )
+        .unwrap();
+    h.store
+        .add_entry(
+            &m,
+            id,
+            Change::Correction {
+                field: CorrectableField::Location,
+                value: "Back garden".into(),
+                reason: "It was outside, not in the kitchen".into(),
+            },
+        )
+        .unwrap();
+    h.store
+        .add_entry(
+            &w,
+            id,
+            Change::ChildView {
+                view: ChildView {
+                    text: "I didn't want to come in, nobody listened.".into(),
+                    recorded_at: t(2026, 11, 22, 6, 45),
+                },
+            },
+        )
+        .unwrap();
+    h.store.set_clock(Some(t(2026, 11, 22, 7, 20)));
+    h.store
+        .add_handover_note(&w, "Ring JJ's social worker after 9.")
+        .unwrap();
+    h.store.set_clock(Some(morning()));
+    id
+}
+
+#[test]
+fn the_handover_sheet_golden() {
+    let mut h = home(morning());
+    busy(&mut h);
+    let sheet = h.store.handover_sheet(morning(), Window::SinceHandover).unwrap();
+    let text = concordat::print::handover_text(&sheet, "Oak House");
+    assert!(text.contains("! OVERDUE since 21/11 21:00"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn an_incident_golden_has_every_part_and_its_history() {
+    let mut h = home(morning());
+    let id = busy(&mut h);
+    let d = h.store.incident(id).unwrap();
+    let text = concordat::print::incident_text(&d, "Oak House", morning());
+    for must in [
+        "Is anyone in immediate danger?",
+        "Answer: No (from what was recorded)",
+        "CAD 0221",
+        "PC 1234 Jones",
+        "Location: Back garden",
+        "As first recorded: Kitchen",
+        "It was outside, not in the kitchen",
+        "I didn't want to come in, nobody listened.",
+        "Staff stepped back and gave space.",
+        "Sam Night  Record saved",
+        "Pat Manager  Correction",
+    ] {
+        assert!(text.contains(must), "missing {must:?} in:\n{text}");
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn hostile_text_is_cleaned_in_prints() {
+    let mut h = home(morning());
+    let w = h.worker();
+    let c = h.child.clone();
+    let r = record(
+        &c,
+        morning() - Duration::hours(1),
+        "Door\u{1b}[31m kicked \u{202e}evil\u{200b}.",
+    );
+    let id = save_at(&mut h, &w, r, morning() - Duration::minutes(30));
+    let d = h.store.incident(id).unwrap();
+    let text = concordat::print::incident_text(&d, "Oak\u{1b}]0;x\u{7} House", morning());
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}') && !text.contains('\u{200b}'),
+        "{text:?}"
+    );
+    let sheet = h.store.handover_sheet(morning(), Window::Hours24).unwrap();
+    let text = concordat::print::handover_text(&sheet, "Oak House");
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text:?}");
+}
+
+fn file_home(dir: &std::path::Path) -> (std::path::PathBuf, i64) {
+    let db = dir.join("c.db");
+    let mut h = home_at(Store::open(&db).unwrap(), morning());
+    let id = busy(&mut h);
+    (db, id)
+}
+
+#[cfg(unix)]
+fn mode(p: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn concordat_print_writes_private_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = file_home(dir.path());
+    let out = dir.path().join("inc.txt");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_concordat"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "print",
+            "--incident",
+            &id.to_string(),
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("inc.txt"));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with(&format!("INCIDENT #{id} - Oak House")), "{text}");
+    #[cfg(unix)]
+    assert_eq!(mode(&out), 0o600);
+    // The handover, into the current folder by default.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_concordat"))
+        .current_dir(dir.path())
+        .args(["--db", db.to_str().unwrap(), "print", "--handover"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let msg = String::from_utf8_lossy(&o.stdout).to_string();
+    let name = msg
+        .trim()
+        .trim_start_matches("Written to ")
+        .trim_start_matches("./")
+        .to_string();
+    assert!(name.starts_with("handover-") && name.ends_with(".txt"), "{msg}");
+    let p = dir.path().join(&name);
+    assert!(std::fs::read_to_string(&p).unwrap().contains("OUTSTANDING"));
+    #[cfg(unix)]
+    assert_eq!(mode(&p), 0o600);
+    // No temporary files left behind.
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn concordat_print_explains_mistakes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = file_home(dir.path());
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_concordat"))
+        .args(["--db", db.to_str().unwrap(), "print", "--incident", "999"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("incident 999"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_concordat"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "print",
+            "--incident",
+            "1",
+            "--out",
+            "/nonexistent/dir/x.txt",
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Could not write"));
+}
+
+#[test]
+fn writing_replaces_a_file_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("a.txt");
+    std::fs::write(&p, "old").unwrap();
+    concordat::print::write_private(&p, "new text\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), "new text\n");
+    #[cfg(unix)]
+    assert_eq!(mode(&p), 0o600);
+}
