@@ -393,6 +393,7 @@ fn staff_cannot_review_or_sign() {
     let s = render(&app);
     assert!(!s.contains("Sign the record"), "{s}");
     assert!(s.contains("Only a manager"), "{s}");
+    insta::assert_snapshot!("entry_menu_staff", s);
     // The store refuses it too, whatever the screen does.
     let d = app.perform(Effect::AddEntry {
         incident_id: id,
@@ -450,4 +451,77 @@ fn a_missing_incident_says_so() {
     press(&mut app, KeyCode::Char('u'));
     press(&mut app, KeyCode::Esc);
     assert_ne!(app.top().title(), "Incident 999");
+}
+
+#[test]
+fn childs_view_notification_and_return_from_missing() {
+    let mut app = new_app();
+    let id = incident(&mut app);
+    push_detail(&mut app, id);
+    assert!(render(&app).contains("Tell the social worker"));
+
+    press(&mut app, KeyCode::Char('u'));
+    press(&mut app, KeyCode::Char('7'));
+    typ(&mut app, "I was angry about mum not coming.");
+    save(&mut app);
+    let d = app.store.incident(id).unwrap();
+    let v = d.current.child_view.as_ref().expect("child's view");
+    assert_eq!(v.text, "I was angry about mum not coming.");
+
+    press(&mut app, KeyCode::Char('u'));
+    press(&mut app, KeyCode::Char('6'));
+    press(&mut app, KeyCode::Char('s')); // Social worker
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    typ(&mut app, "By phone, left a message");
+    save(&mut app);
+    let d = app.store.incident(id).unwrap();
+    assert_eq!(d.current.notifications.len(), 1);
+    assert_eq!(d.current.notifications[0].who, NotifyWho::SocialWorker);
+    assert_eq!(d.current.notifications[0].at, t0());
+    assert!(!render(&app).contains("Tell the social worker"));
+
+    // Missing details: a time in the future is refused beside the field, then corrected.
+    press(&mut app, KeyCode::Char('u'));
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('m'));
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Tab);
+    }
+    typ(&mut app, "22/11/2026");
+    press(&mut app, KeyCode::Tab);
+    typ(&mut app, "10:00");
+    save(&mut app);
+    assert!(render(&app).contains("That time is in the future."));
+    assert!(app.store.incident(id).unwrap().current.missing.is_none());
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typ(&mut app, "08:30");
+    save(&mut app);
+    let d = app.store.incident(id).unwrap();
+    let m = d.current.missing.as_ref().expect("missing details");
+    assert_eq!(
+        m.returned_at,
+        Some(Utc.with_ymd_and_hms(2026, 11, 22, 8, 30, 0).unwrap())
+    );
+    assert_eq!(d.entries.len(), 3);
+    assert!(app.store.verify().unwrap().is_sound());
+}
+
+#[test]
+fn scrolling_stays_in_range() {
+    let mut app = new_app();
+    let id = incident(&mut app);
+    push_detail(&mut app, id);
+    press(&mut app, KeyCode::End);
+    let end = render(&app);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(render(&app), end);
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Up);
+    assert!(render(&app).contains("── Status"));
 }

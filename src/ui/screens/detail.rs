@@ -44,6 +44,7 @@ pub struct DetailScreen {
     scroll: usize,
     /// Set while drawing: rows visible and lines in all, so keys can keep the scroll in range.
     view_h: Cell<usize>,
+    width: Cell<usize>,
     total: Cell<usize>,
     history_at: Cell<usize>,
     /// Said once after an entry was added.
@@ -52,15 +53,38 @@ pub struct DetailScreen {
 
 impl DetailScreen {
     pub fn new(ctx: &Ctx<'_>, id: i64) -> DetailScreen {
-        DetailScreen {
+        let s = DetailScreen {
             id,
             detail: ctx.store.incident(id).map_err(|e| e.to_string()),
             scroll: 0,
+            // The body of an 80x24 screen until the first draw says otherwise.
             view_h: Cell::new(18),
+            width: Cell::new(78),
             total: Cell::new(0),
             history_at: Cell::new(0),
             note: None,
-        }
+        };
+        s.measure(ctx);
+        s
+    }
+
+    /// The lines of the detail at the last width drawn; keeps the counts the keys scroll by.
+    fn doc(&self, ctx: &Ctx<'_>) -> Option<lines::Doc> {
+        let d = self.detail.as_ref().ok()?;
+        let doc = lines::detail_doc(d, ctx.now, ctx.theme, self.width.get());
+        self.total.set(doc.lines.len());
+        self.history_at.set(
+            doc.marks
+                .iter()
+                .find(|(m, _)| *m == "history")
+                .map(|(_, i)| *i)
+                .unwrap_or(0),
+        );
+        Some(doc)
+    }
+
+    fn measure(&self, ctx: &Ctx<'_>) {
+        let _ = self.doc(ctx);
     }
 
     fn max_scroll(&self) -> usize {
@@ -95,6 +119,8 @@ impl Page for DetailScreen {
                 crate::time::show(e.at)
             ));
         }
+        self.measure(ctx);
+        self.scroll = self.scroll.min(self.max_scroll());
     }
 
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
@@ -151,7 +177,8 @@ impl Page for DetailScreen {
             .borders(Borders::ALL)
             .title(crate::ui::form::truncate(&title, area.width.saturating_sub(4) as usize));
         let inner = block.inner(area);
-        let doc = lines::detail_doc(d, ctx.now, ctx.theme, inner.width as usize);
+        self.width.set(inner.width as usize);
+        let Some(doc) = self.doc(ctx) else { return };
         let mut rows: Vec<Line<'static>> = Vec::new();
         if let Some(n) = &self.note {
             rows.push(Line::styled(n.clone(), ctx.theme.ok()));
@@ -159,14 +186,6 @@ impl Page for DetailScreen {
         let h = (inner.height as usize).saturating_sub(rows.len());
         let total = doc.lines.len();
         self.view_h.set(h);
-        self.total.set(total);
-        self.history_at.set(
-            doc.marks
-                .iter()
-                .find(|(m, _)| *m == "history")
-                .map(|(_, i)| *i)
-                .unwrap_or(0),
-        );
         let start = self.scroll.min(total.saturating_sub(h));
         let end = (start + h).min(total);
         let pos = if total > h {

@@ -247,7 +247,11 @@ impl Page for EntryMenu {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![hint("↑/↓", "choose"), hint("Enter or 1-9", "open"), hint("Esc", "back")]
+        vec![
+            hint("↑/↓", "choose"),
+            hint("Enter 1-9 a-d", "open"),
+            hint("Esc", "back"),
+        ]
     }
 }
 

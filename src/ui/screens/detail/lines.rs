@@ -282,6 +282,14 @@ pub fn detail_doc(d: &IncidentDetail, now: DateTime<Utc>, theme: Theme, width: u
         ),
         _ => doc.kv_styled("Review", "Awaiting the manager's review and signature", t.warning()),
     }
+    doc.kv(
+        "Recorded",
+        &format!(
+            "by {} on {}",
+            d.record.recorded_by,
+            crate::time::show(d.record.recorded_at)
+        ),
+    );
     let acts = actions(c, d.child.yos_open);
     doc.heading("actions", &format!("Open actions ({})", acts.len()));
     if acts.is_empty() {
