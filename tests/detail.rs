@@ -351,6 +351,18 @@ fn manager_reviews_and_signs() {
     let mut app = new_app();
     let id = incident(&mut app);
     push_detail(&mut app, id);
+    // Signing comes after speaking to the member of staff.
+    press(&mut app, KeyCode::Char('r'));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    assert!(render(&app).contains("NOT RECORDED"));
+    save(&mut app);
+    assert!(render(&app).contains("First record that you spoke to the member of staff"));
+    assert!(app.store.incident(id).unwrap().entries.is_empty());
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.top().title(), format!("Incident {id}"));
     press(&mut app, KeyCode::Char('r'));
     // Starts on the manager's part: spoke to staff, with now as the time.
     press(&mut app, KeyCode::Enter);

@@ -648,9 +648,19 @@ impl EntryForm {
                 }
                 Change::OfstedSerious { serious: v == "yes" }
             }
-            EntryKind::SignOff => Change::SignOff {
-                comment: f.text("so_comment"),
-            },
+            EntryKind::SignOff => {
+                // Regulation 35: the signature follows speaking to the member of staff. Once signed, the
+                // reminder to speak to them goes, so it must be on the record first.
+                if c.review.spoke_to_staff_at.is_none() {
+                    p.push((
+                        "so_comment",
+                        "First record that you spoke to the member of staff (Esc, then r).".into(),
+                    ));
+                }
+                Change::SignOff {
+                    comment: f.text("so_comment"),
+                }
+            }
         };
         if p.is_empty() { Ok(change) } else { Err(p) }
     }

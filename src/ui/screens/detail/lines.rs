@@ -600,4 +600,20 @@ mod tests {
             vec!["Correction of Location: 'Kitchen' -> 'Hall' because typo".to_string()]
         );
     }
+
+    #[test]
+    fn text_from_the_database_is_cleaned_before_drawing() {
+        let mut d = Doc::new(78, Theme::plain());
+        d.kv("Account", "kicked\x1b[2J the door\u{202e}");
+        d.text(2, "note\x07", Style::default());
+        for l in &d.lines {
+            for s in &l.spans {
+                assert!(
+                    !s.content.chars().any(|c| c.is_control() || c == '\u{202e}'),
+                    "{:?}",
+                    s.content
+                );
+            }
+        }
+    }
 }
