@@ -537,3 +537,29 @@ fn scrolling_stays_in_range() {
     press(&mut app, KeyCode::Up);
     assert!(render(&app).contains("── Status"));
 }
+
+#[test]
+fn a_long_history_still_draws_quickly() {
+    let mut app = new_app();
+    let id = incident(&mut app);
+    let a = actor(&app);
+    for i in 0..300 {
+        app.store
+            .add_entry(
+                &a,
+                id,
+                Change::Note {
+                    text: format!("Note {i}: rang the social worker again."),
+                },
+            )
+            .unwrap();
+    }
+    push_detail(&mut app, id);
+    let start = std::time::Instant::now();
+    press(&mut app, KeyCode::End);
+    let s = render(&app);
+    let took = start.elapsed();
+    println!("300 entries: End + draw in {took:?}");
+    assert!(s.contains("Note 299"), "{s}");
+    assert!(took < std::time::Duration::from_millis(500), "{took:?}");
+}
