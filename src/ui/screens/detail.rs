@@ -1,13 +1,211 @@
 //! One incident in full, with its history, and adding entries (issue 3/4).
+//!
+//! The view shows the current state (the record as saved with every later entry applied), what is still to
+//! do with its deadlines, and the history: who recorded it and when, then each entry and what it changed.
+//! Later information is added as attributed, timed entries ([`entry`]); a manager reviews and signs.
 
-use super::Screen;
-use crate::ui::app::{Ctx, FormDraft};
+pub mod entry;
+pub mod lines;
 
-pub fn open(ctx: &Ctx<'_>, _incident_id: i64) -> Screen {
-    super::placeholder::screen(ctx, "Incident")
+use std::cell::Cell;
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::widgets::safe;
+use super::{Page, Screen};
+use crate::store::incidents::IncidentDetail;
+use crate::ui::app::{Ctx, FormDraft, Outcome};
+use crate::ui::keymap::{Hint, hint};
+
+pub use entry::{EntryForm, EntryKind, EntryMenu};
+
+pub fn open(ctx: &Ctx<'_>, incident_id: i64) -> Screen {
+    Screen::new(DetailScreen::new(ctx, incident_id))
+}
+
+/// Open the form for one kind of entry straight away (from another screen, e.g. the handover's actions).
+pub fn open_entry(ctx: &Ctx<'_>, incident_id: i64, kind: EntryKind) -> Result<Screen, String> {
+    EntryForm::new(ctx, incident_id, kind).map(Screen::new)
 }
 
 /// Back after a lock: an entry being written.
-pub fn restore(_ctx: &Ctx<'_>, _d: &FormDraft) -> Option<Screen> {
-    None
+pub fn restore(ctx: &Ctx<'_>, d: &FormDraft) -> Option<Screen> {
+    EntryForm::restore(ctx, d).map(Screen::new)
+}
+
+pub struct DetailScreen {
+    id: i64,
+    detail: Result<IncidentDetail, String>,
+    /// First line shown.
+    scroll: usize,
+    /// Set while drawing: rows visible and lines in all, so keys can keep the scroll in range.
+    view_h: Cell<usize>,
+    width: Cell<usize>,
+    total: Cell<usize>,
+    history_at: Cell<usize>,
+    /// Said once after an entry was added.
+    note: Option<String>,
+}
+
+impl DetailScreen {
+    pub fn new(ctx: &Ctx<'_>, id: i64) -> DetailScreen {
+        let s = DetailScreen {
+            id,
+            detail: ctx.store.incident(id).map_err(|e| e.to_string()),
+            scroll: 0,
+            // The body of an 80x24 screen until the first draw says otherwise.
+            view_h: Cell::new(18),
+            width: Cell::new(78),
+            total: Cell::new(0),
+            history_at: Cell::new(0),
+            note: None,
+        };
+        s.measure(ctx);
+        s
+    }
+
+    /// The lines of the detail at the last width drawn; keeps the counts the keys scroll by.
+    fn doc(&self, ctx: &Ctx<'_>) -> Option<lines::Doc> {
+        let d = self.detail.as_ref().ok()?;
+        let doc = lines::detail_doc(d, ctx.now, ctx.theme, self.width.get());
+        self.total.set(doc.lines.len());
+        self.history_at.set(
+            doc.marks
+                .iter()
+                .find(|(m, _)| *m == "history")
+                .map(|(_, i)| *i)
+                .unwrap_or(0),
+        );
+        Some(doc)
+    }
+
+    fn measure(&self, ctx: &Ctx<'_>) {
+        let _ = self.doc(ctx);
+    }
+
+    fn max_scroll(&self) -> usize {
+        self.total.get().saturating_sub(self.view_h.get())
+    }
+
+    fn scroll_by(&mut self, down: bool, by: usize) {
+        self.scroll = if down {
+            (self.scroll + by).min(self.max_scroll())
+        } else {
+            self.scroll.saturating_sub(by)
+        };
+    }
+}
+
+impl Page for DetailScreen {
+    fn title(&self) -> String {
+        format!("Incident {}", self.id)
+    }
+
+    fn refresh(&mut self, ctx: &Ctx<'_>) {
+        let before = self.detail.as_ref().map(|d| d.entries.len()).unwrap_or(0);
+        self.detail = ctx.store.incident(self.id).map_err(|e| e.to_string());
+        if let Ok(d) = &self.detail
+            && d.entries.len() > before
+            && let Some(e) = d.entries.last()
+        {
+            self.note = Some(format!(
+                "Added: {} by {} at {}. See the history (h).",
+                e.change.label(),
+                safe(&e.by),
+                crate::time::show(e.at)
+            ));
+        }
+        self.measure(ctx);
+        self.scroll = self.scroll.min(self.max_scroll());
+    }
+
+    fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        self.note = None;
+        let page = self.view_h.get().saturating_sub(1).max(1);
+        match key.code {
+            KeyCode::Esc => return Outcome::Back,
+            KeyCode::Up | KeyCode::Char('k') => self.scroll_by(false, 1),
+            KeyCode::Down | KeyCode::Char('j') => self.scroll_by(true, 1),
+            KeyCode::PageUp => self.scroll_by(false, page),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(true, page),
+            KeyCode::Home | KeyCode::Char('g') => self.scroll = 0,
+            KeyCode::End | KeyCode::Char('G') => self.scroll = self.max_scroll(),
+            KeyCode::Char('h') => self.scroll = self.history_at.get().min(self.max_scroll()),
+            KeyCode::Char('u') | KeyCode::Char('a') => {
+                if let Ok(d) = &self.detail {
+                    return Outcome::Push(Screen::new(EntryMenu::new(ctx, d, false)));
+                }
+            }
+            KeyCode::Char('r') => {
+                if !ctx.is_manager() {
+                    return Outcome::Flash(format!("{} Press u to add other information.", entry::MANAGER_ONLY));
+                }
+                if let Ok(d) = &self.detail {
+                    return Outcome::Push(Screen::new(EntryMenu::new(ctx, d, true)));
+                }
+            }
+            _ => {}
+        }
+        Outcome::None
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let d = match &self.detail {
+            Ok(d) => d,
+            Err(e) => {
+                frame.render_widget(
+                    Paragraph::new(format!("This incident cannot be shown: {}", safe(e)))
+                        .block(Block::default().borders(Borders::ALL).title(" Incident "))
+                        .wrap(Wrap { trim: true }),
+                    area,
+                );
+                return;
+            }
+        };
+        let title = format!(
+            " #{} · {} · {} · {} ",
+            self.id,
+            safe(&d.child.display_name()),
+            crate::time::show(d.current.occurred_at),
+            d.current.status().label()
+        );
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(crate::ui::form::truncate(&title, area.width.saturating_sub(4) as usize));
+        let inner = block.inner(area);
+        self.width.set(inner.width as usize);
+        let Some(doc) = self.doc(ctx) else { return };
+        let mut rows: Vec<Line<'static>> = Vec::new();
+        if let Some(n) = &self.note {
+            rows.push(Line::styled(n.clone(), ctx.theme.ok()));
+        }
+        let h = (inner.height as usize).saturating_sub(rows.len());
+        let total = doc.lines.len();
+        self.view_h.set(h);
+        let start = self.scroll.min(total.saturating_sub(h));
+        let end = (start + h).min(total);
+        let pos = if total > h {
+            format!(" lines {}-{} of {total} · ↑/↓ PgUp/PgDn ", start + 1, end)
+        } else {
+            " all shown ".into()
+        };
+        let block = block.title_bottom(Line::from(pos).right_aligned());
+        frame.render_widget(block, area);
+        rows.extend(doc.lines.into_iter().skip(start).take(h));
+        frame.render_widget(Paragraph::new(rows), inner);
+    }
+
+    fn hints(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
+        let mut h = vec![hint("↑/↓ PgUp/PgDn", "scroll"), hint("u", "add information")];
+        if ctx.is_manager() {
+            h.push(hint("r", "review and sign"));
+        }
+        h.push(hint("h", "history"));
+        h.push(hint("Esc", "back"));
+        h
+    }
 }

@@ -1,0 +1,785 @@
+//! Adding later information to a saved incident: a small menu of kinds, and one form each. Every entry is
+//! attributed to the signed-in person and timed by the store; the saved record itself is never changed.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::lines::correctable;
+use crate::domain::outstanding::{CHILD_WITHIN_DAYS, REVIEW_WITHIN};
+use crate::domain::*;
+use crate::store::incidents::{IncidentDetail, manager_only};
+use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome};
+use crate::ui::form::{Field, Form, FormEvent};
+use crate::ui::keymap::{Hint, hint};
+use crate::ui::screens::sections::{self, Problems};
+use crate::ui::screens::widgets::{list, safe, step};
+use crate::ui::screens::{Page, Screen};
+
+/// The draft value that says which form a kept draft belongs to.
+const KIND_KEY: &str = "_kind";
+const LONG: usize = 4000;
+
+/// The kinds of later information, in menu order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Police,
+    Restorative,
+    InHouse,
+    Missing,
+    Reg35,
+    Notified,
+    ChildView,
+    Correction,
+    Note,
+    SpokeToStaff,
+    SpokeToChild,
+    Ofsted,
+    SignOff,
+}
+
+impl EntryKind {
+    pub const ALL: [EntryKind; 13] = [
+        EntryKind::Police,
+        EntryKind::Restorative,
+        EntryKind::InHouse,
+        EntryKind::Missing,
+        EntryKind::Reg35,
+        EntryKind::Notified,
+        EntryKind::ChildView,
+        EntryKind::Correction,
+        EntryKind::Note,
+        EntryKind::SpokeToStaff,
+        EntryKind::SpokeToChild,
+        EntryKind::Ofsted,
+        EntryKind::SignOff,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            EntryKind::Police => "police",
+            EntryKind::Restorative => "restorative",
+            EntryKind::InHouse => "in_house",
+            EntryKind::Missing => "missing",
+            EntryKind::Reg35 => "reg35",
+            EntryKind::Notified => "notified",
+            EntryKind::ChildView => "child_view",
+            EntryKind::Correction => "correction",
+            EntryKind::Note => "note",
+            EntryKind::SpokeToStaff => "spoke_to_staff",
+            EntryKind::SpokeToChild => "spoke_to_child",
+            EntryKind::Ofsted => "ofsted",
+            EntryKind::SignOff => "sign_off",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<EntryKind> {
+        EntryKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EntryKind::Police => "Police details, outcome or court outcome",
+            EntryKind::Restorative => "Restorative details or result",
+            EntryKind::InHouse => "In-house details",
+            EntryKind::Missing => "Missing / absent: came back, return interview",
+            EntryKind::Reg35 => "Restraint / control record (reg 35)",
+            EntryKind::Notified => "Someone was told (notification)",
+            EntryKind::ChildView => "The child's view, in their words",
+            EntryKind::Correction => "Correct a mistake in the text",
+            EntryKind::Note => "A note",
+            EntryKind::SpokeToStaff => "I spoke to the member of staff",
+            EntryKind::SpokeToChild => "I spoke to the child",
+            EntryKind::Ofsted => "Ofsted judgement (reg 40)",
+            EntryKind::SignOff => "Sign the record",
+        }
+    }
+
+    /// A few words for the title bar.
+    pub fn short(self) -> &'static str {
+        match self {
+            EntryKind::Police => "police details",
+            EntryKind::Restorative => "restorative",
+            EntryKind::InHouse => "in-house",
+            EntryKind::Missing => "missing / absent",
+            EntryKind::Reg35 => "reg 35 record",
+            EntryKind::Notified => "notification",
+            EntryKind::ChildView => "child's view",
+            EntryKind::Correction => "correction",
+            EntryKind::Note => "note",
+            EntryKind::SpokeToStaff => "spoke to staff",
+            EntryKind::SpokeToChild => "spoke to child",
+            EntryKind::Ofsted => "Ofsted judgement",
+            EntryKind::SignOff => "sign-off",
+        }
+    }
+
+    /// Only a manager may add these (the store refuses them for anyone else too).
+    pub fn manager_only(self) -> bool {
+        matches!(
+            self,
+            EntryKind::SpokeToStaff | EntryKind::SpokeToChild | EntryKind::Ofsted | EntryKind::SignOff
+        )
+    }
+}
+
+/// What a non-manager is told when they look for the review.
+pub const MANAGER_ONLY: &str =
+    "Only a manager records speaking to staff and child, the Ofsted judgement and the signature.";
+
+// ---------------------------------------------------------------- menu
+
+pub struct EntryMenu {
+    id: i64,
+    items: Vec<EntryKind>,
+    selected: usize,
+    manager: bool,
+    signed: bool,
+}
+
+impl EntryMenu {
+    /// `review`: start on the manager's part.
+    pub fn new(ctx: &Ctx<'_>, d: &IncidentDetail, review: bool) -> EntryMenu {
+        let manager = ctx.is_manager();
+        let signed = d.current.review.signed_at.is_some();
+        let items: Vec<EntryKind> = EntryKind::ALL
+            .into_iter()
+            .filter(|k| manager || !k.manager_only())
+            .filter(|k| !(signed && *k == EntryKind::SignOff))
+            .collect();
+        let selected = if review {
+            items.iter().position(|k| k.manager_only()).unwrap_or(0)
+        } else {
+            0
+        };
+        EntryMenu {
+            id: d.id,
+            items,
+            selected,
+            manager,
+            signed,
+        }
+    }
+
+    fn open(&self, ctx: &Ctx<'_>, k: EntryKind) -> Outcome {
+        match EntryForm::new(ctx, self.id, k) {
+            Ok(f) => Outcome::Replace(Screen::new(f)),
+            Err(e) => Outcome::Flash(e),
+        }
+    }
+}
+
+impl Page for EntryMenu {
+    fn title(&self) -> String {
+        format!("Incident {} · add", self.id)
+    }
+
+    fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        let n = self.items.len();
+        match key.code {
+            KeyCode::Esc => Outcome::Back,
+            KeyCode::Up => {
+                self.selected = step(self.selected, n, false, 1);
+                Outcome::None
+            }
+            KeyCode::Down => {
+                self.selected = step(self.selected, n, true, 1);
+                Outcome::None
+            }
+            KeyCode::Enter => match self.items.get(self.selected) {
+                Some(k) => self.open(ctx, *k),
+                None => Outcome::None,
+            },
+            KeyCode::Char(c) => {
+                // 1-9 then a, b, c…: the shortcut shown beside each item.
+                let i = shortcut_index(c);
+                match i.and_then(|i| self.items.get(i)) {
+                    Some(k) => self.open(ctx, *k),
+                    None => Outcome::None,
+                }
+            }
+            _ => Outcome::None,
+        }
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let t = &ctx.theme;
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(" What do you want to add? ");
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [top, body, foot] =
+            Layout::vertical([Constraint::Length(2), Constraint::Min(3), Constraint::Length(2)]).areas(inner);
+        frame.render_widget(
+            Paragraph::new("Each addition is signed with your name and the time. The record as saved never changes.")
+                .style(t.muted())
+                .wrap(Wrap { trim: true }),
+            top,
+        );
+        let lines = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let mut spans = vec![
+                    Span::styled(format!("{} ", shortcut(i)), t.key()),
+                    Span::raw(k.label().to_string()),
+                ];
+                if k.manager_only() {
+                    spans.push(Span::styled("  (manager)", t.muted()));
+                }
+                Line::from(spans)
+            })
+            .collect();
+        list(frame, body, lines, Some(self.selected), t);
+        let note = if !self.manager {
+            MANAGER_ONLY.to_string()
+        } else if self.signed {
+            "This record is already signed; later information is still added as entries.".into()
+        } else {
+            String::new()
+        };
+        frame.render_widget(Paragraph::new(note).style(t.muted()).wrap(Wrap { trim: true }), foot);
+    }
+
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        vec![
+            hint("↑/↓", "choose"),
+            hint("Enter 1-9 a-d", "open"),
+            hint("Esc", "back"),
+        ]
+    }
+}
+
+fn shortcut(i: usize) -> char {
+    if i < 9 {
+        (b'1' + i as u8) as char
+    } else {
+        (b'a' + (i - 9) as u8) as char
+    }
+}
+
+fn shortcut_index(c: char) -> Option<usize> {
+    match c {
+        '1'..='9' => Some(c as usize - '1' as usize),
+        'a'..='z' => Some(c as usize - 'a' as usize + 9),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------- forms
+
+fn local(t: DateTime<Utc>) -> (String, String) {
+    let l = t.with_timezone(&crate::time::ZONE);
+    (l.format("%d/%m/%Y").to_string(), l.format("%H:%M").to_string())
+}
+
+fn notify_code(w: NotifyWho) -> &'static str {
+    match w {
+        NotifyWho::ManagerOnCall => "manager_on_call",
+        NotifyWho::SocialWorker => "social_worker",
+        NotifyWho::PlacingAuthority => "placing_authority",
+        NotifyWho::YosWorker => "yos_worker",
+        NotifyWho::ParentOrCarer => "parent_or_carer",
+        NotifyWho::Ofsted => "ofsted",
+    }
+}
+
+fn field_code(f: CorrectableField) -> &'static str {
+    match f {
+        CorrectableField::Account => "account",
+        CorrectableField::Location => "location",
+        CorrectableField::Injuries => "injuries",
+        CorrectableField::MedicalTreatment => "medical_treatment",
+        CorrectableField::DeescalationNotes => "deescalation_notes",
+    }
+}
+
+fn fields(k: EntryKind, d: &IncidentDetail, now: DateTime<Utc>) -> Form {
+    let c = &d.current;
+    let (today, time_now) = local(now);
+    let mut f = match k {
+        EntryKind::Police => {
+            let mut f = Form::new(sections::police_fields());
+            if let Some(p) = &c.police {
+                sections::police_fill(&mut f, p);
+            }
+            f
+        }
+        EntryKind::Restorative => {
+            let mut f = Form::new(sections::restorative_fields());
+            if let Some(x) = &c.restorative {
+                sections::restorative_fill(&mut f, x);
+            }
+            f
+        }
+        EntryKind::InHouse => {
+            let mut f = Form::new(sections::in_house_fields());
+            if let Some(x) = &c.in_house {
+                sections::in_house_fill(&mut f, x);
+            }
+            f
+        }
+        EntryKind::Missing => {
+            let mut f = Form::new(sections::missing_fields());
+            if let Some(x) = &c.missing {
+                sections::missing_fill(&mut f, x);
+            }
+            f
+        }
+        EntryKind::Reg35 => {
+            let mut v = vec![Field::info(
+                "r35_due",
+                "Deadlines",
+                &sections::reg35_deadlines(c.occurred_at),
+            )];
+            v.extend(sections::reg35_fields());
+            let mut f = Form::new(v);
+            if let Some(x) = &c.reg35 {
+                sections::reg35_fill(&mut f, x);
+            }
+            f
+        }
+        EntryKind::Notified => {
+            let who = NotifyWho::ALL
+                .iter()
+                .map(|w| (notify_code(*w).to_string(), w.label().to_string()))
+                .collect();
+            Form::new(vec![
+                Field::choice("nt_who", "Who was told", who).required(),
+                Field::text("nt_date", "Date", 10)
+                    .with(&today)
+                    .with_hint("Day/month/year, e.g. 22/11/2026."),
+                Field::text("nt_time", "Time", 5)
+                    .with(&time_now)
+                    .with_hint("24-hour time, e.g. 02:15."),
+                Field::text("nt_note", "How / what was said", 200).with_hint("E.g. by phone, left a message."),
+            ])
+        }
+        EntryKind::ChildView => Form::new(vec![
+            Field::info(
+                "cv_help",
+                "",
+                "Write it in the child's own words, after things are calm.",
+            ),
+            Field::multiline("cv_text", "The child's view", LONG).required(),
+        ]),
+        EntryKind::Correction => {
+            let opts = CorrectableField::ALL
+                .iter()
+                .map(|x| (field_code(*x).to_string(), x.label().to_string()))
+                .collect();
+            Form::new(vec![
+                Field::choice("co_field", "What to correct", opts)
+                    .required()
+                    .with_hint("←/→ to choose. The old text stays in the history."),
+                Field::info("co_now", "Now reads", ""),
+                Field::multiline("co_value", "Corrected text", LONG).required(),
+                Field::text("co_reason", "Why it is corrected", 200)
+                    .required()
+                    .with_hint("Required: e.g. typed the wrong room."),
+            ])
+        }
+        EntryKind::Note => Form::new(vec![Field::multiline("nb_text", "Note", LONG).required()]),
+        EntryKind::SpokeToStaff | EntryKind::SpokeToChild => {
+            let due = if k == EntryKind::SpokeToStaff {
+                format!(
+                    "Within {REVIEW_WITHIN} hours: by {}",
+                    crate::time::show(c.occurred_at + chrono::Duration::hours(REVIEW_WITHIN))
+                )
+            } else {
+                format!(
+                    "Within {CHILD_WITHIN_DAYS} days: by {}",
+                    crate::time::show(c.occurred_at + chrono::Duration::days(CHILD_WITHIN_DAYS))
+                )
+            };
+            Form::new(vec![
+                Field::info("sp_due", "Regulation 35", &due),
+                Field::text("sp_date", "Date you spoke", 10)
+                    .required()
+                    .with(&today)
+                    .with_hint("Day/month/year, e.g. 22/11/2026."),
+                Field::text("sp_time", "Time", 5)
+                    .required()
+                    .with(&time_now)
+                    .with_hint("24-hour time, e.g. 02:15."),
+            ])
+        }
+        EntryKind::Ofsted => Form::new(vec![
+            Field::info(
+                "of_help",
+                "",
+                "Regulation 40: tell Ofsted of a police incident you judge serious.",
+            ),
+            Field::choice(
+                "of_serious",
+                "Serious (tell Ofsted)?",
+                vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())],
+            )
+            .required()
+            .with(if c.ofsted_serious { "yes" } else { "no" }),
+        ]),
+        EntryKind::SignOff => {
+            let staff = c
+                .review
+                .spoke_to_staff_at
+                .map(crate::time::show)
+                .unwrap_or_else(|| "NOT RECORDED yet".into());
+            let child = c
+                .review
+                .spoke_to_child_at
+                .map(crate::time::show)
+                .unwrap_or_else(|| "not recorded yet".into());
+            Form::new(vec![
+                Field::info("so_staff", "Spoke to staff", &staff),
+                Field::info("so_child", "Spoke to the child", &child),
+                Field::multiline("so_comment", "Comment", LONG)
+                    .with_hint("What you discussed, what happens next. Signing adds your name and the time."),
+            ])
+        }
+    };
+    f.dirty = false;
+    f
+}
+
+/// The form for one kind of entry.
+pub struct EntryForm {
+    id: i64,
+    kind: EntryKind,
+    child: String,
+    form: Form,
+    /// The incident's current state when the form opened: to compare and to fill.
+    current: IncidentRecord,
+    /// Reopened after a lock: the detail screen is not underneath, so leaving opens it.
+    restored: bool,
+}
+
+impl EntryForm {
+    pub fn new(ctx: &Ctx<'_>, id: i64, kind: EntryKind) -> Result<EntryForm, String> {
+        if kind.manager_only() && !ctx.is_manager() {
+            return Err(MANAGER_ONLY.into());
+        }
+        let d = ctx.store.incident(id).map_err(|e| e.to_string())?;
+        if kind == EntryKind::SignOff && d.current.review.signed_at.is_some() {
+            return Err("This incident has already been signed.".into());
+        }
+        Ok(EntryForm {
+            id,
+            kind,
+            child: d.child.display_name(),
+            form: fields(kind, &d, ctx.now),
+            current: d.current,
+            restored: false,
+        })
+    }
+
+    pub fn restore(ctx: &Ctx<'_>, d: &FormDraft) -> Option<EntryForm> {
+        let kind = EntryKind::from_code(d.values.get(KIND_KEY)?)?;
+        let mut s = EntryForm::new(ctx, d.context?, kind).ok()?;
+        s.form.restore(&d.values);
+        s.sync_correction();
+        s.form.dirty = true;
+        s.restored = true;
+        Some(s)
+    }
+
+    /// The correction form shows what the chosen field says now.
+    fn sync_correction(&mut self) {
+        if self.kind != EntryKind::Correction {
+            return;
+        }
+        let chosen = self.form.get("co_field");
+        let now = CorrectableField::ALL
+            .into_iter()
+            .find(|x| field_code(*x) == chosen)
+            .map(|x| crate::text::one_line(correctable(&self.current, x), 50))
+            .unwrap_or_default();
+        let now = if now.is_empty() && !chosen.is_empty() {
+            "(empty)".to_string()
+        } else {
+            now
+        };
+        self.form.set("co_now", &now);
+    }
+
+    /// The change the form describes, or the problems to show beside the fields.
+    fn read(&self, now: DateTime<Utc>) -> Result<Change, Problems> {
+        let f = &self.form;
+        let c = &self.current;
+        let mut p: Problems = Vec::new();
+        let change = match self.kind {
+            EntryKind::Police => {
+                let police = sections::police_read(f, now, &mut p);
+                if p.is_empty() && c.police.as_ref() == Some(&police) {
+                    p.push((
+                        "po_outcome",
+                        "Nothing has changed: change a field, or Esc to go back.".into(),
+                    ));
+                }
+                Change::Police { police }
+            }
+            EntryKind::Restorative => {
+                let restorative = sections::restorative_read(f, &mut p);
+                if p.is_empty() && c.restorative.as_ref() == Some(&restorative) {
+                    p.push((
+                        "rj_held",
+                        "Nothing has changed: change a field, or Esc to go back.".into(),
+                    ));
+                }
+                Change::Restorative { restorative }
+            }
+            EntryKind::InHouse => {
+                let in_house = sections::in_house_read(f, &mut p);
+                if p.is_empty() && c.in_house.as_ref() == Some(&in_house) {
+                    p.push((
+                        "ih_done",
+                        "Nothing has changed: change a field, or Esc to go back.".into(),
+                    ));
+                }
+                Change::InHouse { in_house }
+            }
+            EntryKind::Missing => {
+                let missing = sections::missing_read(f, now, &mut p);
+                if p.is_empty() && c.missing.as_ref() == Some(&missing) {
+                    p.push((
+                        "mi_back_date",
+                        "Nothing has changed: change a field, or Esc to go back.".into(),
+                    ));
+                }
+                Change::Missing { missing }
+            }
+            EntryKind::Reg35 => {
+                let reg35 = sections::reg35_read(f, &mut p);
+                if p.is_empty() && c.reg35.as_ref() == Some(&reg35) {
+                    p.push((
+                        "r35_measure",
+                        "Nothing has changed: change a field, or Esc to go back.".into(),
+                    ));
+                }
+                Change::Reg35 { reg35 }
+            }
+            EntryKind::Notified => {
+                let who = NotifyWho::ALL.into_iter().find(|w| notify_code(*w) == f.get("nt_who"));
+                if who.is_none() {
+                    p.push(("nt_who", "Choose who was told.".into()));
+                }
+                let at = sections::when(f, "nt_date", "nt_time", now, &mut p).unwrap_or(now);
+                if at < c.occurred_at {
+                    p.push(("nt_date", "That is before the incident.".into()));
+                }
+                Change::Notified {
+                    notification: Notification {
+                        who: who.unwrap_or(NotifyWho::ManagerOnCall),
+                        at,
+                        note: f.text("nt_note"),
+                    },
+                }
+            }
+            EntryKind::ChildView => {
+                let text = f.text("cv_text");
+                if text.is_empty() {
+                    p.push(("cv_text", "Write the child's view, in their words.".into()));
+                }
+                Change::ChildView {
+                    view: ChildView { text, recorded_at: now },
+                }
+            }
+            EntryKind::Correction => {
+                let field = CorrectableField::ALL
+                    .into_iter()
+                    .find(|x| field_code(*x) == f.get("co_field"));
+                let mut value = f.text("co_value");
+                let reason = f.text("co_reason");
+                match field {
+                    None => p.push(("co_field", "Choose what to correct.".into())),
+                    Some(x) => {
+                        if x != CorrectableField::Account {
+                            value = crate::text::clean_line(&value, LONG);
+                        }
+                        if value.trim() == correctable(c, x).trim() {
+                            p.push(("co_value", "That is what it says now: type the corrected text.".into()));
+                        }
+                        if x == CorrectableField::Account && value.is_empty() {
+                            p.push(("co_value", "The account cannot be empty.".into()));
+                        }
+                    }
+                }
+                if reason.is_empty() {
+                    p.push(("co_reason", "Say why the correction is needed.".into()));
+                }
+                Change::Correction {
+                    field: field.unwrap_or(CorrectableField::Account),
+                    value,
+                    reason,
+                }
+            }
+            EntryKind::Note => {
+                let text = f.text("nb_text");
+                if text.is_empty() {
+                    p.push(("nb_text", "Write the note.".into()));
+                }
+                Change::Note { text }
+            }
+            EntryKind::SpokeToStaff | EntryKind::SpokeToChild => {
+                let at = sections::when(f, "sp_date", "sp_time", now, &mut p);
+                if at.is_none() && p.is_empty() {
+                    p.push(("sp_date", "Give the date and time you spoke.".into()));
+                }
+                let at = at.unwrap_or(now);
+                if at < c.occurred_at {
+                    p.push(("sp_date", "That is before the incident.".into()));
+                }
+                if self.kind == EntryKind::SpokeToStaff {
+                    Change::SpokeToStaff { at }
+                } else {
+                    Change::SpokeToChild { at }
+                }
+            }
+            EntryKind::Ofsted => {
+                let v = f.get("of_serious");
+                if v.is_empty() {
+                    p.push(("of_serious", "Choose yes or no.".into()));
+                } else if (v == "yes") == c.ofsted_serious {
+                    p.push(("of_serious", "That is the judgement already recorded.".into()));
+                }
+                Change::OfstedSerious { serious: v == "yes" }
+            }
+            EntryKind::SignOff => {
+                // Regulation 35: the signature follows speaking to the member of staff. Once signed, the
+                // reminder to speak to them goes, so it must be on the record first.
+                if c.review.spoke_to_staff_at.is_none() {
+                    p.push((
+                        "so_comment",
+                        "First record that you spoke to the member of staff (Esc, then r).".into(),
+                    ));
+                }
+                Change::SignOff {
+                    comment: f.text("so_comment"),
+                }
+            }
+        };
+        if p.is_empty() { Ok(change) } else { Err(p) }
+    }
+
+    fn leave(&self, ctx: &Ctx<'_>) -> Outcome {
+        if self.restored {
+            Outcome::Replace(super::open(ctx, self.id))
+        } else {
+            Outcome::Back
+        }
+    }
+}
+
+impl Page for EntryForm {
+    fn title(&self) -> String {
+        format!("Incident {} · {}", self.id, self.kind.short())
+    }
+
+    fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        match self.form.handle_key(key) {
+            FormEvent::Save => {
+                self.form.clear_errors();
+                let read = self.read(ctx.now);
+                if let Err(p) = &read {
+                    for (k, m) in p {
+                        self.form.set_error(k, m.clone());
+                    }
+                }
+                if !self.form.check_required() {
+                    return Outcome::Flash("Not saved: see the messages beside the fields.".into());
+                }
+                let change = match read {
+                    Ok(c) => c,
+                    Err(_) => return Outcome::Flash("Not saved: see the messages beside the fields.".into()),
+                };
+                if manager_only(&change) && !ctx.is_manager() {
+                    return Outcome::Flash(MANAGER_ONLY.into());
+                }
+                Outcome::Effect(Effect::AddEntry {
+                    incident_id: self.id,
+                    change: Box::new(change),
+                })
+            }
+            FormEvent::Changed => {
+                self.sync_correction();
+                Outcome::None
+            }
+            FormEvent::Done => Outcome::Flash("That was the last field. Ctrl+S saves.".into()),
+            FormEvent::Cancel => {
+                if self.form.dirty {
+                    self.form.dirty = false;
+                    Outcome::Flash("Unsaved changes: Esc again to discard them, Ctrl+S to save.".into())
+                } else {
+                    self.leave(ctx)
+                }
+            }
+            FormEvent::None => Outcome::None,
+        }
+    }
+
+    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
+        self.form.paste(text);
+        Outcome::None
+    }
+
+    fn done(&mut self, ctx: &Ctx<'_>, d: Done) -> Outcome {
+        match d {
+            Done::Ok(_) => {
+                self.form.dirty = false;
+                self.leave(ctx)
+            }
+            Done::Fields(f) => {
+                for (k, m) in f {
+                    self.form.set_error(&k, m);
+                }
+                self.form.focus_first_error();
+                Outcome::Flash("Not saved: see the messages beside the fields.".into())
+            }
+            Done::Err(e) => Outcome::Flash(format!("Not saved: {e}")),
+        }
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let block =
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" {} · {} ", safe(&self.child), self.kind.label()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+        let who = ctx.session.map(|s| safe(&s.staff.name)).unwrap_or_default();
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("Added to incident {} as {who}, with the time it is saved.", self.id),
+                ctx.theme.muted(),
+            )),
+            top,
+        );
+        self.form.render(frame, body, &ctx.theme);
+    }
+
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "save"), hint("Esc", "back")];
+        h.extend_from_slice(self.form.field_hints());
+        h
+    }
+
+    fn form_draft(&self) -> Option<(FormDraft, String)> {
+        self.form.dirty.then(|| {
+            let mut values = self.form.values();
+            values.insert(KIND_KEY.into(), self.kind.code().into());
+            (
+                FormDraft {
+                    screen: "entry".into(),
+                    context: Some(self.id),
+                    values,
+                },
+                format!("Incident {}: {}", self.id, self.kind.label()),
+            )
+        })
+    }
+}
