@@ -589,9 +589,11 @@ impl Wizard {
                         },
                     ));
                 }
-                if sections::when(&self.about, "date", "time", ctx.now, &mut p).is_none() && p.is_empty() {
-                    p.push(("date", "Enter the date and time it happened.".into()));
+                let mut t = vec![];
+                if sections::when(&self.about, "date", "time", ctx.now, &mut t).is_none() && t.is_empty() {
+                    t.push(("date", "Enter the date and time it happened.".into()));
                 }
+                p.extend(t);
                 if self.about.text("location").is_empty() {
                     p.push(("location", "Say where it happened.".into()));
                 }
@@ -815,6 +817,10 @@ impl Wizard {
 
     fn go_to(&mut self, ctx: &Ctx<'_>, p: Part) {
         self.part = p;
+        // Each step opens at its first field.
+        if let Some(f) = self.form_mut() {
+            f.focus = 0;
+        }
         self.enter_part(ctx);
     }
 
@@ -1022,7 +1028,10 @@ impl Page for Wizard {
             Part::Review => {
                 match key.code {
                     KeyCode::Up => self.review_scroll = self.review_scroll.saturating_sub(1),
-                    KeyCode::Down => self.review_scroll = self.review_scroll.saturating_add(1),
+                    KeyCode::Down => {
+                        let n = draw::review_lines(self, ctx).len() as u16;
+                        self.review_scroll = (self.review_scroll + 1).min(n.saturating_sub(1));
+                    }
                     KeyCode::Esc | KeyCode::BackTab => return self.backward(ctx),
                     _ => {}
                 }

@@ -329,7 +329,7 @@ fn form_lines(f: &Form, t: &Theme, l: &mut Vec<Line<'static>>) {
             continue;
         }
         let v = shown_value(x);
-        if v.is_empty() || x.key == "r35_used" {
+        if v.is_empty() || x.get().is_empty() || matches!(x.value, Value::Toggle(false)) || x.key == "r35_used" {
             continue;
         }
         for (i, line) in v.lines().enumerate() {

@@ -465,6 +465,133 @@ fn late_and_future_times() {
     let s = screen(&app);
     assert!(s.contains("That time is in the future."), "{s}");
     assert!(s.contains("Step 2 of"), "{s}");
+    // The hour the clocks go forward did not happen: said plainly, at the time field.
+    press(&mut app, KeyCode::Home);
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Delete);
+    }
+    typ(&mut app, "29/03/2026");
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typ(&mut app, "01:30");
+    press(&mut app, KeyCode::PageDown);
+    let s = screen(&app);
+    assert!(s.contains("the clocks went forward an hour"), "{s}");
+    assert!(s.contains("Step 2 of"), "{s}");
+}
+
+#[test]
+fn save_problems_are_shown_and_lead_to_the_step() {
+    let mut app = app();
+    open(&mut app);
+    to_what(&mut app);
+    what(&mut app, '2', false);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('2')); // in-house suggested and chosen
+    press(&mut app, KeyCode::PageDown);
+    typ(&mut app, "A talk.");
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown); // refused: the YOS worker must be told; the field is focused
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    assert!(parts_now(&app).contains("Check and save"), "{}", screen(&app));
+    // Go back to "What happened" and empty the account (Ctrl+S there would move on, so use PgUp).
+    for _ in 0..9 {
+        press(&mut app, KeyCode::PageUp);
+    }
+    assert!(parts_now(&app).contains("What happened"), "{}", screen(&app));
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..80 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    // Straight to the review by the other steps' PgDn is blocked here: the step says what is missing.
+    press(&mut app, KeyCode::PageDown);
+    assert!(screen(&app).contains("Write a factual account"), "{}", screen(&app));
+    // A draft resumed at the review with the account empty: Ctrl+S names the problem and goes to the step.
+    let saved = {
+        let ctx = Ctx {
+            store: &app.store,
+            session: app.session.as_ref(),
+            protocol: &app.protocol,
+            now: app.now,
+            theme: app.theme,
+        };
+        let mut w = Wizard::new(&ctx, fake_walk);
+        let mut s = app.top().form_draft().map(|d| d.0).unwrap();
+        let mut st: Saved = serde_json::from_str(&s.values["state"]).unwrap();
+        st.part = Part::Review;
+        s.values.insert("state".into(), serde_json::to_string(&st).unwrap());
+        w.load(&ctx, &st);
+        w
+    };
+    assert!(!saved.problems.is_empty());
+    assert!(saved.problems[0].1.contains("factual account"));
+    app.stack.pop();
+    app.stack.push(Screen::new(saved));
+    insta::assert_snapshot!("13_review_problems", screen(&app));
+    ctrl(&mut app, 's');
+    let s = screen(&app);
+    assert!(s.contains("Not saved yet: Write a factual account"), "{s}");
+    assert!(parts_now(&app).contains("What happened"), "{s}");
+    assert_eq!(app.store.incident_count().unwrap(), 0);
+}
+
+#[test]
+fn the_record_keeps_the_protocol_and_the_path() {
+    let mut app = app();
+    open(&mut app);
+    to_what(&mut app);
+    what(&mut app, '2', true);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Char('1')); // a reasonable parent would: victim step, answered from the record
+    assert!(parts_now(&app).contains("The response"), "{}", screen(&app));
+    assert!(screen(&app).contains("The protocol suggests: Police referral"));
+    let ctx = Ctx {
+        store: &app.store,
+        session: app.session.as_ref(),
+        protocol: &app.protocol,
+        now: app.now,
+        theme: app.theme,
+    };
+    let s: Saved = serde_json::from_str(&app.top().form_draft().unwrap().0.values["state"]).unwrap();
+    let mut w = Wizard::new(&ctx, fake_walk);
+    w.load(&ctx, &s);
+    let probs = w.record(&ctx).unwrap_err();
+    // Police details and the YOS worker are still to come; nothing else is missing.
+    assert_eq!(
+        probs,
+        vec![
+            (Part::Details, "Choose 999 or non-emergency.".to_string()),
+            (
+                Part::Notify,
+                "This child is open to the YOS: the YOS worker must be told.".to_string()
+            )
+        ]
+    );
+    w.police.set("po_route", "101");
+    w.notify.set("nt_yos", "yes");
+    let rec = w.record(&ctx).unwrap();
+    assert_eq!(rec.uid, s.uid);
+    assert_eq!(rec.protocol.sha256, "ab".repeat(32));
+    assert_eq!(rec.protocol.version, "1");
+    assert_eq!(rec.recommended, Response::Police);
+    assert_eq!(rec.recommended_reason, "A person was harmed and may wish to report.");
+    assert_eq!(rec.response, Response::Police);
+    let last = rec.answers.last().unwrap();
+    assert_eq!(
+        (last.step_id.as_str(), last.answer.as_str(), last.automatic),
+        ("victim", "Staff", true)
+    );
+    assert_eq!(rec.involved[0].name, "Sam (night worker)");
+    assert_eq!(rec.involved[0].role, InvolvedAs::Victim);
+    assert!(rec.validate(now()).is_ok());
 }
 
 #[test]
