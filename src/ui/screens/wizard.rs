@@ -1082,8 +1082,10 @@ impl Page for Wizard {
                 if self.leaving { Outcome::Back } else { Outcome::None }
             }
             (Waiting::Draft, Done::Err(e)) => {
-                if self.leaving {
-                    self.leaving = false;
+                self.leaving = false;
+                if e.contains("already saved or discarded") {
+                    // Someone closed it: the next step starts a fresh draft.
+                    self.draft_id = None;
                 }
                 Outcome::Flash(format!("Could not keep the draft: {e}"))
             }
