@@ -232,13 +232,13 @@ pub fn police_fields() -> Vec<Field> {
         date_field("po_date", "Called (date)"),
         time_field("po_time", "Called (time)"),
         Field::text("po_ref", "Incident / crime ref", 60),
-        Field::text("po_officer", "Officer name and number", 100),
+        Field::text("po_officer", "Officer name, number", 100),
         Field::choice("po_attended", "Police attended?", yes_no_unknown("Not known")),
         Field::toggle("po_arrest", "Arrest"),
         Field::text("po_aa", "Appropriate adult", 100),
         Field::choice(
             "po_diversion",
-            "Asked police to consider",
+            "Diversion asked for",
             vec![
                 ("none".into(), "Nothing asked".into()),
                 ("outcome_21".into(), "Outcome 21".into()),
@@ -252,7 +252,7 @@ pub fn police_fields() -> Vec<Field> {
             .with_hint("Fill in later as news comes."),
         Field::choice(
             "po_court",
-            "Court outcome (if charged)",
+            "Court (if charged)",
             vec![
                 ("".into(), "None".into()),
                 ("pending".into(), "Pending".into()),
@@ -374,7 +374,7 @@ pub fn missing_fields() -> Vec<Field> {
         Field::text("mi_ref", "Police reference", 60),
         date_field("mi_back_date", "Came back (date)").with_hint("Leave empty while the child is still away."),
         time_field("mi_back_time", "Came back (time)"),
-        Field::choice("mi_interview", "Return interview offered", yes_no_unknown("Not yet")),
+        Field::choice("mi_interview", "Return interview", yes_no_unknown("Not yet")),
     ]
 }
 
@@ -430,8 +430,8 @@ pub fn reg35_fields() -> Vec<Field> {
         Field::text("r35_minutes", "Duration (minutes)", 4),
         Field::text("r35_used_by", "Who used it", LINE),
         Field::text("r35_present", "Who else was present", LINE),
-        Field::multiline("r35_avoid", "What was done to avoid it", LONG),
-        Field::multiline("r35_effect", "Effectiveness and consequences", LONG),
+        Field::multiline("r35_avoid", "Done to avoid it", LONG),
+        Field::multiline("r35_effect", "Effect, consequences", LONG),
         Field::text("r35_injuries", "Injury to anyone", LINE),
         Field::text("r35_treatment", "Medical treatment", LINE),
     ]

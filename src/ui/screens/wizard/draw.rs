@@ -1,0 +1,427 @@
+//! Drawing the wizard's steps. Reads state only.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::{Part, Wizard, over_a_day, shown_value};
+use crate::domain::Response;
+use crate::ui::app::Ctx;
+use crate::ui::form::{Form, Value};
+use crate::ui::screens::widgets::safe;
+use crate::ui::theme::Theme;
+
+pub(super) fn view(w: &Wizard, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+    let t = &ctx.theme;
+    let parts = w.parts(ctx);
+    if w.show_999 {
+        banner(frame, area, t, &format!("1 of {}", parts.len()));
+        return;
+    }
+    if let Some(id) = w.saved {
+        saved(w, frame, area, ctx, id);
+        return;
+    }
+    let n = parts.iter().position(|p| *p == w.part).map_or(1, |i| i + 1);
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        format!(" Step {n} of {} · {} ", parts.len(), w.part.title()),
+        t.heading(),
+    ));
+    let mut inner = block.inner(area);
+    frame.render_widget(block, area);
+    if w.confirm_leave && inner.height > 2 {
+        let r = Rect {
+            y: inner.y + inner.height - 2,
+            height: 2,
+            ..inner
+        };
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::from(Span::styled("Leave this incident?", t.warning())),
+                Line::from("Your answers stay as a draft on the menu. y leaves, n stays."),
+            ]),
+            r,
+        );
+        inner.height -= 2;
+    }
+    match &w.part {
+        Part::Danger => danger(w, frame, inner, t),
+        Part::Question(id) => question(w, frame, inner, ctx, id),
+        Part::Review => review(w, frame, inner, ctx),
+        _ => {
+            let notes = notes(w, ctx);
+            let h = notes_height(&notes, inner.width).min(inner.height / 2);
+            let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Min(1)]).areas(inner);
+            if h > 0 {
+                frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: true }), top);
+            }
+            if let Some(f) = w.form() {
+                f.render(frame, rest, t);
+            }
+        }
+    }
+}
+
+fn notes_height(lines: &[Line<'_>], width: u16) -> u16 {
+    let w = width.max(1) as usize;
+    lines.iter().map(|l| l.width().max(1).div_ceil(w) as u16).sum()
+}
+
+fn banner(frame: &mut Frame<'_>, area: Rect, t: &Theme, step: &str) {
+    let st = t.danger();
+    let blank = || Line::from(Span::styled(" ".repeat(area.width as usize), st));
+    let centre = |s: &str| {
+        let pad = (area.width as usize).saturating_sub(s.chars().count()) / 2;
+        let right = (area.width as usize).saturating_sub(pad + s.chars().count());
+        Line::from(Span::styled(format!("{}{s}{}", " ".repeat(pad), " ".repeat(right)), st))
+    };
+    let mut lines = vec![centre(&format!("Step {step} · Immediate danger")), blank()];
+    lines.push(centre("!!!  CALL 999 NOW  !!!"));
+    lines.push(blank());
+    lines.push(centre("C A L L    9 9 9    N O W"));
+    lines.push(blank());
+    lines.push(centre("Someone is in danger: phone 999 before anything else."));
+    lines.push(centre(
+        "Ask for the police and/or an ambulance. Keep everyone as safe as you can.",
+    ));
+    lines.push(blank());
+    lines.push(centre("Record the rest afterwards: nothing is lost."));
+    lines.push(centre("Press any key when you are ready to continue the record."));
+    while lines.len() < area.height as usize {
+        lines.push(blank());
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn saved(w: &Wizard, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>, id: i64) {
+    let t = &ctx.theme;
+    let mut l = vec![
+        Line::from(Span::styled(format!("Saved: incident {id}."), t.ok())),
+        Line::from(""),
+        Line::from(
+            "The record now waits for the manager's review. Anything learned later (police outcome, \
+             the child's view, a correction) is added to it as an entry from the incident list.",
+        ),
+    ];
+    if w.reg35.yes("r35_used")
+        && let Some(o) = w.occurred(ctx)
+    {
+        l.push(Line::from(""));
+        l.push(Line::from(Span::styled("Regulation 35 deadlines:", t.heading())));
+        l.push(Line::from(super::sections::reg35_deadlines(o)));
+    }
+    l.push(Line::from(""));
+    l.push(Line::from(Span::styled("Any key returns to the menu.", t.muted())));
+    frame.render_widget(
+        Paragraph::new(l)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(" Incident saved ")),
+        area,
+    );
+}
+
+fn danger(w: &Wizard, frame: &mut Frame<'_>, area: Rect, t: &Theme) {
+    let opt = |i: usize, key: &str, text: &str| {
+        let sel = w.danger_sel == i;
+        let st = if sel { t.selected() } else { Style::default() };
+        Line::from(vec![
+            Span::raw(if sel { " ▸ " } else { "   " }),
+            Span::styled(format!("{key}  {text}"), st),
+        ])
+    };
+    let lines = vec![
+        Line::from(""),
+        Line::from(Span::styled(" Is anyone in immediate danger right now?", t.heading())),
+        Line::from(""),
+        Line::from(" A serious injury, a weapon, a threat to life, a child at serious risk."),
+        Line::from(""),
+        opt(0, "y", "Yes: someone is in danger now"),
+        opt(1, "n", "No"),
+        Line::from(""),
+        Line::from(" If yes, the next screen says call 999. Make the call first;"),
+        Line::from(" record everything afterwards. Nothing you type here is lost."),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+fn context_lines(w: &Wizard, ctx: &Ctx<'_>) -> Vec<Line<'static>> {
+    let t = &ctx.theme;
+    let Some(c) = w.child() else {
+        return vec![Line::from("No child chosen yet.")];
+    };
+    let mut l = vec![Line::from(Span::styled(safe(&c.display_name()), t.heading()))];
+    if c.yos_open {
+        l.push(Line::from(Span::styled("Open to the YOS:", t.warning())));
+        l.push(Line::from(format!("tell the YOS worker {}", safe(&c.yos_worker))));
+    } else {
+        l.push(Line::from("Not open to the YOS."));
+    }
+    let n7 = ctx.store.child_incident_count(c.id, 7).unwrap_or(0);
+    let n30 = ctx.store.child_incident_count(c.id, 30).unwrap_or(0);
+    l.push(Line::from(format!("Incidents, last 7 days: {n7}")));
+    l.push(Line::from(format!("Incidents, last 30 days: {n30}")));
+    l.push(Line::from(""));
+    l.push(Line::from(Span::styled("What helps", t.heading())));
+    if c.what_helps.trim().is_empty() {
+        l.push(Line::from(Span::styled("(nothing recorded)", t.muted())));
+    }
+    for line in safe(&c.what_helps).lines() {
+        l.push(Line::from(line.to_string()));
+    }
+    l
+}
+
+fn question(w: &Wizard, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>, id: &str) {
+    let t = &ctx.theme;
+    let [left, right] = Layout::horizontal([Constraint::Min(40), Constraint::Length(30)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(context_lines(w, ctx))
+            .wrap(Wrap { trim: true })
+            .block(Block::default().borders(Borders::LEFT).title(" The child ")),
+        right,
+    );
+    let Some(step) = ctx.protocol.steps.iter().find(|s| s.id == id) else {
+        frame.render_widget(Paragraph::new("This question is no longer in the protocol."), left);
+        return;
+    };
+    let mut l = vec![
+        Line::from(Span::styled(safe(&step.question), t.heading())),
+        Line::from(""),
+    ];
+    if !step.help.trim().is_empty() {
+        for h in safe(&step.help).lines() {
+            l.push(Line::from(h.to_string()));
+        }
+        l.push(Line::from(""));
+    }
+    let chosen = w.answers.get(id);
+    for (i, a) in step.answers.iter().enumerate() {
+        let sel = i == w.q_sel;
+        let st = if sel { t.selected() } else { Style::default() };
+        let mark = if chosen == Some(&a.id) { "(chosen) " } else { "" };
+        l.push(Line::from(vec![
+            Span::raw(if sel { "▸ " } else { "  " }),
+            Span::styled(format!("{}  {}", i + 1, safe(&a.label)), st),
+            Span::styled(format!(" {mark}"), t.muted()),
+        ]));
+    }
+    let walk = w.walk(ctx.protocol);
+    let autos: Vec<_> = walk.path.iter().filter(|s| s.automatic).collect();
+    if !autos.is_empty() {
+        l.push(Line::from(""));
+        l.push(Line::from(Span::styled("Answered from what you recorded:", t.muted())));
+        for s in autos {
+            l.push(Line::from(Span::styled(
+                format!("✓ {} {}", safe(&s.question), safe(&s.answer)),
+                t.muted(),
+            )));
+        }
+    }
+    frame.render_widget(Paragraph::new(l).wrap(Wrap { trim: false }), left);
+}
+
+fn notes(w: &Wizard, ctx: &Ctx<'_>) -> Vec<Line<'static>> {
+    let t = &ctx.theme;
+    let mut l = vec![];
+    match w.part {
+        Part::About => {
+            if w.children.is_empty() {
+                l.push(Line::from(Span::styled(
+                    "! No children in the register: add the child from the menu (Children) first.",
+                    t.error(),
+                )));
+            }
+            if let Some(o) = w.occurred(ctx)
+                && over_a_day(o, ctx.now)
+            {
+                l.push(Line::from(Span::styled(
+                    "WARNING: this is more than 24 hours ago. Check the date; say in the account why it is late.",
+                    t.warning(),
+                )));
+            }
+        }
+        Part::Response => {
+            match w.walk(ctx.protocol).outcome {
+                Some(r) => {
+                    l.push(Line::from(vec![
+                        Span::raw("The protocol suggests: "),
+                        Span::styled(r.response.label().to_string(), t.heading()),
+                    ]));
+                    l.push(Line::from(safe(&r.reason)));
+                    if let Some(c) = w.chosen()
+                        && c != r.response
+                    {
+                        l.push(Line::from(Span::styled(
+                            format!("You chose {}: write why below (required).", c.label()),
+                            t.warning(),
+                        )));
+                    }
+                }
+                None => l.push(Line::from(Span::styled(
+                    "The protocol has not reached a recommendation: check its questions (PgUp).",
+                    t.warning(),
+                ))),
+            }
+            l.push(Line::from(""));
+        }
+        Part::Details => {
+            let what = match w.chosen() {
+                Some(Response::InHouse) => "In-house: what the home did under its behaviour policy.",
+                Some(Response::Restorative) => "Restorative: with the victim's consent; fill in what is known now.",
+                Some(Response::Police) => "Police: what is known now. The outcome can be added later.",
+                None => "Choose the response first (PgUp).",
+            };
+            l.push(Line::from(Span::styled(what, t.muted())));
+        }
+        Part::Missing => l.push(Line::from(Span::styled(
+            "Missing: whereabouts unknown. Absent: known, but away without permission.",
+            t.muted(),
+        ))),
+        Part::Reg35 => {
+            if w.reg35.yes("r35_used") {
+                let due = w
+                    .occurred(ctx)
+                    .map(super::sections::reg35_deadlines)
+                    .unwrap_or_else(|| "Enter the time of the incident first.".into());
+                l.push(Line::from(Span::styled(format!("Due: {due}"), t.warning())));
+            } else {
+                l.push(Line::from(Span::styled(
+                    "Was any measure of control, discipline or restraint used? y for yes, then describe it.",
+                    t.muted(),
+                )));
+            }
+        }
+        Part::Notify => {
+            if let Some(c) = w.child()
+                && c.yos_open
+            {
+                l.push(Line::from(Span::styled(
+                    format!(
+                        "This child is open to the YOS: the YOS worker ({}) must be told.",
+                        safe(&c.yos_worker)
+                    ),
+                    t.warning(),
+                )));
+            }
+            l.push(Line::from(Span::styled(
+                "Tick who was told (Space or y); the time empty means now.",
+                t.muted(),
+            )));
+        }
+        Part::View => l.push(Line::from(Span::styled(
+            "The child's own account and view, in their words, when things are calm. Optional now.",
+            t.muted(),
+        ))),
+        _ => {}
+    }
+    l
+}
+
+fn kv(k: &str, v: &str, t: &Theme) -> Line<'static> {
+    Line::from(vec![Span::styled(format!("{k:<20}"), t.muted()), Span::raw(safe(v))])
+}
+
+fn form_lines(f: &Form, t: &Theme, l: &mut Vec<Line<'static>>) {
+    for x in &f.fields {
+        if matches!(x.value, Value::Info(_)) {
+            continue;
+        }
+        let v = shown_value(x);
+        if v.is_empty() || x.get().is_empty() || matches!(x.value, Value::Toggle(false)) || x.key == "r35_used" {
+            continue;
+        }
+        for (i, line) in v.lines().enumerate() {
+            l.push(kv(if i == 0 { x.label.trim() } else { "" }, line, t));
+        }
+    }
+}
+
+pub(super) fn review_lines(w: &Wizard, ctx: &Ctx<'_>) -> Vec<Line<'static>> {
+    let t = &ctx.theme;
+    let mut l = vec![];
+    if w.problems.is_empty() {
+        l.push(Line::from(Span::styled(
+            "Everything needed is here. Read it through; Ctrl+S saves the record.",
+            t.ok(),
+        )));
+    } else {
+        l.push(Line::from(Span::styled("Before this can be saved:", t.error())));
+        for (p, m) in &w.problems {
+            l.push(Line::from(Span::styled(format!("! {m} ({})", p.title()), t.error())));
+        }
+    }
+    l.push(Line::from(""));
+    let h = |s: &str| Line::from(Span::styled(s.to_string(), t.heading()));
+    l.push(kv(
+        "Immediate danger",
+        match w.danger {
+            Some(true) => "Yes (999)",
+            Some(false) => "No",
+            None => "Not answered",
+        },
+        t,
+    ));
+    l.push(kv("Child", &w.child().map(|c| c.display_name()).unwrap_or_default(), t));
+    let when = w
+        .occurred(ctx)
+        .map(|o| {
+            let mut s = crate::time::show(o);
+            if over_a_day(o, ctx.now) {
+                s.push_str("  WARNING: over 24 hours ago");
+            }
+            s
+        })
+        .unwrap_or_else(|| "not valid".into());
+    l.push(kv("When", &when, t));
+    l.push(kv("Where", &w.about.text("location"), t));
+    l.push(h("What happened"));
+    form_lines(&w.what, t, &mut l);
+    form_lines(&w.calm, t, &mut l);
+    l.push(h("The protocol"));
+    let walk = w.walk(ctx.protocol);
+    for s in &walk.path {
+        let auto = if s.automatic { " (from the record)" } else { "" };
+        l.push(Line::from(format!("{} {}{auto}", safe(&s.question), safe(&s.answer))));
+    }
+    if let Some(r) = &walk.outcome {
+        l.push(kv("Suggests", &format!("{}: {}", r.response.label(), r.reason), t));
+    }
+    l.push(h("The response"));
+    form_lines(&w.response, t, &mut l);
+    if let Some(f) = w.details_form() {
+        form_lines(f, t, &mut l);
+    }
+    if w.missing_ticked() {
+        l.push(h("Missing or absent"));
+        form_lines(&w.missing, t, &mut l);
+    }
+    l.push(h("Control, discipline or restraint (reg 35)"));
+    if w.reg35.yes("r35_used") {
+        form_lines(&w.reg35, t, &mut l);
+    } else {
+        l.push(Line::from("None used."));
+    }
+    l.push(h("Who was told"));
+    form_lines(&w.notify, t, &mut l);
+    l.push(h("The child's view"));
+    let v = w.view.text("child_view");
+    if v.is_empty() {
+        l.push(Line::from("Not yet (can be added later)."));
+    } else {
+        for line in safe(&v).lines() {
+            l.push(Line::from(line.to_string()));
+        }
+    }
+    l
+}
+
+fn review(w: &Wizard, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+    frame.render_widget(
+        Paragraph::new(review_lines(w, ctx))
+            .wrap(Wrap { trim: false })
+            .scroll((w.review_scroll, 0)),
+        area,
+    );
+}
