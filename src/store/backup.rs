@@ -176,7 +176,7 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
-pub(crate) fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
+pub fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
     let mut s = p.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)
