@@ -315,7 +315,13 @@ impl App {
                 self.stack.push(s);
             }
             Outcome::Effect(e) => {
+                let starts_session = matches!(e, Effect::SignIn { .. } | Effect::Setup { .. });
                 let done = self.perform(e);
+                if starts_session && self.session.is_some() && matches!(done, Done::Ok(_)) {
+                    // A new session replaced the whole stack: the screen that asked is gone, and the new top
+                    // (perhaps a form restored after a lock) must not receive the sign-in's result.
+                    return;
+                }
                 let out = {
                     let ctx = Ctx {
                         store: &self.store,

@@ -1,6 +1,7 @@
 //! Shared set-up for the integration tests: a home with a manager and a child, and complete incident records.
 #![allow(dead_code)]
 
+pub mod ui;
 pub mod writer;
 
 use std::path::Path;
