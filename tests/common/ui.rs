@@ -96,7 +96,10 @@ pub fn forbidden(c: char) -> bool {
 
 /// Every cell of the last drawn buffer is free of forbidden characters. Returns the first offence.
 pub fn bad_cell(t: &Terminal<TestBackend>) -> Option<(u16, u16, String)> {
-    let buf = t.backend().buffer();
+    bad_cell_in(t.backend().buffer())
+}
+
+pub fn bad_cell_in(buf: &ratatui::buffer::Buffer) -> Option<(u16, u16, String)> {
     let area = buf.area;
     for y in 0..area.height {
         for x in 0..area.width {
