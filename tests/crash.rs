@@ -41,10 +41,25 @@ fn killed_writers_lose_nothing() {
     for round in 0..kills {
         let mut child = spawn_writer(&db, None, None);
         let stdout = child.stdout.take().unwrap();
-        let reader =
-            std::thread::spawn(move || BufReader::new(stdout).lines().map_while(Result::ok).collect::<Vec<_>>());
-        // Kill anywhere: during start-up, mid-transaction, between writes.
-        std::thread::sleep(Duration::from_millis(rng.random_range(2..120)));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut lines = Vec::new();
+            for l in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(l.clone());
+                lines.push(l);
+            }
+            lines
+        });
+        // One kill in five lands anywhere, start-up included; the rest while it is writing.
+        if rng.random_range(0..5) > 0 {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while let Ok(l) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                if l == "READY" {
+                    break;
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(rng.random_range(0..40)));
         child.kill().unwrap(); // SIGKILL
         let status = child.wait().unwrap();
         let mut stderr = String::new();

@@ -132,7 +132,7 @@ fn random_input_never_panics_and_always_draws_cleanly() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
     let per_session = 100;
-    let seq_len = 8;
+    let seq_len = 6;
     let seed: u64 = std::env::var("CONCORDAT_FUZZ_SEED")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -36,6 +36,8 @@ pub fn writer_main() {
         }
     }
     let mut out = std::io::stdout().lock();
+    writeln!(out, "READY").unwrap();
+    out.flush().unwrap();
     for n in 0..count {
         let (id, uid) = match shared {
             Some(id) => (id, s.incident(id).expect("shared incident").record.uid),
