@@ -118,6 +118,34 @@ pub fn manager_only(c: &Change) -> bool {
     )
 }
 
+/// The entries of an incident, oldest first, on any connection (also inside a write transaction).
+fn entries_in(conn: &rusqlite::Connection, incident_id: i64, uid: &str) -> Result<Vec<Entry>> {
+    let mut s =
+        conn.prepare_cached("SELECT uid, at, by_name, change FROM entries WHERE incident_id = ?1 ORDER BY id")?;
+    let rows = s
+        .query_map([incident_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(euid, at, by, change)| {
+            Ok(Entry {
+                uid: euid,
+                incident_uid: uid.to_string(),
+                at: parse_ts(&at).unwrap_or_default(),
+                by,
+                change: serde_json::from_str(&change)
+                    .map_err(|e| StoreError::Invalid(format!("entry of incident {incident_id} unreadable: {e}")))?,
+            })
+        })
+        .collect()
+}
+
 impl Store {
     /// Save a completed incident. Fills in who recorded it and when; closes the draft it came from.
     /// The record must pass [`IncidentRecord::validate`].
@@ -194,16 +222,22 @@ impl Store {
             by: actor.name.clone(),
             change,
         };
-        let mut entries = detail.entries.clone();
-        entries.push(entry.clone());
-        let cur = current(&detail.record, &entries);
-        let d = derive(&cur, detail.child.yos_open)?;
         let change_json = serde_json::to_string(&entry.change).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let kind = serde_json::to_value(&entry.change)
             .ok()
             .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
             .unwrap_or_default();
         self.write(actor, |w| {
+            // Read the entries again under the write lock: another copy of the app may have added one since
+            // `detail` was read, and the current state must include it (no lost update).
+            let mut entries = entries_in(w.conn(), incident_id, &detail.record.uid)?;
+            let before = current(&detail.record, &entries);
+            if before.review.signed_at.is_some() && matches!(entry.change, Change::SignOff { .. }) {
+                return Err(StoreError::Invalid("This incident has already been signed.".into()));
+            }
+            entries.push(entry.clone());
+            let cur = current(&detail.record, &entries);
+            let d = derive(&cur, detail.child.yos_open)?;
             w.insert(
                 "entries",
                 "INSERT INTO entries (uid, incident_id, at, by_name, by_id, kind, change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -232,31 +266,7 @@ impl Store {
         let uid: String = self
             .conn
             .query_row("SELECT uid FROM incidents WHERE id = ?1", [incident_id], |r| r.get(0))?;
-        let mut s = self
-            .conn
-            .prepare_cached("SELECT uid, at, by_name, change FROM entries WHERE incident_id = ?1 ORDER BY id")?;
-        let rows = s
-            .query_map([incident_id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|(euid, at, by, change)| {
-                Ok(Entry {
-                    uid: euid,
-                    incident_uid: uid.clone(),
-                    at: parse_ts(&at).unwrap_or_default(),
-                    by,
-                    change: serde_json::from_str(&change)
-                        .map_err(|e| StoreError::Invalid(format!("entry of incident {incident_id} unreadable: {e}")))?,
-                })
-            })
-            .collect()
+        entries_in(&self.conn, incident_id, &uid)
     }
 
     pub fn incident(&self, id: i64) -> Result<IncidentDetail> {

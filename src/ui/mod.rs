@@ -21,21 +21,23 @@ use crate::store::Store;
 /// Open the database and the protocol, then run the app until the user quits.
 pub fn run_app(cli: &Cli) -> ExitCode {
     // Everything that can fail is checked before the terminal is touched, so errors print plainly.
-    let prepared = (|| -> anyhow::Result<(Store, crate::protocol::Protocol)> {
+    let prepared = (|| -> anyhow::Result<(Store, crate::protocol::Protocol, Option<String>)> {
         let protocol = crate::protocol::resolve(cli.protocol.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
         let path = db_path(cli)?;
         let store = Store::open(&path)?;
-        crate::store::backup::daily(&store);
-        Ok((store, protocol))
+        // Never stops the app: a failed backup is only reported (on the first screen).
+        let backup_problem = crate::store::backup::daily(&store);
+        Ok((store, protocol, backup_problem))
     })();
-    let (store, protocol) = match prepared {
+    let (store, protocol, backup_problem) = match prepared {
         Ok(x) => x,
         Err(e) => {
             eprintln!("concordat: {e:#}");
             return ExitCode::FAILURE;
         }
     };
-    let app = app::App::new(store, protocol, theme::Theme::from_env(), crate::time::now());
+    let mut app = app::App::new(store, protocol, theme::Theme::from_env(), crate::time::now());
+    app.flash = backup_problem.map(|text| app::Flash { text, error: true });
     match run_terminal(app) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

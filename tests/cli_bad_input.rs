@@ -1,0 +1,163 @@
+//! Malformed command lines: every flag given a bad value (weeks, dates, quarters, paths, numbers), unknown flags
+//! and commands each give a clear message and a non-zero exit, and an existing database is left byte for byte
+//! as it was.
+
+#[path = "fixtures/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(args: &[&str], db: Option<&Path>) -> (i32, String, String) {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_concordat"));
+    c.args(args)
+        .env_remove("CONCORDAT_DB")
+        .env_remove("CONCORDAT_PROTOCOL")
+        .stdin(std::process::Stdio::null());
+    if let Some(db) = db {
+        c.arg("--db").arg(db);
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The folder's files (name, length, hash), leaving out SQLite's -wal/-shm side files, which a read-only open
+/// of a WAL database may create.
+fn snapshot(dir: &Path) -> Vec<(String, usize, u64)> {
+    use std::hash::{Hash, Hasher};
+    let mut v: Vec<(String, usize, u64)> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).unwrap();
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            bytes.hash(&mut h);
+            (e.file_name().to_string_lossy().into_owned(), bytes.len(), h.finish())
+        })
+        .filter(|(n, _, _)| !n.ends_with("-wal") && !n.ends_with("-shm"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn malformed_arguments_fail_clearly_and_touch_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let db = data.join("home.db");
+    drop(common::home_at(&db));
+    let before = snapshot(&data);
+    let d = dir.path().to_str().unwrap().to_string();
+    let missing = format!("{d}/missing.json");
+    let dbs = db.to_str().unwrap().to_string();
+    let out_in_missing = format!("{d}/no/such/folder/x.txt");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["export", "--week", "2026-W99"],
+        vec!["export", "--week", "W47"],
+        vec!["export", "--week", "2026-47"],
+        vec!["export", "--week", ""],
+        vec![
+            "export",
+            "--week",
+            "2026-W47",
+            "--from",
+            "2026-11-16",
+            "--to",
+            "2026-11-22",
+        ],
+        vec!["export", "--from", "2026-13-01", "--to", "2026-12-01"],
+        vec!["export", "--from", "31/02/2026", "--to", "01/03/2026"],
+        vec!["export", "--from", "2026-11-20", "--to", "2026-11-10"],
+        vec!["export", "--from", "yesterday", "--to", "today"],
+        vec!["export", "--from", "2026-11-16"],
+        vec!["export", "--out", &dbs],
+        vec!["report", "--quarter", "2026-Q5"],
+        vec!["report", "--quarter", "Q3"],
+        vec!["report", "--quarter", "2026-Q0"],
+        vec!["report", "--week", "2026-W00"],
+        vec!["report", "--week", "2026-W47", "--quarter", "2026-Q4"],
+        vec!["report", "--from", "2026-02-30", "--to", "2026-03-01"],
+        vec!["report", "--format", "pdf"],
+        vec!["report", "--out", &out_in_missing],
+        vec!["print", "--incident", "abc"],
+        vec!["print", "--incident", "-5"],
+        vec!["print", "--incident", "999999"],
+        vec!["print"],
+        vec!["print", "--handover", "--incident", "1"],
+        vec!["print", "--handover", "--out", &out_in_missing],
+        vec!["import", &missing],
+        vec!["import", &d],
+        vec!["import", &dbs],
+        vec!["import"],
+        vec!["protocol", "check", &missing],
+        vec!["protocol", "check", &d],
+        vec!["protocol", "check", &dbs],
+        vec!["demo", "--children", "0"],
+        vec!["demo", "--children", "many"],
+        vec!["demo", "--incidents", "-1"],
+        vec!["demo", "--seed", "x"],
+        vec!["restore", &missing],
+        vec!["restore", &d],
+        vec!["restore"],
+        vec!["backup", "--out", &out_in_missing],
+        vec!["backup", "--out", &dbs],
+        vec!["verify", "--frobnicate"],
+        vec!["--frobnicate"],
+        vec!["frobnicate"],
+        vec!["verify", "extra"],
+    ];
+    for args in &cases {
+        let (code, out, err) = run(args, Some(&db));
+        let what = args.join(" ");
+        assert_ne!(code, 0, "`{what}` should fail; it printed: {out}");
+        assert!(!err.trim().is_empty(), "`{what}`: no message");
+        assert!(
+            !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+            "`{what}` panicked: {err}"
+        );
+        assert!(err.len() < 2000, "`{what}`: message too long: {err}");
+        assert_eq!(snapshot(&data), before, "`{what}` changed the database folder");
+    }
+    // Bad --db values, with a command that would otherwise work.
+    let bad_dbs: Vec<(String, &str)> = vec![
+        (String::new(), "--db"),
+        (d.clone(), ""),
+        (format!("{d}/no/such/folder/x.db"), ""),
+        (missing.clone(), ""),
+    ];
+    for (p, want) in &bad_dbs {
+        for cmd in [
+            vec!["verify"],
+            vec!["backup"],
+            vec!["report"],
+            vec!["export", "--dry-run"],
+        ] {
+            let (code, out, err) = run(&cmd, Some(Path::new(p)));
+            let what = format!("{} --db '{p}'", cmd.join(" "));
+            assert_ne!(code, 0, "`{what}` should fail; it printed: {out}");
+            assert!(!err.trim().is_empty() && !err.contains("panicked"), "`{what}`: {err}");
+            assert!(err.contains(want), "`{what}`: expected '{want}' in {err}");
+        }
+    }
+    assert_eq!(snapshot(&data), before);
+    assert!(
+        !Path::new(&format!("{d}/no")).exists(),
+        "no folders created for a bad path"
+    );
+    // The app itself with a directory or an empty path as the database: a message, not a broken terminal.
+    for p in [d.as_str(), ""] {
+        let (code, _, err) = run(&[], Some(Path::new(p)));
+        assert_ne!(code, 0);
+        assert!(!err.trim().is_empty() && !err.contains("panicked"), "{err}");
+    }
+    assert_eq!(snapshot(&data), before);
+    // And a good command still works on the untouched database.
+    let (code, out, err) = run(&["verify"], Some(&db));
+    assert_eq!(code, 0, "{out}{err}");
+}

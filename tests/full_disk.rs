@@ -1,0 +1,67 @@
+//! A full disk (simulated with `PRAGMA max_page_count`): saving fails with the plain "disk is full" message,
+//! the draft saved earlier is still there, nothing is corrupted, and saving works again once there is room.
+
+#[path = "fixtures/mod.rs"]
+mod common;
+
+use concordat::store::drafts::INCIDENT;
+use concordat::store::{Store, StoreError};
+
+#[test]
+fn a_full_disk_refuses_the_save_and_keeps_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("full.db");
+    let (mut s, a, child) = common::home_at(&db);
+    let draft_text = r#"{"step":"account","account":"J threw a cup at the wall after the phone call."}"#;
+    let draft = s.save_draft(&a, None, INCIDENT, "Jordan, kitchen", draft_text).unwrap();
+    let pages: i64 = s.connection().query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    let set_max = |s: &Store, n: i64| {
+        let got: i64 = s
+            .connection()
+            .query_row(&format!("PRAGMA max_page_count = {n}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(got, n);
+    };
+    set_max(&s, pages);
+    // A long account fills more than the pages left.
+    let long = "J kicked the kitchen door and threw a chair. ".repeat(200);
+    let mut tries = 0;
+    let err = loop {
+        tries += 1;
+        assert!(tries < 50, "the disk never filled");
+        match s.save_incident(&a, common::record(&child, s.now(), &long), None) {
+            Ok(_) => continue,
+            Err(e) => break e,
+        }
+    };
+    assert!(matches!(err, StoreError::Full), "{err:?}");
+    assert_eq!(err.to_string(), StoreError::Full.to_string());
+    assert!(err.to_string().contains("disk is full") && err.to_string().contains("draft is kept"));
+    // The draft is still there, whole.
+    let drafts = s.open_drafts(&a, INCIDENT).unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(drafts[0].id, draft);
+    assert_eq!(drafts[0].payload, draft_text);
+    // Nothing half-written: integrity and the audit chain are sound, through another connection too.
+    let rep = s.verify().unwrap();
+    assert!(rep.is_sound(), "{:?}", rep.problems);
+    assert_eq!(common::integrity(&db), "ok");
+    common::assert_sound(&db);
+    let before = s.incident_count().unwrap();
+    // Updating the draft also fails plainly, and changes nothing.
+    let big = format!("{{\"account\":\"{}\"}}", "x".repeat(200_000));
+    assert!(matches!(
+        s.save_draft(&a, Some(draft), INCIDENT, "Jordan", &big),
+        Err(StoreError::Full)
+    ));
+    assert_eq!(s.open_drafts(&a, INCIDENT).unwrap()[0].payload, draft_text);
+    // Room again: the same save works.
+    set_max(&s, 1_000_000);
+    s.save_incident(&a, common::record(&child, s.now(), &long), Some(draft))
+        .unwrap();
+    assert_eq!(s.incident_count().unwrap(), before + 1);
+    assert!(s.open_drafts(&a, INCIDENT).unwrap().is_empty());
+    drop(s);
+    assert_eq!(common::integrity(&db), "ok");
+    common::assert_sound(&db);
+}

@@ -1,0 +1,151 @@
+//! Security properties, tested through the library: passphrases are hashed with argon2id and sound
+//! parameters; the lock-out after repeated wrong passphrases survives restarting the app; roles are enforced
+//! by the store itself, not only by the screens.
+
+#[path = "fixtures/mod.rs"]
+mod common;
+
+use concordat::domain::{Change, Role};
+use concordat::store::staff::{SignIn, hash_passphrase};
+use concordat::store::{Actor, Store, StoreError};
+
+/// The PHC string's parameters, e.g. `$argon2id$v=19$m=19456,t=2,p=1$salt$hash`.
+fn params(phc: &str) -> (String, u32, u32, u32, u32) {
+    let parts: Vec<&str> = phc.split('$').collect();
+    assert_eq!(parts.len(), 6, "{phc}");
+    let v: u32 = parts[2].strip_prefix("v=").unwrap().parse().unwrap();
+    let mut m = 0;
+    let mut t = 0;
+    let mut p = 0;
+    for kv in parts[3].split(',') {
+        let (k, x) = kv.split_once('=').unwrap();
+        let x: u32 = x.parse().unwrap();
+        match k {
+            "m" => m = x,
+            "t" => t = x,
+            "p" => p = x,
+            _ => {}
+        }
+    }
+    (parts[1].to_string(), v, m, t, p)
+}
+
+#[test]
+fn passphrases_are_argon2id_with_sound_parameters() {
+    let h = hash_passphrase("correct horse").unwrap();
+    let (alg, v, m, t, p) = params(&h);
+    assert_eq!(alg, "argon2id");
+    assert_eq!(v, 19);
+    // OWASP minimum for argon2id: 19 MiB memory with 2 passes (or more memory / passes).
+    assert!(m >= 19 * 1024, "memory {m} KiB");
+    assert!(t >= 2 || m >= 46 * 1024, "passes {t}");
+    assert!(p >= 1);
+    assert!(!h.contains("correct horse"));
+    // Salted: the same passphrase hashes differently each time.
+    assert_ne!(h, hash_passphrase("correct horse").unwrap());
+    // And what is stored for an account is such a hash, never the passphrase.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    drop(common::home_at(&db));
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let stored: String = c
+        .query_row("SELECT pass_hash FROM staff WHERE id = 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(params(&stored).0, "argon2id");
+    let bytes = std::fs::read(&db).unwrap();
+    assert!(!bytes.windows(common::PASS.len()).any(|w| w == common::PASS.as_bytes()));
+}
+
+#[test]
+fn lock_out_survives_reopening_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let (s, a, _) = common::home_at(&db);
+    let id = a.staff_id.unwrap();
+    drop(s);
+    // Each wrong try in a fresh "start of the app".
+    for left in (1..5).rev() {
+        let mut s = Store::open(&db).unwrap();
+        assert_eq!(
+            s.sign_in(id, "wrong guess").unwrap(),
+            SignIn::Wrong { tries_left: left }
+        );
+    }
+    {
+        let mut s = Store::open(&db).unwrap();
+        assert!(matches!(s.sign_in(id, "wrong guess").unwrap(), SignIn::Locked { .. }));
+    }
+    // Restarting does not lift the lock, even for the right passphrase.
+    let mut s = Store::open(&db).unwrap();
+    assert!(matches!(s.sign_in(id, common::PASS).unwrap(), SignIn::Locked { .. }));
+    assert_eq!(s.staff_by_id(id).unwrap().failed_attempts, 5);
+    // After the lock-out time it opens again.
+    let later = s.now() + chrono::Duration::minutes(6);
+    s.set_clock(Some(later));
+    assert!(matches!(s.sign_in(id, common::PASS).unwrap(), SignIn::Ok(_)));
+    assert!(s.verify().unwrap().is_sound());
+}
+
+#[test]
+fn roles_are_enforced_by_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let (mut s, m, child) = common::home_at(&db);
+    let worker = s.add_staff(&m, "Sam Night", Role::Staff, "night shift 1").unwrap();
+    let senior = s.add_staff(&m, "Lee Senior", Role::Senior, "shift lead 1").unwrap();
+    let w = Actor::staff(worker.id, &worker.name, worker.role);
+    let sl = Actor::staff(senior.id, &senior.name, senior.role);
+    let id = s
+        .save_incident(&w, common::record(&child, s.now(), "Kicked a door."), None)
+        .unwrap();
+    let audit_before = s.audit_count().unwrap();
+    for who in [&w, &sl] {
+        let sign = Change::SignOff { comment: "ok".into() };
+        assert!(matches!(s.add_entry(who, id, sign), Err(StoreError::NotAllowed(_))));
+        let spoke = Change::SpokeToStaff { at: s.now() };
+        assert!(matches!(s.add_entry(who, id, spoke), Err(StoreError::NotAllowed(_))));
+        assert!(matches!(
+            s.add_staff(who, "New Person", Role::Manager, "12345678"),
+            Err(StoreError::NotAllowed(_))
+        ));
+        assert!(matches!(
+            s.set_role(who, who.staff_id.unwrap(), Role::Manager),
+            Err(StoreError::NotAllowed(_))
+        ));
+        assert!(matches!(
+            s.reset_passphrase(who, m.staff_id.unwrap(), "12345678"),
+            Err(StoreError::NotAllowed(_))
+        ));
+        assert!(matches!(
+            s.deactivate_staff(who, m.staff_id.unwrap(), "x"),
+            Err(StoreError::NotAllowed(_))
+        ));
+        assert!(matches!(
+            s.set_setting(who, "idle_lock_minutes", "240"),
+            Err(StoreError::NotAllowed(_))
+        ));
+    }
+    // Nothing was written by the refused attempts.
+    assert_eq!(s.audit_count().unwrap(), audit_before);
+    assert_eq!(s.setting("idle_lock_minutes").unwrap(), "10");
+    assert!(s.incident(id).unwrap().current.review.signed_at.is_none());
+    // Staff can still add ordinary information, and the manager can sign.
+    s.add_entry(
+        &w,
+        id,
+        Change::Note {
+            text: "Calm now.".into(),
+        },
+    )
+    .unwrap();
+    s.add_entry(
+        &m,
+        id,
+        Change::SignOff {
+            comment: "Spoke to Sam.".into(),
+        },
+    )
+    .unwrap();
+    assert!(s.incident(id).unwrap().current.review.signed_at.is_some());
+    assert!(s.verify().unwrap().is_sound());
+}
