@@ -510,6 +510,16 @@ fn amendments(store: &Store, period: &Period, home_uid: &str) -> anyhow::Result<
     Ok(out)
 }
 
+/// How many incidents of exported weeks were added or changed since they were sent and wait for the next
+/// export (for the manager's reminders).
+pub fn pending_amendments(store: &Store, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let Some(home) = store.home()? else {
+        return Ok(0);
+    };
+    let this = Period::week_of(crate::time::local_date(now));
+    Ok(amendments(store, &this, &home.uid)?.len())
+}
+
 /// Build an export in memory: nothing is written. Reads the period's incidents through the `incidents_time`
 /// index and only the amended ones beyond it.
 pub fn build(store: &Store, period: &Period) -> anyhow::Result<ExportFiles> {
