@@ -449,6 +449,13 @@ fn ledger(store: &Store) -> anyhow::Result<Vec<LedgerRow>> {
         .collect())
 }
 
+/// The period's incidents, through the `incidents_time` index.
+const PERIOD_SQL: &str = "SELECT id, uid FROM incidents WHERE occurred_at >= ?1 AND occurred_at < ?2 \
+    AND home_uid = ?3 ORDER BY occurred_at, uid";
+/// Incidents changed since a time, through the `incidents_updated` index.
+const AMENDED_SQL: &str = "SELECT id, occurred_at, updated_at, uid FROM incidents INDEXED BY incidents_updated \
+    WHERE updated_at > ?1 AND home_uid = ?2";
+
 /// Has this period been exported (any version)?
 pub fn is_exported(store: &Store, period: &Period) -> anyhow::Result<bool> {
     Ok(store
@@ -479,17 +486,23 @@ fn amendments(store: &Store, period: &Period, home_uid: &str) -> anyhow::Result<
         return Ok(vec![]);
     };
     let rows = {
-        let mut s = store.connection().prepare_cached(
-            "SELECT id, occurred_at, updated_at FROM incidents WHERE updated_at > ?1 AND home_uid = ?2 \
-             ORDER BY occurred_at, uid",
-        )?;
-        s.query_map(params![crate::time::to_db(since), home_uid], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?
+        let mut s = store.connection().prepare_cached(AMENDED_SQL)?;
+        let mut v = s
+            .query_map(params![crate::time::to_db(since), home_uid], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        // In time order, as the period's records.
+        v.sort_by(|a, b| (&a.1, &a.3).cmp(&(&b.1, &b.3)));
+        v
     };
     let mut out = Vec::new();
-    for (id, occ, upd) in rows {
+    for (id, occ, upd, _) in rows {
         let (Some(occ), Some(upd)) = (crate::time::from_db(&occ), crate::time::from_db(&upd)) else {
             continue;
         };
@@ -529,8 +542,7 @@ pub fn build(store: &Store, period: &Period) -> anyhow::Result<ExportFiles> {
     let rules = Rules::of(store)?;
     let in_period = incident_rows(
         store,
-        "SELECT id, uid FROM incidents WHERE occurred_at >= ?1 AND occurred_at < ?2 AND home_uid = ?3 \
-         ORDER BY occurred_at, uid",
+        PERIOD_SQL,
         &[
             &crate::time::to_db(period.start),
             &crate::time::to_db(period.end),
@@ -1126,6 +1138,29 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
         assert!(!is_exported(&s, &p).unwrap());
         assert!(s.verify().unwrap().is_sound());
+    }
+
+    fn plan(s: &Store, sql: &str, args: &[&str]) -> String {
+        let mut st = s.connection().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows: Vec<String> = st
+            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        rows.join("; ")
+    }
+
+    #[test]
+    fn the_weeks_incidents_and_amendments_are_read_through_indexes() {
+        let (s, _) = set_up();
+        let week = plan(&s, PERIOD_SQL, &["2026-11-16T00:00:00Z", "2026-11-23T00:00:00Z", "h"]);
+        assert!(week.contains("USING INDEX incidents_time"), "{week}");
+        assert!(!week.contains("SCAN incidents"), "{week}");
+        let amended = plan(&s, AMENDED_SQL, &["2026-11-16T00:00:00Z", "h"]);
+        assert!(
+            amended.contains("USING INDEX incidents_updated (updated_at>?)"),
+            "{amended}"
+        );
     }
 
     #[test]
