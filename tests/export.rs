@@ -724,3 +724,44 @@ fn the_command_line_exports_dry_runs_and_imports_in_one_line() {
     assert!(err.contains("Nothing was imported"), "{err}");
     let _ = Duration::zero();
 }
+
+/// A measure, not a check: `cargo test --test export -- --ignored --nocapture build_time`.
+#[test]
+#[ignore]
+fn build_time_for_one_week_of_a_large_home() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.set_clock(Some(t(2026, 1, 1, 9, 0)));
+    let m = s
+        .setup(&Setup {
+            home_name: "Oak House",
+            ofsted_urn: "",
+            manager_name: "Pat Manager",
+            passphrase: "correct horse",
+        })
+        .unwrap();
+    let a = Actor::staff(m.id, &m.name, m.role);
+    let kids: Vec<String> = (0..12)
+        .map(|i| {
+            s.add_child(&a, &child_input(&format!("Child {i}"), i % 3 == 0))
+                .unwrap()
+                .uid
+        })
+        .collect();
+    s.set_clock(Some(t(2026, 11, 30, 9, 0)));
+    let n = 20_000;
+    let start = t(2026, 1, 1, 0, 0);
+    for i in 0..n {
+        let at = start + Duration::minutes(i as i64 * 24);
+        let r = record(&format!("inc-{i:06}"), &kids[i % kids.len()], at, "Something happened.");
+        s.save_incident(&a, r, None).unwrap();
+    }
+    let clock = std::time::Instant::now();
+    let f = export::build(&s, &week()).unwrap();
+    println!(
+        "build 2026-W47 of {n} incidents: {} in the week, {:?}, csv {} bytes, json {} bytes",
+        f.counts.incidents,
+        clock.elapsed(),
+        f.csv.len(),
+        f.json.len()
+    );
+}
