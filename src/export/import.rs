@@ -1,9 +1,452 @@
-//! Importing a JSON export (issue 5 fills this in).
+//! Importing a JSON export: a YOS combining homes' files, or a home moving its records to a new PC.
+//!
+//! The file is checked against the schema first (every problem reported with its JSON path), all its text is
+//! cleaned with [`crate::text`], and then it goes in all or nothing, in one audited transaction. Records are
+//! matched by incident, entry and child uids, so importing the same file twice changes nothing. Records of
+//! another home are kept with an `other_homes` row; children who were not named come in under their pseudonym.
+//! An empty database (not set up) takes the file's home as its own.
 
+use std::collections::HashSet;
 use std::path::Path;
 
-use crate::cli::ImportArgs;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, params};
+use serde::Deserialize;
+use serde_json::Value;
 
-pub fn command(_db: &Path, _args: &ImportArgs) -> anyhow::Result<String> {
-    anyhow::bail!("import is not available yet")
+use super::{FORMAT, PSEUDONYM_UID_PREFIX};
+use crate::cli::ImportArgs;
+use crate::domain::{Entry, Ethnicity, Gender, IncidentRecord, LegalStatus, current};
+use crate::store::audit::Writer;
+use crate::store::{Actor, Store, StoreError};
+
+/// Longest file read (a year of a large home is a few MB).
+const MAX_BYTES: u64 = 512 * 1024 * 1024;
+/// Longest text kept from any one field.
+const MAX_TEXT: usize = 100_000;
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub incidents: usize,
+    pub entries: usize,
+    pub children: usize,
+    /// Incidents in the file that were here already (with nothing new).
+    pub unchanged: usize,
+    /// The file's home, when it is not this database's own.
+    pub other_home: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct HomeIn {
+    uid: String,
+    name: String,
+    ofsted_urn: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ChildIn {
+    #[serde(rename = "ref")]
+    reference: String,
+    identified: bool,
+    name: Option<String>,
+    dob: Option<String>,
+    yos_open: bool,
+    yos_ref: Option<String>,
+    gender: String,
+    ethnicity: String,
+    legal_status: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RecordIn {
+    uid: String,
+    child: ChildIn,
+    recorded: IncidentRecord,
+    entries: Vec<Entry>,
+}
+
+/// Check a parsed file against the export schema: every problem, each with its JSON path.
+pub fn validate(doc: &Value) -> Result<(), Vec<String>> {
+    let schema: Value = serde_json::from_str(super::SCHEMA).expect("the bundled schema is JSON");
+    let v = jsonschema::draft202012::new(&schema).expect("the bundled schema is valid");
+    let errs: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| {
+            let p = e.instance_path().as_str().to_string();
+            let msg = crate::text::one_line(&e.to_string(), 160);
+            format!("{}: {msg}", if p.is_empty() { "/" } else { p.as_str() })
+        })
+        .collect();
+    if errs.is_empty() { Ok(()) } else { Err(errs) }
+}
+
+/// Clean every string in the document (escape sequences, controls, bidi and zero-width characters).
+fn clean(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            let c = crate::text::clean_text(s, MAX_TEXT);
+            if c != *s {
+                *s = c;
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(clean),
+        Value::Object(o) => o.values_mut().for_each(clean),
+        _ => {}
+    }
+}
+
+fn one_line_errors(errs: &[String]) -> String {
+    let shown: Vec<&str> = errs.iter().take(5).map(String::as_str).collect();
+    let more = if errs.len() > 5 {
+        format!(" (and {} more)", errs.len() - 5)
+    } else {
+        String::new()
+    };
+    format!("{}{more}", shown.join("; "))
+}
+
+/// Parse, check and clean a file; the typed home and records.
+fn parse(bytes: &[u8]) -> anyhow::Result<(HomeIn, Vec<RecordIn>)> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let mut doc: Value =
+        serde_json::from_slice(bytes).map_err(|e| anyhow::anyhow!("The file is not a JSON export: {e}."))?;
+    if doc.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        anyhow::bail!("The file is not a concordat export: /format is not \"{FORMAT}\".");
+    }
+    if let Err(errs) = validate(&doc) {
+        anyhow::bail!(
+            "The file does not match the export format ({} problem{}): {}",
+            errs.len(),
+            if errs.len() == 1 { "" } else { "s" },
+            one_line_errors(&errs)
+        );
+    }
+    clean(&mut doc);
+    let home: HomeIn = serde_json::from_value(doc["home"].take()).map_err(|e| anyhow::anyhow!("/home: {e}"))?;
+    let mut records = Vec::new();
+    let mut errs = Vec::new();
+    if let Value::Array(a) = doc["records"].take() {
+        for (i, r) in a.into_iter().enumerate() {
+            match serde_json::from_value::<RecordIn>(r) {
+                Ok(r) => {
+                    if r.recorded.uid != r.uid {
+                        errs.push(format!("/records/{i}/recorded/uid: not the record's uid {}", r.uid));
+                    }
+                    if r.recorded.child_uid != r.child.reference {
+                        errs.push(format!("/records/{i}/recorded/child_uid: not the child's ref"));
+                    }
+                    for (j, e) in r.entries.iter().enumerate() {
+                        if e.incident_uid != r.uid {
+                            errs.push(format!("/records/{i}/entries/{j}/incident_uid: not the record's uid"));
+                        }
+                    }
+                    if r.child.identified && (r.child.name.is_none() || parse_date(&r.child.dob).is_none()) {
+                        errs.push(format!(
+                            "/records/{i}/child: a named child needs a name and a date of birth"
+                        ));
+                    }
+                    records.push(r);
+                }
+                Err(e) => errs.push(format!("/records/{i}: {e}")),
+            }
+        }
+    }
+    if !errs.is_empty() {
+        anyhow::bail!("The file has {} problem(s): {}", errs.len(), one_line_errors(&errs));
+    }
+    Ok((home, records))
+}
+
+fn parse_date(s: &Option<String>) -> Option<NaiveDate> {
+    s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    crate::time::to_db(t)
+}
+
+/// The uid a child of the file is kept under here.
+fn child_uid(c: &ChildIn) -> String {
+    if c.identified || c.reference.starts_with(PSEUDONYM_UID_PREFIX) {
+        c.reference.clone()
+    } else {
+        format!("{PSEUDONYM_UID_PREFIX}{}", c.reference)
+    }
+}
+
+fn find_id(w: &Writer<'_>, sql: &str, uid: &str) -> crate::store::Result<Option<i64>> {
+    Ok(w.conn().query_row(sql, [uid], |r| r.get(0)).optional()?)
+}
+
+fn insert_child(
+    w: &mut Writer<'_>,
+    c: &ChildIn,
+    uid: &str,
+    home_uid: &str,
+    first: NaiveDate,
+) -> crate::store::Result<i64> {
+    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let short: String = c.reference.chars().take(8).collect();
+    let (name, dob, discharged, reason) = if c.identified {
+        (
+            crate::text::clean_line(c.name.as_deref().unwrap_or(""), crate::domain::child::NAME_MAX),
+            parse_date(&c.dob).map(day).unwrap_or_default(),
+            None,
+            String::new(),
+        )
+    } else {
+        // Not named in the file: kept out of the home's current register, under the pseudonym.
+        (
+            format!("Child {short} (pseudonym)"),
+            "1900-01-01".to_string(),
+            Some(day(first)),
+            "Imported under a pseudonym: not in this home's register.".to_string(),
+        )
+    };
+    let gender = Gender::from_code(&c.gender).unwrap_or(Gender::NotStated);
+    let ethnicity = Ethnicity::from_code(&c.ethnicity).unwrap_or(Ethnicity::NotStated);
+    let legal = LegalStatus::from_code(&c.legal_status).unwrap_or(LegalStatus::Other);
+    w.insert(
+        "children",
+        "INSERT INTO children (uid, home_uid, name, dob, gender, ethnicity, legal_status, admitted, discharged, \
+         discharge_reason, yos_open, yos_ref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            uid,
+            home_uid,
+            name,
+            dob,
+            gender.code(),
+            ethnicity.code(),
+            legal.code(),
+            day(first),
+            discharged,
+            reason,
+            c.yos_open as i64,
+            c.yos_ref.clone().unwrap_or_default()
+        ],
+    )
+}
+
+fn entry_kind(e: &Entry) -> String {
+    serde_json::to_value(&e.change)
+        .ok()
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn insert_entry(w: &mut Writer<'_>, incident_id: i64, e: &Entry) -> crate::store::Result<i64> {
+    let change = serde_json::to_string(&e.change).map_err(|x| StoreError::Invalid(x.to_string()))?;
+    w.insert(
+        "entries",
+        "INSERT INTO entries (uid, incident_id, at, by_name, by_id, kind, change) VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6)",
+        params![e.uid, incident_id, ts(e.at), e.by, entry_kind(e), change],
+    )
+}
+
+/// Import a JSON export into `store` (managers only): all or nothing.
+pub fn import(store: &mut Store, actor: &Actor, bytes: &[u8]) -> anyhow::Result<ImportSummary> {
+    actor.require_manager("import a weekly file")?;
+    let (home, records) = parse(bytes)?;
+    let own = store.home()?;
+    let summary = store.write(actor, |w| {
+        let mut sum = ImportSummary::default();
+        match &own {
+            None => {
+                // An empty database (a new PC): the file's home becomes this one, with a new pseudonym secret.
+                let secret = {
+                    use rand::RngCore;
+                    let mut b = [0u8; 32];
+                    rand::rng().fill_bytes(&mut b);
+                    hex::encode(b)
+                };
+                let now = w.now_str();
+                w.insert(
+                    "home",
+                    "INSERT INTO home (id, uid, name, ofsted_urn, pseudonym_secret, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                    params![home.uid, home.name, home.ofsted_urn, secret, now],
+                )?;
+            }
+            Some(h) if h.uid != home.uid => {
+                sum.other_home = Some(home.name.clone());
+                if find_id(w, "SELECT id FROM other_homes WHERE uid = ?1", &home.uid)?.is_none() {
+                    w.insert(
+                        "other_homes",
+                        "INSERT INTO other_homes (uid, name, ofsted_urn) VALUES (?1, ?2, ?3)",
+                        params![home.uid, home.name, home.ofsted_urn],
+                    )?;
+                }
+            }
+            Some(_) => {}
+        }
+        for r in &records {
+            let cuid = child_uid(&r.child);
+            let child_id = match find_id(w, "SELECT id FROM children WHERE uid = ?1", &cuid)? {
+                Some(id) => id,
+                None => {
+                    sum.children += 1;
+                    let first = crate::time::local_date(r.recorded.occurred_at);
+                    insert_child(w, &r.child, &cuid, &home.uid, first)?
+                }
+            };
+            let yos_open: bool = w
+                .conn()
+                .query_row("SELECT yos_open FROM children WHERE id = ?1", [child_id], |x| x.get::<_, i64>(0))?
+                != 0;
+            match find_id(w, "SELECT id FROM incidents WHERE uid = ?1", &r.uid)? {
+                None => {
+                    let mut rec = r.recorded.clone();
+                    rec.child_uid = cuid.clone();
+                    rec.home_uid = home.uid.clone();
+                    let cur = current(&rec, &r.entries);
+                    let d = crate::store::incidents::derive(&cur, yos_open)?;
+                    let updated = r.entries.iter().map(|e| e.at).chain([rec.recorded_at]).max().unwrap_or(rec.recorded_at);
+                    let json = serde_json::to_string(&rec).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                    let id = w.insert(
+                        "incidents",
+                        "INSERT INTO incidents (uid, home_uid, child_id, occurred_at, recorded_at, recorded_by, \
+                         recorded_by_id, status, response, categories, police_ref, summary, open_actions, updated_at, \
+                         record, current) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                        params![
+                            rec.uid,
+                            rec.home_uid,
+                            child_id,
+                            ts(rec.occurred_at),
+                            ts(rec.recorded_at),
+                            rec.recorded_by,
+                            d.status,
+                            d.response,
+                            d.categories,
+                            d.police_ref,
+                            d.summary,
+                            d.open_actions,
+                            ts(updated),
+                            json,
+                            d.current
+                        ],
+                    )?;
+                    for e in &r.entries {
+                        if find_id(w, "SELECT id FROM entries WHERE uid = ?1", &e.uid)?.is_some() {
+                            return Err(StoreError::Invalid(format!(
+                                "entry {} of incident {} is already filed under another incident",
+                                e.uid, r.uid
+                            )));
+                        }
+                        insert_entry(w, id, e)?;
+                        sum.entries += 1;
+                    }
+                    sum.incidents += 1;
+                }
+                Some(id) => {
+                    let known: HashSet<String> = {
+                        let mut s = w.conn().prepare_cached("SELECT uid FROM entries WHERE incident_id = ?1")?;
+                        s.query_map([id], |x| x.get::<_, String>(0))?
+                            .collect::<rusqlite::Result<_>>()?
+                    };
+                    let new: Vec<&Entry> = r.entries.iter().filter(|e| !known.contains(&e.uid)).collect();
+                    if new.is_empty() {
+                        sum.unchanged += 1;
+                        continue;
+                    }
+                    let (record, old): (String, Vec<(String, String, String, String)>) = {
+                        let record: String =
+                            w.conn()
+                                .query_row("SELECT record FROM incidents WHERE id = ?1", [id], |x| x.get(0))?;
+                        let mut s = w.conn().prepare_cached(
+                            "SELECT uid, at, by_name, change FROM entries WHERE incident_id = ?1 ORDER BY id",
+                        )?;
+                        let old = s
+                            .query_map([id], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?)))?
+                            .collect::<rusqlite::Result<_>>()?;
+                        (record, old)
+                    };
+                    let bad = |e: serde_json::Error| StoreError::Invalid(format!("incident {} is unreadable: {e}", r.uid));
+                    let record: IncidentRecord = serde_json::from_str(&record).map_err(bad)?;
+                    let mut all: Vec<Entry> = old
+                        .into_iter()
+                        .map(|(uid, at, by, change)| {
+                            Ok(Entry {
+                                uid,
+                                incident_uid: r.uid.clone(),
+                                at: crate::time::from_db(&at).unwrap_or_default(),
+                                by,
+                                change: serde_json::from_str(&change).map_err(bad)?,
+                            })
+                        })
+                        .collect::<crate::store::Result<_>>()?;
+                    for e in &new {
+                        insert_entry(w, id, e)?;
+                        sum.entries += 1;
+                        all.push((*e).clone());
+                    }
+                    let cur = current(&record, &all);
+                    let d = crate::store::incidents::derive(&cur, yos_open)?;
+                    let updated = all.iter().map(|e| e.at).max().unwrap_or(record.recorded_at);
+                    w.update(
+                        "incidents",
+                        id,
+                        "import",
+                        "UPDATE incidents SET status=?1, response=?2, categories=?3, police_ref=?4, summary=?5, \
+                         open_actions=?6, current=?7, updated_at=MAX(updated_at, ?8) WHERE id=?9",
+                        params![
+                            d.status,
+                            d.response,
+                            d.categories,
+                            d.police_ref,
+                            d.summary,
+                            d.open_actions,
+                            d.current,
+                            ts(updated),
+                            id
+                        ],
+                    )?;
+                }
+            }
+        }
+        Ok(sum)
+    })?;
+    Ok(summary)
+}
+
+/// `concordat import FILE.json`: one line.
+pub fn command(db: &Path, args: &ImportArgs) -> anyhow::Result<String> {
+    let f = &args.file;
+    let meta = std::fs::metadata(f).map_err(|e| anyhow::anyhow!("Cannot read {}: {e}.", f.display()))?;
+    if !meta.is_file() {
+        anyhow::bail!("{} is not a file.", f.display());
+    }
+    if meta.len() > MAX_BYTES {
+        anyhow::bail!("{} is too large to be an export ({} bytes).", f.display(), meta.len());
+    }
+    let bytes = std::fs::read(f).map_err(|e| anyhow::anyhow!("Cannot read {}: {e}.", f.display()))?;
+    // Check the file before the database is opened (or created): a bad file changes nothing.
+    parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e:#} Nothing was imported.", f.display()))?;
+    let mut store = Store::open(db)?;
+    let name = f
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let actor = Actor::system(&format!("import of {}", crate::text::clean_line(&name, 80)));
+    let s = import(&mut store, &actor, &bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e:#} Nothing was imported.", f.display()))?;
+    if s.incidents == 0 && s.entries == 0 && s.children == 0 {
+        return Ok(format!(
+            "Nothing new in {}: its {} incident(s) are already here.",
+            f.display(),
+            s.unchanged
+        ));
+    }
+    Ok(format!(
+        "Imported {}: {} new incident(s), {} new entr{}, {} new child(ren){}; {} already here.",
+        f.display(),
+        s.incidents,
+        s.entries,
+        if s.entries == 1 { "y" } else { "ies" },
+        s.children,
+        s.other_home
+            .as_ref()
+            .map(|h| format!(" from another home ({h})"))
+            .unwrap_or_default(),
+        s.unchanged
+    ))
 }

@@ -1,11 +1,1179 @@
-//! The weekly file to the Youth Offending Service (issue 5 fills this in).
+//! The weekly file to the Youth Offending Service.
+//!
+//! One export is three files named with the home and the period (`oak-house-2026-W47.csv`, `.json`,
+//! `.manifest.json`; a re-export of the same period is `-v2`, `-v3`…, never an overwrite):
+//!
+//! * the CSV: one row per incident, RFC 4180, UTF-8 with a byte order mark, CRLF line ends, cells that a
+//!   spreadsheet would read as a formula (starting `=`, `+`, `-`, `@`, tab or CR) prefixed with `'`.
+//!   The columns are [`CSV_COLUMNS`], in that order.
+//! * the JSON: `{"format": "concordat-export", "version": 1, …}`, the same records with full detail, described by
+//!   `assets/export.schema.json` (JSON Schema draft 2020-12).
+//! * the manifest: who made it, when, with which rules, the counts, and the SHA-256 of the other two files.
+//!
+//! The CSV and the JSON depend only on the data (records in time order, no time of writing), so exporting the
+//! same data twice gives byte-identical files; only the manifest says when and by whom.
+//!
+//! Sharing no more than needed: a child open to the YOS is identified (name, date of birth, YOS reference); any
+//! other child appears under a stable pseudonym, the hex HMAC-SHA256 of the child's uid keyed with the home's
+//! secret. The settings `export_identify` and `export_accounts` (`yos_open`, `all`, `none`) say who is named
+//! and whose free-text accounts go in.
 
 pub mod import;
 
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use crate::cli::ExportArgs;
+use crate::domain::{Change, Child, CorrectableField, Entry, IncidentRecord};
+use crate::store::{Actor, Home, Store, StoreError};
+use crate::time::Period;
 
-pub fn command(_db: &Path, _args: &ExportArgs) -> anyhow::Result<String> {
-    anyhow::bail!("export is not available yet")
+/// The `format` of an export's JSON.
+pub const FORMAT: &str = "concordat-export";
+/// The `version` of the JSON format (bumped on any incompatible change).
+pub const FORMAT_VERSION: u64 = 1;
+/// The JSON Schema of the export.
+pub const SCHEMA: &str = include_str!("../../assets/export.schema.json");
+/// A child imported under a pseudonym is stored with this uid prefix and always exported under that pseudonym.
+pub const PSEUDONYM_UID_PREFIX: &str = "pseudonym:";
+
+/// The CSV header, in order, with what each column holds (for the README and the YOS).
+pub const CSV_COLUMNS: &[(&str, &str)] = &[
+    (
+        "record_type",
+        "incident (in the period) or amendment (an incident of an earlier export, added or changed since)",
+    ),
+    ("amends", "for an amendment: the export it amends, e.g. 2026-W46-v1"),
+    ("incident_uid", "stable identifier of the incident"),
+    ("occurred_at", "local time (Europe/London), YYYY-MM-DD HH:MM"),
+    (
+        "child_ref",
+        "the child's uid when identified, else the pseudonym (HMAC-SHA256, hex)",
+    ),
+    ("child_identified", "yes / no"),
+    ("child_name", "legal name, identified children only"),
+    ("child_dob", "date of birth YYYY-MM-DD, identified children only"),
+    ("child_age", "age in years on the day, identified children only"),
+    ("yos_open", "yes / no: open to the YOS"),
+    ("yos_ref", "YOS reference, identified children only"),
+    ("gender", "code"),
+    ("ethnicity", "code"),
+    ("legal_status", "code"),
+    ("location", "where it happened"),
+    ("categories", "category codes separated by ;"),
+    ("immediate_danger", "yes / no"),
+    (
+        "recommended",
+        "response the protocol suggested: in_house / restorative / police",
+    ),
+    ("response", "response chosen: in_house / restorative / police"),
+    ("rationale", "why the response differs from the suggestion"),
+    ("deescalation", "what was tried, codes separated by ;"),
+    ("police_route", "emergency999 / non_emergency101"),
+    ("police_reason", "behaviour / missing / absent"),
+    ("police_reference", "police incident or crime reference"),
+    (
+        "police_outcome",
+        "outcome code, e.g. outcome_21, outcome_22, youth_caution",
+    ),
+    ("court_outcome", "pending / convicted / not_convicted"),
+    ("arrest", "yes / no"),
+    (
+        "restorative_kind",
+        "conversation / meeting / reparation / apology / mediation",
+    ),
+    ("restorative_victim_consent", "yes / no / blank when not asked"),
+    ("restorative_held", "yes / no / blank when not known"),
+    ("restorative_outcome", "what came of it"),
+    (
+        "reg35_measure",
+        "regulation 35 measure of control, discipline or restraint",
+    ),
+    ("reg35_duration_minutes", "its duration"),
+    ("injuries", "injuries to anyone"),
+    ("damage_cost_gbp", "estimated cost of damage, whole pounds"),
+    ("notified", "who was told, codes separated by ;"),
+    (
+        "ofsted_serious",
+        "yes / no: regulation 40 notification judged necessary",
+    ),
+    ("status", "awaiting_review / reviewed"),
+    ("signed_by", "manager who signed"),
+    ("signed_at", "local time of signing"),
+    ("protocol_id", "the protocol the record was made under"),
+    ("protocol_version", "its version"),
+    (
+        "account_included",
+        "yes / no: whether free text is included under the accounts rule",
+    ),
+    ("account", "the factual account (current, after corrections)"),
+    ("child_view", "the child's own view, in their words"),
+    ("recorded_by", "who recorded it"),
+    ("recorded_at", "local time it was recorded"),
+    ("entries", "number of later entries"),
+];
+
+/// Who a rule applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Share {
+    YosOpen,
+    All,
+    None,
+}
+
+impl Share {
+    pub fn parse(s: &str) -> Share {
+        match s {
+            "all" => Share::All,
+            "none" => Share::None,
+            _ => Share::YosOpen,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Share::YosOpen => "yos_open",
+            Share::All => "all",
+            Share::None => "none",
+        }
+    }
+    fn applies(self, yos_open: bool) -> bool {
+        match self {
+            Share::YosOpen => yos_open,
+            Share::All => true,
+            Share::None => false,
+        }
+    }
+}
+
+/// The disclosure rules an export was made with (stated in the JSON and the manifest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    pub identify: Share,
+    pub accounts: Share,
+}
+
+impl Rules {
+    pub fn of(store: &Store) -> anyhow::Result<Rules> {
+        Ok(Rules {
+            identify: Share::parse(&store.setting("export_identify")?),
+            accounts: Share::parse(&store.setting("export_accounts")?),
+        })
+    }
+
+    fn to_json(self) -> Value {
+        let who = |s: Share| match s {
+            Share::YosOpen => "children open to the YOS",
+            Share::All => "all children",
+            Share::None => "no child",
+        };
+        json!({
+            "identify": self.identify.code(),
+            "accounts": self.accounts.code(),
+            "description": format!(
+                "Named (name, date of birth, YOS reference): {}. Free-text accounts included for: {}. \
+                 Every other child appears under a pseudonym: hex HMAC-SHA256 of the child's uid keyed with \
+                 the home's secret, stable across exports.",
+                who(self.identify),
+                who(self.accounts)
+            ),
+        })
+    }
+}
+
+/// What an export holds, by response and category.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Incidents that happened in the period.
+    pub incidents: usize,
+    /// Incidents of earlier exports added or changed since (carried as amendments).
+    pub amendments: usize,
+    /// Distinct children in the file.
+    pub children: usize,
+    /// Of those, children named.
+    pub identified_children: usize,
+    /// Incidents of the period by response code.
+    pub by_response: BTreeMap<String, usize>,
+    /// Incidents of the period by category code (an incident may have several).
+    pub by_category: BTreeMap<String, usize>,
+}
+
+impl Counts {
+    /// One line: "5 incidents (3 in-house, 1 restorative, 1 police), 1 amendment".
+    pub fn line(&self) -> String {
+        let r = |c: &str| self.by_response.get(c).copied().unwrap_or(0);
+        format!(
+            "{} incident{} ({} in-house, {} restorative, {} police), {} amendment{}",
+            self.incidents,
+            if self.incidents == 1 { "" } else { "s" },
+            r("in_house"),
+            r("restorative"),
+            r("police"),
+            self.amendments,
+            if self.amendments == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// An export built in memory.
+#[derive(Debug, Clone)]
+pub struct ExportFiles {
+    pub csv: Vec<u8>,
+    pub json: Vec<u8>,
+    /// The manifest as it would be written now (version and author as for a preview).
+    pub manifest: Vec<u8>,
+    pub counts: Counts,
+    pub rules: Rules,
+    pub period: Period,
+    home: Home,
+    protocols: Vec<Value>,
+}
+
+/// What [`write`] did.
+#[derive(Debug, Clone)]
+pub struct ExportResult {
+    pub uid: String,
+    pub version: u32,
+    /// The CSV, JSON and manifest, in that order.
+    pub files: Vec<PathBuf>,
+    pub counts: Counts,
+}
+
+/// An earlier export an amendment refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct LedgerRow {
+    uid: String,
+    label: String,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    version: u32,
+    generated_at: DateTime<Utc>,
+}
+
+impl LedgerRow {
+    fn name(&self) -> String {
+        format!("{}-v{}", self.label, self.version)
+    }
+}
+
+/// The pseudonym of a child: hex HMAC-SHA256 of its uid keyed with the home's secret. A child imported under
+/// a pseudonym keeps it.
+pub fn pseudonym(secret: &str, child_uid: &str) -> String {
+    if let Some(p) = child_uid.strip_prefix(PSEUDONYM_UID_PREFIX) {
+        return p.to_string();
+    }
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
+    mac.update(child_uid.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// The home's name as it appears in file names: `oak-house`.
+pub fn slug(name: &str) -> String {
+    let mut s = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            s.push(c);
+        } else if !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    let s: String = s.trim_matches('-').chars().take(40).collect();
+    let s = s.trim_end_matches('-').to_string();
+    if s.is_empty() { "home".into() } else { s }
+}
+
+/// The three file names of an export version.
+pub fn file_names(home_name: &str, period: &Period, version: u32) -> [String; 3] {
+    let base = if version <= 1 {
+        format!("{}-{}", slug(home_name), period.label)
+    } else {
+        format!("{}-{}-v{version}", slug(home_name), period.label)
+    };
+    [
+        format!("{base}.csv"),
+        format!("{base}.json"),
+        format!("{base}.manifest.json"),
+    ]
+}
+
+fn local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&crate::time::ZONE).format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn yes(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+fn opt_yes(b: Option<bool>) -> &'static str {
+    b.map(yes).unwrap_or("")
+}
+
+fn code<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// A cell a spreadsheet would run as a formula gets a leading apostrophe.
+pub fn neutralise(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+/// One incident as it goes out, with the rules applied.
+struct OutRecord {
+    uid: String,
+    amends: Option<LedgerRow>,
+    child: Child,
+    child_ref: String,
+    identified: bool,
+    accounts: bool,
+    recorded: IncidentRecord,
+    current: IncidentRecord,
+    entries: Vec<Entry>,
+}
+
+/// Free text not shared when a child's accounts are withheld: everything narrative that may name or describe
+/// people. Kept: location, the response, its rationale and the protocol's reason, police details, the reg 35
+/// measure, duration and who used it, and who recorded, added and signed what.
+fn withhold_in_house(x: &mut crate::domain::InHouse) {
+    x.what_was_done.clear();
+    x.consequence.clear();
+    x.reparation.clear();
+    x.follow_up.clear();
+}
+
+fn withhold_restorative(x: &mut crate::domain::Restorative) {
+    x.participants.clear();
+    x.agreed.clear();
+    x.outcome.clear();
+}
+
+fn withhold_reg35(x: &mut crate::domain::Reg35) {
+    x.others_present.clear();
+    x.avoid_tried.clear();
+    x.effectiveness.clear();
+    x.consequences.clear();
+    x.injuries.clear();
+    x.treatment.clear();
+}
+
+/// Remove free text from a record whose accounts are not shared.
+fn withhold_record(r: &mut IncidentRecord) {
+    r.account.clear();
+    r.injuries.clear();
+    r.medical_treatment.clear();
+    r.deescalation_notes.clear();
+    if let Some(v) = &mut r.child_view {
+        v.text.clear();
+    }
+    r.review.comment.clear();
+    for p in &mut r.involved {
+        p.name.clear();
+    }
+    r.in_house.iter_mut().for_each(withhold_in_house);
+    r.restorative.iter_mut().for_each(withhold_restorative);
+    r.reg35.iter_mut().for_each(withhold_reg35);
+    for n in &mut r.notifications {
+        n.note.clear();
+    }
+}
+
+fn withhold_entry(e: &mut Entry) {
+    match &mut e.change {
+        Change::ChildView { view } => view.text.clear(),
+        Change::Note { text } => text.clear(),
+        Change::SignOff { comment } => comment.clear(),
+        Change::InHouse { in_house } => withhold_in_house(in_house),
+        Change::Restorative { restorative } => withhold_restorative(restorative),
+        Change::Reg35 { reg35 } => withhold_reg35(reg35),
+        Change::Notified { notification } => notification.note.clear(),
+        Change::Correction { field, value, reason } => {
+            reason.clear();
+            if !matches!(field, CorrectableField::Location) {
+                value.clear()
+            }
+        }
+        _ => {}
+    }
+}
+
+fn incident_rows(store: &Store, sql: &str, args: &[&dyn rusqlite::ToSql]) -> anyhow::Result<Vec<(i64, String)>> {
+    let mut s = store.connection().prepare_cached(sql)?;
+    let v = s
+        .query_map(args, |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
+}
+
+fn ledger(store: &Store) -> anyhow::Result<Vec<LedgerRow>> {
+    let mut s = store.connection().prepare_cached(
+        "SELECT uid, period_label, period_start, period_end, version, generated_at FROM exports ORDER BY id",
+    )?;
+    let rows = s
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(uid, label, s, e, v, g)| {
+            Some(LedgerRow {
+                uid,
+                label,
+                start: crate::time::from_db(&s)?,
+                end: crate::time::from_db(&e)?,
+                version: v as u32,
+                generated_at: crate::time::from_db(&g)?,
+            })
+        })
+        .collect())
+}
+
+/// The period's incidents, through the `incidents_time` index.
+const PERIOD_SQL: &str = "SELECT id, uid FROM incidents WHERE occurred_at >= ?1 AND occurred_at < ?2 \
+    AND home_uid = ?3 ORDER BY occurred_at, uid";
+/// Incidents changed since a time, through the `incidents_updated` index.
+const AMENDED_SQL: &str = "SELECT id, occurred_at, updated_at, uid FROM incidents INDEXED BY incidents_updated \
+    WHERE updated_at > ?1 AND home_uid = ?2";
+
+/// Has this period been exported (any version)?
+pub fn is_exported(store: &Store, period: &Period) -> anyhow::Result<bool> {
+    Ok(store
+        .connection()
+        .query_row(
+            "SELECT 1 FROM exports WHERE period_start = ?1 AND period_end = ?2 LIMIT 1",
+            params![crate::time::to_db(period.start), crate::time::to_db(period.end)],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Last week, relative to `now` (local time).
+pub fn last_week(now: DateTime<Utc>) -> Period {
+    Period::week_of(crate::time::local_date(now)).previous()
+}
+
+/// Incidents of exported periods added or changed after that export and not yet carried by a later one, with
+/// the export each amends. Uses the `incidents_updated` index: only rows changed since the last export are read.
+fn amendments(store: &Store, period: &Period, home_uid: &str) -> anyhow::Result<Vec<(i64, LedgerRow)>> {
+    let ledger = ledger(store)?;
+    let others: Vec<&LedgerRow> = ledger
+        .iter()
+        .filter(|l| l.start != period.start || l.end != period.end)
+        .collect();
+    let Some(since) = others.iter().map(|l| l.generated_at).max() else {
+        return Ok(vec![]);
+    };
+    let rows = {
+        let mut s = store.connection().prepare_cached(AMENDED_SQL)?;
+        let mut v = s
+            .query_map(params![crate::time::to_db(since), home_uid], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        // In time order, as the period's records.
+        v.sort_by(|a, b| (&a.1, &a.3).cmp(&(&b.1, &b.3)));
+        v
+    };
+    let mut out = Vec::new();
+    for (id, occ, upd, _) in rows {
+        let (Some(occ), Some(upd)) = (crate::time::from_db(&occ), crate::time::from_db(&upd)) else {
+            continue;
+        };
+        if period.contains(occ) {
+            continue;
+        }
+        // The latest export that covered it.
+        let covering = others
+            .iter()
+            .filter(|l| l.start <= occ && occ < l.end)
+            .max_by_key(|l| (l.generated_at, l.version));
+        if let Some(l) = covering
+            && upd > l.generated_at
+        {
+            out.push((id, (*l).clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// How many incidents of exported weeks were added or changed since they were sent and wait for the next
+/// export (for the manager's reminders).
+pub fn pending_amendments(store: &Store, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let Some(home) = store.home()? else {
+        return Ok(0);
+    };
+    let this = Period::week_of(crate::time::local_date(now));
+    Ok(amendments(store, &this, &home.uid)?.len())
+}
+
+/// Build an export in memory: nothing is written. Reads the period's incidents through the `incidents_time`
+/// index and only the amended ones beyond it.
+pub fn build(store: &Store, period: &Period) -> anyhow::Result<ExportFiles> {
+    let home = store
+        .home()?
+        .ok_or_else(|| anyhow::anyhow!("The home is not set up: there is nothing to export."))?;
+    let rules = Rules::of(store)?;
+    let in_period = incident_rows(
+        store,
+        PERIOD_SQL,
+        &[
+            &crate::time::to_db(period.start),
+            &crate::time::to_db(period.end),
+            &home.uid,
+        ],
+    )?;
+    let amended = amendments(store, period, &home.uid)?;
+    let mut children: HashMap<i64, Child> = HashMap::new();
+    let mut records = Vec::with_capacity(in_period.len() + amended.len());
+    let todo = in_period
+        .into_iter()
+        .map(|(id, _)| (id, None))
+        .chain(amended.into_iter().map(|(id, l)| (id, Some(l))));
+    for (id, amends) in todo {
+        let d = store.incident(id)?;
+        let child = children.entry(d.child.id).or_insert_with(|| d.child.clone()).clone();
+        let identified = rules.identify.applies(child.yos_open) && !child.uid.starts_with(PSEUDONYM_UID_PREFIX);
+        let accounts = rules.accounts.applies(child.yos_open);
+        let child_ref = if identified {
+            child.uid.clone()
+        } else {
+            pseudonym(&home.pseudonym_secret, &child.uid)
+        };
+        let (mut recorded, mut current, mut entries) = (d.record, d.current, d.entries);
+        if !accounts {
+            withhold_record(&mut recorded);
+            withhold_record(&mut current);
+            entries.iter_mut().for_each(withhold_entry);
+        }
+        recorded.child_uid = child_ref.clone();
+        current.child_uid = child_ref.clone();
+        records.push(OutRecord {
+            uid: recorded.uid.clone(),
+            amends,
+            child,
+            child_ref,
+            identified,
+            accounts,
+            recorded,
+            current,
+            entries,
+        });
+    }
+    let mut counts = Counts::default();
+    let mut kids: BTreeMap<&str, bool> = BTreeMap::new();
+    let mut protocols: BTreeMap<(String, String, String), ()> = BTreeMap::new();
+    for r in &records {
+        kids.insert(&r.child_ref, r.identified);
+        protocols.insert(
+            (
+                r.current.protocol.id.clone(),
+                r.current.protocol.version.clone(),
+                r.current.protocol.sha256.clone(),
+            ),
+            (),
+        );
+        if r.amends.is_some() {
+            counts.amendments += 1;
+            continue;
+        }
+        counts.incidents += 1;
+        *counts.by_response.entry(r.current.response.code().into()).or_default() += 1;
+        for c in &r.current.categories {
+            *counts.by_category.entry(c.code().into()).or_default() += 1;
+        }
+    }
+    counts.children = kids.len();
+    counts.identified_children = kids.values().filter(|v| **v).count();
+    let protocols: Vec<Value> = protocols
+        .into_keys()
+        .map(|(id, version, sha256)| json!({"id": id, "version": version, "sha256": sha256}))
+        .collect();
+    let csv = to_csv(&records)?;
+    let json = to_json(&home, period, rules, &records)?;
+    let mut files = ExportFiles {
+        csv,
+        json,
+        manifest: vec![],
+        counts,
+        rules,
+        period: period.clone(),
+        home,
+        protocols,
+    };
+    let next = next_version(store.connection(), period)?;
+    files.manifest = manifest(&files, "", next, store.now(), "(preview: not written)")?;
+    Ok(files)
+}
+
+fn to_csv(records: &[OutRecord]) -> anyhow::Result<Vec<u8>> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .quote_style(csv::QuoteStyle::Necessary)
+            .from_writer(&mut out);
+        w.write_record(CSV_COLUMNS.iter().map(|(n, _)| *n))?;
+        for r in records {
+            let c = &r.current;
+            let ch = &r.child;
+            let police = c.police.as_ref();
+            let rest = c.restorative.as_ref();
+            let reg35 = c.reg35.as_ref();
+            let join = |v: Vec<String>| v.join(";");
+            let row: Vec<String> = vec![
+                if r.amends.is_some() { "amendment" } else { "incident" }.into(),
+                r.amends.as_ref().map(LedgerRow::name).unwrap_or_default(),
+                r.uid.clone(),
+                local(c.occurred_at),
+                r.child_ref.clone(),
+                yes(r.identified).into(),
+                if r.identified { ch.name.clone() } else { String::new() },
+                if r.identified {
+                    ch.dob.format("%Y-%m-%d").to_string()
+                } else {
+                    String::new()
+                },
+                if r.identified {
+                    crate::time::age_on(ch.dob, crate::time::local_date(c.occurred_at)).to_string()
+                } else {
+                    String::new()
+                },
+                yes(ch.yos_open).into(),
+                if r.identified {
+                    ch.yos_ref.clone()
+                } else {
+                    String::new()
+                },
+                ch.gender.code().into(),
+                ch.ethnicity.code().into(),
+                ch.legal_status.code().into(),
+                c.location.clone(),
+                join(c.categories.iter().map(|x| x.code().to_string()).collect()),
+                yes(c.immediate_danger).into(),
+                c.recommended.code().into(),
+                c.response.code().into(),
+                c.rationale.clone(),
+                join(c.deescalation.iter().map(code).collect()),
+                police.map(|p| code(&p.route)).unwrap_or_default(),
+                police.map(|p| code(&p.reason)).unwrap_or_default(),
+                c.police_reference().unwrap_or("").into(),
+                police.map(|p| p.outcome.code().to_string()).unwrap_or_default(),
+                police.and_then(|p| p.court.as_ref()).map(code).unwrap_or_default(),
+                police.map(|p| yes(p.arrest).to_string()).unwrap_or_default(),
+                rest.map(|x| code(&x.kind)).unwrap_or_default(),
+                rest.map(|x| opt_yes(x.victim_consent).to_string()).unwrap_or_default(),
+                rest.map(|x| opt_yes(x.held).to_string()).unwrap_or_default(),
+                rest.map(|x| x.outcome.clone()).unwrap_or_default(),
+                reg35.map(|x| x.measure.clone()).unwrap_or_default(),
+                reg35
+                    .and_then(|x| x.duration_minutes)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                c.injuries.clone(),
+                c.damage_cost.map(|d| d.to_string()).unwrap_or_default(),
+                join(c.notifications.iter().map(|n| code(&n.who)).collect()),
+                yes(c.ofsted_serious).into(),
+                c.status().code().into(),
+                c.review.signed_by.clone().unwrap_or_default(),
+                c.review.signed_at.map(local).unwrap_or_default(),
+                c.protocol.id.clone(),
+                c.protocol.version.clone(),
+                yes(r.accounts).into(),
+                c.account.clone(),
+                c.child_view.as_ref().map(|v| v.text.clone()).unwrap_or_default(),
+                c.recorded_by.clone(),
+                local(c.recorded_at),
+                r.entries.len().to_string(),
+            ];
+            debug_assert_eq!(row.len(), CSV_COLUMNS.len());
+            w.write_record(row.iter().map(|s| neutralise(s)))?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+fn child_json(r: &OutRecord) -> Value {
+    let c = &r.child;
+    let id = r.identified;
+    json!({
+        "ref": r.child_ref,
+        "identified": id,
+        "name": if id { Value::from(c.name.clone()) } else { Value::Null },
+        "dob": if id { Value::from(c.dob.format("%Y-%m-%d").to_string()) } else { Value::Null },
+        "yos_open": c.yos_open,
+        "yos_ref": if id { Value::from(c.yos_ref.clone()) } else { Value::Null },
+        "gender": c.gender.code(),
+        "ethnicity": c.ethnicity.code(),
+        "legal_status": c.legal_status.code(),
+    })
+}
+
+fn period_json(p: &Period) -> Value {
+    json!({
+        "label": p.label,
+        "start": crate::time::to_db(p.start),
+        "end": crate::time::to_db(p.end),
+        "first_day": p.first_day.format("%Y-%m-%d").to_string(),
+        "last_day": p.last_day.format("%Y-%m-%d").to_string(),
+    })
+}
+
+fn home_json(h: &Home) -> Value {
+    json!({"uid": h.uid, "name": h.name, "ofsted_urn": h.ofsted_urn})
+}
+
+fn to_json(home: &Home, period: &Period, rules: Rules, records: &[OutRecord]) -> anyhow::Result<Vec<u8>> {
+    let recs: Vec<Value> = records
+        .iter()
+        .map(|r| {
+            Ok(json!({
+                "uid": r.uid,
+                "amends": r.amends.as_ref().map(|l| json!({
+                    "export_uid": l.uid, "period": l.label, "version": l.version, "name": l.name(),
+                })),
+                "child": child_json(r),
+                "accounts_included": r.accounts,
+                "recorded": serde_json::to_value(&r.recorded)?,
+                "entries": serde_json::to_value(&r.entries)?,
+                "current": serde_json::to_value(&r.current)?,
+            }))
+        })
+        .collect::<Result<_, serde_json::Error>>()?;
+    let doc = json!({
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "home": home_json(home),
+        "period": period_json(period),
+        "disclosure": rules.to_json(),
+        "records": recs,
+    });
+    let mut v = serde_json::to_vec_pretty(&doc)?;
+    v.push(b'\n');
+    Ok(v)
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    hex::encode(Sha256::digest(b))
+}
+
+fn manifest(f: &ExportFiles, uid: &str, version: u32, at: DateTime<Utc>, by: &str) -> anyhow::Result<Vec<u8>> {
+    let names = file_names(&f.home.name, &f.period, version);
+    let doc = json!({
+        "format": "concordat-export-manifest",
+        "version": FORMAT_VERSION,
+        "export_uid": uid,
+        "export_version": version,
+        "home": home_json(&f.home),
+        "period": period_json(&f.period),
+        "generated_at": crate::time::to_db(at),
+        "generated_by": by,
+        "app_version": env!("CARGO_PKG_VERSION"),
+        "protocols": f.protocols,
+        "counts": f.counts,
+        "disclosure": f.rules.to_json(),
+        "files": [
+            {"name": names[0], "bytes": f.csv.len(), "sha256": sha256_hex(&f.csv)},
+            {"name": names[1], "bytes": f.json.len(), "sha256": sha256_hex(&f.json)},
+        ],
+    });
+    let mut v = serde_json::to_vec_pretty(&doc)?;
+    v.push(b'\n');
+    Ok(v)
+}
+
+fn next_version(conn: &rusqlite::Connection, period: &Period) -> rusqlite::Result<u32> {
+    let v: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) + 1 FROM exports WHERE period_start = ?1 AND period_end = ?2",
+        params![crate::time::to_db(period.start), crate::time::to_db(period.end)],
+        |r| r.get(0),
+    )?;
+    Ok(v as u32)
+}
+
+/// Check the folder before anything is written: it exists, is a folder, and is not read-only.
+pub fn check_folder(dir: &Path) -> anyhow::Result<()> {
+    if dir.as_os_str().is_empty() {
+        anyhow::bail!("No export folder: give --out DIR or set the export folder in Settings. Nothing was written.");
+    }
+    let m = std::fs::metadata(dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => anyhow::anyhow!(
+            "The export folder {} does not exist (is the share connected?). Nothing was written.",
+            dir.display()
+        ),
+        _ => anyhow::anyhow!(
+            "The export folder {} cannot be read ({e}). Nothing was written.",
+            dir.display()
+        ),
+    })?;
+    if !m.is_dir() {
+        anyhow::bail!("{} is not a folder. Nothing was written.", dir.display());
+    }
+    if m.permissions().readonly() {
+        anyhow::bail!("The export folder {} is read-only. Nothing was written.", dir.display());
+    }
+    Ok(())
+}
+
+/// Write files into `dir` so that no half-written file is ever visible: each goes to a temporary name in the
+/// same folder, is flushed to disk, then linked into place under its final name (never replacing a file
+/// that is there). On any failure every file of this call is removed again. `step` is called before each
+/// file is placed (tests use it to interrupt the write).
+fn place_files(
+    dir: &Path,
+    files: &[(String, &[u8])],
+    step: &mut dyn FnMut(usize) -> std::io::Result<()>,
+) -> std::io::Result<Vec<PathBuf>> {
+    let mut temps: Vec<PathBuf> = Vec::new();
+    let mut placed: Vec<PathBuf> = Vec::new();
+    let result = (|| {
+        for (name, bytes) in files {
+            let tmp = dir.join(format!(".{name}.{}.tmp", crate::domain::new_uid()));
+            let mut o = std::fs::OpenOptions::new();
+            o.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                o.mode(0o600);
+            }
+            temps.push(tmp.clone());
+            let mut f = o.open(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+            crate::store::make_private(&tmp)?;
+        }
+        for (i, ((name, _), tmp)) in files.iter().zip(&temps).enumerate() {
+            step(i)?;
+            let dest = dir.join(name);
+            match std::fs::hard_link(tmp, &dest) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(e),
+                Err(_) => {
+                    // A file system without hard links (e.g. FAT): rename, having checked nothing is there.
+                    if dest.exists() {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::AlreadyExists,
+                            format!("{} already exists", dest.display()),
+                        ));
+                    }
+                    std::fs::rename(tmp, &dest)?;
+                }
+            }
+            placed.push(dest);
+        }
+        #[cfg(unix)]
+        std::fs::File::open(dir)?.sync_all()?;
+        Ok(())
+    })();
+    for t in &temps {
+        let _ = std::fs::remove_file(t);
+    }
+    match result {
+        Ok(()) => Ok(placed),
+        Err(e) => {
+            for p in &placed {
+                let _ = std::fs::remove_file(p);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Write an export of `period` into `dir` (managers only) and record it in the ledger. A re-export of the
+/// same period is a new version; nothing is ever overwritten.
+pub fn write(store: &mut Store, actor: &Actor, period: &Period, dir: &Path) -> anyhow::Result<ExportResult> {
+    write_with(store, actor, period, dir, &mut |_| Ok(()))
+}
+
+fn write_with(
+    store: &mut Store,
+    actor: &Actor,
+    period: &Period,
+    dir: &Path,
+    step: &mut dyn FnMut(usize) -> std::io::Result<()>,
+) -> anyhow::Result<ExportResult> {
+    actor.require_manager("send the weekly file to the YOS")?;
+    check_folder(dir)?;
+    let built = build(store, period)?;
+    let uid = crate::domain::new_uid();
+    let res = store.write(actor, |w| {
+        let mut version = next_version(w.conn(), period)?;
+        // A file of that name left by hand (or another PC) is never replaced: take the next free version.
+        while file_names(&built.home.name, period, version)
+            .iter()
+            .any(|n| dir.join(n).exists())
+        {
+            version += 1;
+        }
+        let names = file_names(&built.home.name, period, version);
+        let manifest =
+            manifest(&built, &uid, version, w.now, &actor.name).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let files = [
+            (names[0].clone(), built.csv.as_slice()),
+            (names[1].clone(), built.json.as_slice()),
+            (names[2].clone(), manifest.as_slice()),
+        ];
+        let paths = place_files(dir, &files, step).map_err(|e| {
+            StoreError::Invalid(format!(
+                "Could not write the export to {} ({e}). Nothing was written.",
+                dir.display()
+            ))
+        })?;
+        let files_json = json!([
+            {"name": names[0], "sha256": sha256_hex(&built.csv)},
+            {"name": names[1], "sha256": sha256_hex(&built.json)},
+            {"name": names[2], "sha256": sha256_hex(&manifest)},
+        ]);
+        let r = w.insert(
+            "exports",
+            "INSERT INTO exports (uid, period_label, period_start, period_end, version, generated_at, generated_by, \
+             folder, files, incident_count, amendments) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                uid,
+                period.label,
+                crate::time::to_db(period.start),
+                crate::time::to_db(period.end),
+                version,
+                w.now_str(),
+                actor.name,
+                dir.display().to_string(),
+                files_json.to_string(),
+                built.counts.incidents as i64,
+                built.counts.amendments as i64
+            ],
+        );
+        if r.is_err() {
+            for p in &paths {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        r?;
+        Ok((version, paths))
+    });
+    let (version, files) = res?;
+    Ok(ExportResult {
+        uid,
+        version,
+        files,
+        counts: built.counts,
+    })
+}
+
+/// The period asked for on the command line (default: last week).
+pub fn period_of(args: &ExportArgs, now: DateTime<Utc>) -> anyhow::Result<Period> {
+    let p = match (&args.week, &args.from, &args.to) {
+        (Some(w), _, _) => Period::parse_week(w),
+        (None, Some(f), Some(t)) => {
+            let f = crate::time::parse_date(f).map_err(|e| anyhow::anyhow!("--from: {e}"))?;
+            let t = crate::time::parse_date(t).map_err(|e| anyhow::anyhow!("--to: {e}"))?;
+            Period::dates(f, t)
+        }
+        _ => Ok(last_week(now)),
+    };
+    p.map_err(|e| anyhow::anyhow!(e))
+}
+
+fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .map(|u| crate::text::clean_line(&u, 60))
+        .unwrap_or_else(|_| "unknown user".into())
+}
+
+/// `concordat export`: one line on success, one line on failure.
+pub fn command(db: &Path, args: &ExportArgs) -> anyhow::Result<String> {
+    if !db.exists() {
+        anyhow::bail!("There is no database at {}: nothing to export.", db.display());
+    }
+    if args.dry_run {
+        let store = Store::open_readonly(db)?;
+        let period = period_of(args, store.now())?;
+        let f = build(&store, &period)?;
+        return Ok(format!(
+            "{} ({} to {}): {}. Dry run: nothing written.",
+            period.label,
+            crate::time::show_date(period.first_day),
+            crate::time::show_date(period.last_day),
+            f.counts.line()
+        ));
+    }
+    let mut store = Store::open(db)?;
+    let period = period_of(args, store.now())?;
+    let dir = match &args.out {
+        Some(d) => d.clone(),
+        None => PathBuf::from(store.setting("export_folder")?),
+    };
+    let actor = Actor::system(&format!("export run by {}", os_user()));
+    let r = write(&mut store, &actor, &period, &dir).context(format!("Export of {} failed", period.label))?;
+    Ok(format!(
+        "Exported {} version {}: {} -> {} (+ .json, .manifest.json).",
+        period.label,
+        r.version,
+        r.counts.line(),
+        r.files[0].display()
+    ))
+}
+
+/// The ledger, newest first, for the screen.
+pub fn recent_exports(store: &Store, limit: usize) -> anyhow::Result<Vec<(String, u32, String, String)>> {
+    let mut s = store.connection().prepare_cached(
+        "SELECT period_label, version, generated_at, generated_by FROM exports ORDER BY id DESC LIMIT ?1",
+    )?;
+    let v = s
+        .query_map([limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)? as u32,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v.into_iter()
+        .map(|(l, v, g, b)| (l, v, crate::time::from_db(&g).map(crate::time::show).unwrap_or(g), b))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::children::tests::input;
+    use crate::store::staff::tests::{actor, set_up};
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        for c in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(neutralise(c).starts_with('\''), "{c}");
+        }
+        assert_eq!(neutralise("Kitchen"), "Kitchen");
+        assert_eq!(neutralise(""), "");
+    }
+
+    #[test]
+    fn slugs_and_names() {
+        assert_eq!(slug("Oak House"), "oak-house");
+        assert_eq!(slug("  St. Mary's / Annexe "), "st-mary-s-annexe");
+        assert_eq!(slug("***"), "home");
+        let p = Period::parse_week("2026-W47").unwrap();
+        assert_eq!(file_names("Oak House", &p, 1)[0], "oak-house-2026-W47.csv");
+        assert_eq!(file_names("Oak House", &p, 2)[2], "oak-house-2026-W47-v2.manifest.json");
+    }
+
+    #[test]
+    fn pseudonyms_are_stable_and_keyed() {
+        let a = pseudonym("secret", "child-1");
+        assert_eq!(a, pseudonym("secret", "child-1"));
+        assert_ne!(a, pseudonym("other", "child-1"));
+        assert_ne!(a, pseudonym("secret", "child-2"));
+        assert_eq!(a.len(), 64);
+        assert_eq!(pseudonym("x", "pseudonym:abc"), "abc");
+    }
+
+    #[test]
+    fn an_interrupted_write_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [("a.csv".to_string(), &b"1"[..]), ("a.json".to_string(), &b"2"[..])];
+        let e = place_files(dir.path(), &files, &mut |i| {
+            if i == 1 {
+                Err(std::io::Error::other("power cut"))
+            } else {
+                Ok(())
+            }
+        });
+        assert!(e.is_err());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "no partial or temporary file"
+        );
+        // And a name already there is never replaced.
+        std::fs::write(dir.path().join("a.json"), "keep").unwrap();
+        assert!(place_files(dir.path(), &files, &mut |_| Ok(())).is_err());
+        assert_eq!(std::fs::read_to_string(dir.path().join("a.json")).unwrap(), "keep");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn an_interrupted_export_writes_nothing_and_records_nothing() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        s.add_child(&a, &input("Jordan Smith")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p = last_week(s.now());
+        let e = write_with(&mut s, &a, &p, dir.path(), &mut |i| {
+            if i == 2 {
+                Err(std::io::Error::other("unplugged"))
+            } else {
+                Ok(())
+            }
+        });
+        assert!(e.unwrap_err().to_string().contains("Nothing was written"));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert!(!is_exported(&s, &p).unwrap());
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    fn plan(s: &Store, sql: &str, args: &[&str]) -> String {
+        let mut st = s.connection().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows: Vec<String> = st
+            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        rows.join("; ")
+    }
+
+    #[test]
+    fn the_weeks_incidents_and_amendments_are_read_through_indexes() {
+        let (s, _) = set_up();
+        let week = plan(&s, PERIOD_SQL, &["2026-11-16T00:00:00Z", "2026-11-23T00:00:00Z", "h"]);
+        assert!(week.contains("USING INDEX incidents_time"), "{week}");
+        assert!(!week.contains("SCAN incidents"), "{week}");
+        let amended = plan(&s, AMENDED_SQL, &["2026-11-16T00:00:00Z", "h"]);
+        assert!(
+            amended.contains("USING INDEX incidents_updated (updated_at>?)"),
+            "{amended}"
+        );
+    }
+
+    #[test]
+    fn only_managers_export() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        let w = s
+            .add_staff(&a, "Sam Night", crate::domain::Role::Staff, "night shift 1")
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p = last_week(s.now());
+        let e = write(&mut s, &actor(&w), &p, dir.path()).unwrap_err();
+        assert!(e.to_string().contains("only a manager"), "{e}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
 }
