@@ -1,6 +1,7 @@
 //! The area's Concordat protocol as data (`assets/protocol.toml`), checked before use and walked by a small
 //! pure engine ([`engine`]). An area changes the file, not the code.
 
+mod check;
 pub mod engine;
 
 use std::path::{Path, PathBuf};
@@ -68,21 +69,60 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// Facts the wizard supplies from what staff already recorded, with the answer ids each can take. A step with
+/// `fact = "<name>"` is answered automatically by the answer whose id equals the fact's value.
+pub const FACTS: &[(&str, &[&str])] = &[
+    ("immediate_danger", &["yes", "no"]),
+    ("missing_or_absent", &["yes", "no"]),
+    ("weapon", &["yes", "no"]),
+    ("injury", &["yes", "no"]),
+    ("victim", &["none", "home", "staff", "child", "public"]),
+    ("yos_open", &["yes", "no"]),
+];
+
+/// The largest protocol file accepted (a protocol is a few kilobytes).
+pub const MAX_BYTES: usize = 1024 * 1024;
+
+impl Protocol {
+    /// The step with this id.
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+}
+
+impl Step {
+    /// The answer with this id.
+    pub fn answer(&self, id: &str) -> Option<&Answer> {
+        self.answers.iter().find(|a| a.id == id)
+    }
+}
+
 /// Parse and check a protocol. Either the whole protocol is valid, or every problem is returned.
-pub fn parse(_text: &str) -> Result<Protocol, Vec<Problem>> {
-    Err(vec![Problem {
-        line: None,
-        step: None,
-        message: "protocol parsing not implemented yet".into(),
-    }])
+pub fn parse(text: &str) -> Result<Protocol, Vec<Problem>> {
+    check::parse(text)
 }
 
 /// Read and check a protocol file.
 pub fn load(path: &Path) -> Result<Protocol, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("Cannot read the protocol {}: {e}", path.display()))?;
+    let shown = path.display();
+    if path.as_os_str().is_empty() {
+        return Err("The protocol path is empty: give the protocol file's path.".into());
+    }
+    let meta = std::fs::metadata(path).map_err(|e| format!("Cannot read the protocol {shown}: {e}"))?;
+    if meta.is_dir() {
+        return Err(format!("Cannot read the protocol {shown}: it is a folder, not a file."));
+    }
+    if meta.len() > MAX_BYTES as u64 {
+        return Err(format!(
+            "Cannot read the protocol {shown}: it is {} bytes, larger than a protocol can be ({MAX_BYTES}).",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("Cannot read the protocol {shown}: {e}"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("Cannot read the protocol {shown}: it is not UTF-8 text (save it as UTF-8)."))?;
     parse(&text).map_err(|ps| {
-        let mut s = format!("The protocol {} is not valid:", path.display());
+        let mut s = format!("The protocol {shown} is not valid ({}):", problems(ps.len()));
         for p in ps {
             s.push_str(&format!("\n  {p}"));
         }
@@ -90,18 +130,35 @@ pub fn load(path: &Path) -> Result<Protocol, String> {
     })
 }
 
+fn problems(n: usize) -> String {
+    if n == 1 {
+        "1 problem".into()
+    } else {
+        format!("{n} problems")
+    }
+}
+
 /// The protocol the app uses: `--protocol PATH` if given, else `protocol.toml` in the config folder, else
-/// the built-in default.
+/// the built-in default. The app does not start with a protocol that is not valid.
 pub fn resolve(explicit: Option<&Path>) -> Result<Protocol, String> {
+    let refuse = |p: &Path, e: String| {
+        format!(
+            "{e}\nThe app will not start until the protocol is fixed. Check it with: concordat protocol check {}",
+            p.display()
+        )
+    };
     if let Some(p) = explicit {
-        return load(p);
+        return load(p).map_err(|e| refuse(p, e));
     }
     if let Some(p) = area_protocol_path()
         && p.exists()
     {
-        return load(&p);
+        return load(&p).map_err(|e| refuse(&p, e));
     }
-    parse(DEFAULT_TOML).map_err(|ps| format!("The built-in protocol is not valid: {}", ps[0]))
+    parse(DEFAULT_TOML).map_err(|ps| {
+        let all: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
+        format!("The built-in protocol is not valid: {}", all.join("; "))
+    })
 }
 
 /// Where an area puts its own protocol: `<config folder>/protocol.toml`.
