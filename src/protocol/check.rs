@@ -141,14 +141,10 @@ impl Checker<'_> {
         key: &str,
         step: Option<&str>,
         header: &str,
+        empty: &str,
     ) -> Vec<(&'a DeTable<'i>, usize)> {
         let Some(v) = table.get(key) else {
-            let msg = if step.is_some() {
-                format!("has no answers: add at least one {header}")
-            } else {
-                format!("there are no steps: add at least one {header}")
-            };
-            self.push(Some(at), step, msg);
+            self.push(Some(at), step, format!("{empty}: add at least one {header}"));
             return vec![];
         };
         let line = self.line(&v.span());
@@ -169,12 +165,7 @@ impl Checker<'_> {
             }
         }
         if items.is_empty() {
-            let msg = if step.is_some() {
-                "has no answers"
-            } else {
-                "there are no steps"
-            };
-            self.push(Some(line), step, format!("{msg}: add at least one {header}"));
+            self.push(Some(line), step, format!("{empty}: add at least one {header}"));
         }
         out
     }
@@ -230,7 +221,7 @@ pub(super) fn parse(text: &str) -> Result<Protocol, Vec<Problem>> {
     let start = c.ident(doc, 1, "start", None);
 
     let mut read: Vec<Read> = vec![];
-    for (t, line) in c.tables(doc, 1, "step", None, "[[step]]") {
+    for (t, line) in c.tables(doc, 1, "step", None, "[[step]]", "there are no steps") {
         if let Some(r) = read_step(&mut c, t, line) {
             read.push(r);
         }
@@ -288,7 +279,7 @@ fn read_step(c: &mut Checker<'_>, t: &DeTable<'_>, line: usize) -> Option<Read> 
     let mut answers = vec![];
     let mut answer_lines = vec![];
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (a, aline) in c.tables(t, line, "answer", sid, "[[step.answer]]") {
+    for (a, aline) in c.tables(t, line, "answer", sid, "[[step.answer]]", "has no answers") {
         let aid = c.ident(a, aline, "id", sid);
         c.unknown_keys(a, &ANSWER_KEYS, sid, "an answer");
         let label = c.words(a, aline, "label", sid, false);

@@ -3,6 +3,8 @@
 
 mod check;
 pub mod engine;
+#[cfg(test)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 
