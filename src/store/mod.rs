@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod bulk;
 pub mod children;
 pub mod drafts;
 pub mod handover;
