@@ -4,7 +4,7 @@
 
 mod common;
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -38,6 +38,34 @@ fn screens(c: &mut Criterion) {
                 draw(&mut t, &app);
                 app
             })
+        });
+    }
+    g.finish();
+
+    // The same without Store::open (which runs PRAGMA quick_check over the whole file): App::new, sign-in and
+    // the first frame on an already open store.
+    let mut g = c.benchmark_group("signin_handover_on_open_store");
+    common::quick(&mut g);
+    for &n in &sizes {
+        let p = common::db(n);
+        g.bench_with_input(BenchmarkId::from_parameter(n), &p, |b, p| {
+            let mut t = terminal();
+            b.iter_batched(
+                || Store::open(p).unwrap(),
+                |store| {
+                    let manager = store.list_staff(false).unwrap()[0].clone();
+                    let mut app = App::new(
+                        store,
+                        common::protocol(),
+                        concordat::ui::theme::Theme::plain(),
+                        common::now(),
+                    );
+                    app.sign_in_as(manager);
+                    draw(&mut t, &app);
+                    app
+                },
+                BatchSize::PerIteration,
+            )
         });
     }
     g.finish();
