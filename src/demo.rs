@@ -1,9 +1,986 @@
-//! Realistic demonstration data, deterministic for a seed (issue 8 fills this in).
+//! Realistic demonstration data, deterministic for a seed.
+//!
+//! One home over ten years ending at [`END`] (a fixed date, not "now", so the same seed gives the same
+//! records): a registered manager, a shift leader and three residential support workers; children admitted and
+//! discharged so that about five live in the home at any time; incidents across every category with the
+//! responses a home following its Concordat would make (mostly in-house, some restorative, fewer police),
+//! police outcomes, restorative meetings, missing episodes, regulation 35 records, notifications, the
+//! manager's review, and a handover acknowledged at every change of shift.
+//!
+//! Everything goes through the store's own code ([`Store::setup`], [`Store::add_staff`] and the batch writer
+//! in `store::bulk`, which does what `add_child`, `save_incident`, `add_entry` and the handover methods do, audited), so
+//! the result passes `concordat verify`. The text, times and identifiers of children, incidents and entries
+//! come from the seed; the home's identifier, its pseudonym secret and the passphrase salts are random, as
+//! they must be.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::cli::DemoArgs;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
-pub fn command(_db: &Path, _args: &DemoArgs) -> anyhow::Result<String> {
-    anyhow::bail!("demo data is not available yet")
+use crate::cli::DemoArgs;
+use crate::domain::*;
+use crate::store::bulk::Bulk;
+use crate::store::staff::Setup;
+use crate::store::{Actor, Store};
+
+/// The last moment of the demo history (UTC). The history starts [`YEARS`] years before.
+pub fn end() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 6, 30, 0).unwrap()
+}
+pub const YEARS: i64 = 10;
+/// The passphrase of every demo account (demo data only).
+pub const PASSPHRASE: &str = "demo passphrase";
+/// The demo accounts: (name, role). The first is the home's registered manager.
+pub const STAFF: [(&str, Role); 5] = [
+    ("Pat Manager", Role::Manager),
+    ("Alex Senior", Role::Senior),
+    ("Sam Night", Role::Staff),
+    ("Jo Day", Role::Staff),
+    ("Chris Relief", Role::Staff),
+];
+/// Writes per transaction while loading.
+const BATCH: usize = 5_000;
+
+/// What was made.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub staff: usize,
+    pub children: u32,
+    pub children_placed: u32,
+    pub incidents: u32,
+    pub in_house: u32,
+    pub restorative: u32,
+    pub police: u32,
+    pub entries: u64,
+    pub handovers: u32,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+impl DemoSummary {
+    pub fn line(&self) -> String {
+        format!(
+            "{} children ({} placed now), {} staff, {} incidents ({} in-house, {} restorative, {} police), \
+             {} later entries, {} handovers, {} to {}. Sign in as {} with the passphrase \"{}\".",
+            self.children,
+            self.children_placed,
+            self.staff,
+            self.incidents,
+            self.in_house,
+            self.restorative,
+            self.police,
+            self.entries,
+            self.handovers,
+            crate::time::local_date(self.from).format("%d/%m/%Y"),
+            crate::time::local_date(self.to).format("%d/%m/%Y"),
+            STAFF[0].0,
+            PASSPHRASE
+        )
+    }
+}
+
+pub fn command(db: &Path, args: &DemoArgs) -> anyhow::Result<String> {
+    if db.exists() && std::fs::metadata(db)?.len() > 0 {
+        let s = Store::open_readonly(db)?;
+        let used: i64 =
+            s.connection()
+                .query_row("SELECT COUNT(*) FROM sqlite_master WHERE name = 'home'", [], |r| {
+                    r.get(0)
+                })?;
+        if used > 0 && s.is_set_up()? {
+            anyhow::bail!(
+                "{} already holds a home's records: demo data is only written into a new database. Give another --db path.",
+                db.display()
+            );
+        }
+    }
+    let started = std::time::Instant::now();
+    let mut store = Store::open(db)?;
+    let sum = generate(&mut store, args.children, args.incidents, args.seed)?;
+    drop(store);
+    let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
+    Ok(format!(
+        "{}: demo data written in {:.1} s ({:.0} MB). {}",
+        db.display(),
+        started.elapsed().as_secs_f64(),
+        size as f64 / 1e6,
+        sum.line()
+    ))
+}
+
+/// A child as the generator knows them.
+struct DemoChild {
+    uid: String,
+    first: String,
+    yos_open: bool,
+    admitted: DateTime<Utc>,
+    discharged: Option<DateTime<Utc>>,
+}
+
+/// Something that happens at a time. Kept small: an incident's record is made when its time comes.
+enum Event {
+    Admit(usize),
+    Discharge(usize),
+    Incident(usize),
+    Entry {
+        staff: usize,
+        incident: usize,
+        change: Box<Change>,
+    },
+    Note(usize),
+    Handover {
+        staff: usize,
+        covers_from: DateTime<Utc>,
+    },
+}
+
+struct Gen {
+    rng: StdRng,
+    actors: Vec<Actor>,
+    children: Vec<DemoChild>,
+    inputs: Vec<ChildInput>,
+    /// Incident index -> child index (incidents are numbered in time order).
+    incident_child: Vec<u32>,
+    incident_time: Vec<i64>,
+    /// Incident index -> row id, once saved.
+    incident_id: Vec<i64>,
+    child_id: Vec<i64>,
+    agenda: BTreeMap<(i64, u64), Event>,
+    seq: u64,
+    sum: DemoSummary,
+}
+
+fn pick<'a, T>(rng: &mut StdRng, xs: &'a [T]) -> &'a T {
+    &xs[rng.random_range(0..xs.len())]
+}
+
+/// Index into `weights`, chosen in proportion.
+fn weighted(rng: &mut StdRng, weights: &[u32]) -> usize {
+    let total: u32 = weights.iter().sum();
+    let mut x = rng.random_range(0..total);
+    for (i, w) in weights.iter().enumerate() {
+        if x < *w {
+            return i;
+        }
+        x -= w;
+    }
+    weights.len() - 1
+}
+
+fn uid(rng: &mut StdRng) -> String {
+    let b: [u8; 16] = rng.random();
+    hex::encode(b)
+}
+
+fn secs(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+fn at(s: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(s, 0).single().unwrap_or_default()
+}
+
+const FIRST: [&str; 24] = [
+    "Jordan", "Kai", "Tyler", "Mia", "Leah", "Callum", "Ellie", "Reece", "Amara", "Liam", "Chloe", "Tariq", "Jade",
+    "Connor", "Zara", "Kyle", "Paige", "Dylan", "Aaliyah", "Mason", "Kayden", "Shannon", "Jayden", "Summer",
+];
+const LAST: [&str; 20] = [
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright",
+    "Thompson", "Evans", "Walker", "Okafor", "Hughes", "Green", "Hussain", "Clarke", "Campbell",
+];
+const AUTHORITIES: [&str; 6] = [
+    "Manchester City Council",
+    "Lancashire County Council",
+    "Birmingham City Council",
+    "Leeds City Council",
+    "Kent County Council",
+    "Liverpool City Council",
+];
+const WORKERS: [&str; 8] = [
+    "Ruth Adams",
+    "Imran Shah",
+    "Claire Boyd",
+    "Dan Price",
+    "Nia Lewis",
+    "Owen Hart",
+    "Grace Obi",
+    "Tom Reid",
+];
+const LOCATIONS: [&str; 8] = [
+    "Kitchen",
+    "Lounge",
+    "Hallway",
+    "Bedroom",
+    "Garden",
+    "Office",
+    "Dining room",
+    "Outside the home",
+];
+
+impl Gen {
+    fn at_event(&mut self, t: i64, e: Event) {
+        self.seq += 1;
+        self.agenda.insert((t, self.seq), e);
+    }
+
+    fn child_input(&mut self, i: usize, admitted: DateTime<Utc>) -> (ChildInput, String, bool) {
+        let r = &mut self.rng;
+        let first = pick(r, &FIRST).to_string();
+        let name = format!("{first} {}", pick(r, &LAST));
+        let adm = crate::time::local_date(admitted);
+        // Old enough for the statutory indicator (10+), young enough to be 25 or under at the end.
+        let years_left = (end() - admitted).num_days() / 365;
+        let max_age = (24 - years_left).clamp(10, 16);
+        let age = r.random_range(10..=max_age);
+        let dob = adm - Duration::days(age * 365 + r.random_range(0..360));
+        let gender = [Gender::Male, Gender::Female, Gender::NonBinary, Gender::NotStated][weighted(r, &[55, 42, 2, 1])];
+        use Ethnicity as E;
+        let eth = [
+            E::WhiteBritish,
+            E::WhiteOther,
+            E::MixedWhiteBlackCaribbean,
+            E::MixedOther,
+            E::BlackAfrican,
+            E::BlackCaribbean,
+            E::AsianPakistani,
+            E::AsianBangladeshi,
+            E::AsianOther,
+            E::WhiteGypsyTraveller,
+            E::NotStated,
+        ][weighted(r, &[66, 4, 7, 4, 5, 4, 3, 2, 2, 1, 2])];
+        use LegalStatus as L;
+        let legal = [L::S31, L::S20, L::S38, L::Remand, L::Other][weighted(r, &[60, 28, 6, 3, 3])];
+        let yos_open = r.random_bool(0.25);
+        let input = ChildInput {
+            name,
+            preferred_name: if r.random_bool(0.2) {
+                first.chars().take(3).collect()
+            } else {
+                String::new()
+            },
+            dob: dob.format("%Y-%m-%d").to_string(),
+            gender: gender.code().into(),
+            ethnicity: eth.code().into(),
+            legal_status: legal.code().into(),
+            placing_authority: pick(r, &AUTHORITIES).to_string(),
+            social_worker: pick(r, &WORKERS).to_string(),
+            social_worker_contact: format!("0161 496 0{:03}", i % 1000),
+            admitted: adm.format("%Y-%m-%d").to_string(),
+            yos_open,
+            yos_worker: if yos_open {
+                pick(r, &WORKERS).to_string()
+            } else {
+                String::new()
+            },
+            yos_ref: if yos_open {
+                format!("YOS/{:05}", 10_000 + i)
+            } else {
+                String::new()
+            },
+            what_helps: "Time on their own to calm down; music; a trusted adult to talk to.".into(),
+        };
+        (input, first, yos_open)
+    }
+
+    /// Children placed in slots (beds): each bed's ten years are shared by the children given to it.
+    fn plan_children(&mut self, n: u32, start: i64, stop: i64) {
+        let beds = (n as usize).min(5);
+        for i in 0..n as usize {
+            let bed = i % beds;
+            let per_bed = (n as usize - bed).div_ceil(beds);
+            let j = i / beds;
+            let len = (stop - start) / per_bed as i64;
+            let from = start + j as i64 * len + if j == 0 { 0 } else { self.rng.random_range(0..86_400) };
+            let last = j + 1 == per_bed;
+            let to = (!last)
+                .then(|| (start + (j as i64 + 1) * len - self.rng.random_range(86_400..4 * 86_400)).max(from + 86_400));
+            let admitted = at(from - from % 86_400 + 10 * 3600);
+            let discharged = to.map(|t| at(t - t % 86_400 + 15 * 3600));
+            let (input, first, yos_open) = self.child_input(i, admitted);
+            let uid = uid(&mut self.rng);
+            self.children.push(DemoChild {
+                uid,
+                first,
+                yos_open,
+                admitted,
+                discharged,
+            });
+            self.inputs.push(input);
+            self.at_event(secs(admitted), Event::Admit(i));
+            if let Some(d) = discharged {
+                self.at_event(secs(d), Event::Discharge(i));
+            }
+        }
+        self.child_id = vec![0; n as usize];
+    }
+
+    /// Incident times (evenings and nights more likely) and who was involved, in time order.
+    fn plan_incidents(&mut self, n: u32, start: i64, stop: i64) {
+        let beds = self.children.len().min(5);
+        let hours: [u32; 24] = [4, 3, 2, 2, 1, 1, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 7, 8, 8, 8, 8, 7, 6, 5];
+        let mut v: Vec<(i64, u32)> = Vec::with_capacity(n as usize);
+        for k in 0..n {
+            // A few in the last three days, so the handover has something open to show.
+            let from_day = if k < 6 { stop / 86_400 - 3 } else { start / 86_400 };
+            let day = self.rng.random_range(from_day..stop / 86_400);
+            let mut t = day * 86_400 + weighted(&mut self.rng, &hours) as i64 * 3600 + self.rng.random_range(0..3600);
+            let bed = self.rng.random_range(0..beds);
+            // The child in that bed at that time.
+            let mut c = bed;
+            while c + beds < self.children.len() && self.children[c + beds].admitted.timestamp() <= t {
+                c += beds;
+            }
+            let ch = &self.children[c];
+            let lo = ch.admitted.timestamp() + 3600;
+            let hi = ch.discharged.map(|d| d.timestamp() - 3600).unwrap_or(stop);
+            t = t.clamp(lo, hi.max(lo)).min(stop);
+            v.push((t, c as u32));
+        }
+        v.sort_unstable();
+        self.incident_time = v.iter().map(|x| x.0).collect();
+        self.incident_child = v.iter().map(|x| x.1).collect();
+        self.incident_id = vec![0; n as usize];
+        for i in 0..n as usize {
+            self.at_event(self.incident_time[i] + 3600 + (i as i64 % 5) * 600, Event::Incident(i));
+        }
+    }
+
+    fn plan_handovers(&mut self, start: i64, stop: i64) {
+        let mut prev = start;
+        let mut day = start / 86_400 + 1;
+        while day * 86_400 < stop {
+            for (h, m) in [(7, 45), (21, 45)] {
+                let t = day * 86_400 + h * 3600 + m * 60;
+                if t > stop {
+                    break;
+                }
+                if self.rng.random_bool(0.5) {
+                    let who = self.rng.random_range(1..self.actors.len());
+                    self.at_event(t - 1800, Event::Note(who));
+                }
+                let staff = self.rng.random_range(1..self.actors.len());
+                self.at_event(
+                    t,
+                    Event::Handover {
+                        staff,
+                        covers_from: at(prev),
+                    },
+                );
+                prev = t;
+            }
+            day += 1;
+        }
+    }
+
+    fn staff_member(&mut self) -> usize {
+        // Support workers record most incidents; the shift leader some; the manager few.
+        [2, 3, 4, 1, 0][weighted(&mut self.rng, &[30, 30, 15, 20, 5])]
+    }
+
+    fn later(&mut self, t: i64, min_h: i64, max_h: i64) -> i64 {
+        t + self.rng.random_range(min_h * 3600..max_h * 3600)
+    }
+
+    /// The record staff save for incident `i`, and what is added later (scheduled on the agenda).
+    fn incident(&mut self, i: usize) -> (usize, IncidentRecord) {
+        let t = self.incident_time[i];
+        let occurred = at(t);
+        let c = self.incident_child[i] as usize;
+        let (child_uid, name, yos_open) = {
+            let ch = &self.children[c];
+            (ch.uid.clone(), ch.first.clone(), ch.yos_open)
+        };
+        let recorder = self.staff_member();
+        let recorder_name = self.actors[recorder].name.clone();
+        let r = &mut self.rng;
+        use Category as C;
+        let cats = [
+            C::Violence,
+            C::CriminalDamage,
+            C::Threats,
+            C::Theft,
+            C::PublicOrder,
+            C::Drugs,
+            C::Weapon,
+            C::SexualBehaviour,
+            C::MissingOrAbsent,
+            C::Other,
+        ];
+        let main = cats[weighted(r, &[22, 25, 12, 8, 6, 5, 2, 2, 13, 5])];
+        let mut categories = vec![main];
+        if matches!(main, C::Violence | C::CriminalDamage) && r.random_bool(0.2) {
+            categories.push(if main == C::Violence {
+                C::Threats
+            } else {
+                C::PublicOrder
+            });
+        }
+        categories.sort();
+        let danger = matches!(main, C::Weapon | C::Violence) && r.random_bool(0.08);
+        let location = pick(r, &LOCATIONS).to_string();
+        let (account, damage) = match main {
+            C::Violence => (
+                format!(
+                    "{name} became upset after a phone call and pushed a member of staff in the {}.",
+                    location.to_lowercase()
+                ),
+                None,
+            ),
+            C::CriminalDamage => (
+                format!("{name} kicked a door and broke the handle after being asked to come off the games console."),
+                Some(r.random_range(20..400)),
+            ),
+            C::Threats => (
+                format!("{name} shouted threats at another young person during tea."),
+                None,
+            ),
+            C::Theft => (
+                format!(
+                    "{name} took £{} from a staff member's bag in the office.",
+                    r.random_range(5..60)
+                ),
+                None,
+            ),
+            C::PublicOrder => (
+                format!("{name} was shouting and swearing at neighbours outside the home."),
+                None,
+            ),
+            C::Drugs => (
+                format!("Staff found a small amount of cannabis in {name}'s coat."),
+                None,
+            ),
+            C::Weapon => (
+                format!("{name} was found with a kitchen knife in their bedroom and handed it over."),
+                None,
+            ),
+            C::SexualBehaviour => (
+                format!("{name} made sexualised comments to another young person."),
+                None,
+            ),
+            C::MissingOrAbsent => (format!("{name} did not return at the agreed time of 9pm."), None),
+            C::Other => (
+                format!("{name} refused to go to school and locked themselves in the bathroom."),
+                None,
+            ),
+        };
+        // The response a home following the protocol makes.
+        let missing_kind = (main == C::MissingOrAbsent).then(|| {
+            if r.random_bool(0.45) {
+                MissingKind::Missing
+            } else {
+                MissingKind::Absent
+            }
+        });
+        let serious = danger || main == C::Weapon || (main == C::Violence && r.random_bool(0.1));
+        let response = if danger {
+            Response::Police
+        } else if let Some(k) = missing_kind {
+            if k == MissingKind::Missing {
+                Response::Police
+            } else {
+                Response::InHouse
+            }
+        } else if serious {
+            [Response::Police, Response::Restorative][weighted(r, &[60, 40])]
+        } else {
+            [Response::InHouse, Response::Restorative, Response::Police][weighted(r, &[72, 22, 6])]
+        };
+        // Sometimes a victim reports themselves, stronger than the protocol suggests: the rationale says why.
+        let recommended = if response == Response::Police && !serious && missing_kind.is_none() {
+            Response::InHouse
+        } else {
+            response
+        };
+        let rationale = if recommended != response {
+            "The member of staff assaulted wished to report it to the police, as is their right.".to_string()
+        } else {
+            String::new()
+        };
+        let police_ref = format!("CAD{}-{:06}", occurred.format("%y%m%d"), i % 1_000_000);
+        let police = (response == Response::Police).then(|| Police {
+            route: if danger {
+                PoliceRoute::Emergency999
+            } else {
+                PoliceRoute::NonEmergency101
+            },
+            reason: match missing_kind {
+                Some(MissingKind::Missing) => CallReason::Missing,
+                Some(MissingKind::Absent) => CallReason::Absent,
+                None => CallReason::Behaviour,
+            },
+            called_at: Some(occurred + Duration::minutes(10)),
+            reference: police_ref.clone(),
+            officer: format!("PC {}", 1000 + (i % 8000)),
+            attended: Some(danger || r.random_bool(0.5)),
+            arrest: danger && r.random_bool(0.3),
+            appropriate_adult: String::new(),
+            diversion_asked: if danger {
+                DiversionAsked::None
+            } else {
+                DiversionAsked::Outcome22
+            },
+            outcome: PoliceOutcome::NotYetKnown,
+            court: None,
+        });
+        let restorative = (response == Response::Restorative).then(|| Restorative {
+            kind: [
+                RestorativeKind::Conversation,
+                RestorativeKind::Meeting,
+                RestorativeKind::Reparation,
+                RestorativeKind::Apology,
+                RestorativeKind::Mediation,
+            ][weighted(r, &[40, 25, 15, 15, 5])],
+            facilitator: "Alex Senior".into(),
+            participants: format!("{name} and the person harmed"),
+            victim_consent: Some(true),
+            planned_for: Some(at(t + r.random_range(1..7) * 86_400)),
+            agreed: String::new(),
+            held: None,
+            outcome: String::new(),
+        });
+        let in_house = (response == Response::InHouse).then(|| InHouse {
+            what_was_done: "Talked it through once calm; agreed what to do next time.".into(),
+            consequence: if r.random_bool(0.5) {
+                "Later bedtime lost for one night.".into()
+            } else {
+                String::new()
+            },
+            reparation: if damage.is_some() {
+                "Helped to repair the door.".into()
+            } else {
+                String::new()
+            },
+            follow_up: String::new(),
+        });
+        let missing = missing_kind.map(|k| Missing {
+            kind: k,
+            left_at: Some(occurred),
+            reported_to_police: k == MissingKind::Missing,
+            police_reference: if k == MissingKind::Missing {
+                police_ref.clone()
+            } else {
+                String::new()
+            },
+            returned_at: Some(at(t + r.random_range(2..30) * 3600)),
+            return_interview_offered: Some(true),
+        });
+        let restraint = main == C::Violence && r.random_bool(0.15);
+        let reg35 = restraint.then(|| Reg35 {
+            measure: "Two-person standing hold".into(),
+            duration_minutes: Some(r.random_range(1..6)),
+            used_by: recorder_name.clone(),
+            others_present: "Alex Senior".into(),
+            avoid_tried: "Space, calm voice, offered a walk.".into(),
+            effectiveness: "Calmed within minutes; no further restraint.".into(),
+            consequences: "None.".into(),
+            injuries: "None.".into(),
+            treatment: String::new(),
+        });
+        let mut notifications = vec![Notification {
+            who: NotifyWho::ManagerOnCall,
+            at: at(t + 1200),
+            note: String::new(),
+        }];
+        let sw_at = t + r.random_range(2..20) * 3600;
+        if sw_at < t + 3600 * 18 {
+            notifications.push(Notification {
+                who: NotifyWho::SocialWorker,
+                at: at(sw_at.min(t + 3000)),
+                note: "Emailed the social worker.".into(),
+            });
+        }
+        if yos_open {
+            notifications.push(Notification {
+                who: NotifyWho::YosWorker,
+                at: at(t + 3000),
+                note: String::new(),
+            });
+        }
+        let child_view_now = r.random_bool(0.6);
+        let rec = IncidentRecord {
+            uid: uid(r),
+            home_uid: String::new(),
+            child_uid,
+            occurred_at: occurred,
+            location,
+            immediate_danger: danger,
+            categories,
+            account,
+            injuries: if main == C::Violence {
+                "Red mark on staff member's arm; no treatment.".into()
+            } else {
+                String::new()
+            },
+            medical_treatment: String::new(),
+            damage_cost: damage,
+            involved: if main == C::Violence {
+                vec![Involved {
+                    kind: PersonKind::Staff,
+                    name: "Jo Day".into(),
+                    role: InvolvedAs::Victim,
+                }]
+            } else {
+                vec![]
+            },
+            deescalation: vec![Deescalation::SpaceAndTime, Deescalation::TrustedAdult],
+            deescalation_notes: "Offered space and a trusted adult.".into(),
+            protocol: ProtocolRef {
+                id: "national-2018".into(),
+                version: "1".into(),
+                title: "National protocol on reducing unnecessary criminalisation".into(),
+                sha256: String::new(),
+            },
+            answers: vec![AnsweredStep {
+                step_id: "reasonable_parent".into(),
+                question: "Would a reasonable parent call the police?".into(),
+                answer_id: if recommended == Response::Police { "yes" } else { "no" }.into(),
+                answer: if recommended == Response::Police { "Yes" } else { "No" }.into(),
+                automatic: false,
+            }],
+            recommended,
+            recommended_reason: if recommended == Response::Police {
+                "Immediate danger or serious harm: the police are needed.".into()
+            } else {
+                "A reasonable parent would not call the police.".into()
+            },
+            response,
+            rationale,
+            in_house,
+            restorative,
+            police,
+            missing,
+            reg35,
+            notifications,
+            ofsted_serious: serious && response == Response::Police,
+            child_view: child_view_now.then(|| ChildView {
+                text: "I was angry about my mum not ringing. I'm sorry about the door.".into(),
+                recorded_at: at(t + 3000),
+            }),
+            review: Review::default(),
+            recorded_by: String::new(),
+            recorded_at: occurred,
+        };
+        // What is added later, each at its own time (whatever falls after the end has not happened yet).
+        let mgr = 0;
+        let mut later: Vec<(i64, usize, Change)> = Vec::new();
+        if !rec.notifications.iter().any(|n| n.who == NotifyWho::SocialWorker) {
+            later.push((
+                self.later(t, 20, 30),
+                recorder,
+                Change::Notified {
+                    notification: Notification {
+                        who: NotifyWho::SocialWorker,
+                        at: at(t + 20 * 3600),
+                        note: "Spoke to the duty social worker.".into(),
+                    },
+                },
+            ));
+        }
+        if rec.ofsted_serious {
+            later.push((
+                self.later(t, 3, 20),
+                mgr,
+                Change::Notified {
+                    notification: Notification {
+                        who: NotifyWho::Ofsted,
+                        at: at(t + 3 * 3600),
+                        note: "Regulation 40 notification sent.".into(),
+                    },
+                },
+            ));
+        }
+        if !child_view_now {
+            let v = self.later(t, 12, 72);
+            later.push((
+                v,
+                recorder,
+                Change::ChildView {
+                    view: ChildView {
+                        text: "It wasn't fair. I didn't want to go to bed.".into(),
+                        recorded_at: at(v),
+                    },
+                },
+            ));
+        }
+        if let Some(mut rj) = rec.restorative.clone() {
+            let when = rj.planned_for.map(secs).unwrap_or(t) + 3600;
+            rj.held = Some(self.rng.random_bool(0.85));
+            rj.agreed = "To apologise and help tidy up.".into();
+            rj.outcome = if rj.held == Some(true) {
+                "Apology accepted; both felt heard."
+            } else {
+                "Child declined on the day."
+            }
+            .into();
+            later.push((when, 1, Change::Restorative { restorative: rj }));
+        }
+        if let Some(mut p) = rec.police.clone()
+            && p.reason == CallReason::Behaviour
+        {
+            use PoliceOutcome as O;
+            let outcomes = [
+                O::Outcome21,
+                O::Outcome22,
+                O::CommunityResolution,
+                O::NoFurtherAction,
+                O::YouthCaution,
+                O::YouthConditionalCaution,
+                O::Charge,
+            ];
+            p.outcome = outcomes[weighted(&mut self.rng, &[20, 15, 15, 30, 8, 4, 8])];
+            if p.outcome == O::Charge {
+                p.court =
+                    Some([CourtOutcome::Convicted, CourtOutcome::NotConvicted][weighted(&mut self.rng, &[60, 40])]);
+            }
+            later.push((self.later(t, 72, 24 * 40), mgr, Change::Police { police: p }));
+        }
+        // The manager's review: staff within 48 hours, the child within 5 days, then the signature.
+        let staff_at = self.later(t, 6, 46);
+        let child_at = staff_at + self.rng.random_range(3600..3 * 86_400);
+        later.push((staff_at, mgr, Change::SpokeToStaff { at: at(staff_at) }));
+        later.push((child_at, mgr, Change::SpokeToChild { at: at(child_at) }));
+        let sign_at = later.iter().map(|x| x.0).max().unwrap_or(child_at).max(child_at) + 3600;
+        later.push((
+            sign_at,
+            mgr,
+            Change::SignOff {
+                comment: "Discussed with staff and child.".into(),
+            },
+        ));
+        if self.rng.random_bool(0.03) {
+            later.push((
+                self.later(t, 2, 12),
+                recorder,
+                Change::Correction {
+                    field: CorrectableField::Location,
+                    value: "Hallway".into(),
+                    reason: "Wrong room recorded at first.".into(),
+                },
+            ));
+        }
+        for (when, staff, change) in later {
+            self.at_event(
+                when,
+                Event::Entry {
+                    staff,
+                    incident: i,
+                    change: Box::new(change),
+                },
+            );
+        }
+        (recorder, rec)
+    }
+
+    /// Do one event through the batch writer.
+    fn run(&mut self, b: &mut Bulk<'_>, t: i64, e: Event) -> crate::store::Result<()> {
+        let when = at(t);
+        match e {
+            Event::Admit(c) => {
+                let uid = self.children[c].uid.clone();
+                self.child_id[c] = b.add_child(&self.actors[0], when, &uid, &self.inputs[c])?;
+            }
+            Event::Discharge(c) => {
+                b.discharge_child(
+                    &self.actors[0],
+                    when,
+                    self.child_id[c],
+                    &crate::time::local_date(when).format("%Y-%m-%d").to_string(),
+                    "Moved to a foster placement as planned.",
+                )?;
+            }
+            Event::Incident(i) => {
+                let (who, rec) = self.incident(i);
+                let actor = self.actors[who].clone();
+                let r = rec.response;
+                self.incident_id[i] = b.save_incident(&actor, when, rec)?;
+                self.sum.incidents += 1;
+                match r {
+                    Response::InHouse => self.sum.in_house += 1,
+                    Response::Restorative => self.sum.restorative += 1,
+                    Response::Police => self.sum.police += 1,
+                }
+            }
+            Event::Entry {
+                staff,
+                incident,
+                change,
+            } => {
+                let id = self.incident_id[incident];
+                let euid = uid(&mut self.rng);
+                b.add_entry(&self.actors[staff], when, id, euid, *change)?;
+                self.sum.entries += 1;
+            }
+            Event::Note(s) => {
+                let text = [
+                    "Kai has an early dentist appointment.",
+                    "Ring the social worker about contact on Saturday.",
+                    "Front door lock is sticking; maintenance booked.",
+                    "Quiet shift, all in bed by 10.30.",
+                ];
+                let n = t as usize % text.len();
+                b.add_handover_note(&self.actors[s], when, text[n])?;
+            }
+            Event::Handover { staff, covers_from } => {
+                b.acknowledge_handover(&self.actors[staff], when, covers_from)?;
+                self.sum.handovers += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Fill a new database with `children` children and `incidents` incidents over ten years, the same for a seed.
+/// The store must not be set up yet. While loading, `synchronous` is OFF (one fsync at the end instead of one
+/// per batch); it is set back to FULL before returning, whatever happens.
+pub fn generate(store: &mut Store, children: u32, incidents: u32, seed: u64) -> anyhow::Result<DemoSummary> {
+    if store.is_set_up()? {
+        anyhow::bail!("This database already holds a home's records: demo data is only written into a new one.");
+    }
+    let children = children.max(1);
+    let stop = secs(end());
+    let start = stop - YEARS * 36_525 * 864; // YEARS * 365.25 days
+    store.set_clock(Some(at(start - 86_400)));
+    let mgr = store.setup(&Setup {
+        home_name: "Oak House",
+        ofsted_urn: "SC123456",
+        manager_name: STAFF[0].0,
+        passphrase: PASSPHRASE,
+    })?;
+    let mgr_actor = Actor::staff(mgr.id, &mgr.name, mgr.role);
+    let mut actors = vec![mgr_actor.clone()];
+    for (name, role) in &STAFF[1..] {
+        let s = store.add_staff(&mgr_actor, name, *role, PASSPHRASE)?;
+        actors.push(Actor::staff(s.id, &s.name, s.role));
+    }
+    let mut g = Gen {
+        rng: StdRng::seed_from_u64(seed),
+        actors,
+        children: Vec::new(),
+        inputs: Vec::new(),
+        incident_child: Vec::new(),
+        incident_time: Vec::new(),
+        incident_id: Vec::new(),
+        child_id: Vec::new(),
+        agenda: BTreeMap::new(),
+        seq: 0,
+        sum: DemoSummary {
+            staff: STAFF.len(),
+            children,
+            from: at(start),
+            to: at(stop),
+            ..Default::default()
+        },
+    };
+    g.plan_children(children, start, stop);
+    g.plan_incidents(incidents, start + 86_400, stop - 3600);
+    g.plan_handovers(start, stop);
+    g.sum.children_placed = g.children.iter().filter(|c| c.discharged.is_none()).count() as u32;
+    let conn_sync = |s: &Store, v: &str| s.connection().pragma_update(None, "synchronous", v);
+    conn_sync(store, "OFF")?;
+    let result = (|| -> anyhow::Result<()> {
+        while let Some((&(t, _), _)) = g.agenda.first_key_value() {
+            if t > stop {
+                break;
+            }
+            store.bulk(|b| {
+                for _ in 0..BATCH {
+                    match g.agenda.first_key_value() {
+                        Some((&(t, _), _)) if t <= stop => {}
+                        _ => break,
+                    }
+                    let ((t, _), e) = g.agenda.pop_first().expect("checked");
+                    g.run(b, t, e)?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    })();
+    let restored = conn_sync(store, "FULL");
+    store.set_clock(None);
+    result?;
+    restored?;
+    store
+        .connection()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(g.sum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small(seed: u64) -> (Store, DemoSummary) {
+        let mut s = Store::open_in_memory().unwrap();
+        let sum = generate(&mut s, 12, 300, seed).unwrap();
+        (s, sum)
+    }
+
+    #[test]
+    fn small_demo_is_sound_realistic_and_deterministic() {
+        let (s, sum) = small(7);
+        let rep = s.verify().unwrap();
+        assert!(rep.is_sound(), "{:?}", rep.problems);
+        assert_eq!(s.incident_count().unwrap(), 300);
+        assert_eq!(sum.incidents, 300);
+        assert_eq!(sum.in_house + sum.restorative + sum.police, 300);
+        assert!(
+            sum.in_house > sum.restorative && sum.restorative > 0 && sum.police > 0,
+            "{sum:?}"
+        );
+        assert!(sum.in_house > sum.police, "{sum:?}");
+        assert_eq!(s.list_children(true).unwrap().len(), 12);
+        let placed = s.list_children(false).unwrap().len();
+        assert!((1..=5).contains(&placed), "{placed} placed now");
+        assert!(s.last_handover().unwrap().is_some());
+        // Old incidents are finished; only recent ones still have something to do.
+        let open = s.open_incidents(1000).unwrap();
+        assert!(!open.is_empty() && open.len() < 30, "{} open", open.len());
+        assert!(open.iter().all(|(r, _, _)| r.occurred_at > end() - Duration::days(60)));
+        // Every category and every police outcome kind that matters appears.
+        let cats: String = s
+            .connection()
+            .prepare("SELECT group_concat(categories) FROM incidents")
+            .unwrap()
+            .query_row([], |r| r.get(0))
+            .unwrap();
+        for c in Category::ALL {
+            assert!(cats.contains(c.code()), "{c:?} missing");
+        }
+        // The same seed gives the same records.
+        let (s2, sum2) = small(7);
+        assert_eq!(sum, sum2);
+        let q = "SELECT group_concat(uid || occurred_at || current, '') FROM (SELECT uid, occurred_at, \
+                 current FROM incidents ORDER BY id)";
+        let a: String = s.connection().query_row(q, [], |r| r.get(0)).unwrap();
+        let b: String = s2.connection().query_row(q, [], |r| r.get(0)).unwrap();
+        let strip = |x: &str, st: &Store| x.replace(&st.home().unwrap().unwrap().uid, "");
+        assert_eq!(strip(&a, &s), strip(&b, &s2));
+        let (s3, _) = small(8);
+        let c: String = s3.connection().query_row(q, [], |r| r.get(0)).unwrap();
+        assert_ne!(strip(&a, &s), strip(&c, &s3));
+        let sync: i64 = s
+            .connection()
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        assert_eq!(sync, 2, "synchronous is FULL again after loading");
+    }
+
+    #[test]
+    fn refuses_a_database_in_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("d.db");
+        let args = DemoArgs {
+            children: 3,
+            incidents: 20,
+            seed: 1,
+        };
+        let msg = command(&p, &args).unwrap();
+        assert!(msg.contains("20 incidents"), "{msg}");
+        let e = command(&p, &args).unwrap_err().to_string();
+        assert!(e.contains("already holds"), "{e}");
+    }
 }

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod backup;
 pub mod browse;
+pub mod bulk;
 pub mod children;
 pub mod drafts;
 pub mod handover;

@@ -1,0 +1,99 @@
+//! Shared by the benches: the demo databases, made once per size and seed and kept in target/bench-db/.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use concordat::protocol::Protocol;
+use concordat::store::Store;
+use concordat::ui::app::App;
+use concordat::ui::theme::Theme;
+
+pub const SEED: u64 = 1;
+/// Bump when the generator changes what it makes, so old cached databases are not reused.
+pub const GENERATOR: u32 = 1;
+
+/// The sizes to run: CONCORDAT_BENCH_SIZES=1000,100000,1000000 (default 1000,100000, so a normal run never
+/// builds the million-incident database).
+pub fn sizes() -> Vec<u32> {
+    std::env::var("CONCORDAT_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,100000".into())
+        .split(',')
+        .filter_map(|s| s.trim().replace('_', "").parse().ok())
+        .collect()
+}
+
+/// Children over the ten years: a handful at a time, more for the big histories.
+pub fn children_for(incidents: u32) -> u32 {
+    12 + incidents / 2000
+}
+
+pub fn cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("bench-db")
+}
+
+/// The demo database with `incidents` incidents (seed [`SEED`]), generated on first use.
+pub fn db(incidents: u32) -> PathBuf {
+    let dir = cache_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let name = format!(
+        "demo-{incidents}-seed{SEED}-g{GENERATOR}-s{}.db",
+        concordat::store::schema_version()
+    );
+    let p = dir.join(&name);
+    if !p.exists() {
+        let tmp = dir.join(format!("{name}.tmp"));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+        }
+        let t = Instant::now();
+        let mut s = Store::open(&tmp).unwrap();
+        let sum = concordat::demo::generate(&mut s, children_for(incidents), incidents, SEED).unwrap();
+        drop(s);
+        std::fs::rename(&tmp, &p).unwrap();
+        let mb = std::fs::metadata(&p).unwrap().len() as f64 / 1e6;
+        eprintln!(
+            "generated {} in {:.1} s, {:.0} MB: {}",
+            p.display(),
+            t.elapsed().as_secs_f64(),
+            mb,
+            sum.line()
+        );
+    }
+    p
+}
+
+/// The protocol the app would use (the built-in one; an empty stand-in while it cannot be parsed yet).
+pub fn protocol() -> Protocol {
+    concordat::protocol::resolve(None).unwrap_or_else(|_| Protocol {
+        id: "bench".into(),
+        version: "1".into(),
+        title: "Bench".into(),
+        start: String::new(),
+        steps: vec![],
+        sha256: String::new(),
+    })
+}
+
+/// The app on `path`, signed in as the manager (argon2 skipped), at the end of the demo history.
+pub fn open_app(path: &std::path::Path) -> App {
+    let store = Store::open(path).unwrap();
+    let manager = store.list_staff(false).unwrap()[0].clone();
+    let mut app = App::new(store, protocol(), Theme::plain(), now());
+    app.sign_in_as(manager);
+    app
+}
+
+/// "Now" for the benches: the morning after the demo history ends.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    concordat::demo::end() + chrono::Duration::hours(1)
+}
+
+/// Small samples: the machine is shared.
+pub fn quick<M: criterion::measurement::Measurement>(g: &mut criterion::BenchmarkGroup<'_, M>) {
+    g.sample_size(20)
+        .measurement_time(Duration::from_secs(3))
+        .warm_up_time(Duration::from_secs(1));
+}

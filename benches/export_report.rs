@@ -1,0 +1,41 @@
+//! The weekly export and the quarterly report at each size (targets: < 50 ms each at 100k; a full export of
+//! 100k < 2 s; the weekly export at 1M no more than 1.5x its time at 1k).
+//! Enabled in Cargo.toml once `export::build` and `report::compute` are merged.
+
+mod common;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+
+use concordat::store::Store;
+use concordat::time::Period;
+
+fn export_report(c: &mut Criterion) {
+    let last_day = concordat::time::local_date(concordat::demo::end());
+    // The last complete week and quarter before the demo history ends, and the whole history.
+    let week = Period::week_of(last_day - chrono::Duration::days(7));
+    let quarter = Period::quarter_of(last_day - chrono::Duration::days(92));
+    let all = Period::dates(last_day - chrono::Duration::days(365 * 11), last_day).unwrap();
+    for (name, period) in [("weekly_export", &week), ("full_export", &all)] {
+        let mut g = c.benchmark_group(name);
+        common::quick(&mut g);
+        for &n in &common::sizes() {
+            let s = Store::open(&common::db(n)).unwrap();
+            g.bench_function(BenchmarkId::from_parameter(n), |b| {
+                b.iter(|| concordat::export::build(&s, period).unwrap())
+            });
+        }
+        g.finish();
+    }
+    let mut g = c.benchmark_group("quarterly_report");
+    common::quick(&mut g);
+    for &n in &common::sizes() {
+        let s = Store::open(&common::db(n)).unwrap();
+        g.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter(|| concordat::report::compute(&s, &quarter).unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, export_report);
+criterion_main!(benches);
