@@ -69,7 +69,10 @@ fn set_up_sign_in_add_a_child_and_find_it_after_a_restart() {
     assert_eq!(t.wait_exit(), 0);
 
     // Everything written was audited and the chain is sound.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_concordat")).args(["verify", "--db", &db]).output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_concordat"))
+        .args(["verify", "--db", &db])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -110,9 +113,15 @@ fn a_corrupt_database_is_reported_in_plain_words_and_left_alone() {
     let (_dir, db) = temp_db();
     std::fs::create_dir_all(std::path::Path::new(&db).parent().unwrap()).unwrap();
     std::fs::write(&db, vec![0x41u8; 4096]).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_concordat")).args(["--db", &db]).output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_concordat"))
+        .args(["--db", &db])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("is damaged") && err.contains("has not been changed"), "{err}");
+    assert!(
+        err.contains("is damaged") && err.contains("has not been changed"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&db).unwrap(), vec![0x41u8; 4096]);
 }

@@ -28,7 +28,14 @@ impl Pty {
     /// Start `concordat` with these arguments in an 80x24 terminal.
     pub fn spawn(args: &[&str], env: &[(&str, &str)]) -> Pty {
         let sys = native_pty_system();
-        let pair = sys.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).expect("open a pty");
+        let pair = sys
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_concordat"));
         for a in args {
             cmd.arg(a);
@@ -54,7 +61,12 @@ impl Pty {
                 p.lock().unwrap().process(&buf[..n]);
             }
         });
-        Pty { parser, writer, child, _master: pair.master }
+        Pty {
+            parser,
+            writer,
+            child,
+            _master: pair.master,
+        }
     }
 
     pub fn screen(&self) -> String {
