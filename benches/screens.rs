@@ -42,8 +42,7 @@ fn screens(c: &mut Criterion) {
     }
     g.finish();
 
-    // The same without Store::open (which runs PRAGMA quick_check over the whole file): App::new, sign-in and
-    // the first frame on an already open store.
+    // The same without Store::open: App::new, sign-in and the first frame on an already open store.
     let mut g = c.benchmark_group("signin_handover_on_open_store");
     common::quick(&mut g);
     for &n in &sizes {

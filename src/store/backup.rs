@@ -257,6 +257,14 @@ fn prune(db: &Path) {
     }
 }
 
+/// Has today's daily backup been taken (England's date)? Then the database was fully checked today.
+pub fn backed_up_today(db: &Path, now: DateTime<Utc>) -> bool {
+    let today = crate::time::local_date(now);
+    list(db)
+        .iter()
+        .any(|b| b.kind == "daily" && crate::time::local_date(b.taken) == today)
+}
+
 /// The automatic backup at the first start of each day (England's date). Never stops the app from opening:
 /// a problem is returned as a message (and printed), nothing more. Returns None when all is well.
 pub fn daily(store: &Store) -> Option<String> {
@@ -265,11 +273,7 @@ pub fn daily(store: &Store) -> Option<String> {
         return None;
     }
     let now = store.now();
-    let today = crate::time::local_date(now);
-    if list(db)
-        .iter()
-        .any(|b| b.kind == "daily" && crate::time::local_date(b.taken) == today)
-    {
+    if backed_up_today(db, now) {
         return None;
     }
     let res = ensure_backups_dir(db).and_then(|_| copy_to(&store.conn, &new_name(db, now, "daily")));

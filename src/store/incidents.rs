@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{OptionalExtension, params};
 
+use super::browse::{ROW_COLS, row_from};
 use super::{Actor, Result, Store, StoreError, parse_ts, ts};
 use crate::domain::outstanding::actions;
 use crate::domain::{Category, Change, Child, Entry, IncidentRecord, Response, Status, current};
@@ -58,30 +59,6 @@ pub(crate) fn categories_col(c: &[Category]) -> String {
         s.push('|');
     }
     s
-}
-
-fn parse_categories(s: &str) -> Vec<Category> {
-    s.split('|').filter_map(Category::from_code).collect()
-}
-
-const ROW_COLS: &str = "i.id, i.uid, i.child_id, CASE WHEN c.preferred_name <> '' THEN c.preferred_name ELSE c.name END, \
-    i.occurred_at, i.recorded_by, i.status, i.response, i.categories, i.police_ref, i.summary, i.open_actions";
-
-fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<IncidentRow> {
-    Ok(IncidentRow {
-        id: r.get(0)?,
-        uid: r.get(1)?,
-        child_id: r.get(2)?,
-        child_name: r.get(3)?,
-        occurred_at: parse_ts(&r.get::<_, String>(4)?).unwrap_or_default(),
-        recorded_by: r.get(5)?,
-        status: Status::from_code(&r.get::<_, String>(6)?).unwrap_or(Status::AwaitingReview),
-        response: Response::from_code(&r.get::<_, String>(7)?).unwrap_or(Response::InHouse),
-        categories: parse_categories(&r.get::<_, String>(8)?),
-        police_ref: r.get(9)?,
-        summary: r.get(10)?,
-        open_actions: r.get(11)?,
-    })
 }
 
 /// Columns of `incidents` that are copies of the current state.
@@ -291,63 +268,7 @@ impl Store {
 
     /// One page of incidents, newest first, after `cursor` (keyset pagination: never reads the whole table).
     pub fn incident_page(&self, f: &Filter, cursor: Option<Cursor>, limit: usize) -> Result<Vec<IncidentRow>> {
-        let mut sql = format!("SELECT {ROW_COLS} FROM incidents i JOIN children c ON c.id = i.child_id WHERE 1=1");
-        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-        let mut arg = |sql: &mut String, clause: &str, v: Box<dyn rusqlite::ToSql>| {
-            args.push(v);
-            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
-        };
-        if let Some(c) = f.child_id {
-            arg(&mut sql, " AND i.child_id = ?", Box::new(c));
-        }
-        if let Some(t) = f.from {
-            arg(&mut sql, " AND i.occurred_at >= ?", Box::new(ts(t)));
-        }
-        if let Some(t) = f.to {
-            arg(&mut sql, " AND i.occurred_at < ?", Box::new(ts(t)));
-        }
-        if let Some(c) = f.category {
-            arg(
-                &mut sql,
-                " AND i.categories LIKE ?",
-                Box::new(format!("%|{}|%", c.code())),
-            );
-        }
-        if let Some(r) = f.response {
-            arg(&mut sql, " AND i.response = ?", Box::new(r.code()));
-        }
-        if let Some(s) = f.status {
-            arg(&mut sql, " AND i.status = ?", Box::new(s.code()));
-        }
-        if f.open_actions {
-            sql.push_str(" AND i.open_actions > 0");
-        }
-        if let Some(t) = f.text.as_ref().filter(|t| !t.trim().is_empty()) {
-            let pat = format!(
-                "%{}%",
-                t.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-            );
-            arg(&mut sql, " AND (i.current LIKE ? ESCAPE '\\')", Box::new(pat));
-        }
-        if let Some((t, id)) = cursor {
-            args.push(Box::new(ts(t)));
-            let a = args.len();
-            args.push(Box::new(id));
-            let b = args.len();
-            sql.push_str(&format!(
-                " AND (i.occurred_at < ?{a} OR (i.occurred_at = ?{a} AND i.id < ?{b}))"
-            ));
-        }
-        sql.push_str(&format!(
-            " ORDER BY i.occurred_at DESC, i.id DESC LIMIT {}",
-            limit.min(10_000)
-        ));
-        let mut s = self.conn.prepare_cached(&sql)?;
-        let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
-        let v = s
-            .query_map(refs.as_slice(), row_from)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(v)
+        self.browse_page(f, cursor, super::browse::Dir::Older, limit)
     }
 
     /// Incidents with anything still to do, oldest first (the handover's Outstanding list).

@@ -168,9 +168,16 @@ impl Store {
             ensure_private_dir(dir)?;
         }
         let existed = path.exists() && std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
-        // Check before writing anything: a damaged file is never opened for writing.
+        // Check before writing anything: a damaged file is never opened for writing. The full quick_check reads
+        // every page, so it runs at the first start of each day (before the daily backup copies the file) and
+        // in `verify`, `backup` and `restore`; later starts the same day check the header and the schema only,
+        // which keeps opening a large database fast (BENCHMARKS.md).
         if existed {
-            Self::check_readable(path)?;
+            if backup::backed_up_today(path, crate::time::now()) {
+                Self::check_light(path)?;
+            } else {
+                Self::check_readable(path)?;
+            }
         }
         let mut conn = Connection::open(path).map_err(|e| Self::locate(e.into(), path))?;
         configure(&conn)?;
@@ -264,6 +271,37 @@ impl Store {
         match res {
             Ok(rows) if rows.len() == 1 && rows[0] == "ok" => Ok(()),
             Ok(rows) => Err(corrupt(rows.into_iter().take(3).collect::<Vec<_>>().join("; "))),
+            Err(e) => match StoreError::from(e) {
+                StoreError::Busy => Err(StoreError::Busy),
+                other => Err(corrupt(other.to_string())),
+            },
+        }
+    }
+
+    /// The cheap check: the file is an SQLite database whose schema can be read.
+    fn check_light(path: &Path) -> Result<()> {
+        let corrupt = |detail: String| StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail,
+            backup: backup::newest_good_backup(path),
+        };
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| corrupt(e.to_string()))?;
+        conn.busy_timeout(Duration::from_secs(15))?;
+        let res = conn
+            .query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+            .and_then(|_| {
+                conn.query_row(
+                    "SELECT COUNT(*) FROM audit WHERE id = (SELECT MAX(id) FROM audit)",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
+            });
+        match res {
+            Ok(_) => Ok(()),
+            // A database not set up yet has no audit table: that is not damage.
+            Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("no such table") => Ok(()),
             Err(e) => match StoreError::from(e) {
                 StoreError::Busy => Err(StoreError::Busy),
                 other => Err(corrupt(other.to_string())),
@@ -400,6 +438,22 @@ mod tests {
         assert!(matches!(e, StoreError::TooNew { found: 99, .. }), "{e}");
         assert!(e.to_string().contains("newer version"));
         assert_eq!(std::fs::read(&p).unwrap(), before);
+    }
+
+    #[test]
+    fn a_damaged_file_is_caught_even_after_todays_full_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.db");
+        {
+            let s = Store::open(&p).unwrap();
+            assert!(backup::daily(&s).is_none());
+        }
+        assert!(backup::backed_up_today(&p, crate::time::now()));
+        Store::open(&p).unwrap();
+        std::fs::write(&p, vec![0x42u8; 8192]).unwrap();
+        let e = Store::open(&p).err().unwrap();
+        assert!(matches!(e, StoreError::Corrupt { backup: Some(_), .. }), "{e}");
+        assert!(e.to_string().contains("concordat restore"), "{e}");
     }
 
     #[test]
