@@ -349,12 +349,14 @@ impl Store {
         Ok(out)
     }
 
-    /// Has the home been set up (first run done)?
+    /// Has the home been set up (first run done: the home and at least one account)?
     pub fn is_set_up(&self) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM home", [], |r| r.get::<_, i64>(0))?
-            > 0)
+        // A home imported from another PC has no staff yet: it still needs its first manager.
+        Ok(self.conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM home) > 0 AND (SELECT COUNT(*) FROM staff) > 0",
+            [],
+            |r| r.get::<_, bool>(0),
+        )?)
     }
 
     pub fn home(&self) -> Result<Option<Home>> {

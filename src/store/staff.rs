@@ -83,8 +83,27 @@ impl Store {
         };
         let uid = crate::domain::new_uid();
         let system = Actor::system("first-run set-up");
+        // Records moved from another PC (`concordat import` into an empty database) bring the home but no
+        // accounts: set-up then adds the first manager to that home and keeps its name.
+        let existing = self.home()?.is_some();
+        let have: Vec<String> = self
+            .conn
+            .prepare("SELECT key FROM settings")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         let id = self.write(&system, |w| {
             let now = w.now_str();
+            if existing {
+                let id = w.insert(
+                    "staff",
+                    "INSERT INTO staff (name, role, pass_hash, created_at) VALUES (?1, 'manager', ?2, ?3)",
+                    params![name, hash, now],
+                )?;
+                for (k, v) in super::settings::DEFAULTS.iter().filter(|(k, _)| !have.iter().any(|h| h == k)) {
+                    w.insert("settings", "INSERT INTO settings (key, value) VALUES (?1, ?2)", params![k, v])?;
+                }
+                return Ok(id);
+            }
             w.insert(
                 "home",
                 "INSERT INTO home (id, uid, name, ofsted_urn, pseudonym_secret, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
@@ -315,6 +334,33 @@ pub(crate) mod tests {
             passphrase: "12345678",
         });
         assert!(again.is_err());
+    }
+
+    #[test]
+    fn setup_adds_the_first_manager_to_a_home_moved_from_another_pc() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.write(&Actor::system("import"), |w| {
+            w.insert(
+                "home",
+                "INSERT INTO home (id, uid, name, ofsted_urn, pseudonym_secret, created_at) VALUES (1, 'h1', 'Elm Lodge', '', 'ab', '2026-01-01T00:00:00Z')",
+                [],
+            )
+        })
+        .unwrap();
+        assert!(!s.is_set_up().unwrap());
+        let m = s
+            .setup(&Setup {
+                home_name: "ignored",
+                ofsted_urn: "",
+                manager_name: "New Manager",
+                passphrase: "correct horse",
+            })
+            .unwrap();
+        assert_eq!(m.role, Role::Manager);
+        assert_eq!(s.home().unwrap().unwrap().name, "Elm Lodge");
+        assert!(s.is_set_up().unwrap());
+        assert_eq!(s.setting_u32("idle_lock_minutes").unwrap(), 10);
+        assert!(s.verify().unwrap().is_sound());
     }
 
     #[test]
