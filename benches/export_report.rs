@@ -1,6 +1,5 @@
 //! The weekly export and the quarterly report at each size (targets: < 50 ms each at 100k; a full export of
 //! 100k < 2 s; the weekly export at 1M no more than 1.5x its time at 1k).
-//! Enabled in Cargo.toml once `export::build` and `report::compute` are merged.
 
 mod common;
 

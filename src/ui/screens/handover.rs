@@ -24,6 +24,8 @@ pub struct HandoverScreen {
     error: Option<String>,
     /// Index into the selectable lines (incidents, then outstanding items).
     selected: usize,
+    /// The lines, built when the sheet is read (not on every key: a big home has hundreds of open items).
+    cache: Vec<Row>,
 }
 
 /// One drawn line: its text and, when it can be chosen, the incident it opens.
@@ -37,6 +39,7 @@ impl HandoverScreen {
         let mut s = HandoverScreen {
             window: Window::SinceHandover,
             sheet: None,
+            cache: Vec::new(),
             error: None,
             selected: 0,
         };
@@ -136,10 +139,7 @@ impl HandoverScreen {
     }
 
     fn selectable(&self) -> Vec<i64> {
-        self.rows(&Theme::plain())
-            .into_iter()
-            .filter_map(|r| r.incident)
-            .collect()
+        self.cache.iter().filter_map(|r| r.incident).collect()
     }
 }
 
@@ -156,6 +156,7 @@ impl Page for HandoverScreen {
             }
             Err(e) => self.error = Some(format!("Could not read the handover: {e}")),
         }
+        self.cache = self.rows(&ctx.theme);
         let n = self.selectable().len();
         self.selected = self.selected.min(n.saturating_sub(1));
     }
@@ -260,7 +261,7 @@ impl Page for HandoverScreen {
         let block = Block::default().borders(Borders::TOP);
         let inner = block.inner(body);
         frame.render_widget(block, body);
-        let rows = self.rows(t);
+        let rows = &self.cache;
         // The line of the selected item, to scroll it into view.
         let mut k = 0;
         let mut sel_line = None;
@@ -278,21 +279,22 @@ impl Page for HandoverScreen {
             _ => 0,
         };
         let lines: Vec<Line<'static>> = rows
-            .into_iter()
+            .iter()
             .enumerate()
             .skip(start)
             .take(h)
             .map(|(i, r)| {
+                let line = r.line.clone();
                 if Some(i) == sel_line {
                     let mut spans = vec![Span::styled("▸ ", t.selected())];
-                    spans.extend(r.line.spans.into_iter().map(|s| s.patch_style(t.selected())));
+                    spans.extend(line.spans.into_iter().map(|s| s.patch_style(t.selected())));
                     Line::from(spans)
                 } else if r.incident.is_some() {
                     let mut spans = vec![Span::raw("  ")];
-                    spans.extend(r.line.spans);
+                    spans.extend(line.spans);
                     Line::from(spans)
                 } else {
-                    r.line
+                    line
                 }
             })
             .collect();
