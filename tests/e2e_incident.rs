@@ -163,3 +163,168 @@ fn an_interrupted_draft_is_offered_after_a_restart() {
     let s = Store::open_readonly(Path::new(&db)).unwrap();
     assert_eq!(s.incident_count().unwrap(), 0, "a draft is not a saved incident");
 }
+
+#[test]
+fn a_police_referral_with_a_restraint_and_the_outcome_added_later() {
+    let (_dir, db) = temp_db();
+    home(&db);
+    let mut t = Pty::spawn(&["--db", &db], &[]);
+    sign_in_to_menu(&mut t);
+    t.send("n");
+    t.wait_for("Immediate danger");
+    t.send("n");
+    t.wait_for("Child, when and where");
+    t.send("\x1b[C");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Lounge");
+    t.send(CTRL_S);
+    t.wait_for("What happened");
+    t.send("1");
+    t.send(TAB);
+    t.send("Punched a member of staff.");
+    t.send(TAB);
+    t.send("Bruised arm");
+    t.send(CTRL_S);
+    t.wait_for("What was tried to calm things");
+    t.send("3");
+    t.send(CTRL_S);
+    t.wait_for("did it need a doctor");
+    t.send("2");
+    t.wait_for("Would a reasonable parent");
+    t.send("3");
+    t.wait_for("The protocol suggests: Police referral");
+    t.send(CTRL_S);
+    t.wait_for("The response in detail");
+    t.send("\x1b[C");
+    t.send("\x1b[C");
+    for _ in 0..4 {
+        t.send(TAB);
+    }
+    t.send("CAD 4411");
+    t.send(CTRL_S);
+    t.wait_for("Control, discipline or restraint");
+    t.send("y");
+    t.send(TAB);
+    t.send("Two-person hold");
+    t.send(TAB);
+    t.send("3");
+    t.send(CTRL_S);
+    t.wait_for("Who was told");
+    t.send(CTRL_S);
+    t.wait_for("The child's view");
+    t.send(CTRL_S);
+    t.wait_for("Check and save");
+    t.send(CTRL_S);
+    t.wait_for("Saved: incident 1.");
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(), 0);
+
+    // Days later the police outcome comes: added as an entry, after a restart.
+    let mut t = Pty::spawn(&["--db", &db], &[]);
+    sign_in_to_menu(&mut t);
+    t.send("i");
+    t.wait_for("Punched a member of staff.");
+    t.send(ENTER);
+    t.wait_for("Awaiting review");
+    t.send("u");
+    t.wait_for("What do you want to add?");
+    t.send("1");
+    t.wait_for("Police outcome");
+    for _ in 0..10 {
+        t.send(TAB);
+    }
+    t.send("\x1b[C");
+    t.wait_for("Outcome 21");
+    t.send(CTRL_S);
+    t.wait_for("Added");
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(), 0);
+
+    let s = Store::open_readonly(Path::new(&db)).unwrap();
+    let d = s.incident(1).unwrap();
+    use concordat::domain::{PoliceOutcome, PoliceRoute, Response};
+    assert_eq!(d.record.response, Response::Police);
+    let police = d.record.police.as_ref().unwrap();
+    assert_eq!(police.route, PoliceRoute::NonEmergency101);
+    assert_eq!(police.reference, "CAD 4411");
+    assert_eq!(
+        police.outcome,
+        PoliceOutcome::NotYetKnown,
+        "the record as saved never changes"
+    );
+    assert_eq!(d.current.police.as_ref().unwrap().outcome, PoliceOutcome::Outcome21);
+    let reg35 = d.record.reg35.as_ref().unwrap();
+    assert_eq!(reg35.measure, "Two-person hold");
+    assert_eq!(reg35.duration_minutes, Some(3));
+    assert_eq!(d.entries.len(), 1);
+    assert_eq!(d.entries[0].by, "Pat Manager");
+    assert!(s.verify().unwrap().is_sound());
+}
+
+#[test]
+fn a_missing_episode_has_its_own_short_path() {
+    let (_dir, db) = temp_db();
+    home(&db);
+    let mut t = Pty::spawn(&["--db", &db], &[]);
+    sign_in_to_menu(&mut t);
+    t.send("n");
+    t.wait_for("Immediate danger");
+    t.send("n");
+    t.wait_for("Child, when and where");
+    t.send("\x1b[C");
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Front door");
+    t.send(CTRL_S);
+    t.wait_for("What happened");
+    t.send("9");
+    t.send(TAB);
+    t.send("Did not come back from school; seen at a friend's house.");
+    t.send(CTRL_S);
+    t.wait_for("What was tried to calm things");
+    t.send(CTRL_S);
+    t.wait_for("Do you know where the child is");
+    t.send("2");
+    t.wait_for("The protocol suggests: In-house");
+    t.send(CTRL_S);
+    t.wait_for("The response in detail");
+    t.send("Picked up by staff, talked on the way home.");
+    t.send(CTRL_S);
+    t.wait_for("Missing or absent");
+    t.send("\x1b[C");
+    t.send("\x1b[C");
+    t.send(CTRL_S);
+    t.wait_for("Control, discipline or restraint");
+    t.send(CTRL_S);
+    t.wait_for("Who was told");
+    t.send(CTRL_S);
+    t.wait_for("The child's view");
+    t.send(CTRL_S);
+    t.wait_for("Check and save");
+    t.send(CTRL_S);
+    t.wait_for("Saved: incident 1.");
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(), 0);
+
+    let mut t = Pty::spawn(&["--db", &db], &[]);
+    sign_in_to_menu(&mut t);
+    t.send("i");
+    t.wait_for("Did not come back from school");
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(), 0);
+    let s = Store::open_readonly(Path::new(&db)).unwrap();
+    let d = s.incident(1).unwrap();
+    assert_eq!(d.record.response, concordat::domain::Response::InHouse);
+    assert_eq!(
+        d.record.missing.as_ref().unwrap().kind,
+        concordat::domain::MissingKind::Absent
+    );
+    assert!(
+        d.record
+            .categories
+            .contains(&concordat::domain::Category::MissingOrAbsent)
+    );
+}

@@ -701,6 +701,9 @@ impl App {
             "{who} · {} ",
             self.now.with_timezone(&crate::time::ZONE).format("%a %d %b %H:%M")
         );
+        // A long screen title gives way to who is signed in and the time.
+        let room = (r.width as usize).saturating_sub(right.chars().count() + 1);
+        let left = super::form::truncate(&left, room);
         let pad = (r.width as usize).saturating_sub(left.chars().count() + right.chars().count());
         let line = Line::from(vec![
             Span::styled(left, self.theme.title()),
