@@ -48,8 +48,8 @@ fn sign_in_to_menu(t: &mut Pty) {
     t.wait_for("New incident");
 }
 
-/// Steps 1 to 4: no danger, the child, where, what happened, what was tried.
-fn first_steps(t: &mut Pty, account: &str) {
+/// New incident, no immediate danger, the first child, now, at `place`: on to "What happened".
+fn start_incident(t: &mut Pty, place: &str) {
     t.send("n");
     t.wait_for("Immediate danger");
     t.send("n");
@@ -58,9 +58,14 @@ fn first_steps(t: &mut Pty, account: &str) {
     t.send(TAB);
     t.send(TAB);
     t.send(TAB);
-    t.send("Kitchen");
+    t.send(place);
     t.send(CTRL_S);
     t.wait_for("What happened");
+}
+
+/// Steps 1 to 4: no danger, the child, where, what happened, what was tried.
+fn first_steps(t: &mut Pty, account: &str) {
+    start_incident(t, "Kitchen");
     t.send("2");
     t.send(TAB);
     t.send(account);
@@ -170,17 +175,7 @@ fn a_police_referral_with_a_restraint_and_the_outcome_added_later() {
     home(&db);
     let mut t = Pty::spawn(&["--db", &db], &[]);
     sign_in_to_menu(&mut t);
-    t.send("n");
-    t.wait_for("Immediate danger");
-    t.send("n");
-    t.wait_for("Child, when and where");
-    t.send("\x1b[C");
-    t.send(TAB);
-    t.send(TAB);
-    t.send(TAB);
-    t.send("Lounge");
-    t.send(CTRL_S);
-    t.wait_for("What happened");
+    start_incident(&mut t, "Lounge");
     t.send("1");
     t.send(TAB);
     t.send("Punched a member of staff.");
@@ -269,17 +264,7 @@ fn a_missing_episode_has_its_own_short_path() {
     home(&db);
     let mut t = Pty::spawn(&["--db", &db], &[]);
     sign_in_to_menu(&mut t);
-    t.send("n");
-    t.wait_for("Immediate danger");
-    t.send("n");
-    t.wait_for("Child, when and where");
-    t.send("\x1b[C");
-    t.send(TAB);
-    t.send(TAB);
-    t.send(TAB);
-    t.send("Front door");
-    t.send(CTRL_S);
-    t.wait_for("What happened");
+    start_incident(&mut t, "Front door");
     t.send("9");
     t.send(TAB);
     t.send("Did not come back from school; seen at a friend's house.");
