@@ -210,7 +210,11 @@ impl App {
         let first = if store.is_set_up().unwrap_or(false) {
             Screen::new(screens::signin::SignInScreen::new(&store, None))
         } else {
-            Screen::new(screens::setup::SetupScreen::new())
+            match store.home().ok().flatten() {
+                // Records imported from another PC: the home is there, its first manager is not.
+                Some(h) => Screen::new(screens::setup::SetupScreen::for_existing_home(&h.name)),
+                None => Screen::new(screens::setup::SetupScreen::new()),
+            }
         };
         App {
             store,

@@ -37,6 +37,14 @@ impl SetupScreen {
         }
     }
 
+    /// Records moved from another PC brought the home: show its name (set-up keeps it) and ask for the manager.
+    pub fn for_existing_home(name: &str) -> SetupScreen {
+        let mut s = SetupScreen::new();
+        s.form.set("home", name);
+        s.form.focus_on("manager");
+        s
+    }
+
     fn submit(&mut self) -> Outcome {
         self.form.clear_errors();
         if !self.form.check_required() {
