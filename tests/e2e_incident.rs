@@ -48,6 +48,24 @@ fn sign_in_to_menu(t: &mut Pty) {
     t.wait_for("New incident");
 }
 
+/// The review step: save (the first incident of the home), then quit the app.
+fn save_and_quit(t: &mut Pty) {
+    t.wait_for("Check and save");
+    t.send(CTRL_S);
+    t.wait_for("Saved: incident 1.");
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(), 0);
+}
+
+/// Start the app again, sign in and open the incident list showing `text`.
+fn reopen_list(db: &str, text: &str) -> Pty {
+    let mut t = Pty::spawn(&["--db", db], &[]);
+    sign_in_to_menu(&mut t);
+    t.send("i");
+    t.wait_for(text);
+    t
+}
+
 /// New incident, no immediate danger, the first child, now, at `place`: on to "What happened".
 fn start_incident(t: &mut Pty, place: &str) {
     t.send("n");
@@ -104,16 +122,9 @@ fn a_restorative_incident_from_start_to_end_and_read_back_after_restart() {
     t.wait_for("The child's view");
     t.send("I was angry about the call.");
     t.send(CTRL_S);
-    t.wait_for("Check and save");
-    t.send(CTRL_S);
-    t.wait_for("Saved: incident 1.");
-    t.send(CTRL_Q);
-    assert_eq!(t.wait_exit(), 0);
+    save_and_quit(&mut t);
 
-    let mut t = Pty::spawn(&["--db", &db], &[]);
-    sign_in_to_menu(&mut t);
-    t.send("i");
-    t.wait_for("Kicked the kitchen door");
+    let mut t = reopen_list(&db, "Kicked the kitchen door");
     t.send(ENTER);
     t.wait_for("Restorative");
     t.wait_for("Pat Manager");
@@ -210,17 +221,10 @@ fn a_police_referral_with_a_restraint_and_the_outcome_added_later() {
     t.send(CTRL_S);
     t.wait_for("The child's view");
     t.send(CTRL_S);
-    t.wait_for("Check and save");
-    t.send(CTRL_S);
-    t.wait_for("Saved: incident 1.");
-    t.send(CTRL_Q);
-    assert_eq!(t.wait_exit(), 0);
+    save_and_quit(&mut t);
 
     // Days later the police outcome comes: added as an entry, after a restart.
-    let mut t = Pty::spawn(&["--db", &db], &[]);
-    sign_in_to_menu(&mut t);
-    t.send("i");
-    t.wait_for("Punched a member of staff.");
+    let mut t = reopen_list(&db, "Punched a member of staff.");
     t.send(ENTER);
     t.wait_for("Awaiting review");
     t.send("u");
@@ -288,16 +292,9 @@ fn a_missing_episode_has_its_own_short_path() {
     t.send(CTRL_S);
     t.wait_for("The child's view");
     t.send(CTRL_S);
-    t.wait_for("Check and save");
-    t.send(CTRL_S);
-    t.wait_for("Saved: incident 1.");
-    t.send(CTRL_Q);
-    assert_eq!(t.wait_exit(), 0);
+    save_and_quit(&mut t);
 
-    let mut t = Pty::spawn(&["--db", &db], &[]);
-    sign_in_to_menu(&mut t);
-    t.send("i");
-    t.wait_for("Did not come back from school");
+    let mut t = reopen_list(&db, "Did not come back from school");
     t.send(CTRL_Q);
     assert_eq!(t.wait_exit(), 0);
     let s = Store::open_readonly(Path::new(&db)).unwrap();
