@@ -132,6 +132,9 @@ fn every_kind_of_edit_outside_the_app_is_detected() {
         ("audit_inserted_chained", insert_chained, "children row 1 differs"),
         ("child_changed", "UPDATE children SET yos_open = 1 WHERE id = 2".into(), "children row 2 differs"),
         ("incident_changed", "UPDATE incidents SET response = 'police' WHERE id = 1".into(), "incidents row 1 differs"),
+        ("incident_current_changed", "UPDATE incidents SET current = json_set(current, '$.location', 'Garden') WHERE id = 3".into(), "incidents row 3 differs"),
+        // Row 1 was amended after it was saved: its record is checked against the saved copy, not the amendment.
+        ("amended_incident_record_changed", "UPDATE incidents SET record = json_set(record, '$.location', 'Garden') WHERE id = 1".into(), "incidents row 1 differs"),
         ("incident_record_changed", "UPDATE incidents SET record = replace(record, 'kicked', 'punched') WHERE id = 2".into(), "incidents row 2 differs"),
         ("staff_changed", "UPDATE staff SET role = 'manager' WHERE id = 2".into(), "staff row 2 differs"),
         ("entry_changed", "UPDATE entries SET change = replace(change, 'note 1', 'nothing') WHERE id = 2".into(), "entries row 2 differs"),

@@ -73,6 +73,68 @@ pub const AUDITED: &[&str] = &[
     "exports",
 ];
 
+/// Columns whose audit rows hold a SHA-256 digest of the value instead of the value itself:
+/// - `incidents.current` is derived (the saved `record` with its `entries` applied, both audited in full), so a
+///   copy of it before and after every entry would only repeat what the trail already holds; the digest still
+///   shows any edit of it made outside the app.
+/// - `drafts.payload` is unsaved work in progress, rewritten at every step of the wizard: the trail says who
+///   kept a draft and when, without keeping every keystroke of it.
+pub const DIGESTED: &[(&str, &str)] = &[("incidents", "current"), ("drafts", "payload")];
+
+/// The marker before a digest in an audit row.
+pub const DIGEST_PREFIX: &str = "sha256:";
+
+/// A row as its audit rows record it: digested columns replaced by their digest (a value already digested is
+/// kept as it is).
+pub fn audit_form(table: &str, mut row: Value) -> Value {
+    if let Value::Object(m) = &mut row {
+        for (t, col) in DIGESTED {
+            if *t != table {
+                continue;
+            }
+            if let Some(Value::String(v)) = m.get_mut(*col)
+                && !v.starts_with(DIGEST_PREFIX)
+            {
+                *v = format!("{DIGEST_PREFIX}{}", hex::encode(Sha256::digest(v.as_bytes())));
+            }
+        }
+    }
+    row
+}
+
+/// What an update changed: the changed columns' values before and after (the `id` always included, so an
+/// audit row says which row it is about even when read on its own).
+pub fn changed(before: &Value, after: &Value) -> (Value, Value) {
+    let (Value::Object(b), Value::Object(a)) = (before, after) else {
+        return (before.clone(), after.clone());
+    };
+    let mut bm = Map::new();
+    let mut am = Map::new();
+    for (k, av) in a {
+        let bv = b.get(k).unwrap_or(&Value::Null);
+        if bv != av || k == "id" {
+            bm.insert(k.clone(), bv.clone());
+            am.insert(k.clone(), av.clone());
+        }
+    }
+    (Value::Object(bm), Value::Object(am))
+}
+
+/// Fold one row's audit rows (oldest first) into the row as the app last wrote it: an insert gives the whole
+/// row, an update the columns it changed (older trails with whole rows fold the same way).
+pub fn fold(state: Option<Value>, action: &str, after: Option<Value>) -> Option<Value> {
+    match (state, after) {
+        (_, None) => None,
+        (Some(Value::Object(mut m)), Some(Value::Object(a))) if action != "insert" => {
+            for (k, v) in a {
+                m.insert(k, v);
+            }
+            Some(Value::Object(m))
+        }
+        (_, Some(a)) => Some(a),
+    }
+}
+
 /// One row of a table as JSON: every column by name, in table order.
 pub fn row_json(tx: &rusqlite::Connection, table: &str, id: i64) -> Result<Option<Value>> {
     debug_assert!(AUDITED.contains(&table));
@@ -146,12 +208,13 @@ impl<'a> Writer<'a> {
     pub fn insert<P: Params>(&mut self, table: &str, sql: &str, params: P) -> Result<i64> {
         self.tx.prepare_cached(sql)?.execute(params)?;
         let id = self.tx.last_insert_rowid();
-        let after = row_json(self.tx, table, id)?;
+        let after = row_json(self.tx, table, id)?.map(|v| audit_form(table, v));
         self.append(table, id, "insert", None, after.as_ref())?;
         Ok(id)
     }
 
-    /// Update one row (the SQL must touch only row `id` of `table`) and audit before and after.
+    /// Update one row (the SQL must touch only row `id` of `table`) and audit the columns it changed, before and
+    /// after.
     pub fn update<P: Params>(&mut self, table: &str, id: i64, action: &str, sql: &str, params: P) -> Result<()> {
         let before = row_json(self.tx, table, id)?.ok_or_else(|| StoreError::NotFound(format!("{table} {id}")))?;
         let n = self.tx.prepare_cached(sql)?.execute(params)?;
@@ -160,8 +223,9 @@ impl<'a> Writer<'a> {
                 "expected to change one {table} row, changed {n}"
             )));
         }
-        let after = row_json(self.tx, table, id)?;
-        self.append(table, id, action, Some(&before), after.as_ref())?;
+        let after = row_json(self.tx, table, id)?.ok_or_else(|| StoreError::NotFound(format!("{table} {id}")))?;
+        let (before, after) = changed(&audit_form(table, before), &audit_form(table, after));
+        self.append(table, id, action, Some(&before), Some(&after))?;
         Ok(())
     }
 
@@ -262,5 +326,78 @@ impl super::Store {
 
     pub fn audit_count(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Change;
+    use crate::store::incidents::tests::with_incident;
+    use crate::store::staff::tests::actor;
+
+    #[test]
+    fn an_amendment_is_audited_by_its_changed_columns_with_current_as_a_digest() {
+        let (mut s, m, id) = with_incident();
+        s.set_clock(Some(s.now() + chrono::Duration::minutes(5)));
+        let fix = Change::Correction {
+            field: crate::domain::CorrectableField::Location,
+            value: "Lounge".into(),
+            reason: "Wrong room first time".into(),
+        };
+        s.add_entry(&actor(&m), id, fix).unwrap();
+        let rows = s.audit_for("incidents", id).unwrap();
+        let (insert, amend) = (&rows[0], rows.last().unwrap());
+        assert_eq!(insert.action, "insert");
+        let whole: Value = serde_json::from_str(insert.after.as_deref().unwrap()).unwrap();
+        assert!(
+            whole["record"].as_str().unwrap().starts_with('{'),
+            "the saved record is kept whole"
+        );
+        assert!(whole["current"].as_str().unwrap().starts_with(DIGEST_PREFIX));
+        let after: Value = serde_json::from_str(amend.after.as_deref().unwrap()).unwrap();
+        let before: Value = serde_json::from_str(amend.before.as_deref().unwrap()).unwrap();
+        let keys: Vec<&String> = after.as_object().unwrap().keys().collect();
+        assert!(
+            !keys.iter().any(|k| *k == "record"),
+            "unchanged columns are left out: {keys:?}"
+        );
+        assert!(
+            keys.iter().any(|k| *k == "current") && keys.iter().any(|k| *k == "updated_at"),
+            "{keys:?} {rows:?}"
+        );
+        assert_eq!(before.as_object().unwrap().len(), keys.len());
+        assert_ne!(before["current"], after["current"]);
+        assert!(
+            amend.after.as_deref().unwrap().len() < 400,
+            "{}",
+            amend.after.as_deref().unwrap()
+        );
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn folding_takes_an_insert_then_each_update_and_a_whole_row_update_replaces() {
+        let ins = serde_json::json!({"id": 1, "a": 1, "b": "x"});
+        let st = fold(None, "insert", Some(ins));
+        let st = fold(st, "amend", Some(serde_json::json!({"id": 1, "b": "y"})));
+        assert_eq!(st, Some(serde_json::json!({"id": 1, "a": 1, "b": "y"})));
+        let st = fold(st, "update", Some(serde_json::json!({"id": 1, "a": 2, "b": "z"})));
+        assert_eq!(st, Some(serde_json::json!({"id": 1, "a": 2, "b": "z"})));
+        assert_eq!(fold(st, "update", None), None);
+        let (b, a) = changed(
+            &serde_json::json!({"id": 3, "a": 1, "b": 2}),
+            &serde_json::json!({"id": 3, "a": 1, "b": 5}),
+        );
+        assert_eq!(
+            (b, a),
+            (
+                serde_json::json!({"id": 3, "b": 2}),
+                serde_json::json!({"id": 3, "b": 5})
+            )
+        );
+        let d = audit_form("drafts", serde_json::json!({"id": 1, "payload": "typed"}));
+        assert!(d["payload"].as_str().unwrap().starts_with(DIGEST_PREFIX));
+        assert_eq!(audit_form("drafts", d.clone()), d, "a digest is not digested again");
     }
 }

@@ -1,7 +1,9 @@
 //! `concordat verify`: the database is sound, the audit chain unbroken, and every record is exactly as the
 //! app last wrote it. Anything changed, inserted or removed with plain SQL shows here.
 
-use super::audit::{AUDITED, GENESIS, hash_row, row_to_json};
+use serde_json::Value;
+
+use super::audit::{AUDITED, GENESIS, audit_form, fold, hash_row, row_to_json};
 use super::{Result, Store};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -104,71 +106,87 @@ impl Store {
         Ok(())
     }
 
-    /// Merge each table's rows (by id) with the last audit row of each of its ids.
+    /// Merge each table's rows (by id) with its audit rows folded per id (an insert, then each update's changed
+    /// columns): the result must equal the row.
     fn verify_table(&self, table: &str, rep: &mut VerifyReport) -> Result<()> {
         let mut rs = self.conn.prepare(&format!("SELECT * FROM {table} ORDER BY id"))?;
         let names: Vec<String> = rs.column_names().iter().map(|s| s.to_string()).collect();
         let mut rows = rs.query([])?;
         let mut aus = self.conn.prepare(
-            "SELECT entity_id, after, id FROM audit WHERE entity = ?1 AND id IN \
-             (SELECT MAX(id) FROM audit WHERE entity = ?1 GROUP BY entity_id) ORDER BY entity_id",
+            "SELECT entity_id, action, after, id FROM audit INDEXED BY audit_entity WHERE entity = ?1 \
+             ORDER BY entity_id, id",
         )?;
         let mut audits = aus.query([table])?;
-        let mut row = rows.next()?.map(|r| (r.get::<_, i64>("id"), row_to_json(r, &names)));
-        let mut au = audits
-            .next()?
-            .map(|a| (a.get::<_, i64>(0), a.get::<_, Option<String>>(1), a.get::<_, i64>(2)));
+        // The next row of the table, and the next id of the trail folded into what the app last wrote.
+        let mut next_row = || -> Result<Option<(i64, Value)>> {
+            Ok(match rows.next()? {
+                Some(r) => Some((r.get("id")?, audit_form(table, row_to_json(r, &names)?))),
+                None => None,
+            })
+        };
+        let mut pending: Option<(i64, String, Option<String>, i64)> = None;
+        let mut next_folded = || -> Result<Option<(i64, Option<Value>, i64)>> {
+            let first = match pending.take() {
+                Some(p) => p,
+                None => match audits.next()? {
+                    Some(a) => (a.get(0)?, a.get(1)?, a.get(2)?, a.get(3)?),
+                    None => return Ok(None),
+                },
+            };
+            let (eid, mut last_audit) = (first.0, first.3);
+            let parse = |s: Option<String>| s.map(|s| serde_json::from_str::<Value>(&s).unwrap_or(Value::Null));
+            let mut state = fold(None, &first.1, parse(first.2));
+            while let Some(a) = audits.next()? {
+                let a: (i64, String, Option<String>, i64) = (a.get(0)?, a.get(1)?, a.get(2)?, a.get(3)?);
+                if a.0 != eid {
+                    pending = Some(a);
+                    break;
+                }
+                state = fold(state, &a.1, parse(a.2));
+                last_audit = a.3;
+            }
+            Ok(Some((eid, state.map(|v| audit_form(table, v)), last_audit)))
+        };
+        let mut row = next_row()?;
+        let mut au = next_folded()?;
         loop {
             if rep.problems.len() >= MAX_PROBLEMS {
                 return Ok(());
             }
             match (&row, &au) {
                 (None, None) => return Ok(()),
-                (Some((id, json)), a) => {
-                    let id = *id.as_ref().map_err(|e| super::StoreError::Invalid(e.to_string()))?;
-                    let json = json.as_ref().map_err(|e| super::StoreError::Invalid(e.to_string()))?;
-                    match a {
-                        Some((aid, after, audit_id)) if *aid.as_ref().unwrap_or(&i64::MIN) == id => {
-                            rep.records_checked += 1;
-                            let after = after.as_ref().ok().cloned().flatten();
-                            let same = after
-                                .as_deref()
-                                .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
-                                .is_some_and(|v| &v == json);
-                            if !same {
-                                rep.problems.push(format!(
-                                    "{table} row {id} differs from what the app last wrote (audit row {}): \
-                                     it was changed outside the app.",
-                                    audit_id.as_ref().unwrap_or(&0)
-                                ));
-                            }
-                            row = rows.next()?.map(|r| (r.get::<_, i64>("id"), row_to_json(r, &names)));
-                            au = audits.next()?.map(|a| (a.get(0), a.get(1), a.get(2)));
-                        }
-                        Some((aid, _, _)) if *aid.as_ref().unwrap_or(&i64::MIN) < id => {
-                            rep.problems.push(format!(
-                                "{table} row {} is in the audit trail but missing: it was removed outside the app.",
-                                aid.as_ref().unwrap_or(&0)
-                            ));
-                            au = audits.next()?.map(|a| (a.get(0), a.get(1), a.get(2)));
-                        }
-                        _ => {
-                            rep.problems.push(format!(
-                                "{table} row {id} has no audit record: it was inserted outside the app."
-                            ));
-                            row = rows.next()?.map(|r| (r.get::<_, i64>("id"), row_to_json(r, &names)));
-                        }
-                    }
-                }
-                (None, Some((aid, after, _))) => {
-                    let existed = after.as_ref().ok().is_some_and(|a| a.is_some());
-                    if existed {
+                (Some((id, json)), Some((aid, state, audit_id))) if aid == id => {
+                    rep.records_checked += 1;
+                    if state.as_ref() != Some(json) {
                         rep.problems.push(format!(
-                            "{table} row {} is in the audit trail but missing: it was removed outside the app.",
-                            aid.as_ref().unwrap_or(&0)
+                            "{table} row {id} differs from what the app last wrote (audit row {audit_id}): \
+                             it was changed outside the app."
                         ));
                     }
-                    au = audits.next()?.map(|a| (a.get(0), a.get(1), a.get(2)));
+                    row = next_row()?;
+                    au = next_folded()?;
+                }
+                (Some((id, _)), Some((aid, state, _))) if aid < id => {
+                    if state.is_some() {
+                        rep.problems.push(format!(
+                            "{table} row {aid} is in the audit trail but missing: it was removed outside the app."
+                        ));
+                    }
+                    au = next_folded()?;
+                }
+                (Some((id, _)), _) => {
+                    rep.problems.push(format!(
+                        "{table} row {id} has no audit record: it was inserted outside the app."
+                    ));
+                    row = next_row()?;
+                }
+                (None, Some((aid, state, _))) => {
+                    if state.is_some() {
+                        rep.problems.push(format!(
+                            "{table} row {aid} is in the audit trail but missing: it was removed outside the app."
+                        ));
+                    }
+                    au = next_folded()?;
                 }
             }
         }
