@@ -880,6 +880,10 @@ pub fn generate(store: &mut Store, children: u32, incidents: u32, seed: u64) -> 
     g.sum.children_placed = g.children.iter().filter(|c| c.discharged.is_none()).count() as u32;
     let conn_sync = |s: &Store, v: &str| s.connection().pragma_update(None, "synchronous", v);
     conn_sync(store, "OFF")?;
+    // A large history inserts into indexes keyed by random uids: a bigger page cache while loading keeps those
+    // pages in memory instead of re-reading them for every batch. Put back afterwards.
+    let cache: i64 = store.connection().pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    store.connection().pragma_update(None, "cache_size", -262_144)?;
     let result = (|| -> anyhow::Result<()> {
         while let Some((&(t, _), _)) = g.agenda.first_key_value() {
             if t > stop {
@@ -899,7 +903,7 @@ pub fn generate(store: &mut Store, children: u32, incidents: u32, seed: u64) -> 
         }
         Ok(())
     })();
-    let restored = conn_sync(store, "FULL");
+    let restored = conn_sync(store, "FULL").and(store.connection().pragma_update(None, "cache_size", cache));
     store.set_clock(None);
     result?;
     restored?;
