@@ -882,7 +882,9 @@ pub fn generate(store: &mut Store, children: u32, incidents: u32, seed: u64) -> 
     conn_sync(store, "OFF")?;
     // A large history inserts into indexes keyed by random uids: a bigger page cache while loading keeps those
     // pages in memory instead of re-reading them for every batch. Put back afterwards.
-    let cache: i64 = store.connection().pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    let cache: i64 = store
+        .connection()
+        .pragma_query_value(None, "cache_size", |r| r.get(0))?;
     store.connection().pragma_update(None, "cache_size", -262_144)?;
     let result = (|| -> anyhow::Result<()> {
         while let Some((&(t, _), _)) = g.agenda.first_key_value() {

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{CallReason, IncidentRecord, NotifyWho, PoliceOutcome, Response};
+use super::{
+    CallReason, IncidentRecord, Notification, NotifyWho, Police, PoliceOutcome, Reg35, Response, Restorative, Review,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -55,8 +57,50 @@ pub const RECORD_WITHIN: i64 = 24; // hours
 pub const REVIEW_WITHIN: i64 = 48; // hours
 pub const CHILD_WITHIN_DAYS: i64 = 5;
 
+/// The parts of a record that say what is still to do. The handover reads one for every open incident, so it is
+/// read from the stored record without the rest of it (the account, the protocol answers and so on).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ActionFacts {
+    pub occurred_at: DateTime<Utc>,
+    pub response: Response,
+    pub reg35: Option<Reg35>,
+    pub review: Review,
+    pub restorative: Option<Restorative>,
+    pub police: Option<Police>,
+    pub notifications: Vec<Notification>,
+    pub ofsted_serious: bool,
+    /// Whether the child's view is recorded (its words are not needed here).
+    #[serde(default, deserialize_with = "present")]
+    pub child_view: bool,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<serde::de::IgnoredAny>::deserialize(d)?.is_some())
+}
+
+impl ActionFacts {
+    pub fn of(r: &IncidentRecord) -> ActionFacts {
+        ActionFacts {
+            occurred_at: r.occurred_at,
+            response: r.response,
+            reg35: r.reg35.clone(),
+            review: r.review.clone(),
+            restorative: r.restorative.clone(),
+            police: r.police.clone(),
+            notifications: r.notifications.clone(),
+            ofsted_serious: r.ofsted_serious,
+            child_view: r.child_view.is_some(),
+        }
+    }
+}
+
 /// Every open action on a record (its current state). `yos_open`: the child is open to the YOS.
 pub fn actions(r: &IncidentRecord, yos_open: bool) -> Vec<Action> {
+    actions_of(&ActionFacts::of(r), yos_open)
+}
+
+/// As [`actions`], from the facts alone.
+pub fn actions_of(r: &ActionFacts, yos_open: bool) -> Vec<Action> {
     let t = r.occurred_at;
     let mut a = Vec::new();
     if let Some(reg) = &r.reg35
@@ -122,7 +166,7 @@ pub fn actions(r: &IncidentRecord, yos_open: bool) -> Vec<Action> {
             due: Some(t + Duration::hours(RECORD_WITHIN)),
         });
     }
-    if r.child_view.is_none() {
+    if !r.child_view {
         a.push(Action {
             kind: ActionKind::ChildView,
             due: Some(t + Duration::days(CHILD_WITHIN_DAYS)),
@@ -175,5 +219,31 @@ mod tests {
         assert!(actions(&r, false).is_empty());
         r.reg35 = Some(Reg35::default());
         assert_eq!(actions(&r, false)[0].kind, ActionKind::Reg35Incomplete);
+    }
+
+    #[test]
+    fn the_facts_read_from_a_stored_record_give_the_same_actions_as_the_whole_record() {
+        let mut r = record();
+        let at = r.occurred_at;
+        let stored =
+            |r: &IncidentRecord| serde_json::from_str::<ActionFacts>(&serde_json::to_string(r).unwrap()).unwrap();
+        assert_eq!(stored(&r), ActionFacts::of(&r));
+        assert!(!stored(&r).child_view);
+        r.child_view = Some(ChildView {
+            text: "I was angry".into(),
+            recorded_at: at,
+        });
+        r.reg35 = Some(Reg35::default());
+        r.ofsted_serious = true;
+        r.notifications.push(Notification {
+            who: NotifyWho::YosWorker,
+            at,
+            note: "rang".into(),
+        });
+        let f = stored(&r);
+        assert_eq!(f, ActionFacts::of(&r));
+        assert!(f.child_view);
+        assert_eq!(actions_of(&f, true), actions(&r, true));
+        assert_eq!(actions_of(&f, false), actions(&r, false));
     }
 }

@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::incidents::IncidentRow;
 use super::{Actor, Result, Store, StoreError, parse_ts, ts};
-use crate::domain::outstanding::{Action, actions};
+use crate::domain::outstanding::{Action, actions_of};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handover {
@@ -295,8 +295,8 @@ impl Store {
             ))
         });
         let mut outstanding = Vec::new();
-        for (row, rec, yos) in self.open_incidents(SHEET_MAX)? {
-            for a in actions(&rec, yos) {
+        for (row, facts, yos) in self.open_incidents(SHEET_MAX)? {
+            for a in actions_of(&facts, yos) {
                 outstanding.push(OutstandingItem {
                     incident_id: row.id,
                     child_name: row.child_name.clone(),

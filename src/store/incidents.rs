@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::browse::{ROW_COLS, row_from};
 use super::{Actor, Result, Store, StoreError, parse_ts, ts};
-use crate::domain::outstanding::actions;
+use crate::domain::outstanding::{ActionFacts, actions};
 use crate::domain::{Category, Change, Child, Entry, IncidentRecord, Response, Status, current};
 
 /// One line of an incident list.
@@ -272,22 +272,24 @@ impl Store {
     }
 
     /// Incidents with anything still to do, oldest first (the handover's Outstanding list).
-    pub fn open_incidents(&self, limit: usize) -> Result<Vec<(IncidentRow, IncidentRecord, bool)>> {
+    pub fn open_incidents(&self, limit: usize) -> Result<Vec<(IncidentRow, ActionFacts, bool)>> {
         let mut s = self.conn.prepare_cached(&format!(
             "SELECT {ROW_COLS}, i.current, c.yos_open FROM incidents i JOIN children c ON c.id = i.child_id \
              WHERE i.open_actions > 0 ORDER BY i.occurred_at LIMIT ?1"
         ))?;
-        let rows = s
-            .query_map([limit as i64], |r| {
-                Ok((row_from(r)?, r.get::<_, String>(12)?, r.get::<_, i64>(13)? != 0))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|(row, cur, yos)| {
-                let rec = serde_json::from_str(&cur).map_err(|e| StoreError::Invalid(e.to_string()))?;
-                Ok((row, rec, yos))
-            })
-            .collect()
+        let mut rows = s.query([limit as i64])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let row = row_from(r)?;
+            // Read in place: only what the Outstanding list needs is taken from the record.
+            let facts = match r.get_ref(12)? {
+                rusqlite::types::ValueRef::Text(t) => serde_json::from_slice::<ActionFacts>(t)
+                    .map_err(|e| StoreError::Invalid(format!("incident {} is unreadable: {e}", row.id)))?,
+                _ => return Err(StoreError::Invalid(format!("incident {} is unreadable", row.id))),
+            };
+            out.push((row, facts, r.get::<_, i64>(13)? != 0));
+        }
+        Ok(out)
     }
 
     /// How many incidents a child had in the last `days` days (for the wizard's context panel).
