@@ -25,13 +25,17 @@ struct Read {
 
 struct Checker<'t> {
     text: &'t str,
+    /// Where each line after the first starts (byte offsets), so a span's line is a binary search, not a count
+    /// from the top of the file for every value read.
+    line_starts: Vec<usize>,
     problems: Vec<Problem>,
 }
 
 impl Checker<'_> {
     fn line(&self, span: &Range<usize>) -> usize {
         let end = span.start.min(self.text.len());
-        self.text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+        // Lines that start at or before `end`, plus the first.
+        self.line_starts.partition_point(|&s| s <= end) + 1
     }
 
     fn push(&mut self, line: Option<usize>, step: Option<&str>, message: impl Into<String>) {
@@ -185,7 +189,12 @@ fn describe(v: &DeValue<'_>) -> &'static str {
 
 /// Parse and check a protocol (see [`super::parse`]).
 pub(super) fn parse(text: &str) -> Result<Protocol, Vec<Problem>> {
-    let mut c = Checker { text, problems: vec![] };
+    let line_starts = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+    let mut c = Checker {
+        text,
+        line_starts,
+        problems: vec![],
+    };
     if text.len() > MAX_BYTES {
         c.push(
             None,
