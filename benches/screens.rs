@@ -22,7 +22,16 @@ fn draw(t: &mut Terminal<TestBackend>, app: &App) {
 }
 
 fn down() -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE))
+    key(KeyCode::Down)
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn screen_text(t: &Terminal<TestBackend>) -> String {
+    let b = t.backend().buffer();
+    b.content().iter().map(|c| c.symbol()).collect()
 }
 
 fn screens(c: &mut Criterion) {
@@ -65,6 +74,30 @@ fn screens(c: &mut Criterion) {
                 },
                 BatchSize::PerIteration,
             )
+        });
+    }
+    g.finish();
+
+    // The incident browser, from the menu: each Down moves the selection and draws the next frame; every so
+    // often it runs past the rows in memory and fetches the next page (keyset), as scrolling back in time does.
+    let mut g = c.benchmark_group("browser_key_and_draw");
+    common::quick(&mut g);
+    for &n in &sizes {
+        let mut app = common::open_app(&common::db(n));
+        let mut t = terminal();
+        app.update(key(KeyCode::Esc));
+        app.update(key(KeyCode::Char('i')));
+        draw(&mut t, &app);
+        assert!(
+            screen_text(&t).contains("Incidents"),
+            "not the browser: {}",
+            screen_text(&t)
+        );
+        g.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter(|| {
+                app.update(down());
+                draw(&mut t, &app);
+            })
         });
     }
     g.finish();

@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::widgets::{list, safe};
+use super::widgets::{list, list_with, safe};
 use super::{Page, Screen};
 use crate::domain::{Category, Child, Response, Status};
 use crate::print::{categories_text, cell, response_text};
@@ -459,33 +459,30 @@ impl Page for BrowserScreen {
             frame.render_widget(Paragraph::new("  No incidents match. x clears the filters."), body);
             return;
         }
-        let lines = self
-            .rows
-            .iter()
-            .map(|r| {
-                Line::from(format!(
-                    "{} {} {} {} {} {}",
-                    cell(&crate::time::show_short(r.occurred_at), 11),
-                    cell(&r.child_name, 12),
-                    cell(&categories_text(r), 14),
-                    cell(&response_text(r), 16),
-                    cell(
-                        match r.status {
-                            Status::Reviewed => "Signed",
-                            Status::AwaitingReview => "To sign",
-                            Status::Draft => "Draft",
-                        },
-                        8
-                    ),
-                    if r.open_actions > 0 {
-                        r.open_actions.to_string()
-                    } else {
-                        "-".into()
-                    }
-                ))
-            })
-            .collect();
-        list(frame, body, lines, Some(self.selected), t);
+        let line = |i: usize| {
+            let r = &self.rows[i];
+            Line::from(format!(
+                "{} {} {} {} {} {}",
+                cell(&crate::time::show_short(r.occurred_at), 11),
+                cell(&r.child_name, 12),
+                cell(&categories_text(r), 14),
+                cell(&response_text(r), 16),
+                cell(
+                    match r.status {
+                        Status::Reviewed => "Signed",
+                        Status::AwaitingReview => "To sign",
+                        Status::Draft => "Draft",
+                    },
+                    8
+                ),
+                if r.open_actions > 0 {
+                    r.open_actions.to_string()
+                } else {
+                    "-".into()
+                }
+            ))
+        };
+        list_with(frame, body, self.rows.len(), Some(self.selected), t, line);
         if let Some(r) = self.selected_row() {
             frame.render_widget(
                 Paragraph::new(Span::styled(

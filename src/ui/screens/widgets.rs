@@ -10,13 +10,27 @@ use crate::ui::theme::Theme;
 
 /// A list with one selected line, scrolled so the selection shows. Returns nothing; draws `lines`.
 pub fn list(frame: &mut Frame<'_>, area: Rect, lines: Vec<Line<'static>>, selected: Option<usize>, theme: &Theme) {
+    let mut lines: Vec<Option<Line<'static>>> = lines.into_iter().map(Some).collect();
+    let n = lines.len();
+    list_with(frame, area, n, selected, theme, |i| lines[i].take().unwrap_or_default());
+}
+
+/// As [`list`], building only the lines that fit (a long list costs the same to draw as a short one).
+pub fn list_with(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    len: usize,
+    selected: Option<usize>,
+    theme: &Theme,
+    mut line: impl FnMut(usize) -> Line<'static>,
+) {
     let h = area.height as usize;
     if h == 0 {
         return;
     }
     let sel = selected.unwrap_or(0);
     let start = if sel >= h { sel + 1 - h } else { 0 };
-    for (i, line) in lines.into_iter().enumerate().skip(start).take(h) {
+    for i in (start..len).take(h) {
         let y = area.y + (i - start) as u16;
         let r = Rect {
             x: area.x,
@@ -31,7 +45,8 @@ pub fn list(frame: &mut Frame<'_>, area: Rect, lines: Vec<Line<'static>>, select
         };
         let mut spans = vec![Span::styled(marker, style)];
         spans.extend(
-            line.spans
+            line(i)
+                .spans
                 .into_iter()
                 .map(|s| if Some(i) == selected { s.patch_style(style) } else { s }),
         );
