@@ -393,3 +393,56 @@ fn the_timeline_counts_a_childs_incidents_by_month() {
     app.stack.push(concordat::ui::screens::Screen::new(tl));
     insta::assert_snapshot!(screen(&app));
 }
+
+/// A word search looks through a bounded number of incidents per key, says how far back it has looked, and Down
+/// looks further: a word that is nowhere never reads the whole history at once.
+#[test]
+fn a_word_search_says_how_far_back_it_has_looked_and_down_looks_further() {
+    use concordat::store::browse::SCAN_ROWS;
+    let mut h = home(morning());
+    let w = h.worker();
+    let (c, o) = (h.child.clone(), h.other.clone());
+    let n = SCAN_ROWS as i64 + 300;
+    let items = (0..n)
+        .map(|i| {
+            let who = if i % 3 == 0 { &o } else { &c };
+            let mut r = record(
+                who,
+                morning() - Duration::hours(2 + i),
+                &format!("Incident number {i}."),
+            );
+            r.recorded_at = morning() - Duration::hours(1 + i);
+            if i == SCAN_ROWS as i64 + 100 {
+                r.account = "Hid a needle in the garden.".into();
+            }
+            (r, vec![])
+        })
+        .collect();
+    h.store.save_incidents_bulk(&w, items).unwrap();
+    let id = h.manager.id;
+    let mut app = app_signed_in(h, id, MANAGER_PASS);
+    let f = Filter {
+        text: Some("needle".into()),
+        ..Default::default()
+    };
+    let b = BrowserScreen::new(&ctx(&app), f);
+    assert!(b.rows.is_empty(), "the match is older than the first window");
+    app.stack.push(concordat::ui::screens::Screen::new(b));
+    let s = screen(&app);
+    // Where the first window ends: the SCAN_ROWS-th newest incident.
+    let edge = app.store.incident_page(&Filter::default(), None, SCAN_ROWS).unwrap();
+    let day = concordat::time::show_date(concordat::time::local_date(edge.last().unwrap().occurred_at));
+    assert!(s.contains(&format!("looked back to {day}")), "{s}");
+    assert!(
+        s.contains(&format!("No matches since {day}. ↓ looks further back")),
+        "{s}"
+    );
+    insta::assert_snapshot!(s);
+    app.update(key(KeyCode::Down));
+    let s = screen(&app);
+    assert!(s.contains("Hid a needle in the garden."), "{s}");
+    assert!(
+        !s.contains("looked back to"),
+        "the rest of the history was looked through: {s}"
+    );
+}

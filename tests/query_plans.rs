@@ -8,6 +8,7 @@
 
 use chrono::Duration;
 use concordat::domain::{Category, Response, Status};
+use concordat::store::browse::Dir;
 use concordat::store::incidents::Filter;
 use concordat::store::{Actor, Store};
 
@@ -150,6 +151,11 @@ fn handover_and_browser_queries_use_indexes() {
         let last = p1.last().map(|l| (l.occurred_at, l.id)).unwrap_or((now, i64::MAX));
         s.incident_page(f, Some(last), 50).unwrap();
         harvest(&s);
+        // The browser's bounded pages (a window of incidents, then the page within it), both ways.
+        s.browse_scan(f, None, Dir::Older, 40).unwrap();
+        harvest(&s);
+        s.browse_scan(f, Some(last), Dir::Newer, 40).unwrap();
+        harvest(&s);
     }
     s.open_incidents(200).unwrap();
     s.handover_notes_since(now - Duration::hours(12)).unwrap();
@@ -162,7 +168,14 @@ fn handover_and_browser_queries_use_indexes() {
         .iter()
         .filter(|q| q.contains("ORDER BY i.occurred_at DESC"))
         .count();
-    assert_eq!(pages, 2 * filters.len(), "every page query, with and without a cursor");
+    assert!(
+        pages >= 2 * filters.len(),
+        "every page query, with and without a cursor"
+    );
+    assert!(
+        sqls.iter().any(|q| q.contains("OFFSET")) && sqls.iter().any(|q| q.contains("ORDER BY i.occurred_at ASC")),
+        "the bounded search's window and upward pages were checked too"
+    );
     assert!(
         sqls.iter()
             .any(|q| q.contains("open_actions > 0 ORDER BY i.occurred_at LIMIT"))

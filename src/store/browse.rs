@@ -68,9 +68,52 @@ impl MonthCount {
     }
 }
 
+/// Rows a search by words or category looks through per page at most. Those two filters cannot use an index,
+/// so without a bound a word that is nowhere would read the whole history (seconds at 100,000 incidents, a
+/// minute at a million) before the screen could answer; the browser says how far back it has looked instead.
+pub const SCAN_ROWS: usize = 2000;
+
+/// One page of a search that may have stopped before the end of the history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanPage {
+    pub rows: Vec<IncidentRow>,
+    /// Where to go on from, in the page's direction: None when there is nothing more that way.
+    pub next: Option<Cursor>,
+    /// The page stopped at [`SCAN_ROWS`] rows looked through, not at a full page of matches: `next` is where
+    /// the search got to.
+    pub searched: bool,
+}
+
+/// Does this filter have parts no index can answer (so a page must be bounded)?
+pub fn needs_scan(f: &Filter) -> bool {
+    f.category.is_some() || f.text.as_ref().is_some_and(|t| !t.trim().is_empty())
+}
+
 /// The SQL and its arguments for one page of the browser (used by [`Store::browse_page`] and its plan test).
 pub(crate) fn page_sql(f: &Filter, cursor: Option<Cursor>, dir: Dir, limit: usize) -> (String, Vec<Box<dyn ToSql>>) {
-    let mut sql = format!("SELECT {ROW_COLS} FROM incidents i JOIN children c ON c.id = i.child_id WHERE 1=1");
+    bounded_sql(
+        f,
+        cursor,
+        None,
+        dir,
+        &format!("{ROW_COLS} FROM incidents i JOIN children c ON c.id = i.child_id"),
+        limit,
+        0,
+    )
+}
+
+/// As [`page_sql`], from `cursor` to `bound` (included) in the page's direction; `what` is what is selected
+/// (with its FROM), `offset` skips rows.
+pub(crate) fn bounded_sql(
+    f: &Filter,
+    cursor: Option<Cursor>,
+    bound: Option<Cursor>,
+    dir: Dir,
+    what: &str,
+    limit: usize,
+    offset: usize,
+) -> (String, Vec<Box<dyn ToSql>>) {
+    let mut sql = format!("SELECT {what} WHERE 1=1");
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
     let mut push = |sql: &mut String, clause: &str, v: Box<dyn ToSql>| {
         args.push(v);
@@ -121,14 +164,31 @@ pub(crate) fn page_sql(f: &Filter, cursor: Option<Cursor>, dir: Dir, limit: usiz
             " AND (i.occurred_at {lt} ?{a} OR (i.occurred_at = ?{a} AND i.id {lt} ?{b}))"
         ));
     }
+    if let Some((t, id)) = bound {
+        args.push(Box::new(ts(t)));
+        let a = args.len();
+        args.push(Box::new(id));
+        let b = args.len();
+        // The plain range first, so the index walk stops at the bound.
+        let (ge, gt) = match dir {
+            Dir::Older => (">=", ">"),
+            Dir::Newer => ("<=", "<"),
+        };
+        sql.push_str(&format!(
+            " AND i.occurred_at {ge} ?{a} AND (i.occurred_at {gt} ?{a} OR (i.occurred_at = ?{a} AND i.id {ge} ?{b}))"
+        ));
+    }
     let order = match dir {
         Dir::Older => "DESC",
         Dir::Newer => "ASC",
     };
     sql.push_str(&format!(
         " ORDER BY i.occurred_at {order}, i.id {order} LIMIT {}",
-        limit.clamp(1, 1000)
+        limit.clamp(1, SCAN_ROWS)
     ));
+    if offset > 0 {
+        sql.push_str(&format!(" OFFSET {offset}"));
+    }
     (sql, args)
 }
 
@@ -158,6 +218,82 @@ impl Store {
             v.reverse();
         }
         Ok(v)
+    }
+
+    /// One page of the browser that never looks through more than [`SCAN_ROWS`] incidents: with a word or
+    /// category filter it may come back with fewer rows than asked for (even none) and a `next` to go on from.
+    pub fn browse_scan(&self, f: &Filter, cursor: Option<Cursor>, dir: Dir, limit: usize) -> Result<ScanPage> {
+        self.browse_scan_within(f, cursor, dir, limit, SCAN_ROWS)
+    }
+
+    /// As [`Store::browse_scan`], looking through at most `scan` incidents.
+    pub(crate) fn browse_scan_within(
+        &self,
+        f: &Filter,
+        cursor: Option<Cursor>,
+        dir: Dir,
+        limit: usize,
+        scan: usize,
+    ) -> Result<ScanPage> {
+        let scan = scan.clamp(1, SCAN_ROWS);
+        let edge = |rows: &[IncidentRow]| rows.last().map(|r| (r.occurred_at, r.id));
+        if !needs_scan(f) {
+            let rows = self.browse_page(f, cursor, dir, limit)?;
+            let next = if rows.len() >= limit { edge_in(&rows, dir) } else { None };
+            return Ok(ScanPage {
+                rows,
+                next,
+                searched: false,
+            });
+        }
+        // Where the window of SCAN_ROWS rows (by the indexed parts of the filter alone) ends.
+        let indexed = Filter {
+            category: None,
+            text: None,
+            ..f.clone()
+        };
+        let (wsql, wargs) = bounded_sql(
+            &indexed,
+            cursor,
+            None,
+            dir,
+            "i.occurred_at, i.id FROM incidents i",
+            1,
+            scan - 1,
+        );
+        let bound: Option<Cursor> = {
+            let mut s = self.conn.prepare_cached(&wsql)?;
+            let refs: Vec<&dyn ToSql> = wargs.iter().map(|b| b.as_ref()).collect();
+            let mut q = s.query(refs.as_slice())?;
+            match q.next()? {
+                Some(r) => Some((parse_ts(&r.get::<_, String>(0)?).unwrap_or_default(), r.get(1)?)),
+                None => None,
+            }
+        };
+        let (sql, args) = bounded_sql(
+            f,
+            cursor,
+            bound,
+            dir,
+            &format!("{ROW_COLS} FROM incidents i JOIN children c ON c.id = i.child_id"),
+            limit,
+            0,
+        );
+        let mut s = self.conn.prepare_cached(&sql)?;
+        let refs: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let mut rows = s
+            .query_map(refs.as_slice(), row_from)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        // In the page's direction, `rows` ends at the row furthest from the cursor.
+        let (next, searched) = if rows.len() >= limit {
+            (edge(&rows), false)
+        } else {
+            (bound, bound.is_some())
+        };
+        if dir == Dir::Newer {
+            rows.reverse();
+        }
+        Ok(ScanPage { rows, next, searched })
     }
 
     /// Incidents recorded since `since` (including those that happened earlier), in the order recorded.
@@ -234,6 +370,15 @@ impl Store {
     }
 }
 
+/// The row furthest from the cursor of a page in its direction (pages are newest first whichever way).
+fn edge_in(rows: &[IncidentRow], dir: Dir) -> Option<Cursor> {
+    let r = match dir {
+        Dir::Older => rows.last(),
+        Dir::Newer => rows.first(),
+    };
+    r.map(|r| (r.occurred_at, r.id))
+}
+
 fn prev_month(d: NaiveDate) -> NaiveDate {
     if d.month() == 1 {
         NaiveDate::from_ymd_opt(d.year() - 1, 12, 1).unwrap_or(d)
@@ -288,6 +433,83 @@ mod tests {
         let p = plan(&s, "SELECT i.id FROM incidents i WHERE i.summary = 'x'", &[]);
         let r = std::panic::catch_unwind(|| assert_indexed(&p, "unindexed"));
         assert!(r.is_err(), "{p:?}");
+    }
+
+    /// 30 incidents an hour apart, newest first; "needle" in the 2nd, 15th and 28th.
+    fn thirty() -> Store {
+        let (mut s, m, _) = with_incident();
+        let a = actor(&m);
+        let child = s.list_children(false).unwrap()[0].uid.clone();
+        let t0 = s.now() - Duration::days(2);
+        for k in 1..=29 {
+            let mut r = record();
+            r.uid = format!("scan-{k}");
+            r.child_uid = child.clone();
+            r.occurred_at = t0 - Duration::hours(k);
+            if [1, 14, 27].contains(&k) {
+                r.account = format!("Found a needle, {k}.");
+            }
+            s.save_incident(&a, r, None).unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn a_word_search_looks_through_a_bounded_window_and_says_where_it_got_to() {
+        let s = thirty();
+        let f = Filter {
+            text: Some("needle".into()),
+            ..Default::default()
+        };
+        let all: Vec<i64> = s.incident_page(&f, None, 100).unwrap().iter().map(|r| r.id).collect();
+        assert_eq!(all.len(), 3);
+        let (mut found, mut cursor, mut calls) = (Vec::new(), None, 0);
+        loop {
+            let p = s.browse_scan_within(&f, cursor, Dir::Older, 5, 10).unwrap();
+            calls += 1;
+            assert!(p.rows.len() <= 1, "at most one match per ten incidents: {:?}", p.rows);
+            found.extend(p.rows.iter().map(|r| r.id));
+            match p.next {
+                Some(c) => {
+                    assert!(p.searched, "a short page with more to look through says so");
+                    cursor = Some(c)
+                }
+                None => break,
+            }
+            assert!(calls < 10, "the search ends");
+        }
+        assert_eq!(
+            found, all,
+            "the bounded pages find exactly what the whole search finds, in order"
+        );
+        assert_eq!(calls, 4, "three windows of ten, then the end");
+        // Back up from the oldest: the same matches, newest first on each page.
+        let oldest = s
+            .incident_page(&Filter::default(), None, 100)
+            .unwrap()
+            .last()
+            .map(|r| (r.occurred_at, r.id));
+        let (mut up, mut cursor) = (Vec::new(), oldest);
+        while let Some(c) = cursor {
+            let p = s.browse_scan_within(&f, Some(c), Dir::Newer, 5, 10).unwrap();
+            let mut ids: Vec<i64> = p.rows.iter().map(|r| r.id).collect();
+            ids.extend(up);
+            up = ids;
+            cursor = p.next;
+        }
+        assert_eq!(up, all);
+        // A full page of matches stops at the page, not the window.
+        let any = Filter {
+            category: Some(Category::CriminalDamage),
+            ..Default::default()
+        };
+        let p = s.browse_scan_within(&any, None, Dir::Older, 5, 10).unwrap();
+        assert_eq!(p.rows.len(), 5);
+        assert!(!p.searched);
+        assert_eq!(p.next, p.rows.last().map(|r| (r.occurred_at, r.id)));
+        // Filters an index answers are never cut short.
+        let p = s.browse_scan(&Filter::default(), None, Dir::Older, 50).unwrap();
+        assert_eq!((p.rows.len(), p.next, p.searched), (30, None, false));
     }
 
     #[test]

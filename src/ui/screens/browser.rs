@@ -12,8 +12,8 @@ use super::widgets::{list, list_with, safe};
 use super::{Page, Screen};
 use crate::domain::{Category, Child, Response, Status};
 use crate::print::{categories_text, cell, response_text};
-use crate::store::browse::{Dir, DraftRow};
-use crate::store::incidents::{Filter, IncidentRow};
+use crate::store::browse::{Dir, DraftRow, ScanPage};
+use crate::store::incidents::{Cursor, Filter, IncidentRow};
 use crate::ui::app::{Ctx, Outcome};
 use crate::ui::form::{Field, Form, FormEvent};
 use crate::ui::keymap::{Hint, hint};
@@ -32,9 +32,12 @@ pub struct BrowserScreen {
     /// The rows in memory: a window of the whole list.
     pub rows: Vec<IncidentRow>,
     pub selected: usize,
-    /// Nothing newer than rows[0] / older than the last row.
-    at_top: bool,
-    at_end: bool,
+    /// Where to go on from above rows[0] / below the last row: None when there is nothing more that way.
+    newer: Option<Cursor>,
+    older: Option<Cursor>,
+    /// A word or category search stopped looking at this date (it looks through a bounded number of incidents
+    /// per key, so a word that is nowhere never reads the whole history at once). Down looks further back.
+    searched_to: Option<chrono::DateTime<chrono::Utc>>,
     drafts: Vec<DraftRow>,
     children: Vec<Child>,
     editing: Option<Form>,
@@ -47,8 +50,9 @@ impl BrowserScreen {
             filter,
             rows: Vec::new(),
             selected: 0,
-            at_top: true,
-            at_end: true,
+            newer: None,
+            older: None,
+            searched_to: None,
             drafts: Vec::new(),
             children: ctx.store.all_children().unwrap_or_default(),
             editing: None,
@@ -64,28 +68,34 @@ impl BrowserScreen {
 
     fn load_first(&mut self, ctx: &Ctx<'_>) {
         self.selected = 0;
-        self.at_top = true;
+        self.newer = None;
+        self.searched_to = None;
         self.error = None;
         if self.drafts_mode() {
             self.rows.clear();
-            self.at_end = true;
+            self.older = None;
             match ctx.store.incident_drafts(500) {
                 Ok(d) => self.drafts = d,
                 Err(e) => self.error = Some(e.to_string()),
             }
             return;
         }
-        match ctx.store.browse_page(&self.filter, None, Dir::Older, PAGE) {
-            Ok(r) => {
-                self.at_end = r.len() < PAGE;
-                self.rows = r;
+        match ctx.store.browse_scan(&self.filter, None, Dir::Older, PAGE) {
+            Ok(p) => {
+                self.note_search(&p);
+                self.older = p.next;
+                self.rows = p.rows;
             }
             Err(e) => {
                 self.rows.clear();
-                self.at_end = true;
+                self.older = None;
                 self.error = Some(e.to_string());
             }
         }
+    }
+
+    fn note_search(&mut self, p: &ScanPage) {
+        self.searched_to = if p.searched { p.next.map(|c| c.0) } else { None };
     }
 
     fn down(&mut self, ctx: &Ctx<'_>) {
@@ -97,23 +107,26 @@ impl BrowserScreen {
             self.selected += 1;
             return;
         }
-        if self.at_end {
+        let Some(cursor) = self.older else {
             return;
-        }
-        let cursor = self.rows.last().map(|r| (r.occurred_at, r.id));
-        match ctx.store.browse_page(&self.filter, cursor, Dir::Older, PAGE) {
-            Ok(more) => {
-                self.at_end = more.len() < PAGE;
-                if more.is_empty() {
+        };
+        match ctx.store.browse_scan(&self.filter, Some(cursor), Dir::Older, PAGE) {
+            Ok(p) => {
+                self.note_search(&p);
+                self.older = p.next;
+                if p.rows.is_empty() {
                     return;
                 }
-                self.rows.extend(more);
-                self.selected += 1;
+                let first_new = !self.rows.is_empty();
+                self.rows.extend(p.rows);
+                if first_new {
+                    self.selected += 1;
+                }
                 if self.rows.len() > WINDOW {
                     let n = self.rows.len() - WINDOW;
                     self.rows.drain(..n);
                     self.selected -= n;
-                    self.at_top = false;
+                    self.newer = self.rows.first().map(|r| (r.occurred_at, r.id));
                 }
             }
             Err(e) => self.error = Some(e.to_string()),
@@ -125,26 +138,35 @@ impl BrowserScreen {
             self.selected -= 1;
             return;
         }
-        if self.at_top || self.drafts_mode() {
+        if self.drafts_mode() {
             return;
         }
-        let cursor = self.rows.first().map(|r| (r.occurred_at, r.id));
-        match ctx.store.browse_page(&self.filter, cursor, Dir::Newer, PAGE) {
-            Ok(more) => {
-                self.at_top = more.len() < PAGE;
-                if more.is_empty() {
+        // Rows above were seen before (the window was trimmed), so a few bounded looks find them.
+        for _ in 0..8 {
+            let Some(cursor) = self.newer else {
+                return;
+            };
+            match ctx.store.browse_scan(&self.filter, Some(cursor), Dir::Newer, PAGE) {
+                Ok(p) => {
+                    self.newer = p.next;
+                    if p.rows.is_empty() {
+                        continue;
+                    }
+                    self.selected = p.rows.len() - 1;
+                    let mut rows = p.rows;
+                    rows.append(&mut self.rows);
+                    self.rows = rows;
+                    if self.rows.len() > WINDOW {
+                        self.rows.truncate(WINDOW);
+                        self.older = self.rows.last().map(|r| (r.occurred_at, r.id));
+                    }
                     return;
                 }
-                self.selected = more.len() - 1;
-                let mut rows = more;
-                rows.append(&mut self.rows);
-                self.rows = rows;
-                if self.rows.len() > WINDOW {
-                    self.rows.truncate(WINDOW);
-                    self.at_end = false;
+                Err(e) => {
+                    self.error = Some(e.to_string());
+                    return;
                 }
             }
-            Err(e) => self.error = Some(e.to_string()),
         }
     }
 
@@ -288,15 +310,14 @@ impl Page for BrowserScreen {
             return;
         }
         let keep = self.selected;
-        let top = self.rows.first().map(|r| (r.occurred_at, r.id + 1));
-        let was_top = self.at_top;
-        let start = if was_top { None } else { top };
-        if let Ok(r) = ctx
+        let start = self.newer.and(self.rows.first().map(|r| (r.occurred_at, r.id + 1)));
+        if let Ok(p) = ctx
             .store
-            .browse_page(&self.filter, start, Dir::Older, self.rows.len().max(PAGE))
+            .browse_scan(&self.filter, start, Dir::Older, self.rows.len().max(PAGE))
         {
-            self.at_end = r.len() < self.rows.len().max(PAGE);
-            self.rows = r;
+            self.note_search(&p);
+            self.older = p.next;
+            self.rows = p.rows;
             self.selected = keep.min(self.rows.len().saturating_sub(1));
         }
     }
@@ -402,10 +423,19 @@ impl Page for BrowserScreen {
             Constraint::Length(1),
         ])
         .areas(area);
+        let searched = self.searched_to.map(|d| {
+            format!(
+                "  looked back to {}, ↓ further",
+                crate::time::show_date(crate::time::local_date(d))
+            )
+        });
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled(crate::text::one_line(&self.filter_text(), 64), t.heading()),
-                Span::styled("  f filter", t.muted()),
+                match searched {
+                    Some(m) => Span::styled(m, t.warning()),
+                    None => Span::styled("  f filter", t.muted()),
+                },
             ])),
             bar,
         );
@@ -456,7 +486,14 @@ impl Page for BrowserScreen {
             head,
         );
         if self.rows.is_empty() {
-            frame.render_widget(Paragraph::new("  No incidents match. x clears the filters."), body);
+            let msg = match self.searched_to {
+                Some(d) => format!(
+                    "  No matches since {}. ↓ looks further back, x clears the filters.",
+                    crate::time::show_date(crate::time::local_date(d))
+                ),
+                None => "  No incidents match. x clears the filters.".into(),
+            };
+            frame.render_widget(Paragraph::new(msg), body);
             return;
         }
         let line = |i: usize| {
