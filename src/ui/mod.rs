@@ -24,6 +24,17 @@ pub fn run_app(cli: &Cli) -> ExitCode {
     let prepared = (|| -> anyhow::Result<(Store, crate::protocol::Protocol, Option<String>)> {
         let protocol = crate::protocol::resolve(cli.protocol.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
         let path = db_path(cli)?;
+        // The first start of each day reads the whole file (the full check, then the backup): on a large
+        // history that takes a while, so say what is happening instead of showing an empty screen.
+        if let Ok(m) = std::fs::metadata(&path)
+            && m.len() > 50_000_000
+            && !crate::store::backup::backed_up_today(&path, crate::time::now())
+        {
+            eprintln!(
+                "concordat: first start today: checking the records ({} MB) and taking today's backup. Please wait…",
+                m.len() / 1_000_000
+            );
+        }
         let store = Store::open(&path)?;
         // Never stops the app: a failed backup is only reported (on the first screen).
         let backup_problem = crate::store::backup::daily(&store);
