@@ -508,26 +508,28 @@ fn renderers_carry_every_section() {
 }
 
 #[test]
-fn the_period_query_uses_the_time_index() {
+fn the_period_and_year_queries_use_the_time_index() {
     let (s, _) = home();
-    let plan: Vec<String> = s
-        .connection()
-        .prepare(
-            "EXPLAIN QUERY PLAN SELECT id FROM incidents INDEXED BY incidents_time \
-             WHERE occurred_at >= '2026-11-16' AND occurred_at < '2026-11-23'",
-        )
-        .unwrap()
-        .query_map([], |r| r.get::<_, String>(3))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    assert!(plan.iter().any(|p| p.contains("incidents_time")), "{plan:?}");
-    assert!(
-        !plan
-            .iter()
-            .any(|p| p.starts_with("SCAN incidents") && !p.contains("INDEX")),
-        "{plan:?}"
-    );
+    for sql in [super::PERIOD_SQL, super::YEAR_SQL] {
+        let plan: Vec<String> = s
+            .connection()
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map(["2026-11-16T00:00:00Z", "2026-11-23T00:00:00Z"], |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(plan.iter().any(|p| p.contains("incidents_time")), "{plan:?}");
+        assert!(
+            !plan
+                .iter()
+                .any(|p| p.starts_with("SCAN incidents") && !p.contains("INDEX")),
+            "{plan:?}"
+        );
+        assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
+    }
 }
 
 #[test]
