@@ -280,9 +280,9 @@ struct YearRow {
 /// The period's incidents in time order, through the `incidents_time` index.
 const PERIOD_SQL: &str = "SELECT id, home_uid, child_id, record, current FROM incidents INDEXED BY incidents_time \
     WHERE occurred_at >= ?1 AND occurred_at < ?2 ORDER BY occurred_at, id";
-/// Every incident of the statutory year, through the `incidents_time` index.
-const YEAR_SQL: &str = "SELECT home_uid, child_id, current FROM incidents INDEXED BY incidents_time \
-    WHERE occurred_at >= ?1 AND occurred_at < ?2";
+/// A child's incidents of the statutory year, through the `incidents_child_time` index.
+const YEAR_SQL: &str = "SELECT home_uid, child_id, current FROM incidents INDEXED BY incidents_child_time \
+    WHERE child_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3";
 
 fn unreadable(id: i64, e: serde_json::Error) -> anyhow::Error {
     anyhow::anyhow!("Incident {id} cannot be read ({e}); run `concordat verify`.")
@@ -318,27 +318,45 @@ fn read_incidents(store: &Store, period: &Period) -> anyhow::Result<Vec<Inc>> {
     Ok(out)
 }
 
-/// The police outcomes of the statutory year. Only incidents with police details are parsed: `current` is
-/// written by `serde_json` in compact form, where an incident without them holds the text `"police":null` (no
-/// other field is called `police`, and a quote inside a string is always escaped, so free text cannot hold it).
-fn read_year(store: &Store, from: DateTime<Utc>, to: DateTime<Utc>) -> anyhow::Result<Vec<YearRow>> {
+/// The children the statutory indicator counts: in the home at the end of `last_day`, looked after there for 12
+/// months or more, and aged 10 or over.
+fn statutory_cohort<'a>(children: impl Iterator<Item = &'a Child>, last_day: NaiveDate) -> BTreeSet<i64> {
+    let cutoff = last_day.checked_sub_months(Months::new(12)).unwrap_or(NaiveDate::MIN);
+    children
+        .filter(|c| in_home_at_end_of(c, last_day) && c.admitted <= cutoff && age_on(c.dob, last_day) >= 10)
+        .map(|c| c.id)
+        .collect()
+}
+
+/// The police outcomes of the statutory year, for the children it counts only (`cohort`). Only incidents with
+/// police details are parsed: `current` is written by `serde_json` in compact form, where an incident without
+/// them holds the text `"police":null` (no other field is called `police`, and a quote inside a string is always
+/// escaped, so free text cannot hold it).
+fn read_year(
+    store: &Store,
+    cohort: &BTreeSet<i64>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> anyhow::Result<Vec<YearRow>> {
     let mut s = store.connection().prepare_cached(YEAR_SQL)?;
-    let mut rows = s.query(params![to_db(from), to_db(to)])?;
     let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let cur = r.get_ref(2)?.as_str()?;
-        if cur.contains("\"police\":null") {
-            continue;
-        }
-        let y: YearCur = serde_json::from_str(cur)
-            .map_err(|e| anyhow::anyhow!("An incident cannot be read ({e}); run `concordat verify`."))?;
-        if let Some(p) = y.police {
-            out.push(YearRow {
-                home_uid: r.get(0)?,
-                child_id: r.get(1)?,
-                outcome: Some(p.outcome),
-                court: p.court,
-            });
+    for child_id in cohort {
+        let mut rows = s.query(params![child_id, to_db(from), to_db(to)])?;
+        while let Some(r) = rows.next()? {
+            let cur = r.get_ref(2)?.as_str()?;
+            if cur.contains("\"police\":null") {
+                continue;
+            }
+            let y: YearCur = serde_json::from_str(cur)
+                .map_err(|e| anyhow::anyhow!("An incident cannot be read ({e}); run `concordat verify`."))?;
+            if let Some(p) = y.police {
+                out.push(YearRow {
+                    home_uid: r.get(0)?,
+                    child_id: r.get(1)?,
+                    outcome: Some(p.outcome),
+                    court: p.court,
+                });
+            }
         }
     }
     Ok(out)
@@ -405,8 +423,13 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
         .checked_sub_months(Months::new(12))
         .and_then(|d| d.succ_opt())
         .unwrap_or(period.first_day);
-    let year = read_year(store, crate::time::local_midnight(year_first), period.end)?;
     let children = store.all_children()?;
+    let year = read_year(
+        store,
+        &statutory_cohort(children.iter(), period.last_day),
+        crate::time::local_midnight(year_first),
+        period.end,
+    )?;
     let mut known = homes(store)?;
     // Any home named in the data but not in the homes tables still gets a line.
     let mut seen: BTreeSet<&str> = BTreeSet::new();
@@ -645,12 +668,7 @@ impl Scope<'_> {
         }
 
         // The statutory indicator.
-        let cutoff = p.last_day.checked_sub_months(Months::new(12)).unwrap_or(NaiveDate::MIN);
-        let cohort: BTreeSet<i64> = children
-            .iter()
-            .filter(|c| in_home_at_end_of(c, p.last_day) && c.admitted <= cutoff && age_on(c.dob, p.last_day) >= 10)
-            .map(|c| c.id)
-            .collect();
+        let cohort = statutory_cohort(children.iter().copied(), p.last_day);
         let mut convicted = BTreeSet::new();
         let mut cautioned = BTreeSet::new();
         for y in year.iter().filter(|y| cohort.contains(&y.child_id)) {
