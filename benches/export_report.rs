@@ -19,6 +19,15 @@ fn export_report(c: &mut Criterion) {
         common::quick(&mut g);
         for &n in &common::sizes() {
             let s = Store::open(&common::db(n)).unwrap();
+            let f = concordat::export::build(&s, period).unwrap();
+            eprintln!(
+                "{name}/{n}: {} incidents, {} amendments; CSV {} bytes, JSON {} bytes",
+                f.counts.incidents,
+                f.counts.amendments,
+                f.csv.len(),
+                f.json.len()
+            );
+            drop(f);
             g.bench_function(BenchmarkId::from_parameter(n), |b| {
                 b.iter(|| concordat::export::build(&s, period).unwrap())
             });

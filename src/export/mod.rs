@@ -237,7 +237,6 @@ pub struct ExportFiles {
     pub counts: Counts,
     pub rules: Rules,
     pub period: Period,
-    generated: Generated,
 }
 
 /// What [`write`] did.
@@ -926,10 +925,9 @@ pub fn build(store: &Store, period: &Period) -> anyhow::Result<ExportFiles> {
         csv,
         json,
         manifest,
-        counts: generated.counts.clone(),
+        counts: generated.counts,
         rules: generated.rules,
         period: period.clone(),
-        generated,
     })
 }
 
@@ -1100,37 +1098,57 @@ pub fn check_folder(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Write files into `dir` so that no half-written file is ever visible: each goes to a temporary name in the
-/// same folder, is flushed to disk, then linked into place under its final name (never replacing a file
-/// that is there). On any failure every file of this call is removed again. `step` is called before each
-/// file is placed (tests use it to interrupt the write).
-fn place_files(
+/// A private temporary file in the export folder, removed when dropped (once linked into place, the final name
+/// keeps the data).
+struct Temp {
+    path: PathBuf,
+}
+
+impl Temp {
+    fn create(dir: &Path, name: &str) -> std::io::Result<(Temp, std::fs::File)> {
+        let path = dir.join(format!(".{name}.{}.tmp", crate::domain::new_uid()));
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600);
+        }
+        let f = o.open(&path)?;
+        let t = Temp { path };
+        crate::store::make_private(&t.path)?;
+        Ok((t, f))
+    }
+
+    /// A temporary file holding `bytes`, flushed to disk.
+    fn with(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<Temp> {
+        let (t, mut f) = Temp::create(dir, name)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        Ok(t)
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Link written temporary files into place under their final names, never replacing a file that is there. On
+/// any failure every file placed by this call is removed again. `step` is called before each file is placed
+/// (tests use it to interrupt the write).
+fn link_files(
     dir: &Path,
-    files: &[(String, &[u8])],
+    files: &[(String, &Temp)],
     step: &mut dyn FnMut(usize) -> std::io::Result<()>,
 ) -> std::io::Result<Vec<PathBuf>> {
-    let mut temps: Vec<PathBuf> = Vec::new();
     let mut placed: Vec<PathBuf> = Vec::new();
     let result = (|| {
-        for (name, bytes) in files {
-            let tmp = dir.join(format!(".{name}.{}.tmp", crate::domain::new_uid()));
-            let mut o = std::fs::OpenOptions::new();
-            o.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                o.mode(0o600);
-            }
-            temps.push(tmp.clone());
-            let mut f = o.open(&tmp)?;
-            f.write_all(bytes)?;
-            f.sync_all()?;
-            crate::store::make_private(&tmp)?;
-        }
-        for (i, ((name, _), tmp)) in files.iter().zip(&temps).enumerate() {
+        for (i, (name, tmp)) in files.iter().enumerate() {
             step(i)?;
             let dest = dir.join(name);
-            match std::fs::hard_link(tmp, &dest) {
+            match std::fs::hard_link(&tmp.path, &dest) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(e),
                 Err(_) => {
@@ -1141,7 +1159,7 @@ fn place_files(
                             format!("{} already exists", dest.display()),
                         ));
                     }
-                    std::fs::rename(tmp, &dest)?;
+                    std::fs::rename(&tmp.path, &dest)?;
                 }
             }
             placed.push(dest);
@@ -1150,9 +1168,6 @@ fn place_files(
         std::fs::File::open(dir)?.sync_all()?;
         Ok(())
     })();
-    for t in &temps {
-        let _ = std::fs::remove_file(t);
-    }
     match result {
         Ok(()) => Ok(placed),
         Err(e) => {
@@ -1164,10 +1179,54 @@ fn place_files(
     }
 }
 
+/// Write files into `dir` so that no half-written file is ever visible: each goes to a temporary name in the
+/// same folder, is flushed to disk, then linked into place under its final name (never replacing a file
+/// that is there). On any failure every file of this call is removed again. `step` is called before each
+/// file is placed (tests use it to interrupt the write).
+#[cfg(test)]
+fn place_files(
+    dir: &Path,
+    files: &[(String, &[u8])],
+    step: &mut dyn FnMut(usize) -> std::io::Result<()>,
+) -> std::io::Result<Vec<PathBuf>> {
+    let temps = files
+        .iter()
+        .map(|(name, bytes)| Temp::with(dir, name, bytes))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let named: Vec<(String, &Temp)> = files.iter().map(|(n, _)| n.clone()).zip(&temps).collect();
+    link_files(dir, &named, step)
+}
+
 /// Write an export of `period` into `dir` (managers only) and record it in the ledger. A re-export of the
 /// same period is a new version; nothing is ever overwritten.
 pub fn write(store: &mut Store, actor: &Actor, period: &Period, dir: &Path) -> anyhow::Result<ExportResult> {
     write_with(store, actor, period, dir, &mut |_| Ok(()))
+}
+
+fn not_written(dir: &Path, e: impl std::fmt::Display) -> String {
+    format!(
+        "Could not write the export to {} ({e}). Nothing was written.",
+        dir.display()
+    )
+}
+
+/// The CSV and the JSON written straight to temporary files in `dir` (one record at a time: a ten-year export
+/// is never held in memory), flushed to disk.
+fn generate_files(store: &Store, period: &Period, dir: &Path) -> anyhow::Result<(Temp, Temp, Generated)> {
+    let (csv_tmp, csv_f) = Temp::create(dir, "export.csv").map_err(|e| anyhow::anyhow!(not_written(dir, e)))?;
+    let (json_tmp, json_f) = Temp::create(dir, "export.json").map_err(|e| anyhow::anyhow!(not_written(dir, e)))?;
+    let (csv_f, json_f, generated) = generate(store, period, csv_f, json_f).map_err(|e| {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            anyhow::anyhow!(not_written(dir, io))
+        } else {
+            e
+        }
+    })?;
+    csv_f
+        .sync_all()
+        .and_then(|_| json_f.sync_all())
+        .map_err(|e| anyhow::anyhow!(not_written(dir, e)))?;
+    Ok((csv_tmp, json_tmp, generated))
 }
 
 fn write_with(
@@ -1179,34 +1238,31 @@ fn write_with(
 ) -> anyhow::Result<ExportResult> {
     actor.require_manager("send the weekly file to the YOS")?;
     check_folder(dir)?;
-    let built = build(store, period)?;
+    let (csv_tmp, json_tmp, built) = generate_files(store, period, dir)?;
     let uid = crate::domain::new_uid();
     let res = store.write(actor, |w| {
         let mut version = next_version(w.conn(), period)?;
         // A file of that name left by hand (or another PC) is never replaced: take the next free version.
-        while file_names(&built.generated.home.name, period, version)
+        while file_names(&built.home.name, period, version)
             .iter()
             .any(|n| dir.join(n).exists())
         {
             version += 1;
         }
-        let names = file_names(&built.generated.home.name, period, version);
-        let manifest = manifest(&built.generated, period, &uid, version, w.now, &actor.name)
+        let names = file_names(&built.home.name, period, version);
+        let manifest = manifest(&built, period, &uid, version, w.now, &actor.name)
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let manifest_tmp =
+            Temp::with(dir, &names[2], &manifest).map_err(|e| StoreError::Invalid(not_written(dir, e)))?;
         let files = [
-            (names[0].clone(), built.csv.as_slice()),
-            (names[1].clone(), built.json.as_slice()),
-            (names[2].clone(), manifest.as_slice()),
+            (names[0].clone(), &csv_tmp),
+            (names[1].clone(), &json_tmp),
+            (names[2].clone(), &manifest_tmp),
         ];
-        let paths = place_files(dir, &files, step).map_err(|e| {
-            StoreError::Invalid(format!(
-                "Could not write the export to {} ({e}). Nothing was written.",
-                dir.display()
-            ))
-        })?;
+        let paths = link_files(dir, &files, step).map_err(|e| StoreError::Invalid(not_written(dir, e)))?;
         let files_json = json!([
-            {"name": names[0], "sha256": built.generated.csv.sha256},
-            {"name": names[1], "sha256": built.generated.json.sha256},
+            {"name": names[0], "sha256": built.csv.sha256},
+            {"name": names[1], "sha256": built.json.sha256},
             {"name": names[2], "sha256": sha256_hex(&manifest)},
         ]);
         let r = w.insert(
