@@ -1475,6 +1475,14 @@ mod tests {
             amended.contains("USING INDEX incidents_updated (updated_at>?)"),
             "{amended}"
         );
+        let one = plan(&s, ONE_SQL, &["1"]);
+        assert!(one.contains("USING INTEGER PRIMARY KEY (rowid=?)"), "{one}");
+        let entries = plan(&s, ENTRIES_SQL, &["1"]);
+        assert!(
+            entries.contains("USING INDEX entries_incident (incident_id=?)"),
+            "{entries}"
+        );
+        assert!(!entries.contains("TEMP B-TREE"), "{entries}");
     }
 
     #[test]
