@@ -537,27 +537,109 @@ struct FileSum {
     sha256: String,
 }
 
-/// A writer that hashes and counts what passes through it.
+/// A writer that hashes and counts what passes through it, in chunks. Once a file has grown past
+/// [`Hashing::THREAD_AFTER`] the hashing moves to a thread of its own, so a long export is hashed while it is
+/// still being written instead of after.
 struct Hashing<W> {
     inner: W,
-    sha: Sha256,
     bytes: u64,
+    /// Written but not yet passed on.
+    buf: Vec<u8>,
+    /// The hash, while it is computed here.
+    sha: Option<Sha256>,
+    /// The hash, once it is computed on another thread.
+    worker: Option<HashWorker>,
+}
+
+struct HashWorker {
+    chunks: std::sync::mpsc::SyncSender<Vec<u8>>,
+    /// Chunks handed back, hashed, to be filled again.
+    spare: std::sync::mpsc::Receiver<Vec<u8>>,
+    done: std::thread::JoinHandle<Sha256>,
+}
+
+impl HashWorker {
+    fn start(mut sha: Sha256) -> std::io::Result<HashWorker> {
+        let (chunks, todo) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let (back, spare) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let done = std::thread::Builder::new()
+            .name("export-sha256".into())
+            .spawn(move || {
+                for mut c in todo {
+                    sha.update(&c);
+                    c.clear();
+                    let _ = back.try_send(c);
+                }
+                sha
+            })?;
+        Ok(HashWorker { chunks, spare, done })
+    }
 }
 
 impl<W: Write> Hashing<W> {
+    const CHUNK: usize = 1 << 18;
+    const THREAD_AFTER: u64 = 1 << 20;
+
     fn new(inner: W) -> Self {
         Hashing {
             inner,
-            sha: Sha256::new(),
             bytes: 0,
+            buf: Vec::with_capacity(Self::CHUNK + (Self::CHUNK >> 2)),
+            sha: Some(Sha256::new()),
+            worker: None,
         }
     }
 
+    /// Write out what is buffered and pass it to the hash.
+    fn pass_on(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        self.inner.write_all(&self.buf)?;
+        self.bytes += self.buf.len() as u64;
+        if self.worker.is_none() && self.bytes >= Self::THREAD_AFTER {
+            // Fall back to hashing here if no thread can be started.
+            if let Ok(w) = HashWorker::start(self.sha.clone().unwrap_or_default()) {
+                self.sha = None;
+                self.worker = Some(w);
+            }
+        }
+        match (&self.worker, &mut self.sha) {
+            (Some(w), _) => {
+                let next = w
+                    .spare
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(Self::CHUNK + (Self::CHUNK >> 2)));
+                let full = std::mem::replace(&mut self.buf, next);
+                w.chunks
+                    .send(full)
+                    .map_err(|_| std::io::Error::other("the export's hash could not be computed"))?;
+            }
+            (None, Some(sha)) => {
+                sha.update(&self.buf);
+                self.buf.clear();
+            }
+            (None, None) => unreachable!("the hash is computed here or on its thread"),
+        }
+        Ok(())
+    }
+
     fn finish(mut self) -> std::io::Result<(W, FileSum)> {
+        self.pass_on()?;
         self.inner.flush()?;
+        let sha = match (self.worker.take(), self.sha.take()) {
+            (Some(w), _) => {
+                drop(w.chunks);
+                w.done
+                    .join()
+                    .map_err(|_| std::io::Error::other("the export's hash could not be computed"))?
+            }
+            (None, Some(sha)) => sha,
+            (None, None) => unreachable!("the hash is computed here or on its thread"),
+        };
         let sum = FileSum {
             bytes: self.bytes,
-            sha256: hex::encode(self.sha.finalize()),
+            sha256: hex::encode(sha.finalize()),
         };
         Ok((self.inner, sum))
     }
@@ -565,13 +647,16 @@ impl<W: Write> Hashing<W> {
 
 impl<W: Write> Write for Hashing<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.sha.update(&buf[..n]);
-        self.bytes += n as u64;
-        Ok(n)
+        self.buf.extend_from_slice(buf);
+        if self.buf.len() >= Self::CHUNK {
+            self.pass_on()?;
+        }
+        Ok(buf.len())
     }
 
+    /// Passes on what is buffered (hashing never waits for a flush: [`Hashing::finish`] completes it).
     fn flush(&mut self) -> std::io::Result<()> {
+        self.pass_on()?;
         self.inner.flush()
     }
 }
@@ -868,8 +953,7 @@ fn generate<C: Write, J: Write>(
         protocols: BTreeSet::new(),
         error: None,
     };
-    let json_h = std::io::BufWriter::with_capacity(1 << 16, Hashing::new(json_out));
-    let mut ser = serde_json::Serializer::pretty(json_h);
+    let mut ser = serde_json::Serializer::pretty(Hashing::new(json_out));
     let doc = Doc {
         format: FORMAT,
         version: FORMAT_VERSION,
@@ -886,7 +970,7 @@ fn generate<C: Write, J: Write>(
     written?;
     let mut json_h = ser.into_inner();
     json_h.write_all(b"\n")?;
-    let (json_out, json_sum) = json_h.into_inner().map_err(|e| e.into_error())?.finish()?;
+    let (json_out, json_sum) = json_h.finish()?;
     pass.csv.flush()?;
     let (csv_out, csv_sum) = pass
         .csv
@@ -1398,6 +1482,27 @@ mod tests {
         let p = Period::parse_week("2026-W47").unwrap();
         assert_eq!(file_names("Oak House", &p, 1)[0], "oak-house-2026-W47.csv");
         assert_eq!(file_names("Oak House", &p, 2)[2], "oak-house-2026-W47-v2.manifest.json");
+    }
+
+    #[test]
+    fn the_hash_is_of_the_bytes_written_here_or_on_its_thread() {
+        for len in [0usize, 10, (1 << 18) + 3, (1 << 20) - 1, 5 << 20] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7 + i / 1000) as u8).collect();
+            let mut h = Hashing::new(Vec::new());
+            // Pieces of many sizes, as the serializer writes them.
+            let mut at = 0;
+            let mut step = 1;
+            while at < data.len() {
+                let end = (at + step).min(data.len());
+                h.write_all(&data[at..end]).unwrap();
+                at = end;
+                step = step * 3 % 70_001 + 1;
+            }
+            let (out, sum) = h.finish().unwrap();
+            assert_eq!(out, data, "{len}");
+            assert_eq!(sum.bytes, len as u64);
+            assert_eq!(sum.sha256, sha256_hex(&data), "{len}");
+        }
     }
 
     #[test]
