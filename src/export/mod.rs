@@ -646,12 +646,20 @@ impl<W: Write> Hashing<W> {
 }
 
 impl<W: Write> Write for Hashing<W> {
+    #[inline]
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    /// The serializer writes in small pieces (a quote, an indent): each is one copy into the buffer.
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
         self.buf.extend_from_slice(buf);
         if self.buf.len() >= Self::CHUNK {
             self.pass_on()?;
         }
-        Ok(buf.len())
+        Ok(())
     }
 
     /// Passes on what is buffered (hashing never waits for a flush: [`Hashing::finish`] completes it).
