@@ -584,7 +584,8 @@ impl<W: Write> Hashing<W> {
         Hashing {
             inner,
             bytes: 0,
-            buf: Vec::with_capacity(Self::CHUNK + (Self::CHUNK >> 2)),
+            // Small at first (a week's file is small); it grows to a chunk as it is used.
+            buf: Vec::with_capacity(1 << 13),
             sha: Some(Sha256::new()),
             worker: None,
         }
