@@ -19,6 +19,21 @@ fn export_report(c: &mut Criterion) {
         common::quick(&mut g);
         for &n in &common::sizes() {
             let s = Store::open(&common::db(n)).unwrap();
+            // CONCORDAT_BENCH_EXPORT_ONCE=1: time one build and print the export's size first (a single timing
+            // where criterion's samples would take too long, e.g. the full export at 100k).
+            if std::env::var_os("CONCORDAT_BENCH_EXPORT_ONCE").is_some() {
+                let started = std::time::Instant::now();
+                let f = concordat::export::build(&s, period).unwrap();
+                eprintln!(
+                    "{name}/{n}: first build {:.3} s; {} incidents, {} amendments; CSV {} bytes, JSON {} bytes",
+                    started.elapsed().as_secs_f64(),
+                    f.counts.incidents,
+                    f.counts.amendments,
+                    f.csv.len(),
+                    f.json.len()
+                );
+                drop(f);
+            }
             g.bench_function(BenchmarkId::from_parameter(n), |b| {
                 b.iter(|| concordat::export::build(&s, period).unwrap())
             });

@@ -426,6 +426,12 @@ fn writes_three_private_files_never_overwrites_and_keeps_a_ledger() {
     use sha2::Digest;
     assert_eq!(m["files"][0]["sha256"], hex::encode(sha2::Sha256::digest(&csv1)));
     assert_eq!(m["files"][1]["sha256"], hex::encode(sha2::Sha256::digest(&json1)));
+    assert_eq!(m["files"][0]["bytes"], csv1.len());
+    assert_eq!(m["files"][1]["bytes"], json1.len());
+    // Written straight to the files, the bytes are those built in memory.
+    let built = export::build(&fx.store, &week()).unwrap();
+    assert_eq!(csv1, built.csv);
+    assert_eq!(json1, built.json);
     assert_eq!(m["generated_by"], "Pat Manager");
     assert_eq!(m["generated_at"], "2026-11-23T10:00:00Z");
     assert_eq!(m["app_version"], env!("CARGO_PKG_VERSION"));

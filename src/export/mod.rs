@@ -20,9 +20,12 @@
 
 pub mod import;
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -234,8 +237,6 @@ pub struct ExportFiles {
     pub counts: Counts,
     pub rules: Rules,
     pub period: Period,
-    home: Home,
-    protocols: Vec<Value>,
 }
 
 /// What [`write`] did.
@@ -336,7 +337,7 @@ pub fn neutralise(cell: &str) -> String {
 struct OutRecord {
     uid: String,
     amends: Option<LedgerRow>,
-    child: Child,
+    child: Rc<Child>,
     child_ref: String,
     identified: bool,
     accounts: bool,
@@ -410,14 +411,6 @@ fn withhold_entry(e: &mut Entry) {
     }
 }
 
-fn incident_rows(store: &Store, sql: &str, args: &[&dyn rusqlite::ToSql]) -> anyhow::Result<Vec<(i64, String)>> {
-    let mut s = store.connection().prepare_cached(sql)?;
-    let v = s
-        .query_map(args, |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(v)
-}
-
 fn ledger(store: &Store) -> anyhow::Result<Vec<LedgerRow>> {
     let mut s = store.connection().prepare_cached(
         "SELECT uid, period_label, period_start, period_end, version, generated_at FROM exports ORDER BY id",
@@ -448,13 +441,6 @@ fn ledger(store: &Store) -> anyhow::Result<Vec<LedgerRow>> {
         })
         .collect())
 }
-
-/// The period's incidents, through the `incidents_time` index.
-const PERIOD_SQL: &str = "SELECT id, uid FROM incidents WHERE occurred_at >= ?1 AND occurred_at < ?2 \
-    AND home_uid = ?3 ORDER BY occurred_at, uid";
-/// Incidents changed since a time, through the `incidents_updated` index.
-const AMENDED_SQL: &str = "SELECT id, occurred_at, updated_at, uid FROM incidents INDEXED BY incidents_updated \
-    WHERE updated_at > ?1 AND home_uid = ?2";
 
 /// Has this period been exported (any version)?
 pub fn is_exported(store: &Store, period: &Period) -> anyhow::Result<bool> {
@@ -533,40 +519,231 @@ pub fn pending_amendments(store: &Store, now: DateTime<Utc>) -> anyhow::Result<u
     Ok(amendments(store, &this, &home.uid)?.len())
 }
 
-/// Build an export in memory: nothing is written. Reads the period's incidents through the `incidents_time`
-/// index and only the amended ones beyond it.
-pub fn build(store: &Store, period: &Period) -> anyhow::Result<ExportFiles> {
-    let home = store
-        .home()?
-        .ok_or_else(|| anyhow::anyhow!("The home is not set up: there is nothing to export."))?;
-    let rules = Rules::of(store)?;
-    let in_period = incident_rows(
-        store,
-        PERIOD_SQL,
-        &[
-            &crate::time::to_db(period.start),
-            &crate::time::to_db(period.end),
-            &home.uid,
-        ],
-    )?;
-    let amended = amendments(store, period, &home.uid)?;
-    let mut children: HashMap<i64, Child> = HashMap::new();
-    let mut records = Vec::with_capacity(in_period.len() + amended.len());
-    let todo = in_period
-        .into_iter()
-        .map(|(id, _)| (id, None))
-        .chain(amended.into_iter().map(|(id, l)| (id, Some(l))));
-    for (id, amends) in todo {
-        let d = store.incident(id)?;
-        let child = children.entry(d.child.id).or_insert_with(|| d.child.clone()).clone();
+/// What an export holds beside its bytes: what the manifest says about the CSV and the JSON.
+#[derive(Debug, Clone)]
+struct Generated {
+    home: Home,
+    rules: Rules,
+    counts: Counts,
+    protocols: Vec<Value>,
+    csv: FileSum,
+    json: FileSum,
+}
+
+/// The size and SHA-256 of a file, taken as it was written.
+#[derive(Debug, Clone)]
+struct FileSum {
+    bytes: u64,
+    sha256: String,
+}
+
+/// A writer that hashes and counts what passes through it, in chunks. Once a file has grown past
+/// [`Hashing::THREAD_AFTER`] the hashing moves to a thread of its own, so a long export is hashed while it is
+/// still being written instead of after.
+struct Hashing<W> {
+    inner: W,
+    bytes: u64,
+    /// Written but not yet passed on.
+    buf: Vec<u8>,
+    /// The hash, while it is computed here.
+    sha: Option<Sha256>,
+    /// The hash, once it is computed on another thread.
+    worker: Option<HashWorker>,
+}
+
+struct HashWorker {
+    chunks: std::sync::mpsc::SyncSender<Vec<u8>>,
+    /// Chunks handed back, hashed, to be filled again.
+    spare: std::sync::mpsc::Receiver<Vec<u8>>,
+    done: std::thread::JoinHandle<Sha256>,
+}
+
+impl HashWorker {
+    fn start(mut sha: Sha256) -> std::io::Result<HashWorker> {
+        let (chunks, todo) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let (back, spare) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let done = std::thread::Builder::new()
+            .name("export-sha256".into())
+            .spawn(move || {
+                for mut c in todo {
+                    sha.update(&c);
+                    c.clear();
+                    let _ = back.try_send(c);
+                }
+                sha
+            })?;
+        Ok(HashWorker { chunks, spare, done })
+    }
+}
+
+impl<W: Write> Hashing<W> {
+    const CHUNK: usize = 1 << 18;
+    const THREAD_AFTER: u64 = 1 << 20;
+
+    fn new(inner: W) -> Self {
+        Hashing {
+            inner,
+            bytes: 0,
+            // Small at first (a week's file is small); it grows to a chunk as it is used.
+            buf: Vec::with_capacity(1 << 13),
+            sha: Some(Sha256::new()),
+            worker: None,
+        }
+    }
+
+    /// Write out what is buffered and pass it to the hash.
+    fn pass_on(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        self.inner.write_all(&self.buf)?;
+        self.bytes += self.buf.len() as u64;
+        if self.worker.is_none() && self.bytes >= Self::THREAD_AFTER {
+            // Fall back to hashing here if no thread can be started.
+            if let Ok(w) = HashWorker::start(self.sha.clone().unwrap_or_default()) {
+                self.sha = None;
+                self.worker = Some(w);
+            }
+        }
+        match (&self.worker, &mut self.sha) {
+            (Some(w), _) => {
+                let next = w
+                    .spare
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(Self::CHUNK + (Self::CHUNK >> 2)));
+                let full = std::mem::replace(&mut self.buf, next);
+                w.chunks
+                    .send(full)
+                    .map_err(|_| std::io::Error::other("the export's hash could not be computed"))?;
+            }
+            (None, Some(sha)) => {
+                sha.update(&self.buf);
+                self.buf.clear();
+            }
+            (None, None) => unreachable!("the hash is computed here or on its thread"),
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> std::io::Result<(W, FileSum)> {
+        self.pass_on()?;
+        self.inner.flush()?;
+        let sha = match (self.worker.take(), self.sha.take()) {
+            (Some(w), _) => {
+                drop(w.chunks);
+                w.done
+                    .join()
+                    .map_err(|_| std::io::Error::other("the export's hash could not be computed"))?
+            }
+            (None, Some(sha)) => sha,
+            (None, None) => unreachable!("the hash is computed here or on its thread"),
+        };
+        let sum = FileSum {
+            bytes: self.bytes,
+            sha256: hex::encode(sha.finalize()),
+        };
+        Ok((self.inner, sum))
+    }
+}
+
+impl<W: Write> Write for Hashing<W> {
+    #[inline]
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    /// The serializer writes in small pieces (a quote, an indent): each is one copy into the buffer.
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.buf.extend_from_slice(buf);
+        if self.buf.len() >= Self::CHUNK {
+            self.pass_on()?;
+        }
+        Ok(())
+    }
+
+    /// Passes on what is buffered (hashing never waits for a flush: [`Hashing::finish`] completes it).
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.pass_on()?;
+        self.inner.flush()
+    }
+}
+
+/// The period's incidents in time order, with what an export needs of each, through the `incidents_time` index.
+const PERIOD_SQL: &str = "SELECT id, uid, child_id, record, current FROM incidents \
+    WHERE occurred_at >= ?1 AND occurred_at < ?2 AND home_uid = ?3 ORDER BY occurred_at, uid";
+/// One incident by id (an amendment).
+const ONE_SQL: &str = "SELECT id, uid, child_id, record, current FROM incidents WHERE id = ?1";
+/// An incident's entries, oldest first, through the `entries_incident` index.
+const ENTRIES_SQL: &str = "SELECT uid, at, by_name, change FROM entries WHERE incident_id = ?1 ORDER BY id";
+/// Incidents changed since a time, through the `incidents_updated` index.
+const AMENDED_SQL: &str = "SELECT id, occurred_at, updated_at, uid FROM incidents INDEXED BY incidents_updated \
+    WHERE updated_at > ?1 AND home_uid = ?2";
+
+/// Reads the records one at a time and writes each to the CSV as it goes; the JSON side is the
+/// [`Serialize`] of [`Records`], so both files are written in one pass and no record is held after it is out.
+struct Pass<'a, C: Write> {
+    store: &'a Store,
+    period: &'a Period,
+    home: &'a Home,
+    rules: Rules,
+    amended: Vec<(i64, LedgerRow)>,
+    csv: csv::Writer<C>,
+    children: HashMap<i64, Rc<Child>>,
+    counts: Counts,
+    kids: BTreeMap<String, bool>,
+    protocols: BTreeSet<(String, String, String)>,
+    /// The first failure, kept here because the serializer can only carry a message.
+    error: Option<anyhow::Error>,
+}
+
+impl<C: Write> Pass<'_, C> {
+    fn unreadable(id: i64, e: serde_json::Error) -> StoreError {
+        StoreError::Invalid(format!("incident {id} is unreadable: {e}"))
+    }
+
+    /// One incident as it goes out, from its row.
+    fn out_record(&mut self, row: &rusqlite::Row, amends: Option<LedgerRow>) -> anyhow::Result<OutRecord> {
+        let id: i64 = row.get(0)?;
+        let incident_uid = row.get_ref(1)?.as_str()?;
+        let child_id: i64 = row.get(2)?;
+        let mut recorded: IncidentRecord =
+            serde_json::from_str(row.get_ref(3)?.as_str()?).map_err(|e| Self::unreadable(id, e))?;
+        let mut current: IncidentRecord =
+            serde_json::from_str(row.get_ref(4)?.as_str()?).map_err(|e| Self::unreadable(id, e))?;
+        let mut entries = {
+            let mut s = self.store.connection().prepare_cached(ENTRIES_SQL)?;
+            let mut rows = s.query([id])?;
+            let mut v = Vec::new();
+            while let Some(r) = rows.next()? {
+                v.push(Entry {
+                    uid: r.get(0)?,
+                    incident_uid: incident_uid.to_string(),
+                    at: crate::time::from_db(r.get_ref(1)?.as_str()?).unwrap_or_default(),
+                    by: r.get(2)?,
+                    change: serde_json::from_str(r.get_ref(3)?.as_str()?)
+                        .map_err(|e| StoreError::Invalid(format!("entry of incident {id} unreadable: {e}")))?,
+                });
+            }
+            v
+        };
+        let child = match self.children.get(&child_id) {
+            Some(c) => c.clone(),
+            None => {
+                let c = Rc::new(self.store.child(child_id)?);
+                self.children.insert(child_id, c.clone());
+                c
+            }
+        };
+        let rules = self.rules;
         let identified = rules.identify.applies(child.yos_open) && !child.uid.starts_with(PSEUDONYM_UID_PREFIX);
         let accounts = rules.accounts.applies(child.yos_open);
         let child_ref = if identified {
             child.uid.clone()
         } else {
-            pseudonym(&home.pseudonym_secret, &child.uid)
+            pseudonym(&self.home.pseudonym_secret, &child.uid)
         };
-        let (mut recorded, mut current, mut entries) = (d.record, d.current, d.entries);
         if !accounts {
             withhold_record(&mut recorded);
             withhold_record(&mut current);
@@ -574,7 +751,7 @@ pub fn build(store: &Store, period: &Period) -> anyhow::Result<ExportFiles> {
         }
         recorded.child_uid = child_ref.clone();
         current.child_uid = child_ref.clone();
-        records.push(OutRecord {
+        Ok(OutRecord {
             uid: recorded.uid.clone(),
             amends,
             child,
@@ -584,156 +761,351 @@ pub fn build(store: &Store, period: &Period) -> anyhow::Result<ExportFiles> {
             recorded,
             current,
             entries,
-        });
+        })
     }
-    let mut counts = Counts::default();
-    let mut kids: BTreeMap<&str, bool> = BTreeMap::new();
-    let mut protocols: BTreeMap<(String, String, String), ()> = BTreeMap::new();
-    for r in &records {
-        kids.insert(&r.child_ref, r.identified);
-        protocols.insert(
-            (
-                r.current.protocol.id.clone(),
-                r.current.protocol.version.clone(),
-                r.current.protocol.sha256.clone(),
-            ),
-            (),
-        );
+
+    /// Count a record and write its CSV row.
+    fn tally_and_csv(&mut self, r: &OutRecord) -> anyhow::Result<()> {
+        self.kids.insert(r.child_ref.clone(), r.identified);
+        let p = &r.current.protocol;
+        if !self
+            .protocols
+            .iter()
+            .any(|(i, v, s)| *i == p.id && *v == p.version && *s == p.sha256)
+        {
+            self.protocols
+                .insert((p.id.clone(), p.version.clone(), p.sha256.clone()));
+        }
         if r.amends.is_some() {
-            counts.amendments += 1;
-            continue;
+            self.counts.amendments += 1;
+        } else {
+            self.counts.incidents += 1;
+            *self
+                .counts
+                .by_response
+                .entry(r.current.response.code().into())
+                .or_default() += 1;
+            for c in &r.current.categories {
+                *self.counts.by_category.entry(c.code().into()).or_default() += 1;
+            }
         }
-        counts.incidents += 1;
-        *counts.by_response.entry(r.current.response.code().into()).or_default() += 1;
-        for c in &r.current.categories {
-            *counts.by_category.entry(c.code().into()).or_default() += 1;
+        csv_row(&mut self.csv, r)
+    }
+
+    /// Every record, in order: the period's, then the amendments. `each` gets each one after its CSV row.
+    fn run(&mut self, each: &mut dyn FnMut(&OutRecord) -> anyhow::Result<()>) -> anyhow::Result<()> {
+        let store = self.store;
+        {
+            let mut s = store.connection().prepare_cached(PERIOD_SQL)?;
+            let mut rows = s.query(params![
+                crate::time::to_db(self.period.start),
+                crate::time::to_db(self.period.end),
+                self.home.uid
+            ])?;
+            while let Some(row) = rows.next()? {
+                let r = self.out_record(row, None)?;
+                self.tally_and_csv(&r)?;
+                each(&r)?;
+            }
+        }
+        for (id, l) in std::mem::take(&mut self.amended) {
+            let mut s = store.connection().prepare_cached(ONE_SQL)?;
+            let mut rows = s.query([id])?;
+            let row = rows
+                .next()?
+                .ok_or_else(|| StoreError::NotFound(format!("incident {id}")))?;
+            let r = self.out_record(row, Some(l))?;
+            self.tally_and_csv(&r)?;
+            each(&r)?;
+        }
+        Ok(())
+    }
+}
+
+/// The `records` array of the JSON, produced while it is serialized.
+struct Records<'p, 'a, C: Write>(RefCell<&'p mut Pass<'a, C>>);
+
+impl<C: Write> Serialize for Records<'_, '_, C> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut pass = self.0.borrow_mut();
+        let mut seq = s.serialize_seq(None)?;
+        let mut failed: Option<S::Error> = None;
+        let r = pass.run(&mut |r| {
+            seq.serialize_element(&RecordJson::of(r)).map_err(|e| {
+                let msg = e.to_string();
+                failed = Some(e);
+                anyhow::anyhow!(msg)
+            })
+        });
+        if let Err(e) = r {
+            return Err(match failed {
+                Some(f) => f,
+                None => {
+                    pass.error = Some(e);
+                    S::Error::custom("export stopped")
+                }
+            });
+        }
+        seq.end()
+    }
+}
+
+/// The JSON of one record (fields in the published order).
+#[derive(Serialize)]
+struct RecordJson<'a> {
+    uid: &'a str,
+    amends: Option<AmendsJson<'a>>,
+    child: ChildJson<'a>,
+    accounts_included: bool,
+    recorded: &'a IncidentRecord,
+    entries: &'a [Entry],
+    current: &'a IncidentRecord,
+}
+
+#[derive(Serialize)]
+struct AmendsJson<'a> {
+    export_uid: &'a str,
+    period: &'a str,
+    version: u32,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct ChildJson<'a> {
+    #[serde(rename = "ref")]
+    reference: &'a str,
+    identified: bool,
+    name: Option<&'a str>,
+    dob: Option<String>,
+    yos_open: bool,
+    yos_ref: Option<&'a str>,
+    gender: &'static str,
+    ethnicity: &'static str,
+    legal_status: &'static str,
+}
+
+impl<'a> RecordJson<'a> {
+    fn of(r: &'a OutRecord) -> RecordJson<'a> {
+        let c = &r.child;
+        let id = r.identified;
+        RecordJson {
+            uid: &r.uid,
+            amends: r.amends.as_ref().map(|l| AmendsJson {
+                export_uid: &l.uid,
+                period: &l.label,
+                version: l.version,
+                name: l.name(),
+            }),
+            child: ChildJson {
+                reference: &r.child_ref,
+                identified: id,
+                name: id.then_some(c.name.as_str()),
+                dob: id.then(|| c.dob.format("%Y-%m-%d").to_string()),
+                yos_open: c.yos_open,
+                yos_ref: id.then_some(c.yos_ref.as_str()),
+                gender: c.gender.code(),
+                ethnicity: c.ethnicity.code(),
+                legal_status: c.legal_status.code(),
+            },
+            accounts_included: r.accounts,
+            recorded: &r.recorded,
+            entries: &r.entries,
+            current: &r.current,
         }
     }
-    counts.children = kids.len();
-    counts.identified_children = kids.values().filter(|v| **v).count();
-    let protocols: Vec<Value> = protocols
-        .into_keys()
+}
+
+/// The JSON document (fields in the published order).
+#[derive(Serialize)]
+struct Doc<'a, R: Serialize> {
+    format: &'a str,
+    version: u64,
+    home: Value,
+    period: Value,
+    disclosure: Value,
+    records: R,
+}
+
+/// Write the CSV and the JSON of `period` to `csv_out` and `json_out` in one pass over the records, one record
+/// at a time (memory does not grow with the period), hashing both as they are written. Reads the period's
+/// incidents through the `incidents_time` index and only the amended ones beyond it.
+fn generate<C: Write, J: Write>(
+    store: &Store,
+    period: &Period,
+    csv_out: C,
+    json_out: J,
+) -> anyhow::Result<(C, J, Generated)> {
+    let home = store
+        .home()?
+        .ok_or_else(|| anyhow::anyhow!("The home is not set up: there is nothing to export."))?;
+    let rules = Rules::of(store)?;
+    let amended = amendments(store, period, &home.uid)?;
+    let mut csv_h = Hashing::new(csv_out);
+    csv_h.write_all("\u{feff}".as_bytes())?;
+    let mut csv = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .buffer_capacity(1 << 16)
+        .from_writer(csv_h);
+    csv.write_record(CSV_COLUMNS.iter().map(|(n, _)| *n))?;
+    let mut pass = Pass {
+        store,
+        period,
+        home: &home,
+        rules,
+        amended,
+        csv,
+        children: HashMap::new(),
+        counts: Counts::default(),
+        kids: BTreeMap::new(),
+        protocols: BTreeSet::new(),
+        error: None,
+    };
+    let mut ser = serde_json::Serializer::pretty(Hashing::new(json_out));
+    let doc = Doc {
+        format: FORMAT,
+        version: FORMAT_VERSION,
+        home: home_json(&home),
+        period: period_json(period),
+        disclosure: rules.to_json(),
+        records: Records(RefCell::new(&mut pass)),
+    };
+    let written = doc.serialize(&mut ser);
+    drop(doc);
+    if let Some(e) = pass.error.take() {
+        return Err(e);
+    }
+    written?;
+    let mut json_h = ser.into_inner();
+    json_h.write_all(b"\n")?;
+    let (json_out, json_sum) = json_h.finish()?;
+    pass.csv.flush()?;
+    let (csv_out, csv_sum) = pass
+        .csv
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("The CSV could not be written: {}", e.error()))?
+        .finish()?;
+    let mut counts = pass.counts;
+    counts.children = pass.kids.len();
+    counts.identified_children = pass.kids.values().filter(|v| **v).count();
+    let protocols = pass
+        .protocols
+        .into_iter()
         .map(|(id, version, sha256)| json!({"id": id, "version": version, "sha256": sha256}))
         .collect();
-    let csv = to_csv(&records)?;
-    let json = to_json(&home, period, rules, &records)?;
-    let mut files = ExportFiles {
+    Ok((
+        csv_out,
+        json_out,
+        Generated {
+            home,
+            rules,
+            counts,
+            protocols,
+            csv: csv_sum,
+            json: json_sum,
+        },
+    ))
+}
+
+/// Build an export in memory: nothing is written. Reads the period's incidents through the `incidents_time`
+/// index and only the amended ones beyond it.
+pub fn build(store: &Store, period: &Period) -> anyhow::Result<ExportFiles> {
+    let (csv, json, generated) = generate(store, period, Vec::new(), Vec::new())?;
+    let next = next_version(store.connection(), period)?;
+    let manifest = manifest(&generated, period, "", next, store.now(), "(preview: not written)")?;
+    Ok(ExportFiles {
         csv,
         json,
-        manifest: vec![],
-        counts,
-        rules,
+        manifest,
+        counts: generated.counts,
+        rules: generated.rules,
         period: period.clone(),
-        home,
-        protocols,
-    };
-    let next = next_version(store.connection(), period)?;
-    files.manifest = manifest(&files, "", next, store.now(), "(preview: not written)")?;
-    Ok(files)
-}
-
-fn to_csv(records: &[OutRecord]) -> anyhow::Result<Vec<u8>> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .quote_style(csv::QuoteStyle::Necessary)
-            .from_writer(&mut out);
-        w.write_record(CSV_COLUMNS.iter().map(|(n, _)| *n))?;
-        for r in records {
-            let c = &r.current;
-            let ch = &r.child;
-            let police = c.police.as_ref();
-            let rest = c.restorative.as_ref();
-            let reg35 = c.reg35.as_ref();
-            let join = |v: Vec<String>| v.join(";");
-            let row: Vec<String> = vec![
-                if r.amends.is_some() { "amendment" } else { "incident" }.into(),
-                r.amends.as_ref().map(LedgerRow::name).unwrap_or_default(),
-                r.uid.clone(),
-                local(c.occurred_at),
-                r.child_ref.clone(),
-                yes(r.identified).into(),
-                if r.identified { ch.name.clone() } else { String::new() },
-                if r.identified {
-                    ch.dob.format("%Y-%m-%d").to_string()
-                } else {
-                    String::new()
-                },
-                if r.identified {
-                    crate::time::age_on(ch.dob, crate::time::local_date(c.occurred_at)).to_string()
-                } else {
-                    String::new()
-                },
-                yes(ch.yos_open).into(),
-                if r.identified {
-                    ch.yos_ref.clone()
-                } else {
-                    String::new()
-                },
-                ch.gender.code().into(),
-                ch.ethnicity.code().into(),
-                ch.legal_status.code().into(),
-                c.location.clone(),
-                join(c.categories.iter().map(|x| x.code().to_string()).collect()),
-                yes(c.immediate_danger).into(),
-                c.recommended.code().into(),
-                c.response.code().into(),
-                c.rationale.clone(),
-                join(c.deescalation.iter().map(code).collect()),
-                police.map(|p| code(&p.route)).unwrap_or_default(),
-                police.map(|p| code(&p.reason)).unwrap_or_default(),
-                c.police_reference().unwrap_or("").into(),
-                police.map(|p| p.outcome.code().to_string()).unwrap_or_default(),
-                police.and_then(|p| p.court.as_ref()).map(code).unwrap_or_default(),
-                police.map(|p| yes(p.arrest).to_string()).unwrap_or_default(),
-                rest.map(|x| code(&x.kind)).unwrap_or_default(),
-                rest.map(|x| opt_yes(x.victim_consent).to_string()).unwrap_or_default(),
-                rest.map(|x| opt_yes(x.held).to_string()).unwrap_or_default(),
-                rest.map(|x| x.outcome.clone()).unwrap_or_default(),
-                reg35.map(|x| x.measure.clone()).unwrap_or_default(),
-                reg35
-                    .and_then(|x| x.duration_minutes)
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-                c.injuries.clone(),
-                c.damage_cost.map(|d| d.to_string()).unwrap_or_default(),
-                join(c.notifications.iter().map(|n| code(&n.who)).collect()),
-                yes(c.ofsted_serious).into(),
-                c.status().code().into(),
-                c.review.signed_by.clone().unwrap_or_default(),
-                c.review.signed_at.map(local).unwrap_or_default(),
-                c.protocol.id.clone(),
-                c.protocol.version.clone(),
-                yes(r.accounts).into(),
-                c.account.clone(),
-                c.child_view.as_ref().map(|v| v.text.clone()).unwrap_or_default(),
-                c.recorded_by.clone(),
-                local(c.recorded_at),
-                r.entries.len().to_string(),
-            ];
-            debug_assert_eq!(row.len(), CSV_COLUMNS.len());
-            w.write_record(row.iter().map(|s| neutralise(s)))?;
-        }
-        w.flush()?;
-    }
-    Ok(out)
-}
-
-fn child_json(r: &OutRecord) -> Value {
-    let c = &r.child;
-    let id = r.identified;
-    json!({
-        "ref": r.child_ref,
-        "identified": id,
-        "name": if id { Value::from(c.name.clone()) } else { Value::Null },
-        "dob": if id { Value::from(c.dob.format("%Y-%m-%d").to_string()) } else { Value::Null },
-        "yos_open": c.yos_open,
-        "yos_ref": if id { Value::from(c.yos_ref.clone()) } else { Value::Null },
-        "gender": c.gender.code(),
-        "ethnicity": c.ethnicity.code(),
-        "legal_status": c.legal_status.code(),
     })
+}
+
+/// A cell as written: a cell a spreadsheet would run as a formula gets a leading apostrophe.
+fn cell(s: &str) -> Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+fn csv_row<C: Write>(w: &mut csv::Writer<C>, r: &OutRecord) -> anyhow::Result<()> {
+    let c = &r.current;
+    let ch = &r.child;
+    let police = c.police.as_ref();
+    let rest = c.restorative.as_ref();
+    let reg35 = c.reg35.as_ref();
+    let join = |v: Vec<String>| v.join(";");
+    let none = String::new;
+    let row: [String; 48] = [
+        if r.amends.is_some() { "amendment" } else { "incident" }.into(),
+        r.amends.as_ref().map(LedgerRow::name).unwrap_or_default(),
+        r.uid.clone(),
+        local(c.occurred_at),
+        r.child_ref.clone(),
+        yes(r.identified).into(),
+        if r.identified { ch.name.clone() } else { none() },
+        if r.identified {
+            ch.dob.format("%Y-%m-%d").to_string()
+        } else {
+            none()
+        },
+        if r.identified {
+            crate::time::age_on(ch.dob, crate::time::local_date(c.occurred_at)).to_string()
+        } else {
+            none()
+        },
+        yes(ch.yos_open).into(),
+        if r.identified { ch.yos_ref.clone() } else { none() },
+        ch.gender.code().into(),
+        ch.ethnicity.code().into(),
+        ch.legal_status.code().into(),
+        c.location.clone(),
+        join(c.categories.iter().map(|x| x.code().to_string()).collect()),
+        yes(c.immediate_danger).into(),
+        c.recommended.code().into(),
+        c.response.code().into(),
+        c.rationale.clone(),
+        join(c.deescalation.iter().map(code).collect()),
+        police.map(|p| code(&p.route)).unwrap_or_default(),
+        police.map(|p| code(&p.reason)).unwrap_or_default(),
+        c.police_reference().unwrap_or("").into(),
+        police.map(|p| p.outcome.code().to_string()).unwrap_or_default(),
+        police.and_then(|p| p.court.as_ref()).map(code).unwrap_or_default(),
+        police.map(|p| yes(p.arrest).to_string()).unwrap_or_default(),
+        rest.map(|x| code(&x.kind)).unwrap_or_default(),
+        rest.map(|x| opt_yes(x.victim_consent).to_string()).unwrap_or_default(),
+        rest.map(|x| opt_yes(x.held).to_string()).unwrap_or_default(),
+        rest.map(|x| x.outcome.clone()).unwrap_or_default(),
+        reg35.map(|x| x.measure.clone()).unwrap_or_default(),
+        reg35
+            .and_then(|x| x.duration_minutes)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        c.injuries.clone(),
+        c.damage_cost.map(|d| d.to_string()).unwrap_or_default(),
+        join(c.notifications.iter().map(|n| code(&n.who)).collect()),
+        yes(c.ofsted_serious).into(),
+        c.status().code().into(),
+        c.review.signed_by.clone().unwrap_or_default(),
+        c.review.signed_at.map(local).unwrap_or_default(),
+        c.protocol.id.clone(),
+        c.protocol.version.clone(),
+        yes(r.accounts).into(),
+        c.account.clone(),
+        c.child_view.as_ref().map(|v| v.text.clone()).unwrap_or_default(),
+        c.recorded_by.clone(),
+        local(c.recorded_at),
+        r.entries.len().to_string(),
+    ];
+    w.write_record(row.iter().map(|s| match cell(s) {
+        Cow::Borrowed(b) => Cow::Borrowed(b.as_bytes()),
+        Cow::Owned(o) => Cow::Owned(o.into_bytes()),
+    }))?;
+    Ok(())
 }
 
 fn period_json(p: &Period) -> Value {
@@ -750,58 +1122,35 @@ fn home_json(h: &Home) -> Value {
     json!({"uid": h.uid, "name": h.name, "ofsted_urn": h.ofsted_urn})
 }
 
-fn to_json(home: &Home, period: &Period, rules: Rules, records: &[OutRecord]) -> anyhow::Result<Vec<u8>> {
-    let recs: Vec<Value> = records
-        .iter()
-        .map(|r| {
-            Ok(json!({
-                "uid": r.uid,
-                "amends": r.amends.as_ref().map(|l| json!({
-                    "export_uid": l.uid, "period": l.label, "version": l.version, "name": l.name(),
-                })),
-                "child": child_json(r),
-                "accounts_included": r.accounts,
-                "recorded": serde_json::to_value(&r.recorded)?,
-                "entries": serde_json::to_value(&r.entries)?,
-                "current": serde_json::to_value(&r.current)?,
-            }))
-        })
-        .collect::<Result<_, serde_json::Error>>()?;
-    let doc = json!({
-        "format": FORMAT,
-        "version": FORMAT_VERSION,
-        "home": home_json(home),
-        "period": period_json(period),
-        "disclosure": rules.to_json(),
-        "records": recs,
-    });
-    let mut v = serde_json::to_vec_pretty(&doc)?;
-    v.push(b'\n');
-    Ok(v)
-}
-
 fn sha256_hex(b: &[u8]) -> String {
     hex::encode(Sha256::digest(b))
 }
 
-fn manifest(f: &ExportFiles, uid: &str, version: u32, at: DateTime<Utc>, by: &str) -> anyhow::Result<Vec<u8>> {
-    let names = file_names(&f.home.name, &f.period, version);
+fn manifest(
+    g: &Generated,
+    period: &Period,
+    uid: &str,
+    version: u32,
+    at: DateTime<Utc>,
+    by: &str,
+) -> anyhow::Result<Vec<u8>> {
+    let names = file_names(&g.home.name, period, version);
     let doc = json!({
         "format": "concordat-export-manifest",
         "version": FORMAT_VERSION,
         "export_uid": uid,
         "export_version": version,
-        "home": home_json(&f.home),
-        "period": period_json(&f.period),
+        "home": home_json(&g.home),
+        "period": period_json(period),
         "generated_at": crate::time::to_db(at),
         "generated_by": by,
         "app_version": env!("CARGO_PKG_VERSION"),
-        "protocols": f.protocols,
-        "counts": f.counts,
-        "disclosure": f.rules.to_json(),
+        "protocols": g.protocols,
+        "counts": g.counts,
+        "disclosure": g.rules.to_json(),
         "files": [
-            {"name": names[0], "bytes": f.csv.len(), "sha256": sha256_hex(&f.csv)},
-            {"name": names[1], "bytes": f.json.len(), "sha256": sha256_hex(&f.json)},
+            {"name": names[0], "bytes": g.csv.bytes, "sha256": g.csv.sha256},
+            {"name": names[1], "bytes": g.json.bytes, "sha256": g.json.sha256},
         ],
     });
     let mut v = serde_json::to_vec_pretty(&doc)?;
@@ -842,37 +1191,57 @@ pub fn check_folder(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Write files into `dir` so that no half-written file is ever visible: each goes to a temporary name in the
-/// same folder, is flushed to disk, then linked into place under its final name (never replacing a file
-/// that is there). On any failure every file of this call is removed again. `step` is called before each
-/// file is placed (tests use it to interrupt the write).
-fn place_files(
+/// A private temporary file in the export folder, removed when dropped (once linked into place, the final name
+/// keeps the data).
+struct Temp {
+    path: PathBuf,
+}
+
+impl Temp {
+    fn create(dir: &Path, name: &str) -> std::io::Result<(Temp, std::fs::File)> {
+        let path = dir.join(format!(".{name}.{}.tmp", crate::domain::new_uid()));
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600);
+        }
+        let f = o.open(&path)?;
+        let t = Temp { path };
+        crate::store::make_private(&t.path)?;
+        Ok((t, f))
+    }
+
+    /// A temporary file holding `bytes`, flushed to disk.
+    fn with(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<Temp> {
+        let (t, mut f) = Temp::create(dir, name)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        Ok(t)
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Link written temporary files into place under their final names, never replacing a file that is there. On
+/// any failure every file placed by this call is removed again. `step` is called before each file is placed
+/// (tests use it to interrupt the write).
+fn link_files(
     dir: &Path,
-    files: &[(String, &[u8])],
+    files: &[(String, &Temp)],
     step: &mut dyn FnMut(usize) -> std::io::Result<()>,
 ) -> std::io::Result<Vec<PathBuf>> {
-    let mut temps: Vec<PathBuf> = Vec::new();
     let mut placed: Vec<PathBuf> = Vec::new();
     let result = (|| {
-        for (name, bytes) in files {
-            let tmp = dir.join(format!(".{name}.{}.tmp", crate::domain::new_uid()));
-            let mut o = std::fs::OpenOptions::new();
-            o.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                o.mode(0o600);
-            }
-            temps.push(tmp.clone());
-            let mut f = o.open(&tmp)?;
-            f.write_all(bytes)?;
-            f.sync_all()?;
-            crate::store::make_private(&tmp)?;
-        }
-        for (i, ((name, _), tmp)) in files.iter().zip(&temps).enumerate() {
+        for (i, (name, tmp)) in files.iter().enumerate() {
             step(i)?;
             let dest = dir.join(name);
-            match std::fs::hard_link(tmp, &dest) {
+            match std::fs::hard_link(&tmp.path, &dest) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(e),
                 Err(_) => {
@@ -883,7 +1252,7 @@ fn place_files(
                             format!("{} already exists", dest.display()),
                         ));
                     }
-                    std::fs::rename(tmp, &dest)?;
+                    std::fs::rename(&tmp.path, &dest)?;
                 }
             }
             placed.push(dest);
@@ -892,9 +1261,6 @@ fn place_files(
         std::fs::File::open(dir)?.sync_all()?;
         Ok(())
     })();
-    for t in &temps {
-        let _ = std::fs::remove_file(t);
-    }
     match result {
         Ok(()) => Ok(placed),
         Err(e) => {
@@ -906,10 +1272,54 @@ fn place_files(
     }
 }
 
+/// Write files into `dir` so that no half-written file is ever visible: each goes to a temporary name in the
+/// same folder, is flushed to disk, then linked into place under its final name (never replacing a file
+/// that is there). On any failure every file of this call is removed again. `step` is called before each
+/// file is placed (tests use it to interrupt the write).
+#[cfg(test)]
+fn place_files(
+    dir: &Path,
+    files: &[(String, &[u8])],
+    step: &mut dyn FnMut(usize) -> std::io::Result<()>,
+) -> std::io::Result<Vec<PathBuf>> {
+    let temps = files
+        .iter()
+        .map(|(name, bytes)| Temp::with(dir, name, bytes))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let named: Vec<(String, &Temp)> = files.iter().map(|(n, _)| n.clone()).zip(&temps).collect();
+    link_files(dir, &named, step)
+}
+
 /// Write an export of `period` into `dir` (managers only) and record it in the ledger. A re-export of the
 /// same period is a new version; nothing is ever overwritten.
 pub fn write(store: &mut Store, actor: &Actor, period: &Period, dir: &Path) -> anyhow::Result<ExportResult> {
     write_with(store, actor, period, dir, &mut |_| Ok(()))
+}
+
+fn not_written(dir: &Path, e: impl std::fmt::Display) -> String {
+    format!(
+        "Could not write the export to {} ({e}). Nothing was written.",
+        dir.display()
+    )
+}
+
+/// The CSV and the JSON written straight to temporary files in `dir` (one record at a time: a ten-year export
+/// is never held in memory), flushed to disk.
+fn generate_files(store: &Store, period: &Period, dir: &Path) -> anyhow::Result<(Temp, Temp, Generated)> {
+    let (csv_tmp, csv_f) = Temp::create(dir, "export.csv").map_err(|e| anyhow::anyhow!(not_written(dir, e)))?;
+    let (json_tmp, json_f) = Temp::create(dir, "export.json").map_err(|e| anyhow::anyhow!(not_written(dir, e)))?;
+    let (csv_f, json_f, generated) = generate(store, period, csv_f, json_f).map_err(|e| {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            anyhow::anyhow!(not_written(dir, io))
+        } else {
+            e
+        }
+    })?;
+    csv_f
+        .sync_all()
+        .and_then(|_| json_f.sync_all())
+        .map_err(|e| anyhow::anyhow!(not_written(dir, e)))?;
+    Ok((csv_tmp, json_tmp, generated))
 }
 
 fn write_with(
@@ -921,7 +1331,7 @@ fn write_with(
 ) -> anyhow::Result<ExportResult> {
     actor.require_manager("send the weekly file to the YOS")?;
     check_folder(dir)?;
-    let built = build(store, period)?;
+    let (csv_tmp, json_tmp, built) = generate_files(store, period, dir)?;
     let uid = crate::domain::new_uid();
     let res = store.write(actor, |w| {
         let mut version = next_version(w.conn(), period)?;
@@ -933,22 +1343,19 @@ fn write_with(
             version += 1;
         }
         let names = file_names(&built.home.name, period, version);
-        let manifest =
-            manifest(&built, &uid, version, w.now, &actor.name).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let manifest = manifest(&built, period, &uid, version, w.now, &actor.name)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let manifest_tmp =
+            Temp::with(dir, &names[2], &manifest).map_err(|e| StoreError::Invalid(not_written(dir, e)))?;
         let files = [
-            (names[0].clone(), built.csv.as_slice()),
-            (names[1].clone(), built.json.as_slice()),
-            (names[2].clone(), manifest.as_slice()),
+            (names[0].clone(), &csv_tmp),
+            (names[1].clone(), &json_tmp),
+            (names[2].clone(), &manifest_tmp),
         ];
-        let paths = place_files(dir, &files, step).map_err(|e| {
-            StoreError::Invalid(format!(
-                "Could not write the export to {} ({e}). Nothing was written.",
-                dir.display()
-            ))
-        })?;
+        let paths = link_files(dir, &files, step).map_err(|e| StoreError::Invalid(not_written(dir, e)))?;
         let files_json = json!([
-            {"name": names[0], "sha256": sha256_hex(&built.csv)},
-            {"name": names[1], "sha256": sha256_hex(&built.json)},
+            {"name": names[0], "sha256": built.csv.sha256},
+            {"name": names[1], "sha256": built.json.sha256},
             {"name": names[2], "sha256": sha256_hex(&manifest)},
         ]);
         let r = w.insert(
@@ -1087,6 +1494,27 @@ mod tests {
     }
 
     #[test]
+    fn the_hash_is_of_the_bytes_written_here_or_on_its_thread() {
+        for len in [0usize, 10, (1 << 18) + 3, (1 << 20) - 1, 5 << 20] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7 + i / 1000) as u8).collect();
+            let mut h = Hashing::new(Vec::new());
+            // Pieces of many sizes, as the serializer writes them.
+            let mut at = 0;
+            let mut step = 1;
+            while at < data.len() {
+                let end = (at + step).min(data.len());
+                h.write_all(&data[at..end]).unwrap();
+                at = end;
+                step = step * 3 % 70_001 + 1;
+            }
+            let (out, sum) = h.finish().unwrap();
+            assert_eq!(out, data, "{len}");
+            assert_eq!(sum.bytes, len as u64);
+            assert_eq!(sum.sha256, sha256_hex(&data), "{len}");
+        }
+    }
+
+    #[test]
     fn pseudonyms_are_stable_and_keyed() {
         let a = pseudonym("secret", "child-1");
         assert_eq!(a, pseudonym("secret", "child-1"));
@@ -1161,6 +1589,14 @@ mod tests {
             amended.contains("USING INDEX incidents_updated (updated_at>?)"),
             "{amended}"
         );
+        let one = plan(&s, ONE_SQL, &["1"]);
+        assert!(one.contains("USING INTEGER PRIMARY KEY (rowid=?)"), "{one}");
+        let entries = plan(&s, ENTRIES_SQL, &["1"]);
+        assert!(
+            entries.contains("USING INDEX entries_incident (incident_id=?)"),
+            "{entries}"
+        );
+        assert!(!entries.contains("TEMP B-TREE"), "{entries}");
     }
 
     #[test]

@@ -14,12 +14,13 @@ use std::path::Path;
 
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use rusqlite::params;
-use serde::Serialize;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
 
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::domain::{
-    CallReason, Category, Change, Child, CourtOutcome, Ethnicity, Gender, IncidentRecord, MissingKind, PoliceOutcome,
-    PoliceRoute, Response, RestorativeKind,
+    CallReason, Category, Change, Child, CourtOutcome, Ethnicity, Gender, MissingKind, PoliceOutcome, PoliceRoute,
+    Response, RestorativeKind,
 };
 use crate::store::Store;
 use crate::time::{Period, age_on, local_date, to_db};
@@ -200,11 +201,70 @@ pub const NOTES: [&str; 4] = [
     "Regulation 35 timing is measured from the time of the incident.",
 ];
 
+/// The parts of an incident's current state the measures use. Deserialised straight from the stored `current`
+/// JSON, skipping everything else (accounts, answers, notifications…) without building it.
+#[derive(Deserialize)]
+struct Cur {
+    occurred_at: DateTime<Utc>,
+    categories: Vec<Category>,
+    response: Response,
+    restorative: Option<Rest>,
+    police: Option<Pol>,
+    missing: Option<Miss>,
+    reg35: Option<IgnoredAny>,
+    review: Rev,
+}
+
+#[derive(Deserialize)]
+struct Rest {
+    kind: RestorativeKind,
+    victim_consent: Option<bool>,
+    held: Option<bool>,
+    outcome: String,
+}
+
+#[derive(Deserialize)]
+struct Pol {
+    route: PoliceRoute,
+    reason: CallReason,
+    outcome: PoliceOutcome,
+}
+
+#[derive(Deserialize)]
+struct Miss {
+    kind: MissingKind,
+    reported_to_police: bool,
+}
+
+#[derive(Deserialize)]
+struct Rev {
+    signed_at: Option<DateTime<Utc>>,
+}
+
+/// What the regulation 35 timing needs of the record as saved.
+#[derive(Deserialize)]
+struct First {
+    reg35: Option<crate::domain::Reg35>,
+    recorded_at: DateTime<Utc>,
+}
+
+/// The police outcome and court result of an incident's current state (for the statutory year).
+#[derive(Deserialize)]
+struct YearCur {
+    police: Option<YearPol>,
+}
+
+#[derive(Deserialize)]
+struct YearPol {
+    outcome: PoliceOutcome,
+    court: Option<CourtOutcome>,
+}
+
 /// One incident of the period, as it stands now.
 struct Inc {
     home_uid: String,
     child_id: i64,
-    rec: IncidentRecord,
+    rec: Cur,
     /// When the regulation 35 record first had every required field (None: not yet).
     reg35_complete_at: Option<DateTime<Utc>>,
 }
@@ -213,35 +273,32 @@ struct Inc {
 struct YearRow {
     home_uid: String,
     child_id: i64,
-    outcome: Option<String>,
-    court: Option<String>,
+    outcome: Option<PoliceOutcome>,
+    court: Option<CourtOutcome>,
+}
+
+/// The period's incidents in time order, through the `incidents_time` index.
+const PERIOD_SQL: &str = "SELECT id, home_uid, child_id, record, current FROM incidents INDEXED BY incidents_time \
+    WHERE occurred_at >= ?1 AND occurred_at < ?2 ORDER BY occurred_at, id";
+/// A child's incidents of the statutory year, through the `incidents_child_time` index.
+const YEAR_SQL: &str = "SELECT home_uid, child_id, current FROM incidents INDEXED BY incidents_child_time \
+    WHERE child_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3";
+
+fn unreadable(id: i64, e: serde_json::Error) -> anyhow::Error {
+    anyhow::anyhow!("Incident {id} cannot be read ({e}); run `concordat verify`.")
 }
 
 fn read_incidents(store: &Store, period: &Period) -> anyhow::Result<Vec<Inc>> {
     let conn = store.connection();
-    let mut s = conn.prepare_cached(
-        "SELECT id, home_uid, child_id, record, current FROM incidents INDEXED BY incidents_time \
-         WHERE occurred_at >= ?1 AND occurred_at < ?2 ORDER BY occurred_at, id",
-    )?;
-    let rows = s
-        .query_map(params![to_db(period.start), to_db(period.end)], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (id, home_uid, child_id, record, cur) in rows {
-        let rec: IncidentRecord = serde_json::from_str(&cur)
-            .map_err(|e| anyhow::anyhow!("Incident {id} cannot be read ({e}); run `concordat verify`."))?;
+    let mut s = conn.prepare_cached(PERIOD_SQL)?;
+    let mut rows = s.query(params![to_db(period.start), to_db(period.end)])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let rec: Cur = serde_json::from_str(r.get_ref(4)?.as_str()?).map_err(|e| unreadable(id, e))?;
         let mut reg35_complete_at = None;
         if rec.reg35.is_some() {
-            let first: IncidentRecord = serde_json::from_str(&record)
-                .map_err(|e| anyhow::anyhow!("Incident {id} cannot be read ({e}); run `concordat verify`."))?;
+            let first: First = serde_json::from_str(r.get_ref(3)?.as_str()?).map_err(|e| unreadable(id, e))?;
             if first.reg35.as_ref().is_some_and(|r| r.missing_fields().is_empty()) {
                 reg35_complete_at = Some(first.recorded_at);
             } else {
@@ -252,8 +309,8 @@ fn read_incidents(store: &Store, period: &Period) -> anyhow::Result<Vec<Inc>> {
             }
         }
         out.push(Inc {
-            home_uid,
-            child_id,
+            home_uid: r.get(1)?,
+            child_id: r.get(2)?,
             rec,
             reg35_complete_at,
         });
@@ -261,23 +318,48 @@ fn read_incidents(store: &Store, period: &Period) -> anyhow::Result<Vec<Inc>> {
     Ok(out)
 }
 
-fn read_year(store: &Store, from: DateTime<Utc>, to: DateTime<Utc>) -> anyhow::Result<Vec<YearRow>> {
-    let mut s = store.connection().prepare_cached(
-        "SELECT home_uid, child_id, json_extract(current, '$.police.outcome'), json_extract(current, '$.police.court') \
-         FROM incidents INDEXED BY incidents_time \
-         WHERE occurred_at >= ?1 AND occurred_at < ?2 AND json_extract(current, '$.police') IS NOT NULL",
-    )?;
-    let v = s
-        .query_map(params![to_db(from), to_db(to)], |r| {
-            Ok(YearRow {
-                home_uid: r.get(0)?,
-                child_id: r.get(1)?,
-                outcome: r.get(2)?,
-                court: r.get(3)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(v)
+/// The children the statutory indicator counts: in the home at the end of `last_day`, looked after there for 12
+/// months or more, and aged 10 or over.
+fn statutory_cohort<'a>(children: impl Iterator<Item = &'a Child>, last_day: NaiveDate) -> BTreeSet<i64> {
+    let cutoff = last_day.checked_sub_months(Months::new(12)).unwrap_or(NaiveDate::MIN);
+    children
+        .filter(|c| in_home_at_end_of(c, last_day) && c.admitted <= cutoff && age_on(c.dob, last_day) >= 10)
+        .map(|c| c.id)
+        .collect()
+}
+
+/// The police outcomes of the statutory year, for the children it counts only (`cohort`). Only incidents with
+/// police details are parsed: `current` is written by `serde_json` in compact form, where an incident without
+/// them holds the text `"police":null` (no other field is called `police`, and a quote inside a string is always
+/// escaped, so free text cannot hold it).
+fn read_year(
+    store: &Store,
+    cohort: &BTreeSet<i64>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> anyhow::Result<Vec<YearRow>> {
+    let mut s = store.connection().prepare_cached(YEAR_SQL)?;
+    let mut out = Vec::new();
+    for child_id in cohort {
+        let mut rows = s.query(params![child_id, to_db(from), to_db(to)])?;
+        while let Some(r) = rows.next()? {
+            let cur = r.get_ref(2)?.as_str()?;
+            if cur.contains("\"police\":null") {
+                continue;
+            }
+            let y: YearCur = serde_json::from_str(cur)
+                .map_err(|e| anyhow::anyhow!("An incident cannot be read ({e}); run `concordat verify`."))?;
+            if let Some(p) = y.police {
+                out.push(YearRow {
+                    home_uid: r.get(0)?,
+                    child_id: r.get(1)?,
+                    outcome: Some(p.outcome),
+                    court: p.court,
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The homes this database knows: its own first, then imported ones by name.
@@ -341,8 +423,13 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
         .checked_sub_months(Months::new(12))
         .and_then(|d| d.succ_opt())
         .unwrap_or(period.first_day);
-    let year = read_year(store, crate::time::local_midnight(year_first), period.end)?;
     let children = store.all_children()?;
+    let year = read_year(
+        store,
+        &statutory_cohort(children.iter(), period.last_day),
+        crate::time::local_midnight(year_first),
+        period.end,
+    )?;
     let mut known = homes(store)?;
     // Any home named in the data but not in the homes tables still gets a line.
     let mut seen: BTreeSet<&str> = BTreeSet::new();
@@ -482,7 +569,7 @@ impl Scope<'_> {
         // Restorative interventions.
         let rs: Vec<_> = incs.iter().filter_map(|i| i.rec.restorative.as_ref()).collect();
         let planned = rs.len() as u64;
-        let rc = |f: &dyn Fn(&crate::domain::Restorative) -> bool| rs.iter().filter(|r| f(r)).count() as u64;
+        let rc = |f: &dyn Fn(&Rest) -> bool| rs.iter().filter(|r| f(r)).count() as u64;
         let held = rc(&|r| r.held == Some(true));
         let restorative = RestorativeMeasures {
             planned,
@@ -581,21 +668,16 @@ impl Scope<'_> {
         }
 
         // The statutory indicator.
-        let cutoff = p.last_day.checked_sub_months(Months::new(12)).unwrap_or(NaiveDate::MIN);
-        let cohort: BTreeSet<i64> = children
-            .iter()
-            .filter(|c| in_home_at_end_of(c, p.last_day) && c.admitted <= cutoff && age_on(c.dob, p.last_day) >= 10)
-            .map(|c| c.id)
-            .collect();
+        let cohort = statutory_cohort(children.iter().copied(), p.last_day);
         let mut convicted = BTreeSet::new();
         let mut cautioned = BTreeSet::new();
         for y in year.iter().filter(|y| cohort.contains(&y.child_id)) {
-            if y.court.as_deref() == Some(court_code(CourtOutcome::Convicted)) {
+            if y.court == Some(CourtOutcome::Convicted) {
                 convicted.insert(y.child_id);
             }
             if matches!(
-                y.outcome.as_deref(),
-                Some(o) if o == PoliceOutcome::YouthCaution.code() || o == PoliceOutcome::YouthConditionalCaution.code()
+                y.outcome,
+                Some(PoliceOutcome::YouthCaution | PoliceOutcome::YouthConditionalCaution)
             ) {
                 cautioned.insert(y.child_id);
             }
@@ -655,14 +737,6 @@ fn reason_code(r: CallReason) -> &'static str {
         CallReason::Behaviour => "behaviour",
         CallReason::Missing => "missing",
         CallReason::Absent => "absent",
-    }
-}
-
-fn court_code(c: CourtOutcome) -> &'static str {
-    match c {
-        CourtOutcome::Pending => "pending",
-        CourtOutcome::Convicted => "convicted",
-        CourtOutcome::NotConvicted => "not_convicted",
     }
 }
 

@@ -508,26 +508,29 @@ fn renderers_carry_every_section() {
 }
 
 #[test]
-fn the_period_query_uses_the_time_index() {
+fn the_period_and_year_queries_use_their_indexes() {
     let (s, _) = home();
-    let plan: Vec<String> = s
-        .connection()
-        .prepare(
-            "EXPLAIN QUERY PLAN SELECT id FROM incidents INDEXED BY incidents_time \
-             WHERE occurred_at >= '2026-11-16' AND occurred_at < '2026-11-23'",
-        )
-        .unwrap()
-        .query_map([], |r| r.get::<_, String>(3))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    assert!(plan.iter().any(|p| p.contains("incidents_time")), "{plan:?}");
-    assert!(
-        !plan
-            .iter()
-            .any(|p| p.starts_with("SCAN incidents") && !p.contains("INDEX")),
-        "{plan:?}"
-    );
+    let period = ["2026-11-16T00:00:00Z", "2026-11-23T00:00:00Z"];
+    let year = ["1", "2025-11-23T00:00:00Z", "2026-11-23T00:00:00Z"];
+    for (sql, index, args) in [
+        (super::PERIOD_SQL, "incidents_time", &period[..]),
+        (super::YEAR_SQL, "incidents_child_time", &year[..]),
+    ] {
+        let plan: Vec<String> = s
+            .connection()
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(plan.iter().any(|p| p.contains(index)), "{plan:?}");
+        assert!(
+            plan.iter().all(|p| !p.starts_with("SCAN")),
+            "a search, not a scan: {plan:?}"
+        );
+        assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
+    }
 }
 
 #[test]
