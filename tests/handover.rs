@@ -425,7 +425,11 @@ fn a_word_search_says_how_far_back_it_has_looked_and_down_looks_further() {
         text: Some("needle".into()),
         ..Default::default()
     };
-    let b = BrowserScreen::new(&ctx(&app), f);
+    // With a generous time to look, the first key finds it beyond the first window.
+    let b = BrowserScreen::looking_for(&ctx(&app), f.clone(), std::time::Duration::from_secs(30));
+    assert_eq!(b.rows.len(), 1, "found in the second window");
+    // With none, each key looks through one window.
+    let b = BrowserScreen::looking_for(&ctx(&app), f, std::time::Duration::ZERO);
     assert!(b.rows.is_empty(), "the match is older than the first window");
     app.stack.push(concordat::ui::screens::Screen::new(b));
     let s = screen(&app);

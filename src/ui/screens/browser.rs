@@ -23,6 +23,10 @@ pub const PAGE: usize = 40;
 /// Rows kept in memory at most.
 pub const WINDOW: usize = 120;
 
+/// A word search goes on looking back, window after window, for up to this long per key while it has found
+/// nothing (then it says how far it got, and the next key goes on).
+pub const LOOK_FOR: std::time::Duration = std::time::Duration::from_millis(150);
+
 pub fn open(ctx: &Ctx<'_>) -> Screen {
     Screen::new(BrowserScreen::new(ctx, Filter::default()))
 }
@@ -38,6 +42,8 @@ pub struct BrowserScreen {
     /// A word or category search stopped looking at this date (it looks through a bounded number of incidents
     /// per key, so a word that is nowhere never reads the whole history at once). Down looks further back.
     searched_to: Option<chrono::DateTime<chrono::Utc>>,
+    /// How long one key may spend looking back through windows that hold no match before it answers.
+    look_for: std::time::Duration,
     drafts: Vec<DraftRow>,
     children: Vec<Child>,
     editing: Option<Form>,
@@ -46,6 +52,11 @@ pub struct BrowserScreen {
 
 impl BrowserScreen {
     pub fn new(ctx: &Ctx<'_>, filter: Filter) -> BrowserScreen {
+        Self::looking_for(ctx, filter, LOOK_FOR)
+    }
+
+    /// As [`BrowserScreen::new`], with how long a key may look back through windows without a match.
+    pub fn looking_for(ctx: &Ctx<'_>, filter: Filter, look_for: std::time::Duration) -> BrowserScreen {
         let mut b = BrowserScreen {
             filter,
             rows: Vec::new(),
@@ -53,6 +64,7 @@ impl BrowserScreen {
             newer: None,
             older: None,
             searched_to: None,
+            look_for,
             drafts: Vec::new(),
             children: ctx.store.all_children().unwrap_or_default(),
             editing: None,
@@ -80,7 +92,7 @@ impl BrowserScreen {
             }
             return;
         }
-        match ctx.store.browse_scan(&self.filter, None, Dir::Older, PAGE) {
+        match self.look_older(ctx, None) {
             Ok(p) => {
                 self.note_search(&p);
                 self.older = p.next;
@@ -92,6 +104,16 @@ impl BrowserScreen {
                 self.error = Some(e.to_string());
             }
         }
+    }
+
+    /// The next page older than `cursor`, going on through windows without a match for up to `look_for`.
+    fn look_older(&self, ctx: &Ctx<'_>, cursor: Option<Cursor>) -> crate::store::Result<ScanPage> {
+        let started = std::time::Instant::now();
+        let mut p = ctx.store.browse_scan(&self.filter, cursor, Dir::Older, PAGE)?;
+        while p.rows.is_empty() && p.searched && started.elapsed() < self.look_for {
+            p = ctx.store.browse_scan(&self.filter, p.next, Dir::Older, PAGE)?;
+        }
+        Ok(p)
     }
 
     fn note_search(&mut self, p: &ScanPage) {
@@ -110,7 +132,7 @@ impl BrowserScreen {
         let Some(cursor) = self.older else {
             return;
         };
-        match ctx.store.browse_scan(&self.filter, Some(cursor), Dir::Older, PAGE) {
+        match self.look_older(ctx, Some(cursor)) {
             Ok(p) => {
                 self.note_search(&p);
                 self.older = p.next;
