@@ -68,6 +68,9 @@ impl MonthCount {
     }
 }
 
+/// What a browser page reads from (with [`ROW_COLS`]).
+const PAGE_FROM: &str = "FROM incidents i JOIN children c ON c.id = i.child_id";
+
 /// Rows a search by words or category looks through per page at most. Those two filters cannot use an index,
 /// so without a bound a word that is nowhere would read the whole history (seconds at 100,000 incidents, a
 /// minute at a million) before the screen could answer; the browser says how far back it has looked instead.
@@ -91,15 +94,7 @@ pub fn needs_scan(f: &Filter) -> bool {
 
 /// The SQL and its arguments for one page of the browser (used by [`Store::browse_page`] and its plan test).
 pub(crate) fn page_sql(f: &Filter, cursor: Option<Cursor>, dir: Dir, limit: usize) -> (String, Vec<Box<dyn ToSql>>) {
-    bounded_sql(
-        f,
-        cursor,
-        None,
-        dir,
-        &format!("{ROW_COLS} FROM incidents i JOIN children c ON c.id = i.child_id"),
-        limit,
-        0,
-    )
+    bounded_sql(f, cursor, None, dir, &format!("{ROW_COLS} {PAGE_FROM}"), limit, 0)
 }
 
 /// As [`page_sql`], from `cursor` to `bound` (included) in the page's direction; `what` is what is selected
@@ -236,7 +231,6 @@ impl Store {
         scan: usize,
     ) -> Result<ScanPage> {
         let scan = scan.clamp(1, SCAN_ROWS);
-        let edge = |rows: &[IncidentRow]| rows.last().map(|r| (r.occurred_at, r.id));
         if !needs_scan(f) {
             let rows = self.browse_page(f, cursor, dir, limit)?;
             let next = if rows.len() >= limit { edge_in(&rows, dir) } else { None };
@@ -270,29 +264,20 @@ impl Store {
                 None => None,
             }
         };
-        let (sql, args) = bounded_sql(
-            f,
-            cursor,
-            bound,
-            dir,
-            &format!("{ROW_COLS} FROM incidents i JOIN children c ON c.id = i.child_id"),
-            limit,
-            0,
-        );
+        let (sql, args) = bounded_sql(f, cursor, bound, dir, &format!("{ROW_COLS} {PAGE_FROM}"), limit, 0);
         let mut s = self.conn.prepare_cached(&sql)?;
         let refs: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
         let mut rows = s
             .query_map(refs.as_slice(), row_from)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        // In the page's direction, `rows` ends at the row furthest from the cursor.
-        let (next, searched) = if rows.len() >= limit {
-            (edge(&rows), false)
-        } else {
-            (bound, bound.is_some())
-        };
         if dir == Dir::Newer {
             rows.reverse();
         }
+        let (next, searched) = if rows.len() >= limit {
+            (edge_in(&rows, dir), false)
+        } else {
+            (bound, bound.is_some())
+        };
         Ok(ScanPage { rows, next, searched })
     }
 
