@@ -559,7 +559,12 @@ mod tests {
         // Pretend the file is one version behind: the next open migrates, so it backs up first.
         {
             let c = Connection::open(&p).unwrap();
-            c.execute_batch("DROP TABLE exports;").unwrap();
+            c.execute_batch(
+                "DROP TABLE exports; DROP INDEX incidents_home_time; DROP INDEX incidents_home_open; \
+                 DROP INDEX incidents_recorded; CREATE INDEX incidents_recorded ON incidents(recorded_at); \
+                 DROP INDEX incidents_updated; CREATE INDEX incidents_updated ON incidents(updated_at);",
+            )
+            .unwrap();
             c.pragma_update(None, "user_version", 1).unwrap();
         }
         let s = Store::open(&p).unwrap();

@@ -190,7 +190,8 @@ pub(crate) fn bounded_sql(
 pub(crate) const RECORDED_SINCE_SQL: &str = "SELECT i.id, i.uid, i.child_id, \
     CASE WHEN c.preferred_name <> '' THEN c.preferred_name ELSE c.name END, i.occurred_at, i.recorded_by, i.status, \
     i.response, i.categories, i.police_ref, i.summary, i.open_actions \
-    FROM incidents i JOIN children c ON c.id = i.child_id WHERE i.recorded_at >= ?1 \
+    FROM incidents i JOIN children c ON c.id = i.child_id WHERE i.home_uid = (SELECT uid FROM home) \
+    AND i.recorded_at >= ?1 \
     ORDER BY i.recorded_at, i.id LIMIT ?2";
 
 pub(crate) const TIMELINE_SQL: &str = "SELECT i.occurred_at, i.response FROM incidents i WHERE i.child_id = ?1 AND i.occurred_at >= ?2 \
@@ -281,7 +282,8 @@ impl Store {
         Ok(ScanPage { rows, next, searched })
     }
 
-    /// Incidents recorded since `since` (including those that happened earlier), in the order recorded.
+    /// This home's incidents recorded since `since` (including those that happened earlier), in the order
+    /// recorded. Records imported from other homes are not part of this home's handover.
     pub fn recorded_since(&self, since: DateTime<Utc>, limit: usize) -> Result<Vec<IncidentRow>> {
         let mut s = self.conn.prepare_cached(RECORDED_SINCE_SQL)?;
         let v = s
@@ -390,7 +392,8 @@ mod tests {
 
     /// The same query as `Store::open_incidents` (kept here so its plan is tested).
     const OPEN_SQL: &str = "SELECT i.id, i.current, c.yos_open FROM incidents i \
-    JOIN children c ON c.id = i.child_id WHERE i.open_actions > 0 ORDER BY i.occurred_at LIMIT ?1";
+    JOIN children c ON c.id = i.child_id WHERE i.home_uid = (SELECT uid FROM home) AND i.open_actions > 0 \
+    ORDER BY i.occurred_at LIMIT ?1";
 
     /// The plan of a query: every line of `EXPLAIN QUERY PLAN`.
     fn plan(s: &Store, sql: &str, args: &[&dyn ToSql]) -> Vec<String> {
@@ -563,6 +566,78 @@ mod tests {
         assert_indexed(&plan(&s, RECORDED_SINCE_SQL, &[&since, &100i64]), "recorded since");
         assert_indexed(&plan(&s, TIMELINE_SQL, &[&1i64, &since]), "timeline");
         assert_indexed(&plan(&s, OPEN_SQL, &[&100i64]), "open incidents");
+        // The handover reads this home's records through indexes that start with the home, so a YOS's imports
+        // of other homes are never read.
+        let recorded = plan(&s, RECORDED_SINCE_SQL, &[&since, &100i64]).join("\n");
+        assert!(
+            recorded.contains("incidents_recorded (home_uid=? AND recorded_at>?)"),
+            "{recorded}"
+        );
+        let open = plan(&s, OPEN_SQL, &[&100i64]).join("\n");
+        assert!(open.contains("incidents_home_open (home_uid=?)"), "{open}");
+        assert!(!open.contains("TEMP B-TREE"), "{open}");
+    }
+
+    #[test]
+    fn the_handover_leaves_out_other_homes_records() {
+        let (mut s, _, own) = with_incident();
+        let at = s.now();
+        let since = at - Duration::hours(12);
+        let before_open = s.open_incidents(100).unwrap();
+        let before_recorded = s.recorded_since(since, 100).unwrap();
+        assert!(
+            before_open.iter().any(|(r, _, _)| r.id == own),
+            "the home's own open incident is listed"
+        );
+        assert!(before_recorded.iter().any(|r| r.id == own));
+        // A YOS imported another home's file: a child of that home and an incident with actions still open.
+        let other = s
+            .bulk(|b| {
+                let by = crate::store::Actor::system("test import");
+                b.add_other_home(&by, at, "other-home", "Elm House", "SC999999")?;
+                b.set_home("other-home");
+                b.add_child(
+                    &by,
+                    at,
+                    "other-child",
+                    &crate::store::children::tests::input("Riley Other"),
+                )?;
+                let mut r = record();
+                r.uid = String::new();
+                r.child_uid = "other-child".into();
+                r.occurred_at = at - Duration::hours(2);
+                b.save_incident(&by, at, r)
+            })
+            .unwrap();
+        let row: (String, i64) = s
+            .conn
+            .query_row(
+                "SELECT home_uid, open_actions FROM incidents WHERE id = ?1",
+                [other],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(row.0, "other-home");
+        assert!(row.1 > 0, "the imported incident has open actions");
+        // The browser shows it (a YOS reads every home's records); the handover does not.
+        assert!(
+            s.incident_page(&Filter::default(), None, 50)
+                .unwrap()
+                .iter()
+                .any(|r| r.id == other)
+        );
+        let ids = |v: &[(IncidentRow, crate::domain::outstanding::ActionFacts, bool)]| {
+            v.iter().map(|x| x.0.id).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&s.open_incidents(100).unwrap()), ids(&before_open));
+        assert_eq!(
+            s.recorded_since(since, 100)
+                .unwrap()
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>(),
+            before_recorded.iter().map(|r| r.id).collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -271,11 +271,12 @@ impl Store {
         self.browse_page(f, cursor, super::browse::Dir::Older, limit)
     }
 
-    /// Incidents with anything still to do, oldest first (the handover's Outstanding list).
+    /// This home's incidents with anything still to do, oldest first (the handover's Outstanding list). Other
+    /// homes' records, imported by a YOS, are not this home's to do.
     pub fn open_incidents(&self, limit: usize) -> Result<Vec<(IncidentRow, ActionFacts, bool)>> {
         let mut s = self.conn.prepare_cached(&format!(
             "SELECT {ROW_COLS}, i.current, c.yos_open FROM incidents i JOIN children c ON c.id = i.child_id \
-             WHERE i.open_actions > 0 ORDER BY i.occurred_at LIMIT ?1"
+             WHERE i.home_uid = (SELECT uid FROM home) AND i.open_actions > 0 ORDER BY i.occurred_at LIMIT ?1"
         ))?;
         let mut rows = s.query([limit as i64])?;
         let mut out = Vec::new();

@@ -27,12 +27,13 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("schema/001_core.sql")),
         M::up(include_str!("schema/002_exports.sql")),
+        M::up(include_str!("schema/003_home_scope.sql")),
     ])
 }
 
 /// The schema version this build understands.
 pub fn schema_version() -> usize {
-    2
+    3
 }
 
 #[derive(Debug, thiserror::Error)]
