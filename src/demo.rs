@@ -47,6 +47,8 @@ const BATCH: usize = 5_000;
 /// What was made.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DemoSummary {
+    /// Homes: this PC's and the others whose files it holds.
+    pub homes: u32,
     pub staff: usize,
     pub children: u32,
     pub children_placed: u32,
@@ -62,8 +64,13 @@ pub struct DemoSummary {
 
 impl DemoSummary {
     pub fn line(&self) -> String {
+        let homes = if self.homes > 1 {
+            format!("{} homes (this one and {} imported), ", self.homes, self.homes - 1)
+        } else {
+            String::new()
+        };
         format!(
-            "{} children ({} placed now), {} staff, {} incidents ({} in-house, {} restorative, {} police), \
+            "{homes}{} children ({} placed now), {} staff, {} incidents ({} in-house, {} restorative, {} police), \
              {} later entries, {} handovers, {} to {}. Sign in as {} with the passphrase \"{}\".",
             self.children,
             self.children_placed,
@@ -99,7 +106,7 @@ pub fn command(db: &Path, args: &DemoArgs) -> anyhow::Result<String> {
     }
     let started = std::time::Instant::now();
     let mut store = Store::open(db)?;
-    let sum = generate(&mut store, args.children, args.incidents, args.seed)?;
+    let sum = generate_homes(&mut store, args.homes, args.children, args.incidents, args.seed)?;
     drop(store);
     let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
     Ok(format!(
@@ -113,6 +120,8 @@ pub fn command(db: &Path, args: &DemoArgs) -> anyhow::Result<String> {
 
 /// A child as the generator knows them.
 struct DemoChild {
+    /// Index into `Gen::homes` (0: this PC's home).
+    home: usize,
     uid: String,
     first: String,
     yos_open: bool,
@@ -137,9 +146,16 @@ enum Event {
     },
 }
 
+/// A home in the demo. The first is this PC's home; the others are homes whose files a YOS imported: their
+/// staff have no account here (no staff id), as with a real import.
+struct DemoHome {
+    uid: String,
+    actors: Vec<Actor>,
+}
+
 struct Gen {
     rng: StdRng,
-    actors: Vec<Actor>,
+    homes: Vec<DemoHome>,
     children: Vec<DemoChild>,
     inputs: Vec<ChildInput>,
     /// Incident index -> child index (incidents are numbered in time order).
@@ -286,8 +302,9 @@ impl Gen {
     }
 
     /// Children placed in slots (beds): each bed's ten years are shared by the children given to it.
-    fn plan_children(&mut self, n: u32, start: i64, stop: i64) {
+    fn plan_children(&mut self, home: usize, n: u32, start: i64, stop: i64) {
         let beds = (n as usize).min(5);
+        let base = self.children.len();
         for i in 0..n as usize {
             let bed = i % beds;
             let per_bed = (n as usize - bed).div_ceil(beds);
@@ -299,9 +316,10 @@ impl Gen {
                 .then(|| (start + (j as i64 + 1) * len - self.rng.random_range(86_400..4 * 86_400)).max(from + 86_400));
             let admitted = at(from - from % 86_400 + 10 * 3600);
             let discharged = to.map(|t| at(t - t % 86_400 + 15 * 3600));
-            let (input, first, yos_open) = self.child_input(i, admitted);
+            let (input, first, yos_open) = self.child_input(base + i, admitted);
             let uid = uid(&mut self.rng);
             self.children.push(DemoChild {
+                home,
                 uid,
                 first,
                 yos_open,
@@ -309,19 +327,20 @@ impl Gen {
                 discharged,
             });
             self.inputs.push(input);
-            self.at_event(secs(admitted), Event::Admit(i));
+            self.at_event(secs(admitted), Event::Admit(base + i));
             if let Some(d) = discharged {
-                self.at_event(secs(d), Event::Discharge(i));
+                self.at_event(secs(d), Event::Discharge(base + i));
             }
         }
-        self.child_id = vec![0; n as usize];
+        self.child_id = vec![0; self.children.len()];
     }
 
-    /// Incident times (evenings and nights more likely) and who was involved, in time order.
-    fn plan_incidents(&mut self, n: u32, start: i64, stop: i64) {
-        let beds = self.children.len().min(5);
+    /// Incident times (evenings and nights more likely) and who was involved, for the home whose children are
+    /// `kids` (indexes into `self.children`).
+    fn plan_incidents(&mut self, kids: std::ops::Range<usize>, n: u32, start: i64, stop: i64, v: &mut Vec<(i64, u32)>) {
+        let base = kids.start;
+        let beds = kids.len().min(5);
         let hours: [u32; 24] = [4, 3, 2, 2, 1, 1, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 7, 8, 8, 8, 8, 7, 6, 5];
-        let mut v: Vec<(i64, u32)> = Vec::with_capacity(n as usize);
         for k in 0..n {
             // A few in the last three days, so the handover has something open to show.
             let from_day = if k < 6 { stop / 86_400 - 3 } else { start / 86_400 };
@@ -329,8 +348,8 @@ impl Gen {
             let mut t = day * 86_400 + weighted(&mut self.rng, &hours) as i64 * 3600 + self.rng.random_range(0..3600);
             let bed = self.rng.random_range(0..beds);
             // The child in that bed at that time.
-            let mut c = bed;
-            while c + beds < self.children.len() && self.children[c + beds].admitted.timestamp() <= t {
+            let mut c = base + bed;
+            while c + beds < kids.end && self.children[c + beds].admitted.timestamp() <= t {
                 c += beds;
             }
             let ch = &self.children[c];
@@ -339,11 +358,16 @@ impl Gen {
             t = t.clamp(lo, hi.max(lo)).min(stop);
             v.push((t, c as u32));
         }
+    }
+
+    /// Number the incidents of every home in time order and put them on the agenda.
+    fn schedule_incidents(&mut self, mut v: Vec<(i64, u32)>) {
+        let n = v.len();
         v.sort_unstable();
         self.incident_time = v.iter().map(|x| x.0).collect();
         self.incident_child = v.iter().map(|x| x.1).collect();
-        self.incident_id = vec![0; n as usize];
-        for i in 0..n as usize {
+        self.incident_id = vec![0; n];
+        for i in 0..n {
             self.at_event(self.incident_time[i] + 3600 + (i as i64 % 5) * 600, Event::Incident(i));
         }
     }
@@ -357,11 +381,13 @@ impl Gen {
                 if t > stop {
                     break;
                 }
+                // The handovers are this PC's home's own: other homes hand over on their own PCs.
+                let staff_n = self.homes[0].actors.len();
                 if self.rng.random_bool(0.5) {
-                    let who = self.rng.random_range(1..self.actors.len());
+                    let who = self.rng.random_range(1..staff_n);
                     self.at_event(t - 1800, Event::Note(who));
                 }
-                let staff = self.rng.random_range(1..self.actors.len());
+                let staff = self.rng.random_range(1..staff_n);
                 self.at_event(
                     t,
                     Event::Handover {
@@ -394,7 +420,7 @@ impl Gen {
             (ch.uid.clone(), ch.first.clone(), ch.yos_open)
         };
         let recorder = self.staff_member();
-        let recorder_name = self.actors[recorder].name.clone();
+        let recorder_name = self.homes[self.children[c].home].actors[recorder].name.clone();
         let r = &mut self.rng;
         use Category as C;
         let cats = [
@@ -777,14 +803,24 @@ impl Gen {
     /// Do one event through the batch writer.
     fn run(&mut self, b: &mut Bulk<'_>, t: i64, e: Event) -> crate::store::Result<()> {
         let when = at(t);
+        // Whose records this event writes: the home of the child it is about.
+        let home = match &e {
+            Event::Admit(c) | Event::Discharge(c) => self.children[*c].home,
+            Event::Incident(i) | Event::Entry { incident: i, .. } => {
+                self.children[self.incident_child[*i] as usize].home
+            }
+            Event::Note(_) | Event::Handover { .. } => 0,
+        };
+        b.set_home(&self.homes[home].uid);
+        let actors = &self.homes[home].actors;
         match e {
             Event::Admit(c) => {
                 let uid = self.children[c].uid.clone();
-                self.child_id[c] = b.add_child(&self.actors[0], when, &uid, &self.inputs[c])?;
+                self.child_id[c] = b.add_child(&actors[0], when, &uid, &self.inputs[c])?;
             }
             Event::Discharge(c) => {
                 b.discharge_child(
-                    &self.actors[0],
+                    &actors[0],
                     when,
                     self.child_id[c],
                     &crate::time::local_date(when).format("%Y-%m-%d").to_string(),
@@ -793,7 +829,7 @@ impl Gen {
             }
             Event::Incident(i) => {
                 let (who, rec) = self.incident(i);
-                let actor = self.actors[who].clone();
+                let actor = self.homes[home].actors[who].clone();
                 let r = rec.response;
                 self.incident_id[i] = b.save_incident(&actor, when, rec)?;
                 self.sum.incidents += 1;
@@ -810,7 +846,7 @@ impl Gen {
             } => {
                 let id = self.incident_id[incident];
                 let euid = uid(&mut self.rng);
-                b.add_entry(&self.actors[staff], when, id, euid, *change)?;
+                b.add_entry(&actors[staff], when, id, euid, *change)?;
                 self.sum.entries += 1;
             }
             Event::Note(s) => {
@@ -821,10 +857,10 @@ impl Gen {
                     "Quiet shift, all in bed by 10.30.",
                 ];
                 let n = t as usize % text.len();
-                b.add_handover_note(&self.actors[s], when, text[n])?;
+                b.add_handover_note(&actors[s], when, text[n])?;
             }
             Event::Handover { staff, covers_from } => {
-                b.acknowledge_handover(&self.actors[staff], when, covers_from)?;
+                b.acknowledge_handover(&actors[staff], when, covers_from)?;
                 self.sum.handovers += 1;
             }
         }
@@ -836,10 +872,30 @@ impl Gen {
 /// The store must not be set up yet. While loading, `synchronous` is OFF (one fsync at the end instead of one
 /// per batch); it is set back to FULL before returning, whatever happens.
 pub fn generate(store: &mut Store, children: u32, incidents: u32, seed: u64) -> anyhow::Result<DemoSummary> {
+    generate_homes(store, 1, children, incidents, seed)
+}
+
+/// The names of the other homes (a YOS area's homes), numbered after the first dozen.
+const OTHER_HOMES: [&str; 12] = [
+    "Ash", "Beech", "Birch", "Cedar", "Elm", "Hazel", "Holly", "Larch", "Maple", "Rowan", "Willow", "Yew",
+];
+
+/// As [`generate`], with the children and incidents shared evenly between `homes` homes over the same ten
+/// years: this PC's home (with the staff accounts and the handovers) and `homes - 1` others, recorded as a
+/// YOS's imports of their files would be. A YOS that combines many homes holds a large history while each
+/// home's week stays the size of one home's week, which is what the growth benchmarks need.
+pub fn generate_homes(
+    store: &mut Store,
+    homes: u32,
+    children: u32,
+    incidents: u32,
+    seed: u64,
+) -> anyhow::Result<DemoSummary> {
     if store.is_set_up()? {
         anyhow::bail!("This database already holds a home's records: demo data is only written into a new one.");
     }
-    let children = children.max(1);
+    let homes = homes.max(1);
+    let children = children.max(homes);
     let stop = secs(end());
     let start = stop - YEARS * 36_525 * 864; // YEARS * 365.25 days
     store.set_clock(Some(at(start - 86_400)));
@@ -855,9 +911,38 @@ pub fn generate(store: &mut Store, children: u32, incidents: u32, seed: u64) -> 
         let s = store.add_staff(&mgr_actor, name, *role, PASSPHRASE)?;
         actors.push(Actor::staff(s.id, &s.name, s.role));
     }
+    let own_uid = store.home()?.map(|h| h.uid).unwrap_or_default();
+    let mut demo_homes = vec![DemoHome { uid: own_uid, actors }];
+    let mut others = Vec::new();
+    for h in 1..homes as usize {
+        let tree = OTHER_HOMES[(h - 1) % OTHER_HOMES.len()];
+        let round = (h - 1) / OTHER_HOMES.len();
+        let name = if round == 0 {
+            format!("{tree} House")
+        } else {
+            format!("{tree} House {}", round + 1)
+        };
+        // Their staff have no account here; their names are kept on what they recorded, as an import keeps them.
+        let actors = STAFF
+            .iter()
+            .enumerate()
+            .map(|(k, (_, role))| Actor {
+                staff_id: None,
+                name: format!(
+                    "{} {}",
+                    FIRST[(h * 5 + k) % FIRST.len()],
+                    LAST[(h * 3 + k) % LAST.len()]
+                ),
+                role: *role,
+            })
+            .collect();
+        let uid = format!("demo-home-{h:05}");
+        others.push((uid.clone(), name, format!("SC{:06}", 200_000 + h)));
+        demo_homes.push(DemoHome { uid, actors });
+    }
     let mut g = Gen {
         rng: StdRng::seed_from_u64(seed),
-        actors,
+        homes: demo_homes,
         children: Vec::new(),
         inputs: Vec::new(),
         incident_child: Vec::new(),
@@ -867,6 +952,7 @@ pub fn generate(store: &mut Store, children: u32, incidents: u32, seed: u64) -> 
         agenda: BTreeMap::new(),
         seq: 0,
         sum: DemoSummary {
+            homes,
             staff: STAFF.len(),
             children,
             from: at(start),
@@ -874,8 +960,25 @@ pub fn generate(store: &mut Store, children: u32, incidents: u32, seed: u64) -> 
             ..Default::default()
         },
     };
-    g.plan_children(children, start, stop);
-    g.plan_incidents(incidents, start + 86_400, stop - 3600);
+    // Each home's share, the first homes taking what does not divide evenly.
+    let share = |total: u32, h: u32| total / homes + u32::from(h < total % homes);
+    let mut kids = Vec::new();
+    for h in 0..homes {
+        let from = g.children.len();
+        g.plan_children(h as usize, share(children, h), start, stop);
+        kids.push(from..g.children.len());
+    }
+    let mut planned = Vec::with_capacity(incidents as usize);
+    for h in 0..homes {
+        g.plan_incidents(
+            kids[h as usize].clone(),
+            share(incidents, h),
+            start + 86_400,
+            stop - 3600,
+            &mut planned,
+        );
+    }
+    g.schedule_incidents(planned);
     g.plan_handovers(start, stop);
     g.sum.children_placed = g.children.iter().filter(|c| c.discharged.is_none()).count() as u32;
     let conn_sync = |s: &Store, v: &str| s.connection().pragma_update(None, "synchronous", v);
@@ -887,6 +990,15 @@ pub fn generate(store: &mut Store, children: u32, incidents: u32, seed: u64) -> 
         .pragma_query_value(None, "cache_size", |r| r.get(0))?;
     store.connection().pragma_update(None, "cache_size", -262_144)?;
     let result = (|| -> anyhow::Result<()> {
+        if !others.is_empty() {
+            let by = Actor::system("demo: other homes' files");
+            store.bulk(|b| {
+                for (uid, name, urn) in &others {
+                    b.add_other_home(&by, at(start), uid, name, urn)?;
+                }
+                Ok(())
+            })?;
+        }
         while let Some((&(t, _), _)) = g.agenda.first_key_value() {
             if t > stop {
                 break;
@@ -976,10 +1088,62 @@ mod tests {
     }
 
     #[test]
+    fn other_homes_come_in_as_a_yos_import_would_and_stay_out_of_this_homes_handover() {
+        let mut s = Store::open_in_memory().unwrap();
+        let sum = generate_homes(&mut s, 3, 30, 600, 5).unwrap();
+        assert_eq!(sum.homes, 3);
+        assert!(
+            sum.line().starts_with("3 homes (this one and 2 imported), "),
+            "{}",
+            sum.line()
+        );
+        let rep = s.verify().unwrap();
+        assert!(rep.is_sound(), "{:?}", rep.problems);
+        let own = s.home().unwrap().unwrap().uid;
+        let per_home: Vec<(String, i64, i64)> = s
+            .connection()
+            .prepare(
+                "SELECT i.home_uid, COUNT(*), SUM(i.recorded_by_id IS NULL) FROM incidents i \
+                 JOIN children c ON c.id = i.child_id AND c.home_uid = i.home_uid GROUP BY i.home_uid ORDER BY 1",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        // Each home has its share, and its incidents are about its own children.
+        assert_eq!(per_home.len(), 3, "{per_home:?}");
+        assert!(per_home.iter().all(|h| h.1 == 200), "{per_home:?}");
+        for (uid, n, no_account) in &per_home {
+            if *uid == own {
+                assert_eq!(*no_account, 0, "this home's staff have accounts");
+            } else {
+                assert_eq!(no_account, n, "other homes' staff have no account here");
+            }
+        }
+        let others: i64 = s
+            .connection()
+            .query_row("SELECT COUNT(*) FROM other_homes", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(others, 2);
+        // Only this home's children are on its register, and its handover lists only its own incidents.
+        assert_eq!(s.list_children(true).unwrap().len(), 10);
+        let open = s.open_incidents(1000).unwrap();
+        assert!(!open.is_empty());
+        let home_of = |id: i64| -> String {
+            s.connection()
+                .query_row("SELECT home_uid FROM incidents WHERE id = ?1", [id], |r| r.get(0))
+                .unwrap()
+        };
+        assert!(open.iter().all(|(r, _, _)| home_of(r.id) == own));
+    }
+
+    #[test]
     fn refuses_a_database_in_use() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("d.db");
         let args = DemoArgs {
+            homes: 1,
             children: 3,
             incidents: 20,
             seed: 1,

@@ -11,7 +11,7 @@ use concordat::ui::theme::Theme;
 
 pub const SEED: u64 = 1;
 /// Bump when the generator changes what it makes, so old cached databases are not reused.
-pub const GENERATOR: u32 = 2;
+pub const GENERATOR: u32 = 3;
 
 /// The sizes to run: CONCORDAT_BENCH_SIZES=1000,100000,1000000 (default 1000,100000, so a normal run never
 /// builds the million-incident database).
@@ -23,9 +23,29 @@ pub fn sizes() -> Vec<u32> {
         .collect()
 }
 
-/// Children over the ten years: a handful at a time, more for the big histories.
-pub fn children_for(incidents: u32) -> u32 {
-    12 + incidents / 2000
+/// Incidents per home over the ten years: about two a week, a busy home's rate.
+pub const PER_HOME: u32 = 1_000;
+
+/// Homes in the database: one home at 1,000 incidents; a YOS holding many homes' files beyond that. Every
+/// size keeps one home's rate, so this home's handover and week hold the same amount at every size and
+/// only the history around them grows (what the growth targets are about). A dense database puts every
+/// incident in the one home instead (a stress test: 270 incidents a day at 1,000,000); the full export uses
+/// it, and CONCORDAT_BENCH_DENSE=1 makes every bench use it.
+pub fn homes_for(incidents: u32, dense: bool) -> u32 {
+    if dense { 1 } else { (incidents / PER_HOME).max(1) }
+}
+
+pub fn dense() -> bool {
+    std::env::var("CONCORDAT_BENCH_DENSE").is_ok_and(|v| v == "1")
+}
+
+/// Children over the ten years: twelve per home (five beds, placements of a year or two).
+pub fn children_for(incidents: u32, dense: bool) -> u32 {
+    if dense {
+        12 + incidents / 2000
+    } else {
+        12 * homes_for(incidents, false)
+    }
 }
 
 pub fn cache_dir() -> PathBuf {
@@ -34,12 +54,19 @@ pub fn cache_dir() -> PathBuf {
         .join("bench-db")
 }
 
-/// The demo database with `incidents` incidents (seed [`SEED`]), generated on first use.
+/// The demo database with `incidents` incidents (seed [`SEED`]), generated on first use: one home's rate
+/// (or dense, with CONCORDAT_BENCH_DENSE=1).
 pub fn db(incidents: u32) -> PathBuf {
+    db_layout(incidents, dense())
+}
+
+/// The demo database with `incidents` incidents, all of them in this home if `dense`.
+pub fn db_layout(incidents: u32, dense: bool) -> PathBuf {
     let dir = cache_dir();
     std::fs::create_dir_all(&dir).unwrap();
     let name = format!(
-        "demo-{incidents}-seed{SEED}-g{GENERATOR}-s{}.db",
+        "demo-{incidents}-seed{SEED}-g{GENERATOR}{}-s{}.db",
+        if dense { "-dense" } else { "" },
         concordat::store::schema_version()
     );
     let p = dir.join(&name);
@@ -50,7 +77,14 @@ pub fn db(incidents: u32) -> PathBuf {
         }
         let t = Instant::now();
         let mut s = Store::open(&tmp).unwrap();
-        let sum = concordat::demo::generate(&mut s, children_for(incidents), incidents, SEED).unwrap();
+        let sum = concordat::demo::generate_homes(
+            &mut s,
+            homes_for(incidents, dense),
+            children_for(incidents, dense),
+            incidents,
+            SEED,
+        )
+        .unwrap();
         drop(s);
         std::fs::rename(&tmp, &p).unwrap();
         let mb = std::fs::metadata(&p).unwrap().len() as f64 / 1e6;

@@ -134,7 +134,11 @@ pub struct ReportArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// How many children (current and past).
+    /// How many homes: this PC's home and others whose files a YOS imported. Children and incidents are
+    /// shared between them.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub homes: u32,
+    /// How many children (current and past), at least one per home.
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub children: u32,
     /// How many incidents.

@@ -58,6 +58,31 @@ impl Store {
 }
 
 impl Bulk<'_> {
+    /// Write the following children and incidents as records of the home `uid` (this home, or one in
+    /// `other_homes`, as an import of its file would): demo data for a YOS that holds many homes.
+    pub fn set_home(&mut self, uid: &str) {
+        if self.home_uid != uid {
+            self.home_uid = uid.to_string();
+        }
+    }
+
+    /// As an import of another home's file does the first time: that home's `other_homes` row.
+    pub fn add_other_home(
+        &mut self,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        uid: &str,
+        name: &str,
+        urn: &str,
+    ) -> Result<i64> {
+        let mut w = self.writer(actor, at);
+        w.insert(
+            "other_homes",
+            "INSERT INTO other_homes (uid, name, ofsted_urn) VALUES (?1, ?2, ?3)",
+            params![uid, name, urn],
+        )
+    }
+
     fn writer<'w>(&'w self, actor: &'w Actor, at: DateTime<Utc>) -> Writer<'w> {
         Writer::new(&self.tx, actor, at)
     }
