@@ -129,6 +129,9 @@ struct DemoChild {
     discharged: Option<DateTime<Utc>>,
 }
 
+/// An incident as planned: its time, the child (index into `Gen::children`) and its number within its home.
+type Planned = (i64, u32, u32);
+
 /// Something that happens at a time. Kept small: an incident's record is made when its time comes.
 enum Event {
     Admit(usize),
@@ -154,13 +157,19 @@ struct DemoHome {
 }
 
 struct Gen {
+    /// The random numbers of the home being worked on (swapped in from `home_rngs` by [`Gen::as_home`]).
     rng: StdRng,
+    /// Each home's own random numbers: this home's records are the same whatever other homes are added, so a
+    /// benchmark at 1,000,000 incidents has exactly the 1,000-incident home's week and handover in it.
+    home_rngs: Vec<StdRng>,
     homes: Vec<DemoHome>,
     children: Vec<DemoChild>,
     inputs: Vec<ChildInput>,
     /// Incident index -> child index (incidents are numbered in time order).
     incident_child: Vec<u32>,
     incident_time: Vec<i64>,
+    /// Incident index -> its number within its home, in time order.
+    incident_home_no: Vec<u32>,
     /// Incident index -> row id, once saved.
     incident_id: Vec<i64>,
     child_id: Vec<i64>,
@@ -237,6 +246,14 @@ const LOCATIONS: [&str; 8] = [
 ];
 
 impl Gen {
+    /// Run `f` with home `h`'s random numbers.
+    fn as_home<T>(&mut self, h: usize, f: impl FnOnce(&mut Self) -> T) -> T {
+        std::mem::swap(&mut self.rng, &mut self.home_rngs[h]);
+        let out = f(self);
+        std::mem::swap(&mut self.rng, &mut self.home_rngs[h]);
+        out
+    }
+
     fn at_event(&mut self, t: i64, e: Event) {
         self.seq += 1;
         self.agenda.insert((t, self.seq), e);
@@ -337,7 +354,8 @@ impl Gen {
 
     /// Incident times (evenings and nights more likely) and who was involved, for the home whose children are
     /// `kids` (indexes into `self.children`).
-    fn plan_incidents(&mut self, kids: std::ops::Range<usize>, n: u32, start: i64, stop: i64, v: &mut Vec<(i64, u32)>) {
+    fn plan_incidents(&mut self, kids: std::ops::Range<usize>, n: u32, start: i64, stop: i64, out: &mut Vec<Planned>) {
+        let mut v = Vec::with_capacity(n as usize);
         let base = kids.start;
         let beds = kids.len().min(5);
         let hours: [u32; 24] = [4, 3, 2, 2, 1, 1, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 7, 8, 8, 8, 8, 7, 6, 5];
@@ -358,17 +376,21 @@ impl Gen {
             t = t.clamp(lo, hi.max(lo)).min(stop);
             v.push((t, c as u32));
         }
+        // Numbered within the home, in time order.
+        v.sort_unstable();
+        out.extend(v.into_iter().enumerate().map(|(k, (t, c))| (t, c, k as u32)));
     }
 
     /// Number the incidents of every home in time order and put them on the agenda.
-    fn schedule_incidents(&mut self, mut v: Vec<(i64, u32)>) {
+    fn schedule_incidents(&mut self, mut v: Vec<Planned>) {
         let n = v.len();
         v.sort_unstable();
         self.incident_time = v.iter().map(|x| x.0).collect();
         self.incident_child = v.iter().map(|x| x.1).collect();
+        self.incident_home_no = v.iter().map(|x| x.2).collect();
         self.incident_id = vec![0; n];
-        for i in 0..n {
-            self.at_event(self.incident_time[i] + 3600 + (i as i64 % 5) * 600, Event::Incident(i));
+        for (i, &(t, _, k)) in v.iter().enumerate() {
+            self.at_event(t + 3600 + (k as i64 % 5) * 600, Event::Incident(i));
         }
     }
 
@@ -412,6 +434,8 @@ impl Gen {
 
     /// The record staff save for incident `i`, and what is added later (scheduled on the agenda).
     fn incident(&mut self, i: usize) -> (usize, IncidentRecord) {
+        // Its number within its home: what is made from it must not depend on other homes.
+        let k = self.incident_home_no[i] as usize;
         let t = self.incident_time[i];
         let occurred = at(t);
         let c = self.incident_child[i] as usize;
@@ -525,7 +549,7 @@ impl Gen {
         } else {
             String::new()
         };
-        let police_ref = format!("CAD{}-{:06}", occurred.format("%y%m%d"), i % 1_000_000);
+        let police_ref = format!("CAD{}-{:06}", occurred.format("%y%m%d"), k % 1_000_000);
         let police = (response == Response::Police).then(|| Police {
             route: if danger {
                 PoliceRoute::Emergency999
@@ -539,7 +563,7 @@ impl Gen {
             },
             called_at: Some(occurred + Duration::minutes(10)),
             reference: police_ref.clone(),
-            officer: format!("PC {}", 1000 + (i % 8000)),
+            officer: format!("PC {}", 1000 + (k % 8000)),
             attended: Some(danger || r.random_bool(0.5)),
             arrest: danger && r.random_bool(0.3),
             appropriate_adult: String::new(),
@@ -802,7 +826,6 @@ impl Gen {
 
     /// Do one event through the batch writer.
     fn run(&mut self, b: &mut Bulk<'_>, t: i64, e: Event) -> crate::store::Result<()> {
-        let when = at(t);
         // Whose records this event writes: the home of the child it is about.
         let home = match &e {
             Event::Admit(c) | Event::Discharge(c) => self.children[*c].home,
@@ -811,6 +834,12 @@ impl Gen {
             }
             Event::Note(_) | Event::Handover { .. } => 0,
         };
+        // With that home's random numbers.
+        self.as_home(home, |g| g.run_for(b, t, e, home))
+    }
+
+    fn run_for(&mut self, b: &mut Bulk<'_>, t: i64, e: Event, home: usize) -> crate::store::Result<()> {
+        let when = at(t);
         b.set_home(&self.homes[home].uid);
         let actors = &self.homes[home].actors;
         match e {
@@ -940,13 +969,19 @@ pub fn generate_homes(
         others.push((uid.clone(), name, format!("SC{:06}", 200_000 + h)));
         demo_homes.push(DemoHome { uid, actors });
     }
+    // This home's random numbers are the seed's, as when it was the only home; each other home's are its own.
+    let home_rngs = (0..homes as u64)
+        .map(|h| StdRng::seed_from_u64(seed ^ h.wrapping_mul(0x9E37_79B9_7F4A_7C15)))
+        .collect();
     let mut g = Gen {
         rng: StdRng::seed_from_u64(seed),
+        home_rngs,
         homes: demo_homes,
         children: Vec::new(),
         inputs: Vec::new(),
         incident_child: Vec::new(),
         incident_time: Vec::new(),
+        incident_home_no: Vec::new(),
         incident_id: Vec::new(),
         child_id: Vec::new(),
         agenda: BTreeMap::new(),
@@ -965,21 +1000,20 @@ pub fn generate_homes(
     let mut kids = Vec::new();
     for h in 0..homes {
         let from = g.children.len();
-        g.plan_children(h as usize, share(children, h), start, stop);
+        g.as_home(h as usize, |g| {
+            g.plan_children(h as usize, share(children, h), start, stop)
+        });
         kids.push(from..g.children.len());
     }
     let mut planned = Vec::with_capacity(incidents as usize);
     for h in 0..homes {
-        g.plan_incidents(
-            kids[h as usize].clone(),
-            share(incidents, h),
-            start + 86_400,
-            stop - 3600,
-            &mut planned,
-        );
+        let k = kids[h as usize].clone();
+        g.as_home(h as usize, |g| {
+            g.plan_incidents(k, share(incidents, h), start + 86_400, stop - 3600, &mut planned)
+        });
     }
     g.schedule_incidents(planned);
-    g.plan_handovers(start, stop);
+    g.as_home(0, |g| g.plan_handovers(start, stop));
     g.sum.children_placed = g.children.iter().filter(|c| c.discharged.is_none()).count() as u32;
     let conn_sync = |s: &Store, v: &str| s.connection().pragma_update(None, "synchronous", v);
     conn_sync(store, "OFF")?;
@@ -1136,6 +1170,33 @@ mod tests {
                 .unwrap()
         };
         assert!(open.iter().all(|(r, _, _)| home_of(r.id) == own));
+        // This home's records do not depend on the other homes: the same as when it is the only one (what lets
+        // the benchmarks compare this home's handover and week at 1,000 and at 1,000,000 incidents).
+        let mut alone = Store::open_in_memory().unwrap();
+        generate_homes(&mut alone, 1, 10, 200, 5).unwrap();
+        let own_records = |st: &Store| -> Vec<(String, String, String, String)> {
+            st.connection()
+                .prepare(
+                    "SELECT i.uid, i.occurred_at, i.police_ref, group_concat(e.uid || e.change, '') FROM incidents i \
+                     LEFT JOIN entries e ON e.incident_id = i.id WHERE i.home_uid = (SELECT uid FROM home) \
+                     GROUP BY i.id ORDER BY i.occurred_at, i.uid",
+                )
+                .unwrap()
+                .query_map([], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                    ))
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let mine = own_records(&s);
+        assert_eq!(mine.len(), 200);
+        assert_eq!(mine, own_records(&alone));
     }
 
     #[test]
