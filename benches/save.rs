@@ -55,17 +55,27 @@ fn save(c: &mut Criterion) {
         let conn = Connection::open(&p).unwrap();
         conn.pragma_update(None, "journal_mode", "WAL").unwrap();
         conn.pragma_update(None, "synchronous", "FULL").unwrap();
-        conn.execute_batch(
+        // The same indexes as the incidents table has, read from the schema so they stay the same.
+        let indexes: Vec<String> = conn
+            .prepare(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incidents' AND sql IS NOT NULL",
+            )
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(0))
+            .unwrap()
+            .map(|s| {
+                s.unwrap()
+                    .replacen("INDEX ", "INDEX floor_", 1)
+                    .replace(" ON incidents", " ON floor")
+            })
+            .collect();
+        assert!(indexes.len() >= 8, "{indexes:?}");
+        conn.execute_batch(&format!(
             "CREATE TABLE floor AS SELECT * FROM incidents WHERE 0;
-             CREATE INDEX floor_time ON floor(occurred_at DESC, id DESC);
-             CREATE INDEX floor_child_time ON floor(child_id, occurred_at DESC, id DESC);
-             CREATE INDEX floor_recorded ON floor(recorded_at);
-             CREATE INDEX floor_updated ON floor(updated_at);
-             CREATE INDEX floor_open ON floor(occurred_at) WHERE open_actions > 0;
-             CREATE INDEX floor_status_time ON floor(status, occurred_at DESC, id DESC);
-             CREATE INDEX floor_response_time ON floor(response, occurred_at DESC, id DESC);
-             CREATE UNIQUE INDEX floor_uid ON floor(uid);",
-        )
+             CREATE UNIQUE INDEX floor_uid ON floor(uid);
+             {};",
+            indexes.join(";\n")
+        ))
         .unwrap();
         let row: Vec<rusqlite::types::Value> = conn
             .query_row(
