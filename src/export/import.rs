@@ -270,11 +270,7 @@ pub fn import(store: &mut Store, actor: &Actor, bytes: &[u8]) -> anyhow::Result<
             Some(h) if h.uid != home.uid => {
                 sum.other_home = Some(home.name.clone());
                 if find_id(w, "SELECT id FROM other_homes WHERE uid = ?1", &home.uid)?.is_none() {
-                    w.insert(
-                        "other_homes",
-                        "INSERT INTO other_homes (uid, name, ofsted_urn) VALUES (?1, ?2, ?3)",
-                        params![home.uid, home.name, home.ofsted_urn],
-                    )?;
+                    crate::store::audit::insert_other_home(w, &home.uid, &home.name, &home.ofsted_urn)?;
                 }
             }
             Some(_) => {}

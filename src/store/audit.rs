@@ -329,6 +329,15 @@ impl super::Store {
     }
 }
 
+/// Another home's row, the first time its records come in (an import of its file, or demo data for a YOS).
+pub(crate) fn insert_other_home(w: &mut Writer, uid: &str, name: &str, ofsted_urn: &str) -> Result<i64> {
+    w.insert(
+        "other_homes",
+        "INSERT INTO other_homes (uid, name, ofsted_urn) VALUES (?1, ?2, ?3)",
+        rusqlite::params![uid, name, ofsted_urn],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

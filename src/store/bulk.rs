@@ -75,12 +75,7 @@ impl Bulk<'_> {
         name: &str,
         urn: &str,
     ) -> Result<i64> {
-        let mut w = self.writer(actor, at);
-        w.insert(
-            "other_homes",
-            "INSERT INTO other_homes (uid, name, ofsted_urn) VALUES (?1, ?2, ?3)",
-            params![uid, name, urn],
-        )
+        super::audit::insert_other_home(&mut self.writer(actor, at), uid, name, urn)
     }
 
     fn writer<'w>(&'w self, actor: &'w Actor, at: DateTime<Utc>) -> Writer<'w> {

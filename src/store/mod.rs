@@ -360,6 +360,27 @@ impl Store {
         )?)
     }
 
+    /// The homes this database knows, as (uid, name): this home first, then those whose files were imported,
+    /// by name.
+    pub fn homes(&self) -> Result<Vec<(String, String)>> {
+        let mut v = Vec::new();
+        if let Some(h) = self.home()? {
+            v.push((h.uid, h.name));
+        }
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT uid, name FROM other_homes ORDER BY name COLLATE NOCASE, uid")?;
+        let others = s
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (uid, name) in others {
+            if !v.iter().any(|(u, _)| *u == uid) {
+                v.push((uid, name));
+            }
+        }
+        Ok(v)
+    }
+
     pub fn home(&self) -> Result<Option<Home>> {
         Ok(self
             .conn
