@@ -450,3 +450,97 @@ fn a_word_search_says_how_far_back_it_has_looked_and_down_looks_further() {
         "the rest of the history was looked through: {s}"
     );
 }
+
+/// A YOS's database: this home's incidents and another home's, imported from its file.
+fn with_another_home(h: &mut Home) -> i64 {
+    let at = morning() - Duration::minutes(30);
+    let mut child = h.child.clone();
+    child.uid = "elm-child".into();
+    let mut r = record(
+        &child,
+        at - Duration::minutes(10),
+        "Riley kicked the door at Elm House.",
+    );
+    r.home_uid = "elm-home".into();
+    h.store
+        .bulk(|b| {
+            let by = concordat::store::Actor::system("test import");
+            b.add_other_home(&by, at, "elm-home", "Elm House", "SC999999")?;
+            b.set_home("elm-home");
+            let input = concordat::domain::ChildInput {
+                name: "Riley Other".into(),
+                dob: "04/03/2011".into(),
+                gender: "male".into(),
+                ethnicity: "white_british".into(),
+                legal_status: "s31".into(),
+                admitted: "06/01/2025".into(),
+                ..Default::default()
+            };
+            b.add_child(&by, at, "elm-child", &input)?;
+            b.save_incident(&by, at, r)
+        })
+        .unwrap()
+}
+
+#[test]
+fn in_a_database_of_several_homes_the_browser_names_the_home_and_filters_by_it() {
+    let mut h = home(morning());
+    many(&mut h, 6);
+    let elm = with_another_home(&mut h);
+    let id = h.manager.id;
+    let mut app = app_signed_in(h, id, MANAGER_PASS);
+    app.update(key(KeyCode::Esc));
+    app.update(ch('i'));
+    // Every home's incidents, newest first: Elm House's is the newest, and the selected row names its home.
+    let s = screen(&app);
+    assert!(s.contains("All incidents, newest first"), "{s}");
+    assert!(s.contains(&format!("#{elm} Elm House · ")), "{s}");
+    // This home's rows say which home too.
+    app.update(key(KeyCode::Down));
+    assert!(
+        screen(&app).contains("#1 Oak House · Sam Night: Took money, number 0."),
+        "{}",
+        screen(&app)
+    );
+    // The filter offers the homes, this home first; choosing Elm House leaves only its incident.
+    app.update(ch('f'));
+    let s = screen(&app);
+    assert!(s.contains("Home") && s.contains("Any home"), "{s}");
+    app.update(key(KeyCode::Right));
+    assert!(screen(&app).contains("Oak House"), "{}", screen(&app));
+    app.update(key(KeyCode::Right));
+    assert!(screen(&app).contains("Elm House"), "{}", screen(&app));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    )));
+    let s = screen(&app);
+    assert!(s.contains("Filtered: Elm House"), "{s}");
+    assert!(s.contains("Riley") && !s.contains("Incident number"), "{s}");
+    let b = BrowserScreen::new(
+        &ctx(&app),
+        Filter {
+            home_uid: Some("elm-home".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(b.rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![elm]);
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn a_home_alone_is_not_named_on_every_row_and_its_filter_has_no_home_field() {
+    let mut h = home(morning());
+    many(&mut h, 3);
+    let id = h.manager.id;
+    let mut app = app_signed_in(h, id, MANAGER_PASS);
+    app.update(key(KeyCode::Esc));
+    app.update(ch('i'));
+    let s = screen(&app);
+    assert!(
+        s.contains("All incidents, newest first") && s.contains("\n#1 Sam Night: Took money"),
+        "{s}"
+    );
+    app.update(ch('f'));
+    assert!(!screen(&app).contains("Any home"), "{}", screen(&app));
+}

@@ -114,6 +114,9 @@ pub(crate) fn bounded_sql(
         args.push(v);
         sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
     };
+    if let Some(h) = &f.home_uid {
+        push(&mut sql, " AND i.home_uid = ?", Box::new(h.clone()));
+    }
     if let Some(c) = f.child_id {
         push(&mut sql, " AND i.child_id = ?", Box::new(c));
     }
@@ -536,6 +539,17 @@ mod tests {
                 ..Default::default()
             },
             Filter {
+                home_uid: Some("home-b".into()),
+                ..Default::default()
+            },
+            Filter {
+                home_uid: Some("home-b".into()),
+                response: Some(Response::Police),
+                from: Some(t - Duration::days(30)),
+                ..Default::default()
+            },
+            Filter {
+                home_uid: Some("home-b".into()),
                 child_id: Some(1),
                 from: Some(t - Duration::days(30)),
                 to: Some(t),

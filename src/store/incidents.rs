@@ -39,6 +39,8 @@ pub struct IncidentDetail {
 /// Filters for the browser; every one optional, all combined.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
+    /// One home's incidents (a database a YOS fills with several homes' files).
+    pub home_uid: Option<String>,
     pub child_id: Option<i64>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,

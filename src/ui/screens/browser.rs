@@ -46,6 +46,9 @@ pub struct BrowserScreen {
     look_for: std::time::Duration,
     drafts: Vec<DraftRow>,
     children: Vec<Child>,
+    /// The homes in this database, (uid, name), this home first: a YOS's database holds several, and then the
+    /// filter offers them and the selected incident's home is named.
+    homes: Vec<(String, String)>,
     editing: Option<Form>,
     error: Option<String>,
 }
@@ -67,6 +70,7 @@ impl BrowserScreen {
             look_for,
             drafts: Vec::new(),
             children: ctx.store.all_children().unwrap_or_default(),
+            homes: ctx.store.homes().unwrap_or_default(),
             editing: None,
             error: None,
         };
@@ -200,10 +204,30 @@ impl BrowserScreen {
             .unwrap_or_else(|| format!("child {id}"))
     }
 
+    fn home_name(&self, uid: &str) -> String {
+        self.homes
+            .iter()
+            .find(|(u, _)| u == uid)
+            .map(|(_, n)| safe(n))
+            .unwrap_or_else(|| format!("home {}", crate::text::one_line(uid, 8)))
+    }
+
+    /// The home of an incident's child, when the database holds more than one home.
+    fn row_home(&self, r: &IncidentRow) -> Option<String> {
+        if self.homes.len() < 2 {
+            return None;
+        }
+        let c = self.children.iter().find(|c| c.id == r.child_id)?;
+        Some(self.home_name(&c.home_uid))
+    }
+
     /// The filters in one line.
     pub fn filter_text(&self) -> String {
         let f = &self.filter;
         let mut p = Vec::new();
+        if let Some(h) = &f.home_uid {
+            p.push(self.home_name(h));
+        }
         if let Some(c) = f.child_id {
             p.push(format!("child {}", safe(&self.child_name(c))));
         }
@@ -269,7 +293,13 @@ impl BrowserScreen {
             })
             .unwrap_or_default()
         };
-        Form::new(vec![
+        let mut fields = Vec::new();
+        if self.homes.len() > 1 {
+            let mut homes = vec![(String::new(), "Any home".to_string())];
+            homes.extend(self.homes.iter().map(|(u, n)| (u.clone(), safe(n))));
+            fields.push(Field::choice("home", "Home", homes).with(f.home_uid.as_deref().unwrap_or("")));
+        }
+        fields.extend([
             Field::choice("child", "Child", kids).with(&f.child_id.map(|c| c.to_string()).unwrap_or_default()),
             Field::text("from", "From (date)", 10)
                 .with(&date(f.from, false))
@@ -280,13 +310,16 @@ impl BrowserScreen {
             Field::choice("status", "Status", st).with(f.status.map(|c| c.code()).unwrap_or("")),
             Field::toggle("open", "Only with open actions").with(if f.open_actions { "yes" } else { "no" }),
             Field::text("text", "Words in the account", 80).with(f.text.as_deref().unwrap_or("")),
-        ])
+        ]);
+        Form::new(fields)
     }
 
     /// Read the filter form; errors go on the fields.
     fn apply_form(form: &mut Form) -> Option<Filter> {
         form.clear_errors();
+        let home = form.get("home");
         let mut f = Filter {
+            home_uid: (!home.is_empty()).then_some(home),
             child_id: form.get("child").parse().ok(),
             category: Category::from_code(&form.get("category")),
             response: Response::from_code(&form.get("response")),
@@ -543,10 +576,14 @@ impl Page for BrowserScreen {
         };
         list_with(frame, body, self.rows.len(), Some(self.selected), t, line);
         if let Some(r) = self.selected_row() {
+            let home = self
+                .row_home(r)
+                .map(|h| format!("{} · ", crate::text::one_line(&h, 20)))
+                .unwrap_or_default();
             frame.render_widget(
                 Paragraph::new(Span::styled(
                     format!(
-                        "#{} {}: {}",
+                        "#{} {home}{}: {}",
                         r.id,
                         crate::text::one_line(&r.recorded_by, 16),
                         crate::text::one_line(&r.summary, 56)
