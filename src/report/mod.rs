@@ -8,11 +8,12 @@ pub mod render;
 #[cfg(test)]
 pub(crate) mod tests;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use memchr::memmem::Finder;
 use rusqlite::params;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -201,9 +202,8 @@ pub const NOTES: [&str; 4] = [
     "Regulation 35 timing is measured from the time of the incident.",
 ];
 
-/// The parts of an incident's current state the measures use. Deserialised straight from the stored `current`
-/// JSON, skipping everything else (accounts, answers, notifications…) without building it.
-#[derive(Deserialize)]
+/// The parts of an incident's current state the measures use, read from the stored `current` JSON key by key (see
+/// [`Keys`]), without reading or building anything else (accounts, answers, notifications…).
 struct Cur {
     occurred_at: DateTime<Utc>,
     categories: Vec<Category>,
@@ -211,8 +211,79 @@ struct Cur {
     restorative: Option<Rest>,
     police: Option<Pol>,
     missing: Option<Miss>,
-    reg35: Option<IgnoredAny>,
+    /// Whether the incident has a regulation 35 record.
+    reg35: bool,
     review: Rev,
+}
+
+/// Finds the top-level keys of a stored `current` that the report reads. `current` is always written by
+/// `serde_json::to_string` of an [`crate::domain::IncidentRecord`], in compact form, where a key `k` is the text
+/// `"k":`. Free text cannot hold that text (a quote inside a string is always escaped), and no object nested in the
+/// record has a field of these names, so each is found only where its key is; its value is parsed alone, from there.
+struct Keys {
+    occurred_at: Finder<'static>,
+    categories: Finder<'static>,
+    response: Finder<'static>,
+    restorative: Finder<'static>,
+    police: Finder<'static>,
+    missing: Finder<'static>,
+    reg35: Finder<'static>,
+    review: Finder<'static>,
+}
+
+impl Keys {
+    fn new() -> Keys {
+        Keys {
+            occurred_at: Finder::new(b"\"occurred_at\":"),
+            categories: Finder::new(b"\"categories\":"),
+            response: Finder::new(b"\"response\":"),
+            restorative: Finder::new(b"\"restorative\":"),
+            police: Finder::new(b"\"police\":"),
+            missing: Finder::new(b"\"missing\":"),
+            reg35: Finder::new(b"\"reg35\":"),
+            review: Finder::new(b"\"review\":"),
+        }
+    }
+
+    /// The incident as the measures see it; an error where a key the record always has is missing or its value
+    /// cannot be read. A key that is absent reads as null, as it would in the whole record.
+    fn cur(&self, cur: &[u8]) -> serde_json::Result<Cur> {
+        let mut r = Record { text: cur, at: 0 };
+        Ok(Cur {
+            occurred_at: r.required(&self.occurred_at, "occurred_at")?,
+            categories: r.required(&self.categories, "categories")?,
+            response: r.required(&self.response, "response")?,
+            restorative: r.field(&self.restorative)?.flatten(),
+            police: r.field(&self.police)?.flatten(),
+            missing: r.field(&self.missing)?.flatten(),
+            reg35: r.field::<Option<IgnoredAny>>(&self.reg35)?.flatten().is_some(),
+            review: r.required(&self.review, "review")?,
+        })
+    }
+}
+
+/// A stored `current`, read key by key (see [`Keys`]). Each key is looked for from where the last one was found
+/// (the record's keys come in the order `Cur` reads them), then from the start.
+struct Record<'c> {
+    text: &'c [u8],
+    at: usize,
+}
+
+impl<'c> Record<'c> {
+    /// The value of the key `key` finds; None when the record has no such key.
+    fn field<T: Deserialize<'c>>(&mut self, key: &Finder) -> serde_json::Result<Option<T>> {
+        let found = key
+            .find(&self.text[self.at..])
+            .map(|i| self.at + i)
+            .or_else(|| key.find(self.text));
+        let Some(at) = found else { return Ok(None) };
+        self.at = at + key.needle().len();
+        T::deserialize(&mut serde_json::Deserializer::from_slice(&self.text[self.at..])).map(Some)
+    }
+
+    fn required<T: Deserialize<'c>>(&mut self, key: &Finder, name: &'static str) -> serde_json::Result<T> {
+        self.field(key)?.ok_or_else(|| serde::de::Error::missing_field(name))
+    }
 }
 
 #[derive(Deserialize)]
@@ -228,6 +299,7 @@ struct Pol {
     route: PoliceRoute,
     reason: CallReason,
     outcome: PoliceOutcome,
+    court: Option<CourtOutcome>,
 }
 
 #[derive(Deserialize)]
@@ -250,11 +322,6 @@ struct First {
 
 /// The police outcome and court result of an incident's current state (for the statutory year).
 #[derive(Deserialize)]
-struct YearCur {
-    police: Option<YearPol>,
-}
-
-#[derive(Deserialize)]
 struct YearPol {
     outcome: PoliceOutcome,
     court: Option<CourtOutcome>,
@@ -269,12 +336,29 @@ struct Inc {
     reg35_complete_at: Option<DateTime<Utc>>,
 }
 
-/// One police outcome in the statutory year.
+/// A conviction or a youth (conditional) caution in the statutory year: the only police outcomes it counts.
 struct YearRow {
     home_uid: String,
     child_id: i64,
-    outcome: Option<PoliceOutcome>,
-    court: Option<CourtOutcome>,
+    convicted: bool,
+    cautioned: bool,
+}
+
+impl YearRow {
+    /// The row for an incident's police details, if they hold a conviction or a caution.
+    fn of(home_uid: &str, child_id: i64, outcome: PoliceOutcome, court: Option<CourtOutcome>) -> Option<YearRow> {
+        let convicted = court == Some(CourtOutcome::Convicted);
+        let cautioned = matches!(
+            outcome,
+            PoliceOutcome::YouthCaution | PoliceOutcome::YouthConditionalCaution
+        );
+        (convicted || cautioned).then(|| YearRow {
+            home_uid: home_uid.to_string(),
+            child_id,
+            convicted,
+            cautioned,
+        })
+    }
 }
 
 /// The period's incidents in time order, through the `incidents_time` index.
@@ -283,6 +367,9 @@ const PERIOD_SQL: &str = "SELECT id, home_uid, child_id, record, current FROM in
 /// A child's incidents of the statutory year, through the `incidents_child_time` index.
 const YEAR_SQL: &str = "SELECT home_uid, child_id, current FROM incidents INDEXED BY incidents_child_time \
     WHERE child_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3";
+/// All incidents of part of the statutory year, through the `incidents_time` index.
+const YEAR_RANGE_SQL: &str = "SELECT child_id, home_uid, current FROM incidents INDEXED BY incidents_time \
+    WHERE occurred_at >= ?1 AND occurred_at < ?2";
 
 fn unreadable(id: i64, e: serde_json::Error) -> anyhow::Error {
     anyhow::anyhow!("Incident {id} cannot be read ({e}); run `concordat verify`.")
@@ -292,13 +379,14 @@ fn read_incidents(store: &Store, period: &Period) -> anyhow::Result<Vec<Inc>> {
     let conn = store.connection();
     let mut s = conn.prepare_cached(PERIOD_SQL)?;
     let mut rows = s.query(params![to_db(period.start), to_db(period.end)])?;
+    let keys = Keys::new();
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
-        let rec: Cur = serde_json::from_str(r.get_ref(4)?.as_str()?).map_err(|e| unreadable(id, e))?;
+        let rec = keys.cur(r.get_ref(4)?.as_bytes()?).map_err(|e| unreadable(id, e))?;
         let mut reg35_complete_at = None;
-        if rec.reg35.is_some() {
-            let first: First = serde_json::from_str(r.get_ref(3)?.as_str()?).map_err(|e| unreadable(id, e))?;
+        if rec.reg35 {
+            let first: First = serde_json::from_slice(r.get_ref(3)?.as_bytes()?).map_err(|e| unreadable(id, e))?;
             if first.reg35.as_ref().is_some_and(|r| r.missing_fields().is_empty()) {
                 reg35_complete_at = Some(first.recorded_at);
             } else {
@@ -328,34 +416,52 @@ fn statutory_cohort<'a>(children: impl Iterator<Item = &'a Child>, last_day: Nai
         .collect()
 }
 
-/// The police outcomes of the statutory year, for the children it counts only (`cohort`). Only incidents with
-/// police details are parsed: `current` is written by `serde_json` in compact form, where an incident without
-/// them holds the text `"police":null` (no other field is called `police`, and a quote inside a string is always
-/// escaped, so free text cannot hold it).
+/// The convictions and cautions of the statutory year from `from` to `to`, for the children it counts only
+/// (`cohort`). Of each incident, only its police details are parsed (see [`Keys`]).
+///
+/// `per_child`: one search per child of the cohort (few of the year's incidents are theirs); otherwise one pass over
+/// the year, keeping the cohort's rows (an area's database, where the cohort has most of the year's incidents: one
+/// query, and the rows lie together in the table, in time order, instead of a search per child across them).
 fn read_year(
     store: &Store,
     cohort: &BTreeSet<i64>,
+    per_child: bool,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> anyhow::Result<Vec<YearRow>> {
-    let mut s = store.connection().prepare_cached(YEAR_SQL)?;
     let mut out = Vec::new();
-    for child_id in cohort {
-        let mut rows = s.query(params![child_id, to_db(from), to_db(to)])?;
-        while let Some(r) = rows.next()? {
-            let cur = r.get_ref(2)?.as_str()?;
-            if cur.contains("\"police\":null") {
-                continue;
+    if cohort.is_empty() || from >= to {
+        return Ok(out);
+    }
+    let (from, to) = (to_db(from), to_db(to));
+    let key = Finder::new(b"\"police\":");
+    let mut keep = |home_uid: &str, child_id: i64, cur: &[u8]| -> anyhow::Result<()> {
+        // Most incidents hold `"police":null`: nothing to parse.
+        let p = Record { text: cur, at: 0 }
+            .field::<Option<YearPol>>(&key)
+            .map_err(|e| anyhow::anyhow!("An incident cannot be read ({e}); run `concordat verify`."))?;
+        if let Some(p) = p.flatten() {
+            out.extend(YearRow::of(home_uid, child_id, p.outcome, p.court));
+        }
+        Ok(())
+    };
+    let conn = store.connection();
+    if per_child {
+        let mut s = conn.prepare_cached(YEAR_SQL)?;
+        for child_id in cohort {
+            let mut rows = s.query(params![child_id, from, to])?;
+            while let Some(r) = rows.next()? {
+                keep(r.get_ref(0)?.as_str()?, r.get(1)?, r.get_ref(2)?.as_bytes()?)?;
             }
-            let y: YearCur = serde_json::from_str(cur)
-                .map_err(|e| anyhow::anyhow!("An incident cannot be read ({e}); run `concordat verify`."))?;
-            if let Some(p) = y.police {
-                out.push(YearRow {
-                    home_uid: r.get(0)?,
-                    child_id: r.get(1)?,
-                    outcome: Some(p.outcome),
-                    court: p.court,
-                });
+        }
+    } else {
+        let mut s = conn.prepare_cached(YEAR_RANGE_SQL)?;
+        let mut rows = s.query(params![from, to])?;
+        while let Some(r) = rows.next()? {
+            // `current` is only fetched for the cohort's rows.
+            let child_id: i64 = r.get(0)?;
+            if cohort.contains(&child_id) {
+                keep(r.get_ref(1)?.as_str()?, child_id, r.get_ref(2)?.as_bytes()?)?;
             }
         }
     }
@@ -374,8 +480,10 @@ fn homes(store: &Store) -> anyhow::Result<Vec<(String, String)>> {
     let others = s
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let own = v.first().map(|(u, _)| u.clone());
     for (uid, name) in others {
-        if !v.iter().any(|(u, _)| *u == uid) {
+        // `other_homes.uid` is unique: only this home's own uid can repeat.
+        if own.as_ref() != Some(&uid) {
             v.push((uid, crate::text::clean_line(&name, 80)));
         }
     }
@@ -424,14 +532,32 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
         .and_then(|d| d.succ_opt())
         .unwrap_or(period.first_day);
     let children = store.all_children()?;
-    let year = read_year(
-        store,
-        &statutory_cohort(children.iter(), period.last_day),
-        crate::time::local_midnight(year_first),
-        period.end,
-    )?;
+    let cohort = statutory_cohort(children.iter(), period.last_day);
+    let year_from = crate::time::local_midnight(year_first);
+    // The statutory year ends with the period: when the period is within it, its incidents are read already, and
+    // only the rest of the year is read here.
+    let to = if year_from <= period.start {
+        period.start
+    } else {
+        period.end
+    };
+    let in_year = children
+        .iter()
+        .filter(|c| in_home_during(c, year_first, period.last_day))
+        .count();
+    // Child by child when the cohort is under half the children in the home during the year (a dense home's
+    // database); otherwise one pass.
+    let mut year = read_year(store, &cohort, cohort.len() * 2 < in_year, year_from, to)?;
+    if to == period.start {
+        for i in incs.iter().filter(|i| cohort.contains(&i.child_id)) {
+            if let Some(p) = &i.rec.police {
+                year.extend(YearRow::of(&i.home_uid, i.child_id, p.outcome, p.court));
+            }
+        }
+    }
     let mut known = homes(store)?;
     // Any home named in the data but not in the homes tables still gets a line.
+    let known_uids: HashSet<&str> = known.iter().map(|(u, _)| u.as_str()).collect();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     for uid in incs.iter().map(|i| i.home_uid.as_str()).chain(
         children
@@ -439,12 +565,13 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
             .filter(|c| in_home_during(c, period.first_day, period.last_day))
             .map(|c| c.home_uid.as_str()),
     ) {
-        seen.insert(uid);
-    }
-    for uid in seen {
-        if !known.iter().any(|(u, _)| u == uid) {
-            known.push((uid.to_string(), format!("Home {}", crate::text::one_line(uid, 8))));
+        if !known_uids.contains(uid) {
+            seen.insert(uid);
         }
+    }
+    drop(known_uids);
+    for uid in seen {
+        known.push((uid.to_string(), format!("Home {}", crate::text::one_line(uid, 8))));
     }
     let ctx = Scope {
         period,
@@ -467,11 +594,32 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
     );
     let mut per_home = Vec::new();
     if known.len() > 1 {
+        // Each home's incidents, children and year rows, in the order read: one pass over each, not one per home.
+        #[derive(Default)]
+        struct Group<'a> {
+            incs: Vec<&'a Inc>,
+            children: Vec<&'a Child>,
+            year: Vec<&'a YearRow>,
+        }
+        let mut groups: HashMap<&str, Group> = known.iter().map(|(u, _)| (u.as_str(), Group::default())).collect();
+        for i in &incs {
+            if let Some(g) = groups.get_mut(i.home_uid.as_str()) {
+                g.incs.push(i);
+            }
+        }
+        for c in &children {
+            if let Some(g) = groups.get_mut(c.home_uid.as_str()) {
+                g.children.push(c);
+            }
+        }
+        for y in &year {
+            if let Some(g) = groups.get_mut(y.home_uid.as_str()) {
+                g.year.push(y);
+            }
+        }
         for (uid, name) in &known {
-            let i: Vec<&Inc> = incs.iter().filter(|x| x.home_uid == *uid).collect();
-            let c: Vec<&Child> = children.iter().filter(|x| x.home_uid == *uid).collect();
-            let y: Vec<&YearRow> = year.iter().filter(|x| x.home_uid == *uid).collect();
-            per_home.push(ctx.measures(name.clone(), Some(uid.clone()), &i, &c, &y));
+            let g = &groups[uid.as_str()];
+            per_home.push(ctx.measures(name.clone(), Some(uid.clone()), &g.incs, &g.children, &g.year));
         }
     }
     Ok(Report {
@@ -672,13 +820,10 @@ impl Scope<'_> {
         let mut convicted = BTreeSet::new();
         let mut cautioned = BTreeSet::new();
         for y in year.iter().filter(|y| cohort.contains(&y.child_id)) {
-            if y.court == Some(CourtOutcome::Convicted) {
+            if y.convicted {
                 convicted.insert(y.child_id);
             }
-            if matches!(
-                y.outcome,
-                Some(PoliceOutcome::YouthCaution | PoliceOutcome::YouthConditionalCaution)
-            ) {
+            if y.cautioned {
                 cautioned.insert(y.child_id);
             }
         }
@@ -692,7 +837,7 @@ impl Scope<'_> {
         };
 
         // Regulation 35.
-        let r35: Vec<&&Inc> = incs.iter().filter(|i| i.rec.reg35.is_some()).collect();
+        let r35: Vec<&&Inc> = incs.iter().filter(|i| i.rec.reg35).collect();
         let restraints = r35.len() as u64;
         let r35_children = r35.iter().map(|i| i.child_id).collect::<BTreeSet<_>>().len() as u64;
         let within =

@@ -533,6 +533,69 @@ fn the_period_and_year_queries_use_their_indexes() {
     }
 }
 
+/// The statutory year's one pass (an area's database) searches the `incidents_time` index for its range.
+#[test]
+fn the_year_pass_uses_the_time_index() {
+    let (s, _) = home();
+    let plan: Vec<String> = s
+        .connection()
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", super::YEAR_RANGE_SQL))
+        .unwrap()
+        .query_map(["2025-11-23T00:00:00Z", "2026-11-16T00:00:00Z"], |r| {
+            r.get::<_, String>(3)
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(plan.iter().any(|p| p.contains("incidents_time")), "{plan:?}");
+    assert!(
+        plan.iter().all(|p| !p.starts_with("SCAN")),
+        "a search, not a scan: {plan:?}"
+    );
+}
+
+/// The statutory year read child by child and in one pass finds the same convictions and cautions.
+#[test]
+fn the_year_reads_agree() {
+    let (s, _) = home();
+    let children = s.all_children().unwrap();
+    let last = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let cohort: BTreeSet<i64> = children.iter().map(|c| c.id).collect();
+    let from = local("23/11/2024", "00:00");
+    let to = local("23/11/2026", "00:00");
+    let rows = |per_child| {
+        let mut v: Vec<_> = super::read_year(&s, &cohort, per_child, from, to)
+            .unwrap()
+            .into_iter()
+            .map(|y| (y.home_uid, y.child_id, y.convicted, y.cautioned))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(rows(true).len(), 2, "E's conviction and A's caution");
+    assert_eq!(rows(true), rows(false));
+    assert!(
+        super::read_year(&s, &super::statutory_cohort(children.iter(), last), false, to, to)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// A period longer than a year holds the whole statutory year.
+#[test]
+fn statutory_year_inside_a_long_period() {
+    let (s, _) = home();
+    let p = Period::dates(
+        NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+    )
+    .unwrap();
+    let st = compute(&s, &p).unwrap().total.statutory;
+    // As for W47: A's caution counts, E's conviction the day before the year does not.
+    assert_eq!(st.indicator, r(1, 2));
+    assert_eq!((st.cautioned, st.convicted), (1, 0));
+}
+
 #[test]
 fn command_line_periods() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();

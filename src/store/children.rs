@@ -12,6 +12,20 @@ pub(crate) const CHILD_COLS: &str = "id, uid, home_uid, name, preferred_name, do
     yos_worker, yos_ref, what_helps";
 
 fn date(s: &str) -> NaiveDate {
+    // The stored form, YYYY-MM-DD, read directly (a report reads every child); anything else through the format.
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter()
+            .try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10))
+        && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d)
+    {
+        return date;
+    }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
 }
 
@@ -214,6 +228,26 @@ pub(crate) mod tests {
             legal_status: "s31".into(),
             admitted: "01/09/2025".into(),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn stored_dates_read_as_the_format_reads_them() {
+        for s in [
+            "2020-02-29",
+            "2021-02-29",
+            "2020-1-5",
+            "2020-13-01",
+            "0000-01-01",
+            "2020/01/05",
+            "",
+            "20x0-01-05",
+        ] {
+            assert_eq!(
+                date(s),
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or(NaiveDate::MIN),
+                "{s}"
+            );
         }
     }
 
