@@ -470,24 +470,11 @@ fn read_year(
 
 /// The homes this database knows: its own first, then imported ones by name.
 fn homes(store: &Store) -> anyhow::Result<Vec<(String, String)>> {
-    let mut v = Vec::new();
-    if let Some(h) = store.home()? {
-        v.push((h.uid, crate::text::clean_line(&h.name, 80)));
-    }
-    let mut s = store
-        .connection()
-        .prepare_cached("SELECT uid, name FROM other_homes ORDER BY name COLLATE NOCASE, uid")?;
-    let others = s
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let own = v.first().map(|(u, _)| u.clone());
-    for (uid, name) in others {
-        // `other_homes.uid` is unique: only this home's own uid can repeat.
-        if own.as_ref() != Some(&uid) {
-            v.push((uid, crate::text::clean_line(&name, 80)));
-        }
-    }
-    Ok(v)
+    Ok(store
+        .homes()?
+        .into_iter()
+        .map(|(uid, name)| (uid, crate::text::clean_line(&name, 80)))
+        .collect())
 }
 
 /// Was the child in the home at some time between these dates (inclusive)?

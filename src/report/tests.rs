@@ -628,3 +628,68 @@ fn command_line_periods() {
     let e = period_from_args(&args(None, Some("2026-Q5"), None, None), today).unwrap_err();
     assert!(e.to_string().contains("not a quarter"), "{e}");
 }
+
+/// The report reads a stored `current` key by key instead of parsing all of it: on every incident of a demo
+/// database (every category, response, police outcome, missing episode and restraint it makes) it reads what a
+/// whole parse of the record reads.
+#[test]
+fn the_key_by_key_reader_agrees_with_the_whole_record() {
+    let mut s = Store::open_in_memory().unwrap();
+    crate::demo::generate_homes(&mut s, 2, 24, 600, 7).unwrap();
+    let texts: Vec<String> = s
+        .connection()
+        .prepare("SELECT current FROM incidents")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(texts.len(), 600);
+    let keys = super::Keys::new();
+    let mut seen = [0usize; 4];
+    for text in &texts {
+        let whole: IncidentRecord = serde_json::from_str(text).unwrap();
+        let c = keys.cur(text.as_bytes()).unwrap();
+        assert_eq!(c.occurred_at, whole.occurred_at, "{text}");
+        assert_eq!(c.categories, whole.categories, "{text}");
+        assert_eq!(c.response, whole.response, "{text}");
+        assert_eq!(c.reg35, whole.reg35.is_some(), "{text}");
+        assert_eq!(c.review.signed_at, whole.review.signed_at, "{text}");
+        match (&c.restorative, &whole.restorative) {
+            (Some(a), Some(b)) => {
+                seen[0] += 1;
+                assert_eq!(
+                    (a.kind, a.victim_consent, a.held, &a.outcome),
+                    (b.kind, b.victim_consent, b.held, &b.outcome),
+                    "{text}"
+                );
+            }
+            (a, b) => assert_eq!((a.is_none(), b.is_none()), (true, true), "{text}"),
+        }
+        match (&c.police, &whole.police) {
+            (Some(a), Some(b)) => {
+                seen[1] += 1;
+                assert_eq!(
+                    (a.route, a.reason, a.outcome, a.court),
+                    (b.route, b.reason, b.outcome, b.court),
+                    "{text}"
+                );
+            }
+            (a, b) => assert_eq!((a.is_none(), b.is_none()), (true, true), "{text}"),
+        }
+        match (&c.missing, &whole.missing) {
+            (Some(a), Some(b)) => {
+                seen[2] += 1;
+                assert_eq!((a.kind, a.reported_to_police), (b.kind, b.reported_to_police), "{text}");
+            }
+            (a, b) => assert_eq!((a.is_none(), b.is_none()), (true, true), "{text}"),
+        }
+        seen[3] += usize::from(c.reg35);
+    }
+    assert!(
+        seen.iter().all(|n| *n > 0),
+        "restorative, police, missing, reg35: {seen:?}"
+    );
+    // A record without a key it always has is refused, not read as empty.
+    assert!(keys.cur(br#"{"occurred_at":"2026-01-01T00:00:00Z"}"#).is_err());
+}

@@ -373,8 +373,10 @@ impl Store {
         let others = s
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let own = v.first().map(|(u, _)| u.clone());
         for (uid, name) in others {
-            if !v.iter().any(|(u, _)| *u == uid) {
+            // `other_homes.uid` is unique: only this home's own uid can repeat (a YOS may import its own file).
+            if own.as_ref() != Some(&uid) {
                 v.push((uid, name));
             }
         }
