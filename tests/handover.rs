@@ -7,7 +7,6 @@ use chrono::Duration;
 use common::*;
 use concordat::domain::{Category, Change, Response};
 use concordat::store::incidents::Filter;
-use concordat::ui::app::Msg;
 use concordat::ui::screens::Page;
 use concordat::ui::screens::browser::{BrowserScreen, PAGE, WINDOW};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -159,10 +158,7 @@ fn a_note_being_typed_survives_a_lock() {
     for c in " worker".chars() {
         app.update(ch(c));
     }
-    app.update(Msg::Key(KeyEvent::new(
-        KeyCode::Char('s'),
-        ratatui::crossterm::event::KeyModifiers::CONTROL,
-    )));
+    app.update(ctrl('s'));
     let notes = app.store.handover_notes_since(morning() - Duration::hours(1)).unwrap();
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].text, "Ring the YOS worker");
@@ -176,10 +172,7 @@ fn an_empty_note_is_refused_in_the_form() {
     let id = h.staff.id;
     let mut app = app_signed_in(h, id, STAFF_PASS);
     app.update(ch('n'));
-    app.update(Msg::Key(KeyEvent::new(
-        KeyCode::Char('s'),
-        ratatui::crossterm::event::KeyModifiers::CONTROL,
-    )));
+    app.update(ctrl('s'));
     assert!(screen(&app).contains("is required"), "{}", screen(&app));
     assert!(
         app.store
@@ -253,10 +246,7 @@ fn the_filter_form_reads_dates_and_refuses_bad_ones() {
     for c in "31/02/2026".chars() {
         app.update(ch(c));
     }
-    app.update(Msg::Key(KeyEvent::new(
-        KeyCode::Char('s'),
-        ratatui::crossterm::event::KeyModifiers::CONTROL,
-    )));
+    app.update(ctrl('s'));
     assert!(screen(&app).contains("is not a date"), "{}", screen(&app));
     for _ in 0..10 {
         app.update(key(KeyCode::Backspace));
@@ -268,10 +258,7 @@ fn the_filter_form_reads_dates_and_refuses_bad_ones() {
     for c in "21/11/2026".chars() {
         app.update(ch(c));
     }
-    app.update(Msg::Key(KeyEvent::new(
-        KeyCode::Char('s'),
-        ratatui::crossterm::event::KeyModifiers::CONTROL,
-    )));
+    app.update(ctrl('s'));
     let s = screen(&app);
     assert!(s.contains("Filtered: from 21/11/2026 · to 21/11/2026"), "{s}");
     // 22/11 08:00 minus 9..32 hours: the incidents on Saturday 21 Nov (local = UTC in November).
@@ -510,10 +497,7 @@ fn in_a_database_of_several_homes_the_browser_names_the_home_and_filters_by_it()
     assert!(screen(&app).contains("Oak House"), "{}", screen(&app));
     app.update(key(KeyCode::Right));
     assert!(screen(&app).contains("Elm House"), "{}", screen(&app));
-    app.update(Msg::Key(KeyEvent::new(
-        KeyCode::Char('s'),
-        ratatui::crossterm::event::KeyModifiers::CONTROL,
-    )));
+    app.update(ctrl('s'));
     let s = screen(&app);
     assert!(s.contains("Filtered: Elm House"), "{s}");
     assert!(s.contains("Riley") && !s.contains("Incident number"), "{s}");

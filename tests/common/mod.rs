@@ -218,3 +218,11 @@ pub fn key(c: ratatui::crossterm::event::KeyCode) -> concordat::ui::app::Msg {
 pub fn ch(c: char) -> concordat::ui::app::Msg {
     key(ratatui::crossterm::event::KeyCode::Char(c))
 }
+
+/// Ctrl and a letter (Ctrl+S saves a form).
+pub fn ctrl(c: char) -> concordat::ui::app::Msg {
+    concordat::ui::app::Msg::Key(ratatui::crossterm::event::KeyEvent::new(
+        ratatui::crossterm::event::KeyCode::Char(c),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ))
+}
