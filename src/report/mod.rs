@@ -364,12 +364,12 @@ impl YearRow {
 /// The period's incidents in time order, through the `incidents_time` index.
 const PERIOD_SQL: &str = "SELECT id, home_uid, child_id, record, current FROM incidents INDEXED BY incidents_time \
     WHERE occurred_at >= ?1 AND occurred_at < ?2 ORDER BY occurred_at, id";
-/// A child's incidents of the statutory year, through the `incidents_child_time` index.
-const YEAR_SQL: &str = "SELECT home_uid, child_id, current FROM incidents INDEXED BY incidents_child_time \
-    WHERE child_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3";
-/// All incidents of part of the statutory year, through the `incidents_time` index.
-const YEAR_RANGE_SQL: &str = "SELECT child_id, home_uid, current FROM incidents INDEXED BY incidents_time \
-    WHERE occurred_at >= ?1 AND occurred_at < ?2";
+/// The incidents with police details (or an unreadable `current`) in part of the statutory year, through the
+/// partial index `incidents_police_time` (schema 004): the year's other incidents cannot hold a conviction or a
+/// caution, and are not read. The last condition is the index's own, word for word, so SQLite can use it.
+const YEAR_SQL: &str = "SELECT child_id, home_uid, current FROM incidents INDEXED BY incidents_police_time \
+    WHERE occurred_at >= ?1 AND occurred_at < ?2 \
+    AND CASE WHEN json_valid(current) THEN json_extract(current, '$.police') IS NOT NULL ELSE 1 END";
 
 fn unreadable(id: i64, e: serde_json::Error) -> anyhow::Error {
     anyhow::anyhow!("Incident {id} cannot be read ({e}); run `concordat verify`.")
@@ -417,15 +417,11 @@ fn statutory_cohort<'a>(children: impl Iterator<Item = &'a Child>, last_day: Nai
 }
 
 /// The convictions and cautions of the statutory year from `from` to `to`, for the children it counts only
-/// (`cohort`). Of each incident, only its police details are parsed (see [`Keys`]).
-///
-/// `per_child`: one search per child of the cohort (few of the year's incidents are theirs); otherwise one pass over
-/// the year, keeping the cohort's rows (an area's database, where the cohort has most of the year's incidents: one
-/// query, and the rows lie together in the table, in time order, instead of a search per child across them).
+/// (`cohort`). Only incidents with police details are read (see [`YEAR_SQL`]), and of each only its police
+/// details are parsed (see [`Keys`]).
 fn read_year(
     store: &Store,
     cohort: &BTreeSet<i64>,
-    per_child: bool,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> anyhow::Result<Vec<YearRow>> {
@@ -433,36 +429,22 @@ fn read_year(
     if cohort.is_empty() || from >= to {
         return Ok(out);
     }
-    let (from, to) = (to_db(from), to_db(to));
     let key = Finder::new(b"\"police\":");
-    let mut keep = |home_uid: &str, child_id: i64, cur: &[u8]| -> anyhow::Result<()> {
-        // Most incidents hold `"police":null`: nothing to parse.
-        let p = Record { text: cur, at: 0 }
-            .field::<Option<YearPol>>(&key)
-            .map_err(|e| anyhow::anyhow!("An incident cannot be read ({e}); run `concordat verify`."))?;
+    let mut s = store.connection().prepare_cached(YEAR_SQL)?;
+    let mut rows = s.query(params![to_db(from), to_db(to)])?;
+    while let Some(r) = rows.next()? {
+        let child_id: i64 = r.get(0)?;
+        if !cohort.contains(&child_id) {
+            continue;
+        }
+        let p = Record {
+            text: r.get_ref(2)?.as_bytes()?,
+            at: 0,
+        }
+        .field::<Option<YearPol>>(&key)
+        .map_err(|e| anyhow::anyhow!("An incident cannot be read ({e}); run `concordat verify`."))?;
         if let Some(p) = p.flatten() {
-            out.extend(YearRow::of(home_uid, child_id, p.outcome, p.court));
-        }
-        Ok(())
-    };
-    let conn = store.connection();
-    if per_child {
-        let mut s = conn.prepare_cached(YEAR_SQL)?;
-        for child_id in cohort {
-            let mut rows = s.query(params![child_id, from, to])?;
-            while let Some(r) = rows.next()? {
-                keep(r.get_ref(0)?.as_str()?, r.get(1)?, r.get_ref(2)?.as_bytes()?)?;
-            }
-        }
-    } else {
-        let mut s = conn.prepare_cached(YEAR_RANGE_SQL)?;
-        let mut rows = s.query(params![from, to])?;
-        while let Some(r) = rows.next()? {
-            // `current` is only fetched for the cohort's rows.
-            let child_id: i64 = r.get(0)?;
-            if cohort.contains(&child_id) {
-                keep(r.get_ref(1)?.as_str()?, child_id, r.get_ref(2)?.as_bytes()?)?;
-            }
+            out.extend(YearRow::of(r.get_ref(1)?.as_str()?, child_id, p.outcome, p.court));
         }
     }
     Ok(out)
@@ -528,13 +510,7 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
     } else {
         period.end
     };
-    let in_year = children
-        .iter()
-        .filter(|c| in_home_during(c, year_first, period.last_day))
-        .count();
-    // Child by child when the cohort is under half the children in the home during the year (a dense home's
-    // database); otherwise one pass.
-    let mut year = read_year(store, &cohort, cohort.len() * 2 < in_year, year_from, to)?;
+    let mut year = read_year(store, &cohort, year_from, to)?;
     if to == period.start {
         for i in incs.iter().filter(|i| cohort.contains(&i.child_id)) {
             if let Some(p) = &i.rec.police {

@@ -562,12 +562,22 @@ mod tests {
             c.execute_batch(
                 "DROP TABLE exports; DROP INDEX incidents_home_time; DROP INDEX incidents_home_open; \
                  DROP INDEX incidents_recorded; CREATE INDEX incidents_recorded ON incidents(recorded_at); \
-                 DROP INDEX incidents_updated; CREATE INDEX incidents_updated ON incidents(updated_at);",
+                 DROP INDEX incidents_updated; CREATE INDEX incidents_updated ON incidents(updated_at); \
+                 DROP INDEX incidents_police_time;",
             )
             .unwrap();
             c.pragma_update(None, "user_version", 1).unwrap();
         }
+        assert!(
+            Store::is_out_of_date(&p),
+            "the app warns before it updates a large file"
+        );
         let s = Store::open(&p).unwrap();
+        assert!(!Store::is_out_of_date(&p));
+        assert!(
+            !Store::is_out_of_date(&dir.path().join("none.db")),
+            "a missing file is not out of date"
+        );
         let l = list(&p);
         assert_eq!(l.len(), 1);
         assert_eq!(l[0].kind, "migration-v1");

@@ -28,12 +28,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema/001_core.sql")),
         M::up(include_str!("schema/002_exports.sql")),
         M::up(include_str!("schema/003_home_scope.sql")),
+        M::up(include_str!("schema/004_police_index.sql")),
     ])
 }
 
 /// The schema version this build understands.
 pub fn schema_version() -> usize {
-    3
+    4
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -216,6 +217,14 @@ impl Store {
             path: path.to_path_buf(),
             clock: None,
         })
+    }
+
+    /// Was the file at `path` made by an older version, so that opening it will back it up and update it? Read
+    /// without writing; false when it cannot be read (opening it then says why).
+    pub fn is_out_of_date(path: &Path) -> bool {
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .and_then(|c| c.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0)))
+            .is_ok_and(|v| v > 0 && (v as usize) < schema_version())
     }
 
     /// An in-memory database for tests.

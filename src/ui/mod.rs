@@ -24,16 +24,23 @@ pub fn run_app(cli: &Cli) -> ExitCode {
     let prepared = (|| -> anyhow::Result<(Store, crate::protocol::Protocol, Option<String>)> {
         let protocol = crate::protocol::resolve(cli.protocol.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
         let path = db_path(cli)?;
-        // The first start of each day reads the whole file (the full check, then the backup): on a large
-        // history that takes a while, so say what is happening instead of showing an empty screen.
+        // The first start of each day reads the whole file (the full check, then the backup), and the first
+        // start of a new version backs it up and updates it: on a large history that takes a while, so say what
+        // is happening instead of showing an empty screen.
         if let Ok(m) = std::fs::metadata(&path)
             && m.len() > 50_000_000
-            && !crate::store::backup::backed_up_today(&path, crate::time::now())
         {
-            eprintln!(
-                "concordat: first start today: checking the records ({} MB) and taking today's backup. Please wait…",
-                m.len() / 1_000_000
-            );
+            let mb = m.len() / 1_000_000;
+            if crate::store::Store::is_out_of_date(&path) {
+                eprintln!(
+                    "concordat: first start of this version: backing up the records ({mb} MB) and updating them. \
+                     Please wait…"
+                );
+            } else if !crate::store::backup::backed_up_today(&path, crate::time::now()) {
+                eprintln!(
+                    "concordat: first start today: checking the records ({mb} MB) and taking today's backup. Please wait…"
+                );
+            }
         }
         let store = Store::open(&path)?;
         // Never stops the app: a failed backup is only reported (on the first screen).
