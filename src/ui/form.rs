@@ -259,6 +259,8 @@ pub struct Form {
     pub focus: usize,
     /// Set when a value changed since the form was built or saved.
     pub dirty: bool,
+    /// Letters typed in a row on the focused choice: "oa" finds "Oak House" among a hundred homes.
+    typed: String,
 }
 
 impl Form {
@@ -267,6 +269,7 @@ impl Form {
             fields,
             focus: 0,
             dirty: false,
+            typed: String::new(),
         };
         if !f.fields.is_empty() && !f.fields[0].focusable() {
             f.next();
@@ -414,6 +417,8 @@ impl Form {
     }
 
     pub fn handle_key(&mut self, k: KeyEvent) -> FormEvent {
+        // Letters typed in a row build a prefix; any other key starts afresh.
+        let typed = std::mem::take(&mut self.typed);
         if is_save(&k) {
             return FormEvent::Save;
         }
@@ -495,27 +500,28 @@ impl Form {
                         return FormEvent::None;
                     }
                     _ if n == 0 => false,
-                    KeyCode::Right | KeyCode::Char(' ') => {
+                    KeyCode::Char(c) if (c.is_alphanumeric() || c == ' ') && plain_char(&k).is_some() => {
+                        match type_ahead(options, *selected, &typed, c) {
+                            Some((j, prefix)) => {
+                                self.typed = prefix;
+                                let changed = *selected != Some(j);
+                                *selected = Some(j);
+                                changed
+                            }
+                            None if c == ' ' => {
+                                *selected = Some(selected.map_or(0, |i| (i + 1) % n));
+                                true
+                            }
+                            None => false,
+                        }
+                    }
+                    KeyCode::Right => {
                         *selected = Some(selected.map_or(0, |i| (i + 1) % n));
                         true
                     }
                     KeyCode::Left => {
                         *selected = Some(selected.map_or(n - 1, |i| (i + n - 1) % n));
                         true
-                    }
-                    KeyCode::Char(c) if plain_char(&k).is_some() => {
-                        // Jump to the next option starting with the letter typed.
-                        let c = c.to_lowercase().next().unwrap_or(c);
-                        let start = selected.map_or(0, |i| i + 1);
-                        let found = (0..n)
-                            .map(|j| (start + j) % n)
-                            .find(|&j| options[j].1.to_lowercase().starts_with(c));
-                        if let Some(j) = found {
-                            *selected = Some(j);
-                            true
-                        } else {
-                            false
-                        }
                     }
                     _ => false,
                 }
@@ -771,6 +777,30 @@ impl Form {
     }
 }
 
+/// Type-ahead on a choice: the option that `typed` (letters typed in a row, lower case) and then `c` pick, with the
+/// prefix it leaves. The longer prefix is looked for from the option shown on, so "o", "a" finds "Oak House" and
+/// stays there, and a space belongs to it ("willow house 2"). Otherwise, the next option after the one shown that
+/// starts with `c`, so the same letter again steps through the options that start with it. None: nothing matches
+/// (a space then means "next", as it always has).
+fn type_ahead(options: &[(String, String)], selected: Option<usize>, typed: &str, c: char) -> Option<(usize, String)> {
+    let n = options.len();
+    let starts = |j: &usize, p: &str| options[*j].1.to_lowercase().starts_with(p);
+    let from = |start: usize| (0..n).map(move |j| (start + j) % n);
+    let c: String = c.to_lowercase().collect();
+    if let (false, Some(i)) = (typed.is_empty(), selected) {
+        let longer = format!("{typed}{c}");
+        if let Some(j) = from(i).find(|j| starts(j, &longer)) {
+            return Some((j, longer));
+        }
+    }
+    if c == " " {
+        return None;
+    }
+    from(selected.map_or(0, |i| i + 1))
+        .find(|j| starts(j, &c))
+        .map(|j| (j, c))
+}
+
 const LABEL_W: u16 = 24;
 
 pub fn truncate(s: &str, n: usize) -> String {
@@ -862,5 +892,62 @@ mod tests {
         assert!(!g.check_required());
         assert_eq!(g.focused_key(), "name");
         assert!(g.field("name").unwrap().error.as_ref().unwrap().contains("required"));
+    }
+
+    /// A home among a hundred: letters typed in a row narrow the choice, the same letter again steps through the
+    /// options that start with it, and any other key starts a new prefix.
+    #[test]
+    fn letters_typed_in_a_row_find_a_choice() {
+        let homes = [
+            "Any home",
+            "Ash Lodge",
+            "Holly House 1",
+            "Holly House 2",
+            "Hazel Court",
+            "Oak House",
+            "Oaklands",
+        ];
+        let mut f = Form::new(vec![Field::choice(
+            "home",
+            "Home",
+            homes.iter().map(|h| (h.to_lowercase(), h.to_string())).collect(),
+        )]);
+        let typed = |f: &mut Form, keys: &str| {
+            for c in keys.chars() {
+                f.handle_key(key(KeyCode::Char(c)));
+            }
+            f.get("home")
+        };
+        assert_eq!(typed(&mut f, "o"), "oak house");
+        assert_eq!(typed(&mut f, "akl"), "oaklands", "o-a-k-l narrows to Oaklands");
+        assert_eq!(typed(&mut f, "x"), "oaklands", "no option starts with x: nothing moves");
+        assert_eq!(
+            typed(&mut f, "h"),
+            "holly house 1",
+            "a new letter after a miss starts afresh"
+        );
+        assert_eq!(typed(&mut f, "h"), "holly house 2", "the same letter again steps on");
+        assert_eq!(typed(&mut f, "h"), "hazel court");
+        assert_eq!(typed(&mut f, "h"), "holly house 1", "and round");
+        assert_eq!(
+            typed(&mut f, "A"),
+            "hazel court",
+            "h then A: capitals count, and \"ha\" is Hazel"
+        );
+        f.handle_key(key(KeyCode::Right));
+        assert_eq!(f.get("home"), "oak house");
+        assert_eq!(typed(&mut f, "ho"), "holly house 1", "after an arrow key, a new prefix");
+        assert_eq!(
+            typed(&mut f, "lly house 2"),
+            "holly house 2",
+            "a space within a name is part of it"
+        );
+        f.handle_key(key(KeyCode::Left));
+        assert_eq!(
+            typed(&mut f, " "),
+            "holly house 2",
+            "a space on its own is the next option, as before"
+        );
+        assert!(f.dirty);
     }
 }

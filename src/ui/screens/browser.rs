@@ -596,8 +596,10 @@ impl Page for BrowserScreen {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        if self.editing.is_some() {
-            return vec![hint("Tab", "next"), hint("Ctrl+S", "apply"), hint("Esc", "cancel")];
+        if let Some(form) = &self.editing {
+            let mut h = vec![hint("Tab", "next"), hint("Ctrl+S", "apply"), hint("Esc", "cancel")];
+            h.extend_from_slice(form.field_hints());
+            return h;
         }
         vec![
             hint("Enter", "open"),
