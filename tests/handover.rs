@@ -46,8 +46,7 @@ fn busy_home() -> Home {
 #[test]
 fn handover_with_items_overdue_and_due() {
     let h = busy_home();
-    let id = h.manager.id;
-    let app = app_signed_in(h, id, MANAGER_PASS);
+    let app = as_manager(h);
     let s = screen(&app);
     assert!(s.contains("! OVERDUE"), "{s}");
     insta::assert_snapshot!(s);
@@ -60,8 +59,7 @@ fn handover_with_items_due_only() {
     let c = h.child.clone();
     let r = record(&c, t(2026, 11, 22, 6, 0), "JJ kicked the bathroom door.");
     save_at(&mut h, &w, r, t(2026, 11, 22, 6, 30));
-    let id = h.manager.id;
-    let app = app_signed_in(h, id, MANAGER_PASS);
+    let app = as_manager(h);
     let s = screen(&app);
     assert!(!s.contains("OVERDUE"), "{s}");
     assert!(s.contains("due 23/11 06:00"), "{s}");
@@ -98,8 +96,7 @@ fn a_night_shift_handover_across_midnight() {
 #[test]
 fn acknowledging_starts_the_next_handover_from_now() {
     let h = busy_home();
-    let id = h.manager.id;
-    let mut app = app_signed_in(h, id, MANAGER_PASS);
+    let mut app = as_manager(h);
     assert!(screen(&app).contains("What happened: 1 incident recorded"));
     app.update(ch('a'));
     let last = app.store.last_handover().unwrap().expect("acknowledged");
@@ -130,8 +127,7 @@ fn an_incident_recorded_late_is_in_the_handover() {
     // Happened on Friday, written up only this morning.
     let r = record(&c, t(2026, 11, 20, 15, 0), "JJ took £5 from the office.");
     save_at(&mut h, &w, r, t(2026, 11, 22, 7, 45));
-    let id = h.manager.id;
-    let app = app_signed_in(h, id, MANAGER_PASS);
+    let app = as_manager(h);
     let s = screen(&app);
     assert!(s.contains("20/11 15:00"), "{s}");
 }
@@ -182,6 +178,12 @@ fn an_empty_note_is_refused_in_the_form() {
     );
 }
 
+/// From the handover (the first screen) to the incident browser, through the menu, as a user goes.
+fn open_browser(app: &mut concordat::ui::app::App) {
+    app.update(key(KeyCode::Esc));
+    app.update(ch('i'));
+}
+
 fn many(h: &mut Home, n: i64) {
     let w = h.worker();
     let (c, o) = (h.child.clone(), h.other.clone());
@@ -205,8 +207,7 @@ fn the_browser_filters_and_snapshots() {
     let mut h = home(morning());
     many(&mut h, 30);
     let jj = h.child.id;
-    let id = h.manager.id;
-    let mut app = app_signed_in(h, id, MANAGER_PASS);
+    let mut app = as_manager(h);
     let f = Filter {
         child_id: Some(jj),
         category: Some(Category::Theft),
@@ -236,10 +237,8 @@ fn the_browser_filters_and_snapshots() {
 fn the_filter_form_reads_dates_and_refuses_bad_ones() {
     let mut h = home(morning());
     many(&mut h, 30);
-    let id = h.manager.id;
-    let mut app = app_signed_in(h, id, MANAGER_PASS);
-    app.update(key(KeyCode::Esc));
-    app.update(ch('i'));
+    let mut app = as_manager(h);
+    open_browser(&mut app);
     assert!(screen(&app).contains("All incidents, newest first"), "{}", screen(&app));
     app.update(ch('f'));
     app.update(key(KeyCode::Tab)); // from
@@ -269,8 +268,7 @@ fn the_filter_form_reads_dates_and_refuses_bad_ones() {
 fn the_browser_keeps_a_window_and_pages_both_ways() {
     let mut h = home(morning());
     many(&mut h, 200);
-    let id = h.manager.id;
-    let app = app_signed_in(h, id, MANAGER_PASS);
+    let app = as_manager(h);
     let c = ctx(&app);
     let mut b = BrowserScreen::new(&c, Filter::default());
     assert_eq!(b.rows.len(), PAGE);
@@ -321,8 +319,7 @@ fn the_browser_filters_by_status_response_and_open_actions() {
             "{}",
         )
         .unwrap();
-    let id = h.manager.id;
-    let app = app_signed_in(h, id, MANAGER_PASS);
+    let app = as_manager(h);
     let c = ctx(&app);
     let f = |f: Filter| BrowserScreen::new(&c, f);
     let reviewed = f(Filter {
@@ -374,8 +371,7 @@ fn the_timeline_counts_a_childs_incidents_by_month() {
     }
     let p = police_record(&c, t(2026, 11, 10, 12, 0), "Assault.", "CAD 7");
     save_at(&mut h, &w, p, t(2026, 11, 10, 13, 0));
-    let id = h.manager.id;
-    let mut app = app_signed_in(h, id, MANAGER_PASS);
+    let mut app = as_manager(h);
     let tl = concordat::ui::screens::timeline::TimelineScreen::new(&ctx(&app), c.id);
     app.stack.push(concordat::ui::screens::Screen::new(tl));
     insta::assert_snapshot!(screen(&app));
@@ -406,8 +402,7 @@ fn a_word_search_says_how_far_back_it_has_looked_and_down_looks_further() {
         })
         .collect();
     h.store.save_incidents_bulk(&w, items).unwrap();
-    let id = h.manager.id;
-    let mut app = app_signed_in(h, id, MANAGER_PASS);
+    let mut app = as_manager(h);
     let f = Filter {
         text: Some("needle".into()),
         ..Default::default()
@@ -474,10 +469,8 @@ fn in_a_database_of_several_homes_the_browser_names_the_home_and_filters_by_it()
     let mut h = home(morning());
     many(&mut h, 6);
     let elm = with_another_home(&mut h);
-    let id = h.manager.id;
-    let mut app = app_signed_in(h, id, MANAGER_PASS);
-    app.update(key(KeyCode::Esc));
-    app.update(ch('i'));
+    let mut app = as_manager(h);
+    open_browser(&mut app);
     // Every home's incidents, newest first: Elm House's is the newest, and the selected row names its home.
     let s = screen(&app);
     assert!(s.contains("All incidents, newest first"), "{s}");
@@ -493,10 +486,18 @@ fn in_a_database_of_several_homes_the_browser_names_the_home_and_filters_by_it()
     app.update(ch('f'));
     let s = screen(&app);
     assert!(s.contains("Home") && s.contains("Any home"), "{s}");
+    assert!(s.contains("letter jump"), "typing finds a home: {s}");
     app.update(key(KeyCode::Right));
     assert!(screen(&app).contains("Oak House"), "{}", screen(&app));
     app.update(key(KeyCode::Right));
     assert!(screen(&app).contains("Elm House"), "{}", screen(&app));
+    // Among many homes, typing the name's first letters finds it.
+    app.update(ch('o'));
+    assert!(screen(&app).contains("◂ Oak House ▸"), "{}", screen(&app));
+    for c in "elm".chars() {
+        app.update(ch(c));
+    }
+    assert!(screen(&app).contains("◂ Elm House ▸"), "{}", screen(&app));
     app.update(ctrl('s'));
     let s = screen(&app);
     assert!(s.contains("Filtered: Elm House"), "{s}");
@@ -516,10 +517,8 @@ fn in_a_database_of_several_homes_the_browser_names_the_home_and_filters_by_it()
 fn a_home_alone_is_not_named_on_every_row_and_its_filter_has_no_home_field() {
     let mut h = home(morning());
     many(&mut h, 3);
-    let id = h.manager.id;
-    let mut app = app_signed_in(h, id, MANAGER_PASS);
-    app.update(key(KeyCode::Esc));
-    app.update(ch('i'));
+    let mut app = as_manager(h);
+    open_browser(&mut app);
     let s = screen(&app);
     assert!(
         s.contains("All incidents, newest first") && s.contains("\n#1 Sam Night: Took money"),

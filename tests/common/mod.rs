@@ -187,6 +187,12 @@ pub fn app_signed_in(h: Home, staff_id: i64, pass: &str) -> App {
     app
 }
 
+/// The app with the home's manager signed in (on the handover, the first screen after signing in).
+pub fn as_manager(h: Home) -> App {
+    let id = h.manager.id;
+    app_signed_in(h, id, MANAGER_PASS)
+}
+
 pub fn ctx(app: &App) -> Ctx<'_> {
     Ctx {
         store: &app.store,
