@@ -37,6 +37,12 @@ pub fn schema_version() -> usize {
     4
 }
 
+/// A file at this schema version was made by an older concordat: opening it backs it up and updates it (0 is a
+/// new, empty file, which has nothing to back up).
+fn is_older(found: usize) -> bool {
+    found > 0 && found < schema_version()
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(
@@ -201,7 +207,7 @@ impl Store {
                 known: schema_version(),
             });
         }
-        if existed && found > 0 && found < schema_version() {
+        if existed && is_older(found) {
             backup::before_migration(&conn, path)?;
         }
         migrations()
@@ -224,7 +230,7 @@ impl Store {
     pub fn is_out_of_date(path: &Path) -> bool {
         Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .and_then(|c| c.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0)))
-            .is_ok_and(|v| v > 0 && (v as usize) < schema_version())
+            .is_ok_and(|v| is_older(v as usize))
     }
 
     /// An in-memory database for tests.
