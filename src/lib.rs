@@ -5,6 +5,7 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod export;
+pub mod fsio;
 pub mod print;
 pub mod protocol;
 pub mod report;

@@ -1,0 +1,249 @@
+//! Every file the program writes goes through here: written whole to a private temporary file beside its
+//! destination, synced, then moved into place without ever replacing an existing file. A crash leaves either
+//! the finished file or a temporary one named `.concordat-partial-…`, which [`clean_leftovers`] removes at the
+//! next start.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// The start of every temporary file's name, so leftovers can be found and removed.
+pub const PARTIAL_PREFIX: &str = ".concordat-partial-";
+
+/// How old a leftover must be before another process removes it (a slower writer may still be using a newer
+/// one; on Linux a leftover whose writer has gone is removed at once).
+const LEFTOVER_AGE: Duration = Duration::from_secs(15 * 60);
+
+/// Why a file was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{0} already exists: nothing was written over it. Choose another name.")]
+    Exists(String),
+    #[error("{0} is the database or part of it: nothing was written.")]
+    Database(String),
+    #[error("{0} is in the backups folder: nothing was written.")]
+    Backups(String),
+    #[error("{0} is a folder: give a file name.")]
+    Folder(String),
+    #[error("Cannot write {0}: the folder {1} does not exist.")]
+    NoFolder(String, String),
+    #[error("No file name was given.")]
+    Empty,
+    #[error("The disk is full: {0} was not written, and nothing else was changed.")]
+    Full(String),
+    #[error("Cannot write {0}: {1}")]
+    Io(String, std::io::Error),
+}
+
+/// A path as shown in a message: cleaned of anything a terminal would act on.
+pub fn shown(p: &Path) -> String {
+    crate::text::display(&p.display().to_string())
+}
+
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The same file, as far as can be told without it existing: the canonical folder joined with the name.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = path.canonicalize() {
+        return Some(p);
+    }
+    let dir = folder_of(path).canonicalize().ok()?;
+    Some(dir.join(path.file_name()?))
+}
+
+fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
+    let mut s = p.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Check that `path` may be written as a new file next to the database `db`: it does not exist, it is not
+/// the database, its `-wal`/`-shm`/`-journal`, nor anything under the backups folder, and its folder exists.
+pub fn check_new(path: &Path, db: Option<&Path>) -> Result<(), WriteError> {
+    if path.as_os_str().is_empty() {
+        return Err(WriteError::Empty);
+    }
+    let name = shown(path);
+    if path.is_dir() {
+        return Err(WriteError::Folder(name));
+    }
+    if let Some(db) = db {
+        let target = resolved(path);
+        for s in ["", "-wal", "-shm", "-journal"] {
+            let part = with_suffix(db, s);
+            if target.is_some() && resolved(&part) == target {
+                return Err(WriteError::Database(name));
+            }
+        }
+        let backups = crate::store::backup::backups_dir(db);
+        if let (Some(t), Ok(b)) = (&target, backups.canonicalize())
+            && t.starts_with(&b)
+        {
+            return Err(WriteError::Backups(name));
+        }
+    }
+    // A dangling symbolic link counts as existing: following it would write somewhere else.
+    if path.symlink_metadata().is_ok() {
+        return Err(WriteError::Exists(name));
+    }
+    let dir = folder_of(path);
+    if !dir.is_dir() {
+        return Err(WriteError::NoFolder(name, shown(&dir)));
+    }
+    Ok(())
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> WriteError {
+    if is_disk_full(&e) {
+        WriteError::Full(shown(path))
+    } else if e.kind() == std::io::ErrorKind::AlreadyExists {
+        WriteError::Exists(shown(path))
+    } else {
+        WriteError::Io(shown(path), e)
+    }
+}
+
+/// Is this the error of a full disk (or a quota)?
+pub fn is_disk_full(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
+}
+
+/// A private temporary file in `dir`, named so that [`clean_leftovers`] finds it if the process dies.
+pub fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(&format!("{PARTIAL_PREFIX}{}-", std::process::id()))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+}
+
+/// Move a finished temporary file to `path`, never over an existing file, and sync the folder.
+pub fn persist_new(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), WriteError> {
+    tmp.as_file().sync_all().map_err(|e| io_error(path, e))?;
+    tmp.persist_noclobber(path).map_err(|e| io_error(path, e.error))?;
+    sync_dir(&folder_of(path));
+    Ok(())
+}
+
+/// Write `bytes` to the new file `path` (0600 on unix): all of it or nothing, never over an existing file.
+/// `db` is the database, which (with its parts and its backups) is refused as a destination.
+pub fn write_new(path: &Path, bytes: &[u8], db: Option<&Path>) -> Result<(), WriteError> {
+    check_new(path, db)?;
+    let dir = folder_of(path);
+    let mut tmp = temp_in(&dir).map_err(|e| io_error(path, e))?;
+    tmp.write_all(bytes).map_err(|e| io_error(path, e))?;
+    persist_new(tmp, path)
+}
+
+/// Make the folder's new entries durable (a rename is only safe once the folder is synced).
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(f) = std::fs::File::open(dir) {
+        let _ = f.sync_all();
+    }
+    let _ = dir;
+}
+
+/// The process that wrote a leftover, from its name.
+fn writer_pid(name: &str) -> Option<u32> {
+    name.strip_prefix(PARTIAL_PREFIX)?.split('-').next()?.parse().ok()
+}
+
+fn writer_gone(name: &str) -> bool {
+    match writer_pid(name) {
+        Some(pid) if pid == std::process::id() => false,
+        #[cfg(target_os = "linux")]
+        Some(pid) => !Path::new(&format!("/proc/{pid}")).exists(),
+        _ => false,
+    }
+}
+
+/// Remove the temporary files that a killed write left in `dir` (not its subfolders). Returns how many.
+pub fn clean_leftovers(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let now = SystemTime::now();
+    let mut n = 0;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.starts_with(PARTIAL_PREFIX) {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age >= LEFTOVER_AGE);
+        if (old || writer_gone(&name)) && std::fs::remove_file(e.path()).is_ok() {
+            n += 1;
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_file_is_written_whole_and_private() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("out.txt");
+        write_new(&p, b"hello", None).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"hello");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        let e = write_new(&p, b"again", None).unwrap_err();
+        assert!(matches!(e, WriteError::Exists(_)), "{e}");
+        assert_eq!(std::fs::read(&p).unwrap(), b"hello", "the first file is untouched");
+        let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().flatten().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn the_database_its_parts_and_its_backups_are_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let db = d.path().join("c.db");
+        std::fs::write(&db, b"x").unwrap();
+        std::fs::create_dir(crate::store::backup::backups_dir(&db)).unwrap();
+        std::fs::create_dir(d.path().join("sub")).unwrap();
+        for (p, want) in [
+            (db.clone(), "database"),
+            (d.path().join("c.db-wal"), "database"),
+            (d.path().join("c.db-shm"), "database"),
+            (d.path().join("sub/../c.db"), "database"),
+            (crate::store::backup::backups_dir(&db).join("new.db"), "backups"),
+        ] {
+            let e = check_new(&p, Some(&db)).unwrap_err();
+            assert!(e.to_string().contains(want), "{}: {e}", p.display());
+        }
+        check_new(&d.path().join("other.txt"), Some(&db)).unwrap();
+    }
+
+    #[test]
+    fn leftovers_of_a_dead_writer_are_removed_and_others_kept() {
+        let d = tempfile::tempdir().unwrap();
+        let ours = temp_in(d.path()).unwrap();
+        std::fs::write(d.path().join("keep.txt"), b"x").unwrap();
+        // A pid that cannot be running (above the kernel's pid_max).
+        std::fs::write(d.path().join(format!("{PARTIAL_PREFIX}4294967-abc.tmp")), b"x").unwrap();
+        let removed = clean_leftovers(d.path());
+        if cfg!(target_os = "linux") {
+            assert_eq!(removed, 1);
+        }
+        assert!(ours.path().exists(), "a live writer's file is kept");
+        assert!(d.path().join("keep.txt").exists());
+    }
+}
