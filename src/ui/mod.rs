@@ -66,14 +66,25 @@ pub fn run_app(cli: &Cli) -> ExitCode {
 }
 
 fn run_terminal(mut app: app::App) -> anyhow::Result<()> {
-    // ratatui::init installs a panic hook that restores the terminal before the panic message prints.
+    // ratatui::init installs a panic hook that restores the terminal (raw mode, alternate screen) before the
+    // panic message prints; bracketed paste is ours to undo, so our hook turns it off first, then runs ratatui's.
     let mut terminal = ratatui::init();
     let _ = execute!(io::stdout(), EnableBracketedPaste);
+    let restore = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(io::stdout(), DisableBracketedPaste);
+        restore(info);
+    }));
+    // For the end-to-end test that a panic restores the terminal: nothing else can make the app panic on purpose.
+    let panic_for_test = std::env::var_os("CONCORDAT_TEST_PANIC").is_some();
     let result = (|| -> anyhow::Result<()> {
         let size = terminal.size()?;
         app.update(app::Msg::Resize(size.width, size.height));
         while !app.quit {
             terminal.draw(|f| app.view(f))?;
+            if panic_for_test {
+                panic!("CONCORDAT_TEST_PANIC is set");
+            }
             if event::poll(Duration::from_millis(1000))? {
                 let e = event::read()?;
                 if let Some(m) = app::Msg::from_event(e, crate::time::now()) {
