@@ -2,7 +2,6 @@
 //! (every field, the protocol questions and answers as shown at the time, and the whole history of entries).
 //! Files are written atomically (a temporary file, then a rename) and readable by their owner only.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};

@@ -9,7 +9,6 @@ pub mod render;
 pub(crate) mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::io::Write;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
