@@ -225,7 +225,10 @@ fn concordat_print_explains_mistakes() {
         .unwrap();
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("Cannot write /nonexistent/dir/x.txt") && err.contains("does not exist"), "{err}");
+    assert!(
+        err.contains("Cannot write /nonexistent/dir/x.txt") && err.contains("does not exist"),
+        "{err}"
+    );
 }
 
 #[test]
