@@ -142,6 +142,72 @@ pub fn write_new(path: &Path, bytes: &[u8], db: Option<&Path>) -> Result<(), Wri
     persist_new(tmp, path)
 }
 
+/// A private temporary folder in `dir` (0700 on unix), named `{PARTIAL_PREFIX}{pid}-{tag}` so that leftovers
+/// can be found. Files written into it are moved into place with [`move_new`].
+pub fn temp_dir_in(dir: &Path, tag: &str) -> std::io::Result<PathBuf> {
+    let path = dir.join(format!("{PARTIAL_PREFIX}{}-{tag}", std::process::id()));
+    let mut b = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(&path)?;
+    sync_dir(dir);
+    Ok(path)
+}
+
+/// Move the file `from` to `to` in one step, never over an existing file (on Linux an atomic rename that
+/// refuses an existing name; elsewhere a hard link then removal), and sync the destination folder.
+pub fn move_new(from: &Path, to: &Path) -> Result<(), WriteError> {
+    let mut p = tempfile::TempPath::try_from_path(from).map_err(|e| io_error(to, e))?;
+    // Never remove the source on failure: it is the only copy.
+    p.disable_cleanup(true);
+    p.persist_noclobber(to).map_err(|e| io_error(to, e.error))?;
+    sync_dir(&folder_of(to));
+    Ok(())
+}
+
+/// Has the writer of this leftover gone (or has it been left long enough that it surely has)?
+pub fn abandoned(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let old = path
+        .symlink_metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|m| SystemTime::now().duration_since(m).ok())
+        .is_some_and(|age| age >= LEFTOVER_AGE);
+    old || writer_gone(&name)
+}
+
+/// A temporary folder whose name holds this tag is a recorded set (the weekly export): only its owner, who can
+/// read the ledger, may finish or remove it ([`crate::export::recover_unfinished`]). [`clean_leftovers`] keeps it.
+pub const SET_TAG: &str = "-set-";
+
+/// Write `bytes` to `path`, or when a file of that name exists to the first free `NAME-2.EXT`, `NAME-3.EXT`, …
+/// beside it: never over an existing file. Returns the path written. For default names the user did not choose.
+pub fn write_new_numbered(path: &Path, bytes: &[u8], db: Option<&Path>) -> Result<PathBuf, WriteError> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let mut candidate = path.to_path_buf();
+    for n in 2..=1000 {
+        match write_new(&candidate, bytes, db) {
+            Err(WriteError::Exists(_)) => candidate = path.with_file_name(format!("{stem}-{n}{ext}")),
+            other => return other.map(|()| candidate),
+        }
+    }
+    Err(WriteError::Exists(shown(path)))
+}
+
 /// Make the folder's new entries durable (a rename is only safe once the folder is synced).
 pub fn sync_dir(dir: &Path) {
     #[cfg(unix)]
@@ -165,25 +231,26 @@ fn writer_gone(name: &str) -> bool {
     }
 }
 
-/// Remove the temporary files that a killed write left in `dir` (not its subfolders). Returns how many.
+/// Remove the temporary files and folders that a killed write left in `dir` (not inside its other
+/// subfolders). Folders of a recorded set ([`SET_TAG`]) are left to their owner. Returns how many.
 pub fn clean_leftovers(dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
-    let now = SystemTime::now();
     let mut n = 0;
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if !name.starts_with(PARTIAL_PREFIX) {
+        if !name.starts_with(PARTIAL_PREFIX) || !abandoned(&e.path()) {
             continue;
         }
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|m| now.duration_since(m).ok())
-            .is_some_and(|age| age >= LEFTOVER_AGE);
-        if (old || writer_gone(&name)) && std::fs::remove_file(e.path()).is_ok() {
+        // Never follow a link: a leftover is a plain file or a plain folder.
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        let removed = if is_dir {
+            !name.contains(SET_TAG) && std::fs::remove_dir_all(e.path()).is_ok()
+        } else {
+            std::fs::remove_file(e.path()).is_ok()
+        };
+        if removed {
             n += 1;
         }
     }
@@ -210,6 +277,37 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"hello", "the first file is untouched");
         let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().flatten().collect();
         assert_eq!(left.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn a_default_name_that_exists_gets_the_next_number() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("incident-5.txt");
+        std::fs::write(&p, b"first").unwrap();
+        std::fs::write(d.path().join("incident-5-2.txt"), b"second").unwrap();
+        let got = write_new_numbered(&p, b"third", None).unwrap();
+        assert_eq!(got, d.path().join("incident-5-3.txt"));
+        assert_eq!(std::fs::read(&p).unwrap(), b"first");
+        assert_eq!(std::fs::read(&got).unwrap(), b"third");
+    }
+
+    #[test]
+    fn a_move_never_replaces_a_file() {
+        let d = tempfile::tempdir().unwrap();
+        let (a, b) = (d.path().join("a"), d.path().join("b"));
+        std::fs::write(&a, b"new").unwrap();
+        std::fs::write(&b, b"old").unwrap();
+        assert!(matches!(move_new(&a, &b), Err(WriteError::Exists(_))));
+        assert_eq!(
+            std::fs::read(&a).unwrap(),
+            b"new",
+            "the source is kept when the move is refused"
+        );
+        assert_eq!(std::fs::read(&b).unwrap(), b"old");
+        let c = d.path().join("c");
+        move_new(&a, &c).unwrap();
+        assert!(!a.exists());
+        assert_eq!(std::fs::read(&c).unwrap(), b"new");
     }
 
     #[test]
@@ -244,6 +342,20 @@ mod tests {
             assert_eq!(removed, 1);
         }
         assert!(ours.path().exists(), "a live writer's file is kept");
+        assert!(d.path().join("keep.txt").exists());
+        // Folders too: a dead writer's is removed with what it holds, a recorded set's is left to its owner.
+        let dead = d.path().join(format!("{PARTIAL_PREFIX}4294967-backup"));
+        std::fs::create_dir(&dead).unwrap();
+        std::fs::write(dead.join("copy.db"), b"x").unwrap();
+        let set = d.path().join(format!("{PARTIAL_PREFIX}4294967{SET_TAG}abc"));
+        std::fs::create_dir(&set).unwrap();
+        let live = temp_dir_in(d.path(), "mine").unwrap();
+        let removed = clean_leftovers(d.path());
+        if cfg!(target_os = "linux") {
+            assert_eq!(removed, 1);
+            assert!(!dead.exists());
+        }
+        assert!(set.exists() && live.exists());
         assert!(d.path().join("keep.txt").exists());
     }
 }

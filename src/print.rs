@@ -2,7 +2,6 @@
 //! (every field, the protocol questions and answers as shown at the time, and the whole history of entries).
 //! Files are written atomically (a temporary file, then a rename) and readable by their owner only.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -450,33 +449,17 @@ pub fn incident_text(d: &IncidentDetail, home: &str, printed_at: DateTime<Utc>) 
     o
 }
 
-/// Write `text` to `path` atomically (temporary file in the same folder, synced, then renamed), 0600.
+/// Write `text` to the new file `path` (0600), whole or not at all, never over an existing file
+/// ([`crate::fsio::write_new`]).
 pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("print.txt");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let res = (|| {
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        drop(f);
-        crate::store::make_private(&tmp)?;
-        std::fs::rename(&tmp, path)
-    })();
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    res
+    crate::fsio::write_new(path, text.as_bytes(), None).map_err(|e| {
+        let kind = match &e {
+            crate::fsio::WriteError::Exists(_) => std::io::ErrorKind::AlreadyExists,
+            crate::fsio::WriteError::Io(_, io) => io.kind(),
+            _ => std::io::ErrorKind::Other,
+        };
+        std::io::Error::new(kind, e.to_string())
+    })
 }
 
 /// Where prints go from the app: the export folder when set, else the current folder.
@@ -498,23 +481,32 @@ pub fn incident_file_name(id: i64) -> String {
     format!("incident-{id}.txt")
 }
 
-/// Print the handover to `dir`; returns the file written.
+/// Print the handover to `dir` as `handover-DATE-TIME.txt`, or `…-2.txt`, `…-3.txt` when that exists (never
+/// over a file); returns the file written.
 pub fn print_handover(store: &Store, now: DateTime<Utc>, window: Window, dir: &Path) -> anyhow::Result<PathBuf> {
     let sheet = store.handover_sheet(now, window)?;
     let home = store.home()?.map(|h| h.name).unwrap_or_default();
     let path = dir.join(handover_file_name(now));
-    write_private(&path, &handover_text(&sheet, &home))
-        .map_err(|e| anyhow::anyhow!("Could not write {}: {e}", path.display()))?;
-    Ok(path)
+    Ok(crate::fsio::write_new_numbered(
+        &path,
+        handover_text(&sheet, &home).as_bytes(),
+        Some(store.path()),
+    )?)
 }
 
-/// Print one incident to `path`.
+/// Print one incident to `path`, never over a file: the default name (`incident-N.txt`) becomes
+/// `incident-N-2.txt`, … when it exists; any other name that exists is refused. Returns the file written.
 pub fn print_incident(store: &Store, id: i64, now: DateTime<Utc>, path: &Path) -> anyhow::Result<PathBuf> {
     let d = store.incident(id)?;
     let home = store.home()?.map(|h| h.name).unwrap_or_default();
-    write_private(path, &incident_text(&d, &home, now))
-        .map_err(|e| anyhow::anyhow!("Could not write {}: {e}", path.display()))?;
-    Ok(path.to_path_buf())
+    let text = incident_text(&d, &home, now);
+    let db = Some(store.path());
+    if path.file_name().and_then(|n| n.to_str()) == Some(incident_file_name(id).as_str()) {
+        Ok(crate::fsio::write_new_numbered(path, text.as_bytes(), db)?)
+    } else {
+        crate::fsio::write_new(path, text.as_bytes(), db)?;
+        Ok(path.to_path_buf())
+    }
 }
 
 /// `concordat print --handover | --incident ID [--out FILE]`.

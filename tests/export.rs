@@ -640,10 +640,36 @@ fn imported_text_is_cleaned() {
     let f = export::build(&fx.store, &week()).unwrap();
     let mut v: serde_json::Value = serde_json::from_slice(&f.json).unwrap();
     v["records"][0]["recorded"]["location"] = "Kitchen\u{1b}]0;pwned\u{7}\u{202e}".into();
+    v["records"][0]["recorded"]["account"] = "before \u{1b} after, \u{1b}]I will hurt myself tonight".into();
     let mut target = Store::open_in_memory().unwrap();
     import::import(&mut target, &Actor::system("t"), &serde_json::to_vec(&v).unwrap()).unwrap();
     let id = target.incident_id_by_uid("inc-01").unwrap().unwrap();
-    assert_eq!(target.incident(id).unwrap().record.location, "Kitchen");
+    let rec = target.incident(id).unwrap().record;
+    // The sequences go; the words (an OSC's payload included) stay.
+    assert_eq!(rec.location, "Kitchen0;pwned");
+    assert_eq!(rec.account, "before  after, I will hurt myself tonight");
+}
+
+#[test]
+fn imported_text_too_long_is_refused_never_cut() {
+    let fx = fixture();
+    let f = export::build(&fx.store, &week()).unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&f.json).unwrap();
+    let i = (0..v["records"].as_array().unwrap().len())
+        .find(|&i| v["records"][i]["child"]["identified"] == true)
+        .expect("an identified child");
+    // Within the file format's 200, beyond the 80 a child's name may have here.
+    v["records"][i]["child"]["name"] = "Jordan ".repeat(20).trim().into();
+    let mut target = Store::open_in_memory().unwrap();
+    let e = import::import(&mut target, &Actor::system("t"), &serde_json::to_vec(&v).unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("too long") && e.contains("139 characters") && e.contains("80"),
+        "{e}"
+    );
+    assert!(e.contains("nothing was imported"), "{e}");
+    assert_eq!(target.audit_count().unwrap(), 0);
 }
 
 fn bin() -> Command {

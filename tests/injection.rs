@@ -174,3 +174,34 @@ fn the_cell_check_catches_control_characters() {
         assert_eq!(found, Some((3, 1)), "{}", bad.escape_unicode());
     }
 }
+
+/// `verify` names the staff member of an altered audit row: a name edited to hold terminal sequences must not
+/// reach the terminal raw (it could erase the line and draw a fake "sound"). Through the real binary.
+#[test]
+fn verify_never_prints_an_audit_rows_name_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("home.db");
+    drop(common::home_at(&db));
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute(
+        "UPDATE audit SET staff_name = ?1 WHERE id = (SELECT MAX(id) FROM audit)",
+        ["Pat\u{1b}[2K\r\u{1b}]0;x\u{7}home.db: sound. \u{9b}1A"],
+    )
+    .unwrap();
+    drop(c);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_concordat"))
+        .args(["verify", "--db"])
+        .arg(&db)
+        .env_remove("CONCORDAT_DB")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let all = [out.stdout, out.stderr].concat();
+    let text = String::from_utf8_lossy(&all);
+    assert!(text.contains("NOT sound") && text.contains("was altered"), "{text}");
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "a control character reached the terminal: {}",
+        text.escape_debug()
+    );
+}

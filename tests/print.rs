@@ -224,16 +224,62 @@ fn concordat_print_explains_mistakes() {
         .output()
         .unwrap();
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("Could not write"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Cannot write /nonexistent/dir/x.txt") && err.contains("does not exist"),
+        "{err}"
+    );
 }
 
 #[test]
-fn writing_replaces_a_file_atomically() {
+fn writing_never_replaces_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("a.txt");
     std::fs::write(&p, "old").unwrap();
-    concordat::print::write_private(&p, "new text\n").unwrap();
-    assert_eq!(std::fs::read_to_string(&p).unwrap(), "new text\n");
+    assert!(concordat::print::write_private(&p, "new text\n").is_err());
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), "old");
+    let q = dir.path().join("b.txt");
+    concordat::print::write_private(&q, "new text\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&q).unwrap(), "new text\n");
     #[cfg(unix)]
-    assert_eq!(mode(&p), 0o600);
+    assert_eq!(mode(&q), 0o600);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn printing_twice_keeps_both_sheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, id) = file_home(dir.path());
+    let s = Store::open(&db).unwrap();
+    let now = morning();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let first =
+        concordat::print::print_incident(&s, id, now, &out.join(concordat::print::incident_file_name(id))).unwrap();
+    std::fs::write(&first, "the first print, annotated by hand").unwrap();
+    let second = concordat::print::print_incident(&s, id, now, &first).unwrap();
+    assert_ne!(first, second);
+    assert!(second.to_string_lossy().ends_with(&format!("incident-{id}-2.txt")));
+    assert_eq!(
+        std::fs::read_to_string(&first).unwrap(),
+        "the first print, annotated by hand"
+    );
+    // A name the user chose is refused, never replaced.
+    let chosen = out.join("mine.txt");
+    std::fs::write(&chosen, "keep").unwrap();
+    assert!(concordat::print::print_incident(&s, id, now, &chosen).is_err());
+    assert_eq!(std::fs::read_to_string(&chosen).unwrap(), "keep");
+    // The handover: the same name twice in a minute gets -2.
+    let w = Window::SinceHandover;
+    let h1 = concordat::print::print_handover(&s, now, w, &out).unwrap();
+    let h2 = concordat::print::print_handover(&s, now, w, &out).unwrap();
+    assert_ne!(h1, h2);
+    assert!(h1.exists() && h2.exists());
+    // Never the database.
+    assert!(concordat::print::print_incident(&s, id, now, &db).is_err());
+    assert!(std::fs::metadata(&db).unwrap().len() > 0);
 }

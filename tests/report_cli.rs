@@ -148,16 +148,14 @@ fn csv_and_json_formats_and_out_file() {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
     }
-    // Writing again replaces the file whole; no temporary file is left behind.
-    assert!(
-        run(
-            &db,
-            &["--week", "2026-W47", "--format", "csv", "--out", file.to_str().unwrap()]
-        )
-        .status
-        .success()
+    // Writing again never replaces the file: refused, the first report kept; no temporary file is left behind.
+    let again = run(
+        &db,
+        &["--week", "2026-W47", "--format", "csv", "--out", file.to_str().unwrap()],
     );
-    assert!(std::fs::read_to_string(&file).unwrap().contains("2026-W47"));
+    assert!(!again.status.success());
+    assert!(err(&again).contains("already exists"), "{}", err(&again));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), c);
     let names: Vec<_> = std::fs::read_dir(d.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

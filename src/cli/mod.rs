@@ -189,15 +189,21 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(msg) => {
             if !msg.is_empty() {
-                println!("{msg}");
+                println!("{}", say(&msg));
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("concordat: {e:#}");
+            eprintln!("concordat: {}", say(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Every message a command prints passes through here: file names, staff names from audit rows and record text
+/// are cleaned of anything a terminal would act on (newlines kept: a report prints several lines).
+fn say(msg: &str) -> String {
+    crate::text::display(msg)
 }
 
 fn verify(cli: &Cli) -> anyhow::Result<String> {

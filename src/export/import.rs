@@ -81,17 +81,23 @@ pub fn validate(doc: &Value) -> Result<(), Vec<String>> {
     if errs.is_empty() { Ok(()) } else { Err(errs) }
 }
 
-/// Clean every string in the document (escape sequences, controls, bidi and zero-width characters).
-fn clean(v: &mut Value) {
+/// Clean every string in the document (escape sequences, controls, bidi and zero-width characters). A text
+/// longer than concordat keeps is never cut: its place is added to `too_long` and the import is refused.
+fn clean(v: &mut Value, at: &str, too_long: &mut Vec<String>) {
     match v {
-        Value::String(s) => {
-            let c = crate::text::clean_text(s, MAX_TEXT);
-            if c != *s {
-                *s = c;
+        Value::String(s) => match crate::text::clean_checked(s, true, MAX_TEXT) {
+            Ok(c) => {
+                if c != *s {
+                    *s = c;
+                }
             }
-        }
-        Value::Array(a) => a.iter_mut().for_each(clean),
-        Value::Object(o) => o.values_mut().for_each(clean),
+            Err(e) => too_long.push(format!("{at}: {e}")),
+        },
+        Value::Array(a) => a
+            .iter_mut()
+            .enumerate()
+            .for_each(|(i, x)| clean(x, &format!("{at}/{i}"), too_long)),
+        Value::Object(o) => o.iter_mut().for_each(|(k, x)| clean(x, &format!("{at}/{k}"), too_long)),
         _ => {}
     }
 }
@@ -122,7 +128,14 @@ fn parse(bytes: &[u8]) -> anyhow::Result<(HomeIn, Vec<RecordIn>)> {
             one_line_errors(&errs)
         );
     }
-    clean(&mut doc);
+    let mut too_long = Vec::new();
+    clean(&mut doc, "", &mut too_long);
+    if !too_long.is_empty() {
+        anyhow::bail!(
+            "The file holds text longer than concordat keeps, and nothing is ever cut: {}. Nothing was imported.",
+            one_line_errors(&too_long)
+        );
+    }
     let home: HomeIn = serde_json::from_value(doc["home"].take()).map_err(|e| anyhow::anyhow!("/home: {e}"))?;
     let mut records = Vec::new();
     let mut errs = Vec::new();
@@ -190,7 +203,12 @@ fn insert_child(
     let short: String = c.reference.chars().take(8).collect();
     let (name, dob, discharged, reason) = if c.identified {
         (
-            crate::text::clean_line(c.name.as_deref().unwrap_or(""), crate::domain::child::NAME_MAX),
+            crate::text::clean_checked(c.name.as_deref().unwrap_or(""), false, crate::domain::child::NAME_MAX)
+                .map_err(|e| {
+                    crate::store::StoreError::Invalid(format!(
+                        "The name of child {short} is too long ({e}): nothing was imported."
+                    ))
+                })?,
             parse_date(&c.dob).map(day).unwrap_or_default(),
             None,
             String::new(),

@@ -247,6 +247,9 @@ pub struct ExportResult {
     /// The CSV, JSON and manifest, in that order.
     pub files: Vec<PathBuf>,
     pub counts: Counts,
+    /// What was done, before this export, about sets that earlier exports left unfinished
+    /// ([`recover_unfinished`]).
+    pub recovered: Vec<String>,
 }
 
 /// An earlier export an amendment refers to.
@@ -1251,15 +1254,36 @@ pub fn check_folder(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A private temporary file in the export folder, removed when dropped (once linked into place, the final name
-/// keeps the data).
-struct Temp {
-    path: PathBuf,
+/// The moments of an export at which a test stops it, as a power cut or a kill would.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The CSV and JSON are written (and synced) in the hidden folder; nothing is recorded.
+    Generated,
+    /// Inside the ledger's transaction: the three files are in the hidden folder under their final names.
+    Staged,
+    /// The ledger row is committed; no file is in place yet.
+    Recorded,
+    /// The n-th file (0 CSV, 1 JSON, 2 manifest) has been moved into place.
+    Placed(usize),
 }
 
-impl Temp {
-    fn create(dir: &Path, name: &str) -> std::io::Result<(Temp, std::fs::File)> {
-        let path = dir.join(format!(".{name}.{}.tmp", crate::domain::new_uid()));
+/// The hidden folder an export is written into before it is recorded: `.concordat-partial-PID-set-UID`.
+/// Only [`recover_unfinished`] (which reads the ledger) finishes or removes it.
+struct Staging {
+    path: PathBuf,
+    /// Once the ledger row is committed, the folder belongs to the ledger: it is finished, never removed.
+    keep: bool,
+}
+
+impl Staging {
+    fn create(dir: &Path, uid: &str) -> std::io::Result<Staging> {
+        let path = crate::fsio::temp_dir_in(dir, &format!("set-{uid}"))?;
+        Ok(Staging { path, keep: false })
+    }
+
+    /// A new private file in the folder.
+    fn file(&self, name: &str) -> std::io::Result<std::fs::File> {
         let mut o = std::fs::OpenOptions::new();
         o.write(true).create_new(true);
         #[cfg(unix)]
@@ -1267,108 +1291,71 @@ impl Temp {
             use std::os::unix::fs::OpenOptionsExt;
             o.mode(0o600);
         }
-        let f = o.open(&path)?;
-        let t = Temp { path };
-        crate::store::make_private(&t.path)?;
-        Ok((t, f))
-    }
-
-    /// A temporary file holding `bytes`, flushed to disk.
-    fn with(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<Temp> {
-        let (t, mut f) = Temp::create(dir, name)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        Ok(t)
+        o.open(self.path.join(name))
     }
 }
 
-impl Drop for Temp {
+impl Drop for Staging {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// Link written temporary files into place under their final names, never replacing a file that is there. On
-/// any failure every file placed by this call is removed again. `step` is called before each file is placed
-/// (tests use it to interrupt the write).
-fn link_files(
-    dir: &Path,
-    files: &[(String, &Temp)],
-    step: &mut dyn FnMut(usize) -> std::io::Result<()>,
-) -> std::io::Result<Vec<PathBuf>> {
-    let mut placed: Vec<PathBuf> = Vec::new();
-    let result = (|| {
-        for (i, (name, tmp)) in files.iter().enumerate() {
-            step(i)?;
-            let dest = dir.join(name);
-            match std::fs::hard_link(&tmp.path, &dest) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(e),
-                Err(_) => {
-                    // A file system without hard links (e.g. FAT): rename, having checked nothing is there.
-                    if dest.exists() {
-                        return Err(std::io::Error::new(
-                            std::io::ErrorKind::AlreadyExists,
-                            format!("{} already exists", dest.display()),
-                        ));
-                    }
-                    std::fs::rename(&tmp.path, &dest)?;
-                }
+        if !self.keep {
+            let _ = std::fs::remove_dir_all(&self.path);
+            if let Some(dir) = self.path.parent() {
+                crate::fsio::sync_dir(dir);
             }
-            placed.push(dest);
-        }
-        #[cfg(unix)]
-        std::fs::File::open(dir)?.sync_all()?;
-        Ok(())
-    })();
-    match result {
-        Ok(()) => Ok(placed),
-        Err(e) => {
-            for p in &placed {
-                let _ = std::fs::remove_file(p);
-            }
-            Err(e)
         }
     }
 }
 
-/// Write files into `dir` so that no half-written file is ever visible: each goes to a temporary name in the
-/// same folder, is flushed to disk, then linked into place under its final name (never replacing a file
-/// that is there). On any failure every file of this call is removed again. `step` is called before each
-/// file is placed (tests use it to interrupt the write).
-#[cfg(test)]
-fn place_files(
-    dir: &Path,
-    files: &[(String, &[u8])],
-    step: &mut dyn FnMut(usize) -> std::io::Result<()>,
-) -> std::io::Result<Vec<PathBuf>> {
-    let temps = files
-        .iter()
-        .map(|(name, bytes)| Temp::with(dir, name, bytes))
-        .collect::<std::io::Result<Vec<_>>>()?;
-    let named: Vec<(String, &Temp)> = files.iter().map(|(n, _)| n.clone()).zip(&temps).collect();
-    link_files(dir, &named, step)
+/// The uid of the export a hidden folder holds, from its name.
+fn staged_uid(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix(crate::fsio::PARTIAL_PREFIX)?;
+    let (pid, uid) = rest.split_once(crate::fsio::SET_TAG)?;
+    pid.parse::<u32>().ok()?;
+    Some(uid).filter(|u| !u.is_empty())
 }
 
 /// Write an export of `period` into `dir` (managers only) and record it in the ledger. A re-export of the
 /// same period is a new version; nothing is ever overwritten.
+///
+/// The set appears whole or not at all, and every set that appears is in the ledger: the three files are
+/// written and synced in a hidden folder inside `dir`; the ledger row is committed; only then are they moved
+/// into place (never over a file), the manifest last. If the ledger cannot be written (a full disk, a busy
+/// database) the hidden folder is removed and nothing appears. A set recorded but not all moved (the power
+/// went) is finished by [`recover_unfinished`], which runs at the start of the app and of every export.
 pub fn write(store: &mut Store, actor: &Actor, period: &Period, dir: &Path) -> anyhow::Result<ExportResult> {
-    write_with(store, actor, period, dir, &mut |_| Ok(()))
+    write_hooked(store, actor, period, dir, &mut |_| Ok(()))
 }
 
 fn not_written(dir: &Path, e: impl std::fmt::Display) -> String {
     format!(
         "Could not write the export to {} ({e}). Nothing was written.",
-        dir.display()
+        crate::fsio::shown(dir)
     )
 }
 
-/// The CSV and the JSON written straight to temporary files in `dir` (one record at a time: a ten-year export
-/// is never held in memory), flushed to disk.
-fn generate_files(store: &Store, period: &Period, dir: &Path) -> anyhow::Result<(Temp, Temp, Generated)> {
-    let (csv_tmp, csv_f) = Temp::create(dir, "export.csv").map_err(|e| anyhow::anyhow!(not_written(dir, e)))?;
-    let (json_tmp, json_f) = Temp::create(dir, "export.json").map_err(|e| anyhow::anyhow!(not_written(dir, e)))?;
-    let (csv_f, json_f, generated) = generate(store, period, csv_f, json_f).map_err(|e| {
+/// [`write`], with `hook` called at each [`Stage`] (tests stop the export there).
+#[doc(hidden)]
+pub fn write_hooked(
+    store: &mut Store,
+    actor: &Actor,
+    period: &Period,
+    dir: &Path,
+    hook: &mut dyn FnMut(Stage) -> std::io::Result<()>,
+) -> anyhow::Result<ExportResult> {
+    actor.require_manager("send the weekly file to the YOS")?;
+    check_folder(dir)?;
+    // Finish (or clear away) what an earlier export left when it was stopped, before choosing a version.
+    let mut recovered = recover_unfinished(store);
+    recovered.extend(recover_in(store, dir));
+    recovered.dedup();
+    let uid = crate::domain::new_uid();
+    let mut staging = Staging::create(dir, &uid).map_err(|e| anyhow::anyhow!(not_written(dir, e)))?;
+    // The CSV and the JSON are written one record at a time: a ten-year export is never held in memory.
+    let (csv_f, json_f) = staging
+        .file("export.csv")
+        .and_then(|c| Ok((c, staging.file("export.json")?)))
+        .map_err(|e| anyhow::anyhow!(not_written(dir, e)))?;
+    let (csv_f, json_f, built) = generate(store, period, csv_f, json_f).map_err(|e| {
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
             anyhow::anyhow!(not_written(dir, io))
         } else {
@@ -1378,47 +1365,39 @@ fn generate_files(store: &Store, period: &Period, dir: &Path) -> anyhow::Result<
     csv_f
         .sync_all()
         .and_then(|_| json_f.sync_all())
+        .and_then(|_| hook(Stage::Generated))
         .map_err(|e| anyhow::anyhow!(not_written(dir, e)))?;
-    Ok((csv_tmp, json_tmp, generated))
-}
-
-fn write_with(
-    store: &mut Store,
-    actor: &Actor,
-    period: &Period,
-    dir: &Path,
-    step: &mut dyn FnMut(usize) -> std::io::Result<()>,
-) -> anyhow::Result<ExportResult> {
-    actor.require_manager("send the weekly file to the YOS")?;
-    check_folder(dir)?;
-    let (csv_tmp, json_tmp, built) = generate_files(store, period, dir)?;
-    let uid = crate::domain::new_uid();
+    drop((csv_f, json_f));
     let res = store.write(actor, |w| {
         let mut version = next_version(w.conn(), period)?;
         // A file of that name left by hand (or another PC) is never replaced: take the next free version.
         while file_names(&built.home.name, period, version)
             .iter()
-            .any(|n| dir.join(n).exists())
+            .any(|n| dir.join(n).symlink_metadata().is_ok())
         {
             version += 1;
         }
         let names = file_names(&built.home.name, period, version);
         let manifest = manifest(&built, period, &uid, version, w.now, &actor.name)
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let manifest_tmp =
-            Temp::with(dir, &names[2], &manifest).map_err(|e| StoreError::Invalid(not_written(dir, e)))?;
-        let files = [
-            (names[0].clone(), &csv_tmp),
-            (names[1].clone(), &json_tmp),
-            (names[2].clone(), &manifest_tmp),
-        ];
-        let paths = link_files(dir, &files, step).map_err(|e| StoreError::Invalid(not_written(dir, e)))?;
+        // The hidden folder holds the set under its final names before the ledger row is written, so that
+        // finishing it later needs nothing but the row.
+        (|| -> std::io::Result<()> {
+            std::fs::rename(staging.path.join("export.csv"), staging.path.join(&names[0]))?;
+            std::fs::rename(staging.path.join("export.json"), staging.path.join(&names[1]))?;
+            let mut f = staging.file(&names[2])?;
+            f.write_all(&manifest)?;
+            f.sync_all()?;
+            crate::fsio::sync_dir(&staging.path);
+            hook(Stage::Staged)
+        })()
+        .map_err(|e| StoreError::Invalid(not_written(dir, e)))?;
         let files_json = json!([
             {"name": names[0], "sha256": built.csv.sha256},
             {"name": names[1], "sha256": built.json.sha256},
             {"name": names[2], "sha256": sha256_hex(&manifest)},
         ]);
-        let r = w.insert(
+        w.insert(
             "exports",
             "INSERT INTO exports (uid, period_label, period_start, period_end, version, generated_at, generated_by, \
              folder, files, incident_count, amendments) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -1435,22 +1414,192 @@ fn write_with(
                 built.counts.incidents as i64,
                 built.counts.amendments as i64
             ],
-        );
-        if r.is_err() {
-            for p in &paths {
-                let _ = std::fs::remove_file(p);
-            }
-        }
-        r?;
-        Ok((version, paths))
+        )?;
+        Ok((version, names))
     });
-    let (version, files) = res?;
+    let (version, names) = match res {
+        Ok(x) => x,
+        // `staging` is dropped on return: the hidden folder goes, nothing appears in `dir`.
+        Err(StoreError::Invalid(m)) => anyhow::bail!(m),
+        Err(e @ (StoreError::Full | StoreError::Busy)) => anyhow::bail!(
+            "{} The export could not be recorded, so its files were removed: nothing was put in {}. \
+             Try the export again.",
+            match e {
+                StoreError::Full => "The disk holding the records is full.",
+                _ => "The records are busy: another copy of concordat is saving.",
+            },
+            crate::fsio::shown(dir)
+        ),
+        Err(e) => anyhow::bail!(
+            "The export could not be recorded ({e}), so its files were removed: nothing was put in {}.",
+            crate::fsio::shown(dir)
+        ),
+    };
+    // Recorded: from here the hidden folder is finished, never thrown away.
+    staging.keep = true;
+    let placed = hook(Stage::Recorded)
+        .map_err(|e| e.to_string())
+        .and_then(|_| finish_set(dir, &staging.path, &names, None, hook));
+    let files = placed.map_err(|e| {
+        anyhow::anyhow!(
+            "The export was recorded as version {version}, but its files could not all be put in {} ({e}). \
+             They are kept whole in a hidden folder there and will be put in place the next time concordat \
+             starts or exports.",
+            crate::fsio::shown(dir)
+        )
+    })?;
     Ok(ExportResult {
         uid,
         version,
         files,
         counts: built.counts,
+        recovered,
     })
+}
+
+/// The SHA-256 of a file, read in pieces.
+fn file_sha256(p: &Path) -> std::io::Result<String> {
+    let mut h = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(p)?, &mut h)?;
+    Ok(hex::encode(h.finalize()))
+}
+
+/// Move a recorded set's files from its hidden folder into `dir`, the manifest last, never over a file, then
+/// remove the folder. A file already moved (by an earlier, interrupted run) is left as it is. With `sums`,
+/// each file still in the folder must have that SHA-256, or nothing more is moved.
+fn finish_set(
+    dir: &Path,
+    staging: &Path,
+    names: &[String; 3],
+    sums: Option<&[String; 3]>,
+    hook: &mut dyn FnMut(Stage) -> std::io::Result<()>,
+) -> Result<Vec<PathBuf>, String> {
+    let mut placed = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let from = staging.join(name);
+        let to = dir.join(name);
+        if from.symlink_metadata().is_ok() {
+            if let Some(sums) = sums {
+                let got = file_sha256(&from).map_err(|e| e.to_string())?;
+                if got != sums[i] {
+                    return Err(format!("{name} is not the file that was recorded"));
+                }
+            }
+            match crate::fsio::move_new(&from, &to) {
+                Ok(()) => {}
+                // Moved already by a run stopped between linking and unlinking: the same bytes on both sides.
+                Err(crate::fsio::WriteError::Exists(_))
+                    if std::fs::read(&from)
+                        .ok()
+                        .is_some_and(|a| std::fs::read(&to).ok() == Some(a)) =>
+                {
+                    let _ = std::fs::remove_file(&from);
+                }
+                Err(e) => return Err(e.to_string()),
+            }
+        } else if to.symlink_metadata().is_err() {
+            return Err(format!("{name} is missing"));
+        }
+        placed.push(to);
+        hook(Stage::Placed(i)).map_err(|e| e.to_string())?;
+    }
+    std::fs::remove_dir(staging).map_err(|e| e.to_string())?;
+    crate::fsio::sync_dir(dir);
+    Ok(placed)
+}
+
+/// Finish what stopped exports left, in every folder the ledger has exported to and the export folder set in
+/// Settings: a set whose ledger row is committed but whose files were not all moved into place is finished
+/// (rolled forward); a hidden folder whose set was never recorded is removed, with any leftover temporary file.
+/// Returns what was done, in plain words (nothing when there was nothing to do). Never fails: a folder that
+/// cannot be read is skipped and looked at again next time.
+pub fn recover_unfinished(store: &Store) -> Vec<String> {
+    let mut dirs: BTreeSet<String> = store
+        .connection()
+        .prepare("SELECT DISTINCT folder FROM exports")
+        .and_then(|mut s| s.query_map([], |r| r.get::<_, String>(0))?.collect())
+        .unwrap_or_default();
+    if let Ok(f) = store.setting("export_folder") {
+        dirs.insert(f);
+    }
+    dirs.iter()
+        .filter(|d| !d.is_empty())
+        .flat_map(|d| recover_in(store, Path::new(d)))
+        .collect()
+}
+
+/// [`recover_unfinished`] for one folder.
+fn recover_in(store: &Store, dir: &Path) -> Vec<String> {
+    let mut msgs = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return msgs;
+    };
+    let shown = crate::fsio::shown(dir);
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(uid) = staged_uid(&name) else { continue };
+        let path = e.path();
+        let own = name
+            .strip_prefix(crate::fsio::PARTIAL_PREFIX)
+            .and_then(|r| r.split('-').next())
+            .is_some_and(|p| p == std::process::id().to_string());
+        // Another copy of concordat may be exporting right now: its folder is left alone (on Linux a folder
+        // whose process has gone is taken at once; elsewhere after 15 minutes).
+        if !e.file_type().is_ok_and(|t| t.is_dir()) || !(own || crate::fsio::abandoned(&path)) {
+            continue;
+        }
+        let row: rusqlite::Result<Option<(String, String, u32)>> = store
+            .connection()
+            .query_row(
+                "SELECT files, period_label, version FROM exports WHERE uid = ?1",
+                [uid],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u32)),
+            )
+            .optional();
+        match row {
+            Ok(Some((files, label, version))) => {
+                let listed: Vec<(String, String)> = serde_json::from_str::<Value>(&files)
+                    .ok()
+                    .and_then(|v| {
+                        v.as_array()?
+                            .iter()
+                            .map(|f| Some((f["name"].as_str()?.to_string(), f["sha256"].as_str()?.to_string())))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let (names, sums): (Vec<String>, Vec<String>) = listed.into_iter().unzip();
+                let (Ok(names), Ok(sums)) = (<[String; 3]>::try_from(names), <[String; 3]>::try_from(sums)) else {
+                    msgs.push(format!(
+                        "The export {label} version {version} was not finished and its record cannot be read: its \
+                         files are kept in a hidden folder in {shown}."
+                    ));
+                    continue;
+                };
+                match finish_set(dir, &path, &names, Some(&sums), &mut |_| Ok(())) {
+                    Ok(_) => msgs.push(format!(
+                        "The export {label} version {version} was recorded but concordat stopped before its files \
+                         were all in place: they are now in {shown}."
+                    )),
+                    Err(e) => msgs.push(format!(
+                        "The export {label} version {version} is recorded but its files could not be put in {shown} \
+                         ({e}): they are kept whole in a hidden folder there."
+                    )),
+                }
+            }
+            Ok(None) => {
+                if std::fs::remove_dir_all(&path).is_ok() {
+                    crate::fsio::sync_dir(dir);
+                    msgs.push(format!(
+                        "An export stopped before it was recorded: its unfinished files were removed from {shown}. \
+                         Nothing of it had been sent."
+                    ));
+                }
+            }
+            Err(_) => {}
+        }
+    }
+    crate::fsio::clean_leftovers(dir);
+    msgs.into_iter().map(|m| crate::text::display(&m)).collect()
 }
 
 /// The period asked for on the command line (default: last week).
@@ -1619,48 +1768,143 @@ mod tests {
         assert_eq!(pseudonym("x", "pseudonym:abc"), "abc");
     }
 
-    #[test]
-    fn an_interrupted_write_leaves_no_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let files = [("a.csv".to_string(), &b"1"[..]), ("a.json".to_string(), &b"2"[..])];
-        let e = place_files(dir.path(), &files, &mut |i| {
-            if i == 1 {
-                Err(std::io::Error::other("power cut"))
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn stop_at(at: Stage) -> impl FnMut(Stage) -> std::io::Result<()> {
+        move |s| {
+            if s == at {
+                Err(std::io::Error::other("the power went"))
             } else {
                 Ok(())
             }
-        });
-        assert!(e.is_err());
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            0,
-            "no partial or temporary file"
-        );
-        // And a name already there is never replaced.
-        std::fs::write(dir.path().join("a.json"), "keep").unwrap();
-        assert!(place_files(dir.path(), &files, &mut |_| Ok(())).is_err());
-        assert_eq!(std::fs::read_to_string(dir.path().join("a.json")).unwrap(), "keep");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        }
     }
 
     #[test]
-    fn an_interrupted_export_writes_nothing_and_records_nothing() {
+    fn an_export_stopped_before_it_is_recorded_leaves_nothing() {
         let (mut s, m) = set_up();
         let a = actor(&m);
         s.add_child(&a, &input("Jordan Smith")).unwrap();
-        let dir = tempfile::tempdir().unwrap();
         let p = last_week(s.now());
-        let e = write_with(&mut s, &a, &p, dir.path(), &mut |i| {
-            if i == 2 {
-                Err(std::io::Error::other("unplugged"))
-            } else {
-                Ok(())
-            }
-        });
-        assert!(e.unwrap_err().to_string().contains("Nothing was written"));
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
-        assert!(!is_exported(&s, &p).unwrap());
+        for at in [Stage::Generated, Stage::Staged] {
+            let dir = tempfile::tempdir().unwrap();
+            let e = write_hooked(&mut s, &a, &p, dir.path(), &mut stop_at(at)).unwrap_err();
+            assert!(e.to_string().contains("Nothing was written"), "{at:?}: {e}");
+            assert!(entries(dir.path()).is_empty(), "{at:?}: {:?}", entries(dir.path()));
+            assert!(!is_exported(&s, &p).unwrap());
+        }
         assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn an_export_stopped_after_it_is_recorded_is_finished_at_the_next_start() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        s.add_child(&a, &input("Jordan Smith")).unwrap();
+        let p = last_week(s.now());
+        for (i, at) in [Stage::Recorded, Stage::Placed(0), Stage::Placed(1)]
+            .into_iter()
+            .enumerate()
+        {
+            let dir = tempfile::tempdir().unwrap();
+            s.set_setting(&a, "export_folder", dir.path().to_str().unwrap())
+                .unwrap();
+            let e = write_hooked(&mut s, &a, &p, dir.path(), &mut stop_at(at)).unwrap_err();
+            assert!(e.to_string().contains("recorded as version"), "{at:?}: {e}");
+            let version = i as u32 + 1;
+            let names = file_names("Oak House", &p, version);
+            // No manifest without its files: the manifest is always the last to appear.
+            assert!(!dir.path().join(&names[2]).exists(), "{at:?}");
+            let msgs = recover_unfinished(&s);
+            assert_eq!(msgs.len(), 1, "{at:?}: {msgs:?}");
+            assert!(msgs[0].contains("now in"), "{}", msgs[0]);
+            assert_eq!(
+                entries(dir.path()),
+                {
+                    let mut n = names.to_vec();
+                    n.sort();
+                    n
+                },
+                "{at:?}"
+            );
+            // The set is the one recorded: the manifest's hashes match the files.
+            let man: Value = serde_json::from_slice(&std::fs::read(dir.path().join(&names[2])).unwrap()).unwrap();
+            for f in man["files"].as_array().unwrap() {
+                let got = file_sha256(&dir.path().join(f["name"].as_str().unwrap())).unwrap();
+                assert_eq!(got, f["sha256"].as_str().unwrap());
+            }
+            assert!(recover_unfinished(&s).is_empty(), "nothing left to do");
+        }
+        // A later export of the same week is the next version, beside the others.
+        let dir = tempfile::tempdir().unwrap();
+        let r = write(&mut s, &a, &p, dir.path()).unwrap();
+        assert_eq!(r.version, 4);
+        assert!(r.files[0].to_string_lossy().ends_with("-v4.csv"));
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn an_unrecorded_hidden_folder_is_removed_and_a_recorded_one_is_not() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        let dir = tempfile::tempdir().unwrap();
+        s.set_setting(&a, "export_folder", dir.path().to_str().unwrap())
+            .unwrap();
+        let stray = dir
+            .path()
+            .join(format!("{}4294967-set-abc", crate::fsio::PARTIAL_PREFIX));
+        std::fs::create_dir(&stray).unwrap();
+        std::fs::write(stray.join("x.csv"), "Jordan").unwrap();
+        std::fs::write(
+            dir.path().join(format!("{}4294967-x.tmp", crate::fsio::PARTIAL_PREFIX)),
+            "x",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("mine.csv"), "kept").unwrap();
+        // The generic cleaner leaves a set's folder to the ledger's owner.
+        crate::fsio::clean_leftovers(dir.path());
+        assert!(stray.exists());
+        let msgs = recover_unfinished(&s);
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(msgs[0].contains("removed"), "{}", msgs[0]);
+        assert_eq!(entries(dir.path()), vec!["mine.csv".to_string()]);
+    }
+
+    #[test]
+    fn a_full_disk_under_the_database_leaves_no_unrecorded_set() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        s.add_child(&a, &input("Jordan Smith")).unwrap();
+        let p = last_week(s.now());
+        let pages: i64 = s.connection().query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+        let _: i64 = s
+            .connection()
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0))
+            .unwrap();
+        // Fill what room is left in the file's pages.
+        let mut n = 0;
+        while s
+            .save_draft(&a, None, crate::store::drafts::INCIDENT, "x", &"y".repeat(500))
+            .is_ok()
+        {
+            n += 1;
+            assert!(n < 2000, "the disk never filled");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let e = write(&mut s, &a, &p, dir.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("disk holding the records is full") && e.contains("nothing was put in"),
+            "{e}"
+        );
+        assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+        assert!(!is_exported(&s, &p).unwrap());
     }
 
     fn plan(s: &Store, sql: &str, args: &[&str]) -> String {

@@ -9,7 +9,6 @@ pub mod render;
 pub(crate) mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::io::Write;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
@@ -937,50 +936,7 @@ pub fn command(db: &Path, args: &ReportArgs) -> anyhow::Result<String> {
     }
 }
 
-/// Write a file so that it is either wholly there or not changed: a private temporary file beside it, synced,
-/// then renamed over it.
+/// Write a new file whole or not at all, never over an existing one: [`crate::fsio::write_new`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    if path.as_os_str().is_empty() {
-        anyhow::bail!("--out was given an empty path.");
-    }
-    if path.is_dir() {
-        anyhow::bail!("{} is a folder: give a file name.", path.display());
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        anyhow::bail!(
-            "Cannot write {}: the folder {} does not exist.",
-            path.display(),
-            dir.display()
-        );
-    }
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow::anyhow!("{} is not a file name.", path.display()))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let res = (|| -> std::io::Result<()> {
-        let mut o = std::fs::OpenOptions::new();
-        o.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            o.mode(0o600);
-        }
-        let mut f = o.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = res {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::bail!("Cannot write {}: {e}", path.display());
-    }
-    Ok(())
+    Ok(crate::fsio::write_new(path, bytes, None)?)
 }

@@ -390,8 +390,9 @@ impl Form {
         }
     }
 
-    /// Text pasted (bracketed paste): inserted into a text field, cleaned and limited; newlines kept only
-    /// in multi-line fields. Never submits.
+    /// Text pasted (bracketed paste): inserted into a text field, cleaned; newlines kept only in multi-line
+    /// fields. Never cut: a paste longer than the room left is refused whole, the field keeps what it had and
+    /// says how long the paste was and what the limit is. Never submits.
     pub fn paste(&mut self, s: &str) -> FormEvent {
         let Some(f) = self.fields.get_mut(self.focus) else {
             return FormEvent::None;
@@ -400,10 +401,16 @@ impl Form {
             && let Value::Text { area, multiline, .. } = &mut f.value
         {
             let room = max.saturating_sub(n);
-            let clean = if *multiline {
-                clean_text(s, room)
-            } else {
-                clean_line(s, room)
+            let clean = match crate::text::clean_checked(s, *multiline, room) {
+                Ok(c) => c,
+                Err(too_long) => {
+                    f.error = Some(format!(
+                        "Not pasted: the text is {} characters long and this field holds {max}{}.                          Nothing was changed: paste a shorter part.",
+                        too_long.len,
+                        if n > 0 { format!(" ({n} used)") } else { String::new() }
+                    ));
+                    return FormEvent::Changed;
+                }
             };
             if clean.is_empty() {
                 return FormEvent::None;
@@ -465,6 +472,10 @@ impl Form {
                         Some(c) if !is_hidden(c) && count < *max => {
                             area.insert_char(c);
                             true
+                        }
+                        Some(c) if !is_hidden(c) => {
+                            f.error = Some(format!("This field holds {max} characters: it is full."));
+                            return FormEvent::Changed;
                         }
                         _ => false,
                     },
@@ -853,9 +864,19 @@ mod tests {
             f.handle_key(key(KeyCode::Char(c)));
         }
         assert_eq!(f.get("name"), "abcde");
+        assert!(
+            f.fields[0].error.as_deref().unwrap().contains("holds 5"),
+            "the limit is said"
+        );
         f.handle_key(key(KeyCode::Backspace));
-        f.paste("\x1b[31mZZZ\nQ");
+        // Too long for the room left: refused whole, never cut, and the field keeps what it had.
+        assert_eq!(f.paste("\x1b[31mZZZ\nQ"), FormEvent::Changed);
+        assert_eq!(f.get("name"), "abcd");
+        let e = f.fields[0].error.clone().unwrap();
+        assert!(e.contains("5 characters long") && e.contains("holds 5"), "{e}");
+        f.paste("\x1b[31mZ");
         assert_eq!(f.get("name"), "abcdZ");
+        assert_eq!(f.fields[0].error, None);
     }
 
     #[test]

@@ -21,7 +21,8 @@ use crate::store::Store;
 /// Open the database and the protocol, then run the app until the user quits.
 pub fn run_app(cli: &Cli) -> ExitCode {
     // Everything that can fail is checked before the terminal is touched, so errors print plainly.
-    let prepared = (|| -> anyhow::Result<(Store, crate::protocol::Protocol, Option<String>)> {
+    type Prepared = (Store, crate::protocol::Protocol, Option<String>, Vec<String>);
+    let prepared = (|| -> anyhow::Result<Prepared> {
         let protocol = crate::protocol::resolve(cli.protocol.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
         let path = db_path(cli)?;
         // The first start of each day reads the whole file (the full check, then the backup), and the first
@@ -45,9 +46,11 @@ pub fn run_app(cli: &Cli) -> ExitCode {
         let store = Store::open(&path)?;
         // Never stops the app: a failed backup is only reported (on the first screen).
         let backup_problem = crate::store::backup::daily(&store);
-        Ok((store, protocol, backup_problem))
+        // A weekly export stopped half-way is finished (recorded) or cleared away (never recorded).
+        let recovered = crate::export::recover_unfinished(&store);
+        Ok((store, protocol, backup_problem, recovered))
     })();
-    let (store, protocol, backup_problem) = match prepared {
+    let (store, protocol, backup_problem, recovered) = match prepared {
         Ok(x) => x,
         Err(e) => {
             eprintln!("concordat: {e:#}");
@@ -55,7 +58,12 @@ pub fn run_app(cli: &Cli) -> ExitCode {
         }
     };
     let mut app = app::App::new(store, protocol, theme::Theme::from_env(), crate::time::now());
-    app.flash = backup_problem.map(|text| app::Flash { text, error: true });
+    app.flash = backup_problem.map(|text| app::Flash { text, error: true }).or_else(|| {
+        (!recovered.is_empty()).then(|| app::Flash {
+            text: recovered.join(" "),
+            error: false,
+        })
+    });
     match run_terminal(app) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
