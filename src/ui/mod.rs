@@ -21,9 +21,17 @@ use crate::store::Store;
 /// Open the database and the protocol, then run the app until the user quits.
 pub fn run_app(cli: &Cli) -> ExitCode {
     // Everything that can fail is checked before the terminal is touched, so errors print plainly.
-    let prepared = (|| -> anyhow::Result<(Store, crate::protocol::Protocol, Option<String>)> {
+    type Prepared = (
+        Store,
+        crate::protocol::Protocol,
+        Option<String>,
+        crate::store::lock::AppHold,
+    );
+    let prepared = (|| -> anyhow::Result<Prepared> {
         let protocol = crate::protocol::resolve(cli.protocol.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
         let path = db_path(cli)?;
+        // Held for the whole run: restore, import and demo refuse while this copy of the app is open.
+        let hold = crate::store::lock::hold_app(&path)?;
         // The first start of each day reads the whole file (the full check, then the backup), and the first
         // start of a new version backs it up and updates it: on a large history that takes a while, so say what
         // is happening instead of showing an empty screen.
@@ -43,19 +51,21 @@ pub fn run_app(cli: &Cli) -> ExitCode {
             }
         }
         let store = Store::open(&path)?;
-        // Never stops the app: a failed backup is only reported (on the first screen).
-        let backup_problem = crate::store::backup::daily(&store);
-        Ok((store, protocol, backup_problem))
+        // A failed backup is only reported (on the first screen); a database that does not verify is not
+        // backed up and not opened (the message names the newest backup that does).
+        let backup_problem = crate::store::backup::daily_checked(&store)?;
+        Ok((store, protocol, backup_problem, hold))
     })();
-    let (store, protocol, backup_problem) = match prepared {
+    let (store, protocol, backup_problem, hold) = match prepared {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("concordat: {e:#}");
+            eprintln!("concordat: {}", crate::text::display(&format!("{e:#}")));
             return ExitCode::FAILURE;
         }
     };
     let mut app = app::App::new(store, protocol, theme::Theme::from_env(), crate::time::now());
     app.flash = backup_problem.map(|text| app::Flash { text, error: true });
+    app.hold = Some(hold);
     match run_terminal(app) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
