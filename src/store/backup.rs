@@ -91,31 +91,49 @@ fn new_name(db: &Path, now: DateTime<Utc>, kind: &str) -> PathBuf {
 }
 
 /// Copy the database behind `src` into a new file `dest` (which must not exist): a consistent snapshot,
-/// one self-contained file, owner-only. Written to a temporary name first, then renamed.
-pub fn copy_to(src: &Connection, dest: &Path) -> Result<()> {
-    if dest.exists() {
+/// one self-contained file, owner-only. Written to a temporary name first (`fsio::PARTIAL_PREFIX`, so a
+/// killed copy is cleaned at the next start), then moved into place, never over an existing file. With
+/// `verify`, the copy must also pass the full check and the audit chain (`Store::verify`) or it is not kept:
+/// the error is then [`StoreError::Corrupt`] with the first problem.
+pub fn copy_to(src: &Connection, dest: &Path, verify: bool) -> Result<()> {
+    if dest.symlink_metadata().is_ok() {
         return Err(StoreError::Invalid(format!(
-            "{} already exists: choose another file name.",
-            dest.display()
+            "{} already exists: nothing was written over it. Choose another file name.",
+            crate::fsio::shown(dest)
         )));
     }
-    let dir = dest
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = folder(dest);
     if !dir.is_dir() {
-        return Err(StoreError::Invalid(format!("There is no folder {}.", dir.display())));
+        return Err(StoreError::Invalid(format!(
+            "There is no folder {}.",
+            crate::fsio::shown(&dir)
+        )));
     }
-    let tmp = dir.join(format!(
-        ".{}.partial",
-        dest.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    ));
-    let _ = std::fs::remove_file(&tmp);
+    let tmp = copy_to_temp(src, &dir, verify)?;
+    crate::fsio::persist_new(tmp, dest).map_err(|e| match e {
+        crate::fsio::WriteError::Full(_) => StoreError::Full,
+        other => StoreError::Invalid(other.to_string()),
+    })?;
+    if verify {
+        note_verified(dest);
+    }
+    Ok(())
+}
+
+fn folder(p: &Path) -> PathBuf {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The copy itself, into a private temporary file in `dir` (removed, with any SQLite companion, on failure).
+fn copy_to_temp(src: &Connection, dir: &Path, verify: bool) -> Result<tempfile::NamedTempFile> {
+    let tmp = crate::fsio::temp_in(dir)?;
+    let path = tmp.path().to_path_buf();
     let res = (|| -> Result<()> {
-        create_private(&tmp)?;
-        let mut dst = Connection::open(&tmp)?;
+        make_private(&path)?;
+        let mut dst = Connection::open(&path)?;
         {
             let b = Backup::new(src, &mut dst)?;
             let mut tries = 0;
@@ -136,23 +154,137 @@ pub fn copy_to(src: &Connection, dest: &Path) -> Result<()> {
         }
         // A single file, whatever the source's journal mode.
         let _: String = dst.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
-        let ok: String = dst.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-        if ok != "ok" {
-            return Err(StoreError::Invalid(format!("The backup copy did not check out: {ok}")));
+        if !verify {
+            let ok: String = dst.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+            if ok != "ok" {
+                return Err(StoreError::Corrupt {
+                    path: PathBuf::new(),
+                    detail: ok,
+                    backup: None,
+                });
+            }
         }
         dst.close().map_err(|(_, e)| e)?;
-        std::fs::File::open(&tmp)?.sync_all()?;
-        std::fs::rename(&tmp, dest)?;
-        sync_dir(dir);
+        if verify && let Err(problem) = verified(&path) {
+            return Err(StoreError::Corrupt {
+                path: PathBuf::new(),
+                detail: problem,
+                backup: None,
+            });
+        }
         Ok(())
     })();
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-        for s in ["-journal", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(with_suffix(&tmp, s));
+    match res {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            drop(tmp);
+            for s in ["-journal", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(with_suffix(&path, s));
+            }
+            Err(e)
         }
     }
-    res
+}
+
+/// Is the file at `p` a whole concordat database of a home that passes the full check and its audit chain?
+/// Err says what is wrong, in plain words.
+fn verified(p: &Path) -> std::result::Result<(), String> {
+    let empty = std::fs::metadata(p).map(|m| m.len() == 0).unwrap_or(true);
+    if empty {
+        return Err("the file is empty".into());
+    }
+    let conn = Connection::open_with_flags(p, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| super::sql_detail(&e))?;
+    let _ = conn.busy_timeout(Duration::from_secs(15));
+    let version = conn
+        .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
+        .map_err(|e| super::sql_detail(&e))?;
+    if version < 1 {
+        return Err("it is not a concordat database".into());
+    }
+    if version as usize > super::schema_version() {
+        return Err("it was made by a newer version of concordat".into());
+    }
+    let store = Store {
+        conn,
+        path: p.to_path_buf(),
+        clock: None,
+        opened: None,
+    };
+    if !store.home().is_ok_and(|h| h.is_some()) {
+        return Err("it holds no home's records".into());
+    }
+    let rep = store.verify().map_err(|e| e.to_string())?;
+    match rep.problems.first() {
+        None => Ok(()),
+        Some(p) => Err(p.clone()),
+    }
+}
+
+/// The note beside a backup that says it verified, for its size and time: `<backup>.verified`.
+fn note_path(b: &Path) -> PathBuf {
+    with_suffix(b, ".verified")
+}
+
+fn stamp_of(b: &Path) -> Option<String> {
+    let m = std::fs::metadata(b).ok()?;
+    let t = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(format!("verified size={} mtime={}", m.len(), t.as_nanos()))
+}
+
+/// Record that `b` verified as it is now (best effort: without the note it is checked again when listed).
+fn note_verified(b: &Path) {
+    if let Some(stamp) = stamp_of(b) {
+        let note = note_path(b);
+        // The note is a cache of a check, not a record: a stale one is replaced.
+        let _ = std::fs::remove_file(&note);
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600);
+        }
+        if let Ok(mut f) = o.open(&note) {
+            use std::io::Write;
+            let _ = f.write_all(stamp.as_bytes());
+        }
+    }
+}
+
+/// Does the backup `b` verify (from its note when the file has not changed since; else checked now)?
+pub fn is_verified(b: &Path) -> bool {
+    let Some(stamp) = stamp_of(b) else {
+        return false;
+    };
+    if std::fs::read_to_string(note_path(b)).is_ok_and(|n| n == stamp) {
+        return true;
+    }
+    if verified(b).is_ok() {
+        note_verified(b);
+        true
+    } else {
+        false
+    }
+}
+
+/// The marker, in the backups folder, that this data folder has held a home: `.<db stem>.home`.
+fn home_marker(db: &Path) -> PathBuf {
+    backups_dir(db).join(format!(".{}.home", stem(db)))
+}
+
+/// Note that a home is kept in `db`, so that an empty or missing file there is never taken for a new install.
+pub fn mark_home_kept(db: &Path) {
+    let m = home_marker(db);
+    if m.exists() || ensure_backups_dir(db).is_err() {
+        return;
+    }
+    let _ = create_private(&m);
+}
+
+/// Has this data folder held a home in `db` (the marker, or any backup of it)?
+pub fn home_was_kept(db: &Path) -> bool {
+    home_marker(db).exists() || !list(db).is_empty()
 }
 
 /// Create an empty file readable by its owner only (so a backup is never readable by others, even briefly).
@@ -193,34 +325,21 @@ pub fn before_migration(conn: &Connection, db: &Path) -> Result<()> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     ensure_backups_dir(db)?;
     let dest = new_name(db, crate::time::now(), &format!("migration-v{found}"));
-    copy_to(conn, &dest).map_err(|e| {
+    // An older schema is checked (quick_check) but not verified: this build's verify reads today's schema.
+    copy_to(conn, &dest, false).map_err(|e| {
         StoreError::Invalid(format!(
             "Could not back up {} before updating it, so it was not updated: {e}",
-            db.display()
+            crate::fsio::shown(db)
         ))
     })?;
     prune(db);
     Ok(())
 }
 
-/// Does this file open read-only and pass `PRAGMA quick_check`?
-fn is_good(p: &Path) -> bool {
-    let Ok(c) = Connection::open_with_flags(p, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-    else {
-        return false;
-    };
-    let ok = c
-        .query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0))
-        .is_ok_and(|s| s == "ok");
-    let version = c
-        .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
-        .unwrap_or(0);
-    ok && version >= 1
-}
-
-/// The newest backup that passes an integrity check, if any.
+/// The newest backup that verifies (integrity and audit chain; cached beside it), if any. An empty file, one
+/// that is not a home's, or one that does not verify is never offered.
 pub fn newest_good_backup(db: &Path) -> Option<PathBuf> {
-    list(db).into_iter().map(|b| b.path).find(|p| is_good(p))
+    list(db).into_iter().map(|b| b.path).find(|p| is_verified(p))
 }
 
 /// Which backups the retention rule removes (given newest first).
@@ -253,7 +372,9 @@ pub fn to_remove(backups: &[BackupFile]) -> Vec<PathBuf> {
 
 fn prune(db: &Path) {
     for p in to_remove(&list(db)) {
-        let _ = std::fs::remove_file(p);
+        if std::fs::remove_file(&p).is_ok() {
+            let _ = std::fs::remove_file(note_path(&p));
+        }
     }
 }
 
@@ -266,107 +387,144 @@ pub fn backed_up_today(db: &Path, now: DateTime<Utc>) -> bool {
 }
 
 /// The automatic backup at the first start of each day (England's date). Never stops the app from opening:
-/// a problem is returned as a message (and printed), nothing more. Returns None when all is well.
+/// a problem is returned as a message (and printed), nothing more. Returns None when all is well. The app
+/// itself calls [`daily_checked`], which refuses a database that does not verify.
 pub fn daily(store: &Store) -> Option<String> {
-    let db = store.path();
-    if db == Path::new(":memory:") {
-        return None;
-    }
-    let now = store.now();
-    if backed_up_today(db, now) {
-        return None;
-    }
-    let res = ensure_backups_dir(db).and_then(|_| copy_to(&store.conn, &new_name(db, now, "daily")));
-    match res {
-        Ok(()) => {
-            prune(db);
-            None
-        }
+    match daily_checked(store) {
+        Ok(m) => m,
         Err(e) => {
-            let msg = format!("Today's backup could not be made: {e}");
+            let msg = e.to_string();
             eprintln!("concordat: {msg}");
             Some(msg)
         }
     }
 }
 
+/// The first start of each day: the backup is a verified copy (full check and audit chain), so a database
+/// whose records do not match their audit trail is never copied into the backups. Err (damage: the message
+/// names the newest backup that verifies) when the database does not verify; Ok(Some(message)) when the
+/// backup could not be made for another reason (a full disk, a missing folder), which does not stop the app.
+pub fn daily_checked(store: &Store) -> Result<Option<String>> {
+    let db = store.path();
+    if db == Path::new(":memory:") {
+        return Ok(None);
+    }
+    let now = store.now();
+    if backed_up_today(db, now) {
+        return Ok(None);
+    }
+    // Nothing to keep yet: an empty database is never taken as a backup.
+    if !store.home().is_ok_and(|h| h.is_some()) {
+        return Ok(None);
+    }
+    let res = ensure_backups_dir(db).and_then(|_| copy_to(&store.conn, &new_name(db, now, "daily"), true));
+    match res {
+        Ok(()) => {
+            prune(db);
+            Ok(None)
+        }
+        Err(StoreError::Corrupt { detail, .. }) => Err(StoreError::Corrupt {
+            path: db.to_path_buf(),
+            detail: format!(
+                "today's check found: {detail}. Today's backup was not taken, so the damage is not copied into \
+                 the backups; `concordat verify` lists the problems"
+            ),
+            backup: newest_good_backup(db),
+        }),
+        Err(e) => {
+            let msg = format!("Today's backup could not be made: {e}");
+            eprintln!("concordat: {msg}");
+            Ok(Some(msg))
+        }
+    }
+}
+
 /// `concordat backup [--out FILE]`.
 pub fn command(db: &Path, args: &crate::cli::BackupArgs) -> anyhow::Result<String> {
+    Ok(backup_to(db, args.out.as_deref())?)
+}
+
+/// A verified copy of the database: to `out` (a new file, or a new name in a folder), else a new name in the
+/// backups folder. `out` must not exist and must not be the database, its parts or in the backups folder.
+pub fn backup_to(db: &Path, out: Option<&Path>) -> Result<String> {
     let store = Store::open_readonly(db)?;
-    let dest = match &args.out {
-        Some(p) if p.as_os_str().is_empty() => anyhow::bail!("--out was given an empty path."),
+    let dest = match out {
         Some(p) if p.is_dir() => p.join(
             new_name(db, crate::time::now(), "manual")
                 .file_name()
                 .unwrap_or_default(),
         ),
-        Some(p) => p.clone(),
+        Some(p) => p.to_path_buf(),
         None => {
             ensure_backups_dir(db)?;
             new_name(db, crate::time::now(), "manual")
         }
     };
-    copy_to(&store.conn, &dest)?;
+    if out.is_some() {
+        crate::fsio::check_new(&dest, Some(db)).map_err(|e| match e {
+            crate::fsio::WriteError::Full(_) => StoreError::Full,
+            other => StoreError::Invalid(other.to_string()),
+        })?;
+    }
+    copy_to(&store.conn, &dest, true).map_err(|e| match e {
+        StoreError::Corrupt { detail, .. } => StoreError::Invalid(format!(
+            "{} does not check out ({detail}), so no backup was made: a backup of it could not be restored. \
+             Nothing was changed; `concordat verify` lists the problems.",
+            crate::fsio::shown(db)
+        )),
+        other => other,
+    })?;
     let n = store.incident_count().unwrap_or(0);
     Ok(format!(
         "Backed up {} ({n} incidents) to {}.",
-        db.display(),
-        dest.display()
+        crate::fsio::shown(db),
+        crate::fsio::shown(&dest)
     ))
 }
 
-/// `concordat restore FILE`: check the backup, keep the current database aside, then replace it atomically.
+/// `concordat restore FILE`.
 pub fn restore_command(db: &Path, args: &crate::cli::RestoreArgs) -> anyhow::Result<String> {
-    let file = &args.file;
+    restore(db, &args.file)
+}
+
+/// Restore `file` over the database: refused while any copy of the app has it open; the backup must verify;
+/// the current database is kept aside, then replaced atomically.
+pub fn restore(db: &Path, file: &Path) -> anyhow::Result<String> {
+    let shown = crate::fsio::shown(file);
     if file.as_os_str().is_empty() {
         anyhow::bail!("Give the backup file to restore.");
     }
     if !file.exists() {
-        anyhow::bail!("There is no file {}.", file.display());
+        anyhow::bail!("There is no file {shown}.");
     }
     if !file.is_file() {
-        anyhow::bail!("{} is not a file.", file.display());
+        anyhow::bail!("{shown} is not a file.");
     }
     if db.exists()
         && let (Ok(a), Ok(b)) = (std::fs::canonicalize(db), std::fs::canonicalize(file))
         && a == b
     {
-        anyhow::bail!("{} is the database itself: choose a backup file.", file.display());
+        anyhow::bail!("{shown} is the database itself: choose a backup file.");
     }
-    // 1. The backup must be sound: readable, not from a newer version, a concordat database, chain intact.
-    let checked = (|| -> anyhow::Result<i64> {
-        let b = Store::open_readonly(file)?;
-        let v: i64 = b.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if v < 1 {
-            anyhow::bail!("it is not a concordat database");
-        }
-        let rep = b.verify()?;
-        if !rep.is_sound() {
-            anyhow::bail!("{}", rep.problems[0]);
-        }
-        Ok(b.incident_count()?)
-    })()
-    .map_err(|e| anyhow::anyhow!("{} cannot be restored: {e:#} Nothing was changed.", file.display()))?;
+    // 0. Nobody may be writing to the file being replaced.
+    let _held = super::lock::exclusive(db, "restore")?;
+    // 1. The backup must be sound: a concordat database of a home, not from a newer version, chain intact.
+    if let Err(problem) = verified(file) {
+        anyhow::bail!("{shown} cannot be restored: {problem}. Nothing was changed.");
+    }
+    let checked = Store::open_readonly(file)
+        .and_then(|b| b.incident_count())
+        .map_err(|e| anyhow::anyhow!("{shown} cannot be restored: {e} Nothing was changed."))?;
 
-    // 2. A copy of the backup beside the database, ready to rename over it.
-    let dir = db
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    super::ensure_private_dir(dir)?;
-    let staged = dir.join(format!(
-        ".{}.restoring",
-        db.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    ));
-    let _ = std::fs::remove_file(&staged);
-    {
+    // 2. A copy of the backup beside the database, ready to rename over it (a PARTIAL_PREFIX temporary).
+    let dir = folder(db);
+    super::ensure_private_dir(&dir)?;
+    let staged = {
         let src =
             Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-        copy_to(&src, &staged).map_err(|e| anyhow::anyhow!("Could not copy the backup: {e} Nothing was changed."))?;
-    }
-
+        copy_to_temp(&src, &dir, false)
+            .map_err(|e| anyhow::anyhow!("Could not copy the backup: {e} Nothing was changed."))?
+    };
     // 3. Keep the current database aside (a consistent copy if it is readable, else the raw files).
     let mut kept = None;
     if db.exists() {
@@ -379,7 +537,7 @@ pub fn restore_command(db: &Path, args: &crate::cli::RestoreArgs) -> anyhow::Res
             if ok != "ok" {
                 return Err(StoreError::Invalid(ok));
             }
-            copy_to(&c, &aside)?;
+            copy_to(&c, &aside, false)?;
             // Everything is in the main file, so the -wal left behind holds nothing.
             c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
             Ok(())
@@ -407,22 +565,24 @@ pub fn restore_command(db: &Path, args: &crate::cli::RestoreArgs) -> anyhow::Res
             std::fs::remove_file(&p)?;
         }
     }
-    std::fs::rename(&staged, db)?;
-    sync_dir(dir);
+    staged.as_file().sync_all()?;
+    // The one deliberate replacement: the database it replaces was kept aside above.
+    staged.persist(db).map_err(|e| e.error)?;
+    sync_dir(&dir);
 
     // 5. Open it as the app would (migrating an older backup, with its own backup first).
     Store::open(db)?;
     Ok(match kept {
         Some(k) => format!(
             "Restored {} ({checked} incidents) from {}. The database it replaced is kept at {}.",
-            db.display(),
-            file.display(),
-            k.display()
+            crate::fsio::shown(db),
+            shown,
+            crate::fsio::shown(&k)
         ),
         None => format!(
             "Restored {} ({checked} incidents) from {}.",
-            db.display(),
-            file.display()
+            crate::fsio::shown(db),
+            shown
         ),
     })
 }

@@ -9,6 +9,7 @@ pub mod children;
 pub mod drafts;
 pub mod handover;
 pub mod incidents;
+pub mod lock;
 pub mod settings;
 pub mod staff;
 pub mod verify;
@@ -46,7 +47,8 @@ fn is_older(found: usize) -> bool {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(
-        "The database {path} is damaged ({detail}). It has not been changed.{}",
+        "The database{} is damaged ({detail}). It has not been changed.{}",
+        named(.path),
         backup_hint(.backup)
     )]
     Corrupt {
@@ -71,16 +73,60 @@ pub enum StoreError {
     NotFound(String),
     #[error("Database error: {0}")]
     Sql(rusqlite::Error),
+    /// The file at the path is no longer the one this process opened (replaced, restored over, its `-wal`
+    /// removed): writing now would save into a file nobody will read.
+    #[error(
+        "The database file was replaced or changed by another program while concordat was open: nothing was \
+         saved, your draft is kept. Close concordat and start it again."
+    )]
+    Replaced,
+    /// Another process holds the database (the app, or a restore/import/demo): the message says which.
     #[error("{0}")]
-    Io(#[from] std::io::Error),
+    Held(String),
+    /// The database is empty or missing where a home was kept: never taken for a new install.
+    #[error(
+        "The database{} is {what}, but this folder has held a home's records before: it was not set up \
+         again, and nothing was changed.{}",
+        named(.path),
+        backup_hint(.backup)
+    )]
+    Emptied {
+        path: PathBuf,
+        what: &'static str,
+        backup: Option<PathBuf>,
+    },
+    #[error("{}", io_text(.0))]
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        if crate::fsio::is_disk_full(&e) {
+            StoreError::Full
+        } else {
+            StoreError::Io(e)
+        }
+    }
+}
+
+fn named(p: &Path) -> String {
+    if p.as_os_str().is_empty() {
+        String::new()
+    } else {
+        format!(" {}", crate::fsio::shown(p))
+    }
+}
+
+fn io_text(e: &std::io::Error) -> String {
+    format!("Could not read or write a file: {e}.")
 }
 
 fn backup_hint(b: &Option<PathBuf>) -> String {
     match b {
         Some(p) => format!(
-            " The newest good backup is {}: `concordat restore {}`.",
-            p.display(),
-            p.display()
+            " The newest good backup (it checks out) is {}: `concordat restore {}`.",
+            crate::fsio::shown(p),
+            crate::fsio::shown(p)
         ),
         None => " No backup was found.".to_string(),
     }
@@ -96,7 +142,7 @@ impl From<rusqlite::Error> for StoreError {
                 ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => {
                     return StoreError::Corrupt {
                         path: PathBuf::new(),
-                        detail: e.to_string(),
+                        detail: sql_detail(&e),
                         backup: None,
                     };
                 }
@@ -118,12 +164,71 @@ impl From<rusqlite_migration::Error> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// SQLite's own words for an error, once (rusqlite's Display can repeat the code and the message).
+fn sql_detail(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
+        rusqlite::Error::SqliteFailure(f, None) => f.to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// The open database. One per process; cheap to keep open for the app's life.
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
     /// A fixed clock for tests and demo data; None means the real time.
     clock: Option<DateTime<Utc>>,
+    /// The file (and its `-wal`) this connection opened, checked before every write (None: in memory or
+    /// read-only).
+    opened: Option<Identity>,
+}
+
+/// Which file is at a path: device and inode on unix; on Windows the creation time (and volume-independent
+/// size is no use: it changes with every write), which a file renamed over the path does not share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+fn file_id(p: &Path) -> Option<FileId> {
+    let m = std::fs::metadata(p).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId(m.dev(), m.ino()))
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::MetadataExt;
+        Some(FileId(m.creation_time(), 0))
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = m;
+        Some(FileId(0, 0))
+    }
+}
+
+/// The database file and its `-wal` as opened.
+#[derive(Debug, Clone, Copy)]
+struct Identity {
+    db: FileId,
+    wal: Option<FileId>,
+}
+
+impl Identity {
+    fn of(path: &Path) -> Option<Identity> {
+        Some(Identity {
+            db: file_id(path)?,
+            wal: file_id(&backup::with_suffix(path, "-wal")),
+        })
+    }
+
+    /// Still the same files? The `-wal` SQLite made must still be there: while this connection is open SQLite
+    /// never removes it, so a missing or different one means another program did.
+    fn still(&self, path: &Path) -> bool {
+        file_id(path) == Some(self.db)
+            && (self.wal.is_none() || file_id(&backup::with_suffix(path, "-wal")) == self.wal)
+    }
 }
 
 /// Where the database lives when no `--db` is given: the platform's local data folder.
@@ -175,7 +280,22 @@ impl Store {
         if let Some(dir) = path.parent() {
             ensure_private_dir(dir)?;
         }
+        // Temporary files of a backup, restore or export killed half-way (their writer is gone).
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        crate::fsio::clean_leftovers(&dir);
+        crate::fsio::clean_leftovers(&backup::backups_dir(path));
         let existed = path.exists() && std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
+        // An empty or missing file where a home was kept is a loss, not a new install.
+        if !existed && backup::home_was_kept(path) {
+            return Err(StoreError::Emptied {
+                path: path.to_path_buf(),
+                what: if path.exists() { "empty (0 bytes)" } else { "missing" },
+                backup: backup::newest_good_backup(path),
+            });
+        }
         // Check before writing anything: a damaged file is never opened for writing. The full quick_check reads
         // every page, so it runs at the first start of each day (before the daily backup copies the file) and
         // in `verify`, `backup` and `restore`; later starts the same day check the header and the schema only,
@@ -218,11 +338,19 @@ impl Store {
             p.push(suffix);
             make_private(Path::new(&p))?;
         }
-        Ok(Store {
+        // A read makes SQLite open the -wal (creating it if needed): from now on it stays while we are open.
+        conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+        let opened = Identity::of(path);
+        let store = Store {
             conn,
             path: path.to_path_buf(),
             clock: None,
-        })
+            opened,
+        };
+        if store.is_set_up().unwrap_or(false) {
+            backup::mark_home_kept(path);
+        }
+        Ok(store)
     }
 
     /// Was the file at `path` made by an older version, so that opening it will back it up and update it? Read
@@ -242,6 +370,7 @@ impl Store {
             conn,
             path: PathBuf::from(":memory:"),
             clock: None,
+            opened: None,
         })
     }
 
@@ -267,6 +396,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             clock: None,
+            opened: None,
         })
     }
 
@@ -279,7 +409,7 @@ impl Store {
         };
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(|e| corrupt(e.to_string()))?;
+                .map_err(|e| Self::checked(e, path))?;
         conn.busy_timeout(Duration::from_secs(15))?;
         let res: std::result::Result<Vec<String>, rusqlite::Error> = conn
             .prepare("PRAGMA quick_check")
@@ -287,23 +417,41 @@ impl Store {
         match res {
             Ok(rows) if rows.len() == 1 && rows[0] == "ok" => Ok(()),
             Ok(rows) => Err(corrupt(rows.into_iter().take(3).collect::<Vec<_>>().join("; "))),
-            Err(e) => match StoreError::from(e) {
-                StoreError::Busy => Err(StoreError::Busy),
-                other => Err(corrupt(other.to_string())),
-            },
+            Err(e) => Err(Self::checked(e, path)),
+        }
+    }
+
+    /// A failed check as one plain message: busy and full are themselves; anything else is damage, its
+    /// detail SQLite's own words (never another message wrapped inside this one).
+    fn checked(e: rusqlite::Error, path: &Path) -> StoreError {
+        match StoreError::from(e) {
+            StoreError::Busy => StoreError::Busy,
+            StoreError::Full => StoreError::Full,
+            StoreError::Corrupt { detail, .. } => Self::locate(
+                StoreError::Corrupt {
+                    path: PathBuf::new(),
+                    detail,
+                    backup: None,
+                },
+                path,
+            ),
+            StoreError::Sql(e) => Self::locate(
+                StoreError::Corrupt {
+                    path: PathBuf::new(),
+                    detail: sql_detail(&e),
+                    backup: None,
+                },
+                path,
+            ),
+            other => other,
         }
     }
 
     /// The cheap check: the file is an SQLite database whose schema can be read.
     fn check_light(path: &Path) -> Result<()> {
-        let corrupt = |detail: String| StoreError::Corrupt {
-            path: path.to_path_buf(),
-            detail,
-            backup: backup::newest_good_backup(path),
-        };
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(|e| corrupt(e.to_string()))?;
+                .map_err(|e| Self::checked(e, path))?;
         conn.busy_timeout(Duration::from_secs(15))?;
         let res = conn
             .query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
@@ -318,10 +466,7 @@ impl Store {
             Ok(_) => Ok(()),
             // A database not set up yet has no audit table: that is not damage.
             Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("no such table") => Ok(()),
-            Err(e) => match StoreError::from(e) {
-                StoreError::Busy => Err(StoreError::Busy),
-                other => Err(corrupt(other.to_string())),
-            },
+            Err(e) => Err(Self::checked(e, path)),
         }
     }
 
@@ -358,11 +503,20 @@ impl Store {
     /// (busy timeout) instead of failing half-way.
     pub fn write<T>(&mut self, actor: &Actor, f: impl FnOnce(&mut audit::Writer<'_>) -> Result<T>) -> Result<T> {
         let now = self.now();
+        self.check_still_opened()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut w = audit::Writer::new(&tx, actor, now);
         let out = f(&mut w)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Is the file at the path still the one opened, with its `-wal`? Otherwise [`StoreError::Replaced`].
+    pub fn check_still_opened(&self) -> Result<()> {
+        match &self.opened {
+            Some(id) if !id.still(&self.path) => Err(StoreError::Replaced),
+            _ => Ok(()),
+        }
     }
 
     /// Has the home been set up (first run done: the home and at least one account)?
@@ -486,7 +640,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c.db");
         {
-            let s = Store::open(&p).unwrap();
+            let mut s = Store::open(&p).unwrap();
+            s.setup(&staff::Setup {
+                home_name: "Oak House",
+                ofsted_urn: "SC123456",
+                manager_name: "Pat Manager",
+                passphrase: "correct horse",
+            })
+            .unwrap();
             assert!(backup::daily(&s).is_none());
         }
         assert!(backup::backed_up_today(&p, crate::time::now()));
@@ -498,13 +659,39 @@ mod tests {
     }
 
     #[test]
+    fn a_check_that_fails_says_one_thing_once() {
+        use rusqlite::ffi;
+        let p = Path::new("/data/home.db");
+        let fail = |code: i32| rusqlite::Error::SqliteFailure(ffi::Error::new(code), Some(format!("code {code}")));
+        // A full disk is a full disk, never damage.
+        let e = Store::checked(fail(ffi::SQLITE_FULL), p);
+        assert!(matches!(e, StoreError::Full), "{e}");
+        assert!(!e.to_string().contains("damaged"), "{e}");
+        let e = StoreError::from(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert!(matches!(e, StoreError::Full), "{e}");
+        assert!(matches!(Store::checked(fail(ffi::SQLITE_BUSY), p), StoreError::Busy));
+        // Damage is named once, with SQLite's words once.
+        for code in [ffi::SQLITE_NOTADB, ffi::SQLITE_CORRUPT, ffi::SQLITE_IOERR] {
+            let msg = Store::checked(fail(code), p).to_string();
+            assert_eq!(msg.matches("damaged").count(), 1, "{msg}");
+            assert_eq!(msg.matches(&format!("code {code}")).count(), 1, "{msg}");
+            assert!(msg.starts_with("The database /data/home.db is damaged (code"), "{msg}");
+        }
+        // Without a path: no double space.
+        let e = StoreError::from(fail(ffi::SQLITE_CORRUPT));
+        assert!(e.to_string().starts_with("The database is damaged (code"), "{e}");
+    }
+
+    #[test]
     fn a_corrupt_file_is_reported_not_opened() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c.db");
         std::fs::write(&p, vec![0x42u8; 8192]).unwrap();
         let e = Store::open(&p).err().unwrap();
         assert!(matches!(e, StoreError::Corrupt { .. }), "{e}");
-        assert!(e.to_string().contains("damaged"));
+        let msg = e.to_string();
+        assert_eq!(msg.matches("damaged").count(), 1, "not nested: {msg}");
+        assert!(!msg.contains("  "), "{msg}");
         assert_eq!(std::fs::read(&p).unwrap(), vec![0x42u8; 8192]);
     }
 }

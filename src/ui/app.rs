@@ -203,6 +203,11 @@ pub struct App {
     pub locked_note: Option<String>,
     /// Bumped whenever the whole stack is replaced (sign-in, lock).
     epoch: u64,
+    /// The app's hold on the database (None in tests): its note says who is signed in.
+    pub hold: Option<crate::store::lock::AppHold>,
+    /// Forms that could not be kept as drafts at a lock (full disk, busy, file replaced): kept in memory for
+    /// their author only, by staff id, and given back when that person signs in again.
+    unsaved: Vec<(i64, FormDraft)>,
 }
 
 impl App {
@@ -230,6 +235,8 @@ impl App {
             quit: false,
             locked_note: None,
             epoch: 0,
+            hold: None,
+            unsaved: Vec::new(),
         }
     }
 
@@ -530,6 +537,10 @@ impl App {
         // The menu underneath; the handover first.
         let mut to_close = Vec::new();
         let mut restored = false;
+        let mut from_memory = None;
+        if let Some(h) = &self.hold {
+            h.signed_in(Some(&staff_label(&self.session)));
+        }
         let stack = {
             let ctx = Ctx {
                 store: &self.store,
@@ -540,8 +551,17 @@ impl App {
             };
             let mut stack = vec![Screen::new(screens::menu::MenuScreen::new(&ctx))];
             stack.push(Screen::new(screens::handover::HandoverScreen::new(&ctx)));
+            // A form kept in memory at the last lock (its draft could not be written) comes back first, to its
+            // author only.
+            if let Some(i) = self.unsaved.iter().position(|(id, _)| Some(*id) == actor.staff_id)
+                && let Some(s) = screens::restore_form(&ctx, &self.unsaved[i].1)
+            {
+                stack.push(s);
+                restored = true;
+                from_memory = Some(i);
+            }
             // A form that was open at the last lock comes back to its author.
-            if let Ok(drafts) = self.store.open_drafts(&actor, FORM) {
+            if !restored && let Ok(drafts) = self.store.open_drafts(&actor, FORM) {
                 for d in drafts
                     .into_iter()
                     .filter(|d| Some(d.staff_id) == actor.staff_id)
@@ -558,6 +578,9 @@ impl App {
             }
             stack
         };
+        if let Some(i) = from_memory {
+            self.unsaved.remove(i);
+        }
         for id in to_close {
             let _ = self.store.close_draft(&actor, id, "restored after sign-in");
         }
@@ -586,12 +609,33 @@ impl App {
     pub fn lock(&mut self, why: &str) {
         let kept = self.keep_drafts();
         let staff_id = self.session.as_ref().map(|s| s.staff.id);
+        let name = self.session.as_ref().map(|s| s.staff.name.clone());
+        // A draft that could not be written stays in memory, for its author only.
+        let in_memory = match (&kept, staff_id) {
+            (Err(_), Some(id)) => match self.stack.iter().filter_map(|s| s.form_draft()).last() {
+                Some((fd, _)) => {
+                    self.unsaved.retain(|(who, _)| *who != id);
+                    self.unsaved.push((id, fd));
+                    true
+                }
+                None => false,
+            },
+            _ => false,
+        };
         self.session = None;
         self.show_help = false;
+        if let Some(h) = &self.hold {
+            h.signed_in(None);
+        }
         let failed = kept.is_err();
         let note = match kept {
             Ok(true) => format!("{why} Unsaved work was kept for its author."),
             Ok(false) => why.to_string(),
+            Err(e) if in_memory => format!(
+                "{why} Unsaved work could not be saved as a draft ({e}). It is kept in memory for {} only and \
+                 comes back when they sign in again: do not close concordat.",
+                crate::text::display(name.as_deref().unwrap_or("its author"))
+            ),
             Err(e) => format!("{why} Could not keep the unsaved work: {e}"),
         };
         self.locked_note = Some(note.clone());
@@ -615,7 +659,7 @@ impl App {
             let payload = serde_json::to_string(&fd).map_err(|e| e.to_string())?;
             self.store
                 .save_draft(&actor, None, FORM, &title, &payload)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| short_reason(&e).to_string())?;
             kept = true;
         }
         Ok(kept)
@@ -772,4 +816,23 @@ pub fn hint_lines(h: &[Hint], theme: &Theme, width: u16) -> Vec<Line<'static>> {
         lines.push(Line::from(spans));
     }
     lines
+}
+
+/// Who is signed in, for the app's holder note.
+fn staff_label(session: &Option<Session>) -> String {
+    session
+        .as_ref()
+        .map(|s| s.staff.name.clone())
+        .unwrap_or_else(|| "nobody signed in".into())
+}
+
+/// Why a draft could not be written, in a few words (for inside another message: never a whole message).
+fn short_reason(e: &StoreError) -> &'static str {
+    match e {
+        StoreError::Full => "the disk is full",
+        StoreError::Busy => "the database is busy",
+        StoreError::Replaced => "the database file was replaced by another program",
+        StoreError::Corrupt { .. } => "the database is damaged",
+        _ => "the database could not be written",
+    }
 }

@@ -21,10 +21,18 @@ use crate::store::Store;
 /// Open the database and the protocol, then run the app until the user quits.
 pub fn run_app(cli: &Cli) -> ExitCode {
     // Everything that can fail is checked before the terminal is touched, so errors print plainly.
-    type Prepared = (Store, crate::protocol::Protocol, Option<String>, Vec<String>);
+    type Prepared = (
+        Store,
+        crate::protocol::Protocol,
+        Option<String>,
+        Vec<String>,
+        crate::store::lock::AppHold,
+    );
     let prepared = (|| -> anyhow::Result<Prepared> {
         let protocol = crate::protocol::resolve(cli.protocol.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
         let path = db_path(cli)?;
+        // Held for the whole run: restore, import and demo refuse while this copy of the app is open.
+        let hold = crate::store::lock::hold_app(&path)?;
         // The first start of each day reads the whole file (the full check, then the backup), and the first
         // start of a new version backs it up and updates it: on a large history that takes a while, so say what
         // is happening instead of showing an empty screen.
@@ -44,16 +52,17 @@ pub fn run_app(cli: &Cli) -> ExitCode {
             }
         }
         let store = Store::open(&path)?;
-        // Never stops the app: a failed backup is only reported (on the first screen).
-        let backup_problem = crate::store::backup::daily(&store);
+        // A failed backup is only reported (on the first screen); a database that does not verify is not
+        // backed up and not opened (the message names the newest backup that does).
+        let backup_problem = crate::store::backup::daily_checked(&store)?;
         // A weekly export stopped half-way is finished (recorded) or cleared away (never recorded).
         let recovered = crate::export::recover_unfinished(&store);
-        Ok((store, protocol, backup_problem, recovered))
+        Ok((store, protocol, backup_problem, recovered, hold))
     })();
-    let (store, protocol, backup_problem, recovered) = match prepared {
+    let (store, protocol, backup_problem, recovered, hold) = match prepared {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("concordat: {e:#}");
+            eprintln!("concordat: {}", crate::text::display(&format!("{e:#}")));
             return ExitCode::FAILURE;
         }
     };
@@ -64,6 +73,7 @@ pub fn run_app(cli: &Cli) -> ExitCode {
             error: false,
         })
     });
+    app.hold = Some(hold);
     match run_terminal(app) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
