@@ -64,6 +64,7 @@ pub const AUDITED: &[&str] = &[
     "other_homes",
     "settings",
     "staff",
+    "staff_recovery",
     "children",
     "incidents",
     "entries",

@@ -5,6 +5,11 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Actor, Result, Store, StoreError};
 use crate::domain::child::{ValidChild, validate_child, validate_discharge};
+use crate::domain::staff::{look_alike_key, refuse_invisible};
+
+/// Whether a child is open to the YOS (and its reference and case worker) changes what the weekly file
+/// discloses about them: a manager's decision.
+pub const YOS_DECISION: &str = "decide whether a child is open to the YOS";
 use crate::domain::{Child, ChildInput, Ethnicity, Gender, LegalStatus};
 
 pub(crate) const CHILD_COLS: &str = "id, uid, home_uid, name, preferred_name, dob, gender, ethnicity, legal_status, \
@@ -66,6 +71,10 @@ impl Store {
         let home = self
             .home()?
             .ok_or_else(|| StoreError::Invalid("The home is not set up.".into()))?;
+        if v.yos_open || !v.yos_ref.is_empty() || !v.yos_worker.is_empty() {
+            actor.require_manager(YOS_DECISION)?;
+        }
+        self.refuse_look_alike_child(&input.name, &v.name, None)?;
         let uid = crate::domain::new_uid();
         let id = self.write(actor, |w| insert_child(w, &uid, &home.uid, &v))?;
         Ok(self.child(id)?)
@@ -75,6 +84,15 @@ impl Store {
     pub fn update_child(&mut self, actor: &Actor, id: i64, input: &ChildInput) -> Result<Child, ChildError> {
         let today = crate::time::local_date(self.now());
         let v = validate_child(input, today).map_err(ChildError::Fields)?;
+        let was = self.child(id)?;
+        if (was.yos_open, was.yos_ref.as_str(), was.yos_worker.as_str())
+            != (v.yos_open, v.yos_ref.as_str(), v.yos_worker.as_str())
+        {
+            actor.require_manager(YOS_DECISION)?;
+        }
+        if input.name != was.name {
+            self.refuse_look_alike_child(&input.name, &v.name, Some(id))?;
+        }
         self.write(actor, |w| {
             w.update(
                 "children",
@@ -126,6 +144,28 @@ impl Store {
             )
         })?;
         Ok(self.child(id)?)
+    }
+
+    /// Refuse a child's name with an invisible character in it (`typed`, before cleaning), or one that looks
+    /// like the name of another child of this home, current or discharged: records would be mixed up.
+    fn refuse_look_alike_child(&self, typed: &str, name: &str, except: Option<i64>) -> Result<(), ChildError> {
+        refuse_invisible(typed).map_err(|m| ChildError::Fields(vec![("name", m)]))?;
+        let key = look_alike_key(name);
+        if let Some(other) = self
+            .list_children(true)?
+            .into_iter()
+            .find(|c| Some(c.id) != except && look_alike_key(&c.name) == key)
+        {
+            return Err(ChildError::Fields(vec![(
+                "name",
+                format!(
+                    "This name looks the same as {}, another child of this home. Add a middle name or an \
+                     initial so that their records cannot be mixed up.",
+                    other.name
+                ),
+            )]));
+        }
+        Ok(())
     }
 
     pub fn child(&self, id: i64) -> Result<Child> {
@@ -270,6 +310,84 @@ pub(crate) mod tests {
         assert_eq!(s.list_children(true).unwrap().len(), 2);
         assert_eq!(s.audit_for("children", c.id).unwrap().len(), 3);
         assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn only_a_manager_decides_that_a_child_is_open_to_the_yos() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        let lead = s
+            .add_staff(&a, "Lee Senior", crate::domain::Role::Senior, "shift lead 1")
+            .unwrap();
+        let l = actor(&lead);
+        let c = s.add_child(&l, &input("Jordan Smith")).unwrap();
+        let audits = s.audit_count().unwrap();
+        let mut open = input("Jordan Smith");
+        open.yos_open = true;
+        let mut with_ref = input("Jordan Smith");
+        with_ref.yos_ref = "YOS-123".into();
+        let mut with_worker = input("Jordan Smith");
+        with_worker.yos_worker = "Kim YOS".into();
+        for i in [&open, &with_ref, &with_worker] {
+            let e = s.update_child(&l, c.id, i).unwrap_err();
+            assert!(matches!(e, ChildError::Store(StoreError::NotAllowed(_))), "{e}");
+            assert!(e.to_string().contains("only a manager can decide"), "{e}");
+            let e = s.add_child(&l, &{
+                let mut n = i.clone();
+                n.name = "Alex Brown".into();
+                n
+            });
+            assert!(matches!(e, Err(ChildError::Store(StoreError::NotAllowed(_)))));
+        }
+        assert_eq!(s.audit_count().unwrap(), audits, "the refused changes wrote nothing");
+        assert!(!s.child(c.id).unwrap().yos_open);
+        // A shift leader may change the rest; the manager decides the YOS; the shift leader may then edit
+        // other details without touching it.
+        let mut other = input("Jordan Smith");
+        other.preferred_name = "JJ".into();
+        s.update_child(&l, c.id, &other).unwrap();
+        s.update_child(&a, c.id, &open).unwrap();
+        let mut keep = open.clone();
+        keep.what_helps = "Time in the garden.".into();
+        s.update_child(&l, c.id, &keep).unwrap();
+        assert!(matches!(
+            s.update_child(&l, c.id, &input("Jordan Smith")),
+            Err(ChildError::Store(StoreError::NotAllowed(_)))
+        ));
+        assert!(s.child(c.id).unwrap().yos_open);
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn look_alike_child_names_are_refused_within_the_home() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        let jordan = s.add_child(&a, &input("Jordan Smith")).unwrap();
+        let alex = s.add_child(&a, &input("Alex Brown")).unwrap();
+        s.discharge_child(&a, alex.id, "01/11/2026", "Returned home").unwrap();
+        for (name, why) in [
+            ("J\u{043E}rdan Smith", "looks the same as Jordan Smith"),
+            ("jordan  smith", "looks the same as Jordan Smith"),
+            ("Jordan Smith\u{3164}", "invisible character"),
+            ("Alex Br\u{043E}wn", "looks the same as Alex Brown"),
+        ] {
+            match s.add_child(&a, &input(name)) {
+                Err(ChildError::Fields(f)) => {
+                    assert_eq!(f[0].0, "name");
+                    assert!(f[0].1.contains(why), "{name:?}: {}", f[0].1);
+                }
+                other => panic!("{name:?}: {other:?}"),
+            }
+        }
+        // Renaming another child to a look-alike is refused; keeping one's own name is not.
+        let sam = s.add_child(&a, &input("Sam Green")).unwrap();
+        assert!(matches!(
+            s.update_child(&a, sam.id, &input("Jordan Smith")),
+            Err(ChildError::Fields(_))
+        ));
+        s.update_child(&a, jordan.id, &input("Jordan Smith")).unwrap();
+        s.update_child(&a, jordan.id, &input("Jordan Smyth")).unwrap();
+        assert_eq!(s.list_children(true).unwrap().len(), 3);
     }
 
     #[test]

@@ -2,12 +2,74 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::{Actor, Result, Store, StoreError, parse_ts};
-use crate::domain::staff::{LOCKOUT_MINUTES, MAX_FAILED_ATTEMPTS, validate_passphrase, validate_staff_name};
+use crate::domain::staff::{
+    MAX_FAILED_ATTEMPTS, RECOVERY_FREE_TRIES, delay_after, look_alike_key, validate_passphrase, validate_staff_name,
+};
 use crate::domain::{Role, Staff};
+
+/// Who the audit trail names for a wrong passphrase or recovery code: nobody's account, since whoever typed it
+/// has not shown who they are.
+pub const SOMEONE_AT_THE_PC: &str = "someone at the PC";
+
+/// The writer of an attempt that failed: no staff id, the least role, named plainly. Its audit rows change only
+/// the lock-out columns (`staff.failed_attempts`, `staff.locked_until`, `staff_recovery.failed_attempts`,
+/// `staff_recovery.locked_until`).
+fn someone_at_the_pc() -> Actor {
+    let mut a = Actor::system("sign-in");
+    a.name = SOMEONE_AT_THE_PC.to_string();
+    a.role = Role::Staff;
+    a
+}
+
+/// A sign-in attempt that could not be recorded is refused, right passphrase or wrong, with the same message
+/// either way (so a full disk cannot be used to try passphrases without counting them).
+fn not_recorded(e: StoreError) -> StoreError {
+    let (why, what_to_do) = match e {
+        StoreError::Full => ("the disk is full", "Free some space on the disk, then try again."),
+        StoreError::Busy => (
+            "the database is busy (another copy of concordat is saving)",
+            "Try again in a moment.",
+        ),
+        _ => (
+            "the database cannot be written to",
+            "Ask whoever looks after this computer to check the disk and the database file.",
+        ),
+    };
+    StoreError::Invalid(format!(
+        "Sign-in refused: it could not be recorded because {why}. Nothing was changed. {what_to_do}"
+    ))
+}
+
+/// The characters of a recovery code: capitals and digits without the look-alikes 0/O, 1/I/L.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+const CODE_LEN: usize = 20;
+
+/// A new recovery code: 20 random characters (about 99 bits) in groups of five, e.g. `K7QXM-3PRTA-…`.
+pub fn new_recovery_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let chars: Vec<char> = (0..CODE_LEN)
+        .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
+        .collect();
+    chars
+        .chunks(5)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A typed recovery code as it is checked: capitals, letters and digits only (spaces and dashes may be typed
+/// or left out).
+fn normalise_code(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
 
 /// argon2id, version 19, with the crate's defaults (19 MiB, 2 passes, 1 lane): OWASP's recommended minimum.
 pub fn hash_passphrase(p: &str) -> Result<String> {
@@ -23,12 +85,34 @@ fn check_passphrase(p: &str, stored: &str) -> bool {
         .is_some_and(|h| Argon2::default().verify_password(p.as_bytes(), &h).is_ok())
 }
 
-/// What happened at the sign-in screen.
+/// What happened at the sign-in screen. `Wrong`: a wrong passphrase, `tries_left` more before each wrong one
+/// makes the account wait; `Locked`: the account must wait until `until` (after a wrong one, or while a wait
+/// runs: the passphrase was then not checked).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignIn {
     Ok(Staff),
     Wrong { tries_left: i64 },
     Locked { until: DateTime<Utc> },
+    Inactive,
+}
+
+/// What happened when a recovery code was used at the sign-in screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recover {
+    /// The new passphrase is set and the person is signed in; `code` is their new recovery code, to be shown
+    /// once (the old one no longer works).
+    Ok {
+        staff: Staff,
+        code: String,
+    },
+    Wrong {
+        tries_left: i64,
+    },
+    Locked {
+        until: DateTime<Utc>,
+    },
+    /// This account has no recovery code (only managers are given one).
+    NoCode,
     Inactive,
 }
 
@@ -59,6 +143,12 @@ const STAFF_COLS: &str = "id, name, role, active, deactivated_reason, failed_att
 impl Store {
     /// Set up the home and its first manager. Returns the manager, signed in.
     pub fn setup(&mut self, s: &Setup<'_>) -> Result<Staff> {
+        self.setup_with_recovery(s).map(|(m, _)| m)
+    }
+
+    /// Set up the home and its first manager, who is given a recovery code (returned, to be shown once; only
+    /// its hash is kept).
+    pub fn setup_with_recovery(&mut self, s: &Setup<'_>) -> Result<(Staff, String)> {
         if self.is_set_up()? {
             return Err(StoreError::Invalid("This home is already set up.".into()));
         }
@@ -75,6 +165,8 @@ impl Store {
         let name = validate_staff_name(s.manager_name).map_err(StoreError::Invalid)?;
         validate_passphrase(s.passphrase).map_err(StoreError::Invalid)?;
         let hash = hash_passphrase(s.passphrase)?;
+        let code = new_recovery_code();
+        let code_hash = hash_passphrase(&normalise_code(&code))?;
         let secret = {
             use rand::RngCore;
             let mut b = [0u8; 32];
@@ -102,6 +194,7 @@ impl Store {
                 for (k, v) in super::settings::DEFAULTS.iter().filter(|(k, _)| !have.iter().any(|h| h == k)) {
                     w.insert("settings", "INSERT INTO settings (key, value) VALUES (?1, ?2)", params![k, v])?;
                 }
+                insert_recovery(w, id, &code_hash)?;
                 return Ok(id);
             }
             w.insert(
@@ -117,9 +210,32 @@ impl Store {
             for (k, v) in super::settings::DEFAULTS {
                 w.insert("settings", "INSERT INTO settings (key, value) VALUES (?1, ?2)", params![k, v])?;
             }
+            insert_recovery(w, id, &code_hash)?;
             Ok(id)
         })?;
-        self.staff_by_id(id)
+        Ok((self.staff_by_id(id)?, code))
+    }
+
+    /// Refuse a name that looks like the name of anyone who has or had an account (see
+    /// [`crate::domain::staff::looks_alike`]), other than `except`.
+    fn refuse_look_alike(&self, name: &str, except: Option<i64>) -> Result<()> {
+        let key = look_alike_key(name);
+        let clash = self
+            .list_staff(true)?
+            .into_iter()
+            .find(|s| Some(s.id) != except && look_alike_key(&s.name) == key);
+        match clash {
+            None => Ok(()),
+            Some(s) if s.name == name && s.active => {
+                Err(StoreError::Invalid(format!("{name} already has an account.")))
+            }
+            Some(s) => Err(StoreError::Invalid(format!(
+                "\u{201c}{name}\u{201d} looks the same as {}, who {} an account. Choose a name that is clearly \
+                 different (add a middle initial, for example), so nobody's work is taken for someone else's.",
+                s.name,
+                if s.active { "already has" } else { "had" }
+            ))),
+        }
     }
 
     pub fn staff_by_id(&self, id: i64) -> Result<Staff> {
@@ -149,14 +265,7 @@ impl Store {
         actor.require_manager("add staff")?;
         let name = validate_staff_name(name).map_err(StoreError::Invalid)?;
         validate_passphrase(passphrase).map_err(StoreError::Invalid)?;
-        let exists: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM staff WHERE active = 1 AND name = ?1",
-            [&name],
-            |r| r.get(0),
-        )?;
-        if exists > 0 {
-            return Err(StoreError::Invalid(format!("{name} already has an account.")));
-        }
+        self.refuse_look_alike(&name, None)?;
         let hash = hash_passphrase(passphrase)?;
         let id = self.write(actor, |w| {
             let now = w.now_str();
@@ -240,8 +349,12 @@ impl Store {
         })
     }
 
-    /// Check a passphrase. Five wrong tries lock the account for five minutes; the count and the lock are
-    /// in the database, so restarting the app does not reset them.
+    /// Check a passphrase. The first four wrong ones in a row cost nothing; each later one makes the account
+    /// wait (30 s, doubling, at most 5 minutes) before the next try, the right passphrase included. The count
+    /// and the wait are in the database, so restarting the app does not reset them. Every attempt that is
+    /// checked is recorded: a wrong one by [`SOMEONE_AT_THE_PC`] ("wrong passphrase typed for …", changing only
+    /// the lock-out columns), a right one by the person ("signed in"). An attempt that cannot be recorded is
+    /// refused (an error), whichever passphrase was typed. While a wait runs the passphrase is not checked.
     pub fn sign_in(&mut self, staff_id: i64, passphrase: &str) -> Result<SignIn> {
         let staff = self.staff_by_id(staff_id)?;
         if !staff.active {
@@ -256,54 +369,200 @@ impl Store {
         let stored: String = self
             .conn
             .query_row("SELECT pass_hash FROM staff WHERE id = ?1", [staff_id], |r| r.get(0))?;
-        let actor = Actor::staff(staff.id, &staff.name, staff.role);
         if check_passphrase(passphrase, &stored) {
-            if staff.failed_attempts > 0 || staff.locked_until.is_some() {
-                self.write(&actor, |w| {
-                    w.update(
-                        "staff",
-                        staff_id,
-                        "sign_in",
-                        "UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
-                        [staff_id],
-                    )
-                })?;
-            }
+            self.record_sign_in(&staff).map_err(not_recorded)?;
             return Ok(SignIn::Ok(self.staff_by_id(staff_id)?));
         }
-        // After a lock has expired, counting starts again.
-        let attempts = if staff.locked_until.is_some() {
-            1
-        } else {
-            staff.failed_attempts + 1
+        let attempts = staff.failed_attempts + 1;
+        let until = delay_after(attempts, MAX_FAILED_ATTEMPTS - 1).map(|d| now + d);
+        let action = match until {
+            Some(u) => format!(
+                "wrong passphrase typed for {}; next try in {}",
+                staff.name,
+                crate::domain::staff::plain_wait(u - now)
+            ),
+            None => format!("wrong passphrase typed for {}", staff.name),
         };
-        let lock = (attempts >= MAX_FAILED_ATTEMPTS).then(|| now + Duration::minutes(LOCKOUT_MINUTES));
-        let lock_s = lock.map(super::ts);
-        self.write(&actor, |w| {
+        let until_s = until.map(super::ts);
+        self.write(&someone_at_the_pc(), |w| {
             w.update(
                 "staff",
                 staff_id,
-                if lock.is_some() {
-                    "locked_out"
-                } else {
-                    "wrong_passphrase"
-                },
+                &action,
                 "UPDATE staff SET failed_attempts = ?1, locked_until = ?2 WHERE id = ?3",
-                params![attempts, lock_s, staff_id],
+                params![attempts, until_s, staff_id],
             )
-        })?;
-        Ok(match lock {
+        })
+        .map_err(not_recorded)?;
+        Ok(match until {
             Some(until) => SignIn::Locked { until },
             None => SignIn::Wrong {
                 tries_left: MAX_FAILED_ATTEMPTS - attempts,
             },
         })
     }
+
+    /// The right passphrase: recorded as the person ("signed in"), clearing any count of wrong tries.
+    fn record_sign_in(&mut self, staff: &Staff) -> Result<()> {
+        let actor = Actor::staff(staff.id, &staff.name, staff.role);
+        self.write(&actor, |w| {
+            w.update(
+                "staff",
+                staff.id,
+                "signed in",
+                "UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
+                [staff.id],
+            )
+        })
+    }
+
+    /// Does this account have a recovery code?
+    pub fn has_recovery_code(&self, staff_id: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM staff_recovery WHERE id = ?1", [staff_id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Until when wrong recovery codes make this account wait, if a wait runs now.
+    pub fn recovery_locked_until(&self, staff_id: i64) -> Result<Option<DateTime<Utc>>> {
+        let until: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT locked_until FROM staff_recovery WHERE id = ?1",
+                [staff_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(until
+            .flatten()
+            .as_deref()
+            .and_then(parse_ts)
+            .filter(|u| *u > self.now()))
+    }
+
+    /// Use a recovery code at the sign-in screen: works even while wrong passphrases make the account wait. The
+    /// right code sets `new_passphrase` (already asked twice by the screen), lifts the wait, signs the person in
+    /// and gives them a new code (the old one stops working). Wrong codes are counted and delayed like wrong
+    /// passphrases (after two free ones), recorded by [`SOMEONE_AT_THE_PC`]; an attempt that cannot be recorded
+    /// is refused.
+    pub fn recover(&mut self, staff_id: i64, code: &str, new_passphrase: &str) -> Result<Recover> {
+        let staff = self.staff_by_id(staff_id)?;
+        if !staff.active {
+            return Ok(Recover::Inactive);
+        }
+        let row: Option<(String, i64, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT code_hash, failed_attempts, locked_until FROM staff_recovery WHERE id = ?1",
+                [staff_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((code_hash, failed, locked)) = row else {
+            return Ok(Recover::NoCode);
+        };
+        let now = self.now();
+        if let Some(until) = locked.as_deref().and_then(parse_ts)
+            && until > now
+        {
+            return Ok(Recover::Locked { until });
+        }
+        validate_passphrase(new_passphrase).map_err(StoreError::Invalid)?;
+        if check_passphrase(&normalise_code(code), &code_hash) {
+            let new_code = new_recovery_code();
+            let new_code_hash = hash_passphrase(&normalise_code(&new_code))?;
+            let pass_hash = hash_passphrase(new_passphrase)?;
+            let actor = Actor::staff(staff.id, &staff.name, staff.role);
+            self.write(&actor, |w| {
+                let now = w.now_str();
+                w.update(
+                    "staff",
+                    staff_id,
+                    "new passphrase set with the recovery code; signed in",
+                    "UPDATE staff SET pass_hash = ?1, failed_attempts = 0, locked_until = NULL WHERE id = ?2",
+                    params![pass_hash, staff_id],
+                )?;
+                w.update(
+                    "staff_recovery",
+                    staff_id,
+                    "recovery code used; a new one given",
+                    "UPDATE staff_recovery SET code_hash = ?1, failed_attempts = 0, locked_until = NULL, \
+                     issued_at = ?2 WHERE id = ?3",
+                    params![new_code_hash, now, staff_id],
+                )
+            })
+            .map_err(not_recorded)?;
+            return Ok(Recover::Ok {
+                staff: self.staff_by_id(staff_id)?,
+                code: new_code,
+            });
+        }
+        let attempts = failed + 1;
+        let until = delay_after(attempts, RECOVERY_FREE_TRIES).map(|d| now + d);
+        let until_s = until.map(super::ts);
+        let action = format!("wrong recovery code typed for {}", staff.name);
+        self.write(&someone_at_the_pc(), |w| {
+            w.update(
+                "staff_recovery",
+                staff_id,
+                &action,
+                "UPDATE staff_recovery SET failed_attempts = ?1, locked_until = ?2 WHERE id = ?3",
+                params![attempts, until_s, staff_id],
+            )
+        })
+        .map_err(not_recorded)?;
+        Ok(match until {
+            Some(until) => Recover::Locked { until },
+            None => Recover::Wrong {
+                tries_left: RECOVERY_FREE_TRIES - attempts + 1,
+            },
+        })
+    }
+
+    /// A signed-in manager takes a new recovery code for their own account (the old one, if any, stops
+    /// working). Returned to be shown once; only its hash is kept.
+    pub fn renew_recovery_code(&mut self, actor: &Actor) -> Result<String> {
+        actor.require_manager("have a recovery code")?;
+        let id = actor
+            .staff_id
+            .ok_or_else(|| StoreError::NotAllowed("only a signed-in manager can have a recovery code.".into()))?;
+        let code = new_recovery_code();
+        let hash = hash_passphrase(&normalise_code(&code))?;
+        let exists = self.has_recovery_code(id)?;
+        self.write(actor, |w| {
+            if exists {
+                let now = w.now_str();
+                w.update(
+                    "staff_recovery",
+                    id,
+                    "new recovery code",
+                    "UPDATE staff_recovery SET code_hash = ?1, failed_attempts = 0, locked_until = NULL, \
+                     issued_at = ?2 WHERE id = ?3",
+                    params![hash, now, id],
+                )
+            } else {
+                insert_recovery(w, id, &hash).map(|_| ())
+            }
+        })?;
+        Ok(code)
+    }
+}
+
+fn insert_recovery(w: &mut super::audit::Writer<'_>, staff_id: i64, code_hash: &str) -> Result<i64> {
+    let now = w.now_str();
+    w.insert(
+        "staff_recovery",
+        "INSERT INTO staff_recovery (id, code_hash, issued_at) VALUES (?1, ?2, ?3)",
+        params![staff_id, code_hash, now],
+    )
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use chrono::Duration;
 
     pub fn set_up() -> (Store, Staff) {
         let mut s = Store::open_in_memory().unwrap();
@@ -382,6 +641,229 @@ pub(crate) mod tests {
         s.set_clock(Some(later));
         assert!(matches!(s.sign_in(m.id, "correct horse").unwrap(), SignIn::Ok(_)));
         assert_eq!(s.staff_by_id(m.id).unwrap().failed_attempts, 0);
+    }
+
+    /// The newest audit row: (staff id, staff name, entity, action, changed columns after).
+    fn last_audit(s: &Store) -> (Option<i64>, String, String, String, Vec<String>) {
+        s.conn
+            .query_row(
+                "SELECT staff_id, staff_name, entity, action, after FROM audit ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    let after: String = r.get(4)?;
+                    let v: serde_json::Value = serde_json::from_str(&after).unwrap();
+                    let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+                    keys.sort();
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, keys))
+                },
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn wrong_passphrases_are_recorded_by_nobody_and_the_wait_grows_but_never_shuts_the_home_out() {
+        let (mut s, m) = set_up();
+        for left in (1..5).rev() {
+            assert_eq!(
+                s.sign_in(m.id, "wrong one!").unwrap(),
+                SignIn::Wrong { tries_left: left }
+            );
+            let (id, name, entity, action, cols) = last_audit(&s);
+            assert_eq!(
+                (id, name.as_str()),
+                (None, SOMEONE_AT_THE_PC),
+                "not the manager's own row"
+            );
+            assert_eq!(entity, "staff");
+            assert_eq!(action, "wrong passphrase typed for Pat Manager");
+            assert_eq!(cols, ["failed_attempts", "id"], "only the lock-out columns change");
+        }
+        let mut waits = Vec::new();
+        for _ in 0..12 {
+            let now = s.now();
+            let SignIn::Locked { until } = s.sign_in(m.id, "wrong one!").unwrap() else {
+                panic!("a wait was expected")
+            };
+            let (id, name, _, action, cols) = last_audit(&s);
+            assert_eq!((id, name.as_str()), (None, SOMEONE_AT_THE_PC));
+            assert!(
+                action.starts_with("wrong passphrase typed for Pat Manager; next try in "),
+                "{action}"
+            );
+            assert_eq!(cols, ["failed_attempts", "id", "locked_until"]);
+            waits.push((until - now).num_seconds());
+            // While the wait runs, nothing is checked and nothing is counted, the right passphrase included.
+            let audits = s.audit_count().unwrap();
+            assert_eq!(s.sign_in(m.id, "correct horse").unwrap(), SignIn::Locked { until });
+            assert_eq!(s.audit_count().unwrap(), audits);
+            s.set_clock(Some(until + Duration::seconds(1)));
+        }
+        assert_eq!(&waits[..5], &[30, 60, 120, 240, 300]);
+        assert!(waits.iter().all(|w| *w <= 300), "capped at five minutes: {waits:?}");
+        // After the wait, the right passphrase: recorded as the person, the count cleared.
+        assert!(matches!(s.sign_in(m.id, "correct horse").unwrap(), SignIn::Ok(_)));
+        let (id, name, _, action, _) = last_audit(&s);
+        assert_eq!(
+            (id, name.as_str(), action.as_str()),
+            (Some(m.id), "Pat Manager", "signed in")
+        );
+        let after = s.staff_by_id(m.id).unwrap();
+        assert_eq!((after.failed_attempts, after.locked_until), (0, None));
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn every_sign_in_is_recorded_as_the_person() {
+        let (mut s, m) = set_up();
+        let before = s.audit_count().unwrap();
+        assert!(matches!(s.sign_in(m.id, "correct horse").unwrap(), SignIn::Ok(_)));
+        assert!(matches!(s.sign_in(m.id, "correct horse").unwrap(), SignIn::Ok(_)));
+        assert_eq!(s.audit_count().unwrap(), before + 2);
+        assert_eq!(last_audit(&s).3, "signed in");
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn a_sign_in_that_cannot_be_recorded_is_refused_right_or_wrong() {
+        let (mut s, m) = set_up();
+        s.conn.pragma_update(None, "query_only", true).unwrap();
+        let wrong = s.sign_in(m.id, "wrong one!").unwrap_err().to_string();
+        let right = s.sign_in(m.id, "correct horse").unwrap_err().to_string();
+        assert_eq!(
+            wrong, right,
+            "the refusal does not tell a right passphrase from a wrong one"
+        );
+        assert!(
+            right.starts_with("Sign-in refused: it could not be recorded"),
+            "{right}"
+        );
+        for _ in 0..8 {
+            assert!(s.sign_in(m.id, "wrong one!").is_err());
+        }
+        s.conn.pragma_update(None, "query_only", false).unwrap();
+        assert_eq!(s.staff_by_id(m.id).unwrap().failed_attempts, 0);
+        assert!(matches!(s.sign_in(m.id, "correct horse").unwrap(), SignIn::Ok(_)));
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn the_recovery_code_lets_the_manager_back_in_while_the_wait_runs() {
+        let mut s = Store::open_in_memory().unwrap();
+        let (m, code) = s
+            .setup_with_recovery(&Setup {
+                home_name: "Oak House",
+                ofsted_urn: "",
+                manager_name: "Pat Manager",
+                passphrase: "correct horse",
+            })
+            .unwrap();
+        assert_eq!(code.len(), 23, "{code}");
+        let stored: String = s
+            .conn
+            .query_row("SELECT code_hash FROM staff_recovery WHERE id = ?1", [m.id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(stored.starts_with("$argon2id$") && !stored.contains(&code));
+        for _ in 0..9 {
+            let _ = s.sign_in(m.id, "wrong one!").unwrap();
+        }
+        assert!(matches!(
+            s.sign_in(m.id, "correct horse").unwrap(),
+            SignIn::Locked { .. }
+        ));
+        // Wrong codes: two free, then a wait, recorded by nobody.
+        assert_eq!(
+            s.recover(m.id, "AAAAA-AAAAA-AAAAA-AAAAA", "new passphrase 1").unwrap(),
+            Recover::Wrong { tries_left: 2 }
+        );
+        let (id, name, entity, action, cols) = last_audit(&s);
+        assert_eq!(
+            (id, name.as_str(), entity.as_str()),
+            (None, SOMEONE_AT_THE_PC, "staff_recovery")
+        );
+        assert_eq!(action, "wrong recovery code typed for Pat Manager");
+        assert_eq!(cols, ["failed_attempts", "id"]);
+        assert!(matches!(
+            s.recover(m.id, "nope", "new passphrase 1").unwrap(),
+            Recover::Wrong { .. }
+        ));
+        let Recover::Locked { until } = s.recover(m.id, "nope", "new passphrase 1").unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            s.recover(m.id, &code, "new passphrase 1").unwrap(),
+            Recover::Locked { until }
+        );
+        assert_eq!(s.recovery_locked_until(m.id).unwrap(), Some(until));
+        s.set_clock(Some(until + Duration::seconds(1)));
+        // Someone types another wrong passphrase: the account waits again. The code works all the same, typed
+        // in small letters without the dashes.
+        assert!(matches!(s.sign_in(m.id, "wrong one!").unwrap(), SignIn::Locked { .. }));
+        assert!(s.staff_by_id(m.id).unwrap().locked_until.unwrap() > s.now());
+        let typed = code.replace('-', "").to_lowercase();
+        assert!(matches!(
+            s.recover(m.id, &typed, "short").unwrap_err(),
+            StoreError::Invalid(_)
+        ));
+        let Recover::Ok { staff, code: code2 } = s.recover(m.id, &typed, "new passphrase 1").unwrap() else {
+            panic!()
+        };
+        assert_eq!(staff.id, m.id);
+        assert_ne!(code2, code);
+        let (id, name, _, _, _) = last_audit(&s);
+        assert_eq!((id, name.as_str()), (Some(m.id), "Pat Manager"));
+        assert_eq!(s.staff_by_id(m.id).unwrap().failed_attempts, 0);
+        // The old code and the old passphrase no longer work; the new ones do.
+        assert!(matches!(
+            s.recover(m.id, &code, "another one 2").unwrap(),
+            Recover::Wrong { .. }
+        ));
+        assert!(matches!(
+            s.sign_in(m.id, "correct horse").unwrap(),
+            SignIn::Wrong { .. }
+        ));
+        assert!(matches!(s.sign_in(m.id, "new passphrase 1").unwrap(), SignIn::Ok(_)));
+        assert!(s.verify().unwrap().is_sound());
+        // Only managers have a code; a manager can take a new one.
+        let w = s
+            .add_staff(&actor(&m), "Sam Night", Role::Staff, "night shift 1")
+            .unwrap();
+        assert_eq!(s.recover(w.id, &code2, "new passphrase 1").unwrap(), Recover::NoCode);
+        assert!(matches!(
+            s.renew_recovery_code(&actor(&w)),
+            Err(StoreError::NotAllowed(_))
+        ));
+        let code3 = s.renew_recovery_code(&actor(&m)).unwrap();
+        assert!(matches!(
+            s.recover(m.id, &code3, "third phrase 3").unwrap(),
+            Recover::Ok { .. }
+        ));
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn look_alike_staff_names_are_refused_active_or_not() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        let sam = s.add_staff(&a, "Sam Night", Role::Staff, "night shift 1").unwrap();
+        s.deactivate_staff(&a, sam.id, "Left the home").unwrap();
+        for (name, why) in [
+            ("Pat M\u{0430}nager", "looks the same as Pat Manager"),
+            ("Pat Manager\u{3164}", "invisible character"),
+            ("pat manager", "looks the same as Pat Manager"),
+            ("Pat  Manager", "looks the same as Pat Manager"),
+            ("\u{0420}at Manager", "looks the same as Pat Manager"),
+            ("Pat Manager", "already has an account"),
+            ("Sam Night", "who had an account"),
+            ("Sam N\u{0456}ght", "who had an account"),
+            ("S\u{0430}m Night\u{115F}", "invisible character"),
+        ] {
+            let e = s.add_staff(&a, name, Role::Manager, "12345678").unwrap_err();
+            assert!(e.to_string().contains(why), "{name:?}: {e}");
+        }
+        assert_eq!(s.list_staff(true).unwrap().len(), 2);
+        s.add_staff(&a, "Pat Managers", Role::Staff, "12345678").unwrap();
     }
 
     #[test]
