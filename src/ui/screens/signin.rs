@@ -348,6 +348,15 @@ impl Page for SignInScreen {
                 Line::from(""),
                 Line::from(Span::styled("In an emergency, call 999 first.", t.warning())),
                 Line::from(Span::styled("Record it afterwards.", t.muted())),
+                Line::from(""),
+                Line::from(Span::styled(
+                    if who.is_some_and(|s| s.role.is_manager()) {
+                        "Passphrase forgotten? Ctrl+R: recovery code."
+                    } else {
+                        ""
+                    },
+                    t.muted(),
+                )),
             ]),
             rest,
         );
@@ -365,17 +374,9 @@ impl Page for SignInScreen {
                 hint("Esc", "back"),
             ]
         } else if self.typing {
-            vec![
-                hint("Enter", "sign in"),
-                hint("Esc", "choose another name"),
-                hint("Ctrl+R", "recovery code"),
-            ]
+            vec![hint("Enter", "sign in"), hint("Esc", "choose another name")]
         } else {
-            vec![
-                hint("↑/↓", "choose your name"),
-                hint("Enter", "type passphrase"),
-                hint("Ctrl+R", "recovery code"),
-            ]
+            vec![hint("↑/↓", "choose your name"), hint("Enter", "type passphrase")]
         }
     }
 }
