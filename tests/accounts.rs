@@ -196,3 +196,30 @@ fn only_a_manager_can_tick_open_to_the_yos_in_the_child_form() {
     assert!(matches!(&d, Done::Err(e) if e.contains("only a manager")), "{d:?}");
     assert_eq!(a.store.audit_count().unwrap(), audits);
 }
+
+#[test]
+fn a_manager_takes_a_new_recovery_code_from_the_staff_screen() {
+    // A home set up before recovery codes (or by `setup`) has none; the manager takes one.
+    let mut a = signed_in();
+    let id = a.session.as_ref().unwrap().staff.id;
+    assert!(!a.store.has_recovery_code(id).unwrap());
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('s'));
+    assert!(screen(&a).contains("k: a new recovery code for you"), "{}", screen(&a));
+    key(&mut a, KeyCode::Char('k'));
+    let s = screen(&a);
+    let code = code_on(&s).unwrap_or_else(|| panic!("{s}"));
+    key(&mut a, KeyCode::Enter);
+    assert!(code_on(&screen(&a)).is_none());
+    assert!(a.store.has_recovery_code(id).unwrap());
+    ctrl(&mut a, 'l');
+    ctrl(&mut a, 'r');
+    typ(&mut a, &code);
+    key(&mut a, KeyCode::Tab);
+    typ(&mut a, "a new phrase 1");
+    key(&mut a, KeyCode::Tab);
+    typ(&mut a, "a new phrase 1");
+    ctrl(&mut a, 's');
+    assert!(a.session.is_some());
+    assert!(a.store.verify().unwrap().is_sound());
+}

@@ -101,8 +101,14 @@ fn a_sign_in_that_cannot_be_recorded_on_a_full_disk_is_refused() {
         messages.push(e.to_string());
     }
     let right = s.sign_in(id, common::PASS).unwrap_err().to_string();
-    assert!(right.contains("could not be recorded") && right.contains("disk is full"), "{right}");
-    assert!(messages.iter().all(|m| *m == right), "the same refusal, right or wrong: {messages:?}");
+    assert!(
+        right.contains("could not be recorded") && right.contains("disk is full"),
+        "{right}"
+    );
+    assert!(
+        messages.iter().all(|m| *m == right),
+        "the same refusal, right or wrong: {messages:?}"
+    );
     assert_eq!(s.staff_by_id(id).unwrap().failed_attempts, 0);
     set_max(&s, 1_000_000);
     assert!(matches!(

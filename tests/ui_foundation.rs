@@ -99,7 +99,10 @@ fn sign_in_screen_and_wrong_passphrase_lockout() {
     typ(&mut a, "wrong guess");
     key(&mut a, KeyCode::Enter);
     let s = screen(&a);
-    assert!(s.contains("[WAIT]") && s.contains("Wait 30 seconds, then try again."), "{s}");
+    assert!(
+        s.contains("[WAIT]") && s.contains("Wait 30 seconds, then try again."),
+        "{s}"
+    );
     insta::assert_snapshot!("locked_out", s);
     // The right passphrase does not help while locked.
     key(&mut a, KeyCode::Enter);

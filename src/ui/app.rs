@@ -99,6 +99,8 @@ pub enum Effect {
         code: String,
         passphrase: String,
     },
+    /// A new recovery code for the manager signed in, shown once.
+    RenewRecoveryCode,
     SaveChild {
         id: Option<i64>,
         input: ChildInput,
@@ -440,6 +442,16 @@ impl App {
                 Ok(other) => Err(Done::Err(screens::signin::recovery_refusal(&other, self.now))),
                 Err(e) => Err(Done::Err(Self::error_text(&e))),
             },
+            Effect::RenewRecoveryCode => {
+                let a = need(&actor).map_err(Done::Err)?;
+                let code = self
+                    .store
+                    .renew_recovery_code(&a)
+                    .map_err(|e| Done::Err(Self::error_text(&e)))?;
+                self.stack
+                    .push(Screen::new(screens::setup::RecoveryCodeScreen::new(code)));
+                Ok(None)
+            }
             Effect::SaveChild { id, input } => {
                 let a = need(&actor).map_err(Done::Err)?;
                 let r = match id {
