@@ -30,6 +30,10 @@ fn set_up_sign_in_add_a_child_and_find_it_after_a_restart() {
     t.send("correct horse");
     t.send(CTRL_S);
     t.wait_for("Pat Manager (Manager)");
+    // The manager's recovery code, shown once; then the handover.
+    t.wait_for("Write this recovery code down now");
+    t.send(ESC);
+    t.wait_for("Handover");
     // The handover comes first; Esc to the menu, c for children, a to add.
     t.send(ESC);
     t.wait_for("New incident");
@@ -92,17 +96,18 @@ fn five_wrong_passphrases_lock_the_account_even_after_a_restart() {
     let mut t = Pty::spawn(&["--db", &db], &[]);
     for left in (1..5).rev() {
         sign_in(&mut t, "wrong guess");
-        t.wait_for(&format!("{left} tr"));
+        t.wait_for(&format!("{left} more tr"));
     }
     sign_in(&mut t, "wrong guess");
-    t.wait_for("LOCKED until");
+    t.wait_for("Too many wrong passphrases");
     t.send(CTRL_Q);
     assert_eq!(t.wait_exit(), 0);
-    // Restarting does not lift the lock, and the right passphrase is refused while it lasts.
+    // Restarting does not lift the wait (30 s after the fifth), and the right passphrase is refused while it
+    // runs.
     let mut t = Pty::spawn(&["--db", &db], &[]);
-    t.wait_for("[LOCKED]");
+    t.wait_for("[WAIT]");
     sign_in(&mut t, "correct horse");
-    t.wait_for("LOCKED until");
+    t.wait_for("Too many wrong passphrases");
     assert!(!t.screen().contains("(Manager)"));
     t.send(CTRL_Q);
     assert_eq!(t.wait_exit(), 0);

@@ -65,3 +65,57 @@ fn a_full_disk_refuses_the_save_and_keeps_the_draft() {
     assert_eq!(common::integrity(&db), "ok");
     common::assert_sound(&db);
 }
+
+/// Today's failure: eight wrong passphrases on a full disk counted nothing and the right one then signed in.
+/// Now an attempt that cannot be recorded is refused, right or wrong, with the same plain message; once there is
+/// room the right passphrase signs in, and nothing was counted against the account meanwhile.
+#[test]
+fn a_sign_in_that_cannot_be_recorded_on_a_full_disk_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("full.db");
+    let (mut s, a, _child) = common::home_at(&db);
+    let id = a.staff_id.unwrap();
+    let pages: i64 = s.connection().query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    let set_max = |s: &Store, n: i64| {
+        let _: i64 = s
+            .connection()
+            .query_row(&format!("PRAGMA max_page_count = {n}"), [], |r| r.get(0))
+            .unwrap();
+    };
+    set_max(&s, pages);
+    // Fill what room is left with drafts, large then small, until not even a small one fits.
+    for size in [100_000usize, 10_000, 1_000, 100, 10, 1] {
+        for _ in 0..200 {
+            if s.save_draft(&a, None, INCIDENT, "filler", &"x".repeat(size)).is_err() {
+                break;
+            }
+        }
+    }
+    assert!(matches!(
+        s.save_draft(&a, None, INCIDENT, "f", "x"),
+        Err(StoreError::Full)
+    ));
+    let mut messages = Vec::new();
+    for _ in 0..8 {
+        let e = s.sign_in(id, "wrong guess").unwrap_err();
+        messages.push(e.to_string());
+    }
+    let right = s.sign_in(id, common::PASS).unwrap_err().to_string();
+    assert!(
+        right.contains("could not be recorded") && right.contains("disk is full"),
+        "{right}"
+    );
+    assert!(
+        messages.iter().all(|m| *m == right),
+        "the same refusal, right or wrong: {messages:?}"
+    );
+    assert_eq!(s.staff_by_id(id).unwrap().failed_attempts, 0);
+    set_max(&s, 1_000_000);
+    assert!(matches!(
+        s.sign_in(id, common::PASS).unwrap(),
+        concordat::store::staff::SignIn::Ok(_)
+    ));
+    drop(s);
+    assert_eq!(common::integrity(&db), "ok");
+    common::assert_sound(&db);
+}

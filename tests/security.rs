@@ -149,3 +149,60 @@ fn roles_are_enforced_by_the_store() {
     assert!(s.incident(id).unwrap().current.review.signed_at.is_some());
     assert!(s.verify().unwrap().is_sound());
 }
+
+/// Today anyone at the PC could lock out the only manager again and again, and the audit rows read as the
+/// manager's own. Now wrong passphrases are recorded by nobody's name, the wait they cause is capped, and the
+/// manager's recovery code works while it runs, across restarts of the app.
+#[test]
+fn nobody_can_shut_out_the_only_manager_and_the_audit_says_who_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let (id, code) = {
+        let mut s = Store::open(&db).unwrap();
+        let (m, code) = s
+            .setup_with_recovery(&concordat::store::staff::Setup {
+                home_name: "Oak House",
+                ofsted_urn: "",
+                manager_name: "Pat Manager",
+                passphrase: common::PASS,
+            })
+            .unwrap();
+        (m.id, code)
+    };
+    let start = chrono::Utc::now();
+    let mut longest = chrono::Duration::zero();
+    for i in 0..15 {
+        let mut s = Store::open(&db).unwrap();
+        let now = start + chrono::Duration::minutes(10 * i);
+        s.set_clock(Some(now));
+        if let SignIn::Locked { until } = s.sign_in(id, "wrong guess").unwrap() {
+            longest = longest.max(until - now);
+        }
+    }
+    assert!(longest <= chrono::Duration::minutes(5), "{longest}");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let rows: Vec<(Option<i64>, String, String)> = c
+        .prepare("SELECT staff_id, staff_name, action FROM audit WHERE action LIKE 'wrong passphrase%'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), 15);
+    for (staff_id, name, action) in &rows {
+        assert_eq!((*staff_id, name.as_str()), (None, "someone at the PC"));
+        assert!(action.starts_with("wrong passphrase typed for Pat Manager"), "{action}");
+    }
+    // The manager is let in by the recovery code while the wait runs, with a new passphrase.
+    let mut s = Store::open(&db).unwrap();
+    let now = start + chrono::Duration::minutes(140);
+    s.set_clock(Some(now));
+    assert!(matches!(s.sign_in(id, "wrong guess").unwrap(), SignIn::Locked { .. }));
+    assert!(matches!(s.sign_in(id, common::PASS).unwrap(), SignIn::Locked { .. }));
+    assert!(matches!(
+        s.recover(id, &code, "a brand new phrase").unwrap(),
+        concordat::store::staff::Recover::Ok { .. }
+    ));
+    assert!(matches!(s.sign_in(id, "a brand new phrase").unwrap(), SignIn::Ok(_)));
+    assert!(s.verify().unwrap().is_sound());
+}

@@ -44,6 +44,9 @@ fn setup_by_keys_signs_in_and_shows_the_handover() {
     typ(&mut a, "correct horse");
     ctrl(&mut a, 's');
     assert_eq!(a.session.as_ref().unwrap().staff.name, "Pat Manager");
+    // The manager's recovery code is shown once, then the handover.
+    assert!(screen(&a).contains("Write this recovery code down now"));
+    key(&mut a, KeyCode::Enter);
     assert!(screen(&a).contains("Handover"));
     assert!(!screen(&a).contains("correct horse"), "a passphrase is never shown");
 }
@@ -90,13 +93,16 @@ fn sign_in_screen_and_wrong_passphrase_lockout() {
         typ(&mut a, "wrong guess");
         key(&mut a, KeyCode::Enter);
         let s = screen(&a);
-        assert!(s.contains(&format!("Wrong passphrase. {left} tr")), "{s}");
+        assert!(s.contains(&format!("Wrong passphrase. {left} more tr")), "{s}");
     }
     key(&mut a, KeyCode::Enter);
     typ(&mut a, "wrong guess");
     key(&mut a, KeyCode::Enter);
     let s = screen(&a);
-    assert!(s.contains("[LOCKED]") && s.contains("LOCKED until"), "{s}");
+    assert!(
+        s.contains("[WAIT]") && s.contains("Wait 30 seconds, then try again."),
+        "{s}"
+    );
     insta::assert_snapshot!("locked_out", s);
     // The right passphrase does not help while locked.
     key(&mut a, KeyCode::Enter);

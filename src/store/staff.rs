@@ -141,14 +141,20 @@ fn staff_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Staff> {
 const STAFF_COLS: &str = "id, name, role, active, deactivated_reason, failed_attempts, locked_until";
 
 impl Store {
-    /// Set up the home and its first manager. Returns the manager, signed in.
+    /// Set up the home and its first manager (without a recovery code: demo data, tests; the app's set-up
+    /// screen uses [`Store::setup_with_recovery`]). Returns the manager, signed in.
     pub fn setup(&mut self, s: &Setup<'_>) -> Result<Staff> {
-        self.setup_with_recovery(s).map(|(m, _)| m)
+        self.setup_inner(s, false).map(|(m, _)| m)
     }
 
     /// Set up the home and its first manager, who is given a recovery code (returned, to be shown once; only
     /// its hash is kept).
     pub fn setup_with_recovery(&mut self, s: &Setup<'_>) -> Result<(Staff, String)> {
+        let (m, code) = self.setup_inner(s, true)?;
+        Ok((m, code.unwrap_or_default()))
+    }
+
+    fn setup_inner(&mut self, s: &Setup<'_>, with_code: bool) -> Result<(Staff, Option<String>)> {
         if self.is_set_up()? {
             return Err(StoreError::Invalid("This home is already set up.".into()));
         }
@@ -165,8 +171,11 @@ impl Store {
         let name = validate_staff_name(s.manager_name).map_err(StoreError::Invalid)?;
         validate_passphrase(s.passphrase).map_err(StoreError::Invalid)?;
         let hash = hash_passphrase(s.passphrase)?;
-        let code = new_recovery_code();
-        let code_hash = hash_passphrase(&normalise_code(&code))?;
+        let code = with_code.then(new_recovery_code);
+        let code_hash = code
+            .as_deref()
+            .map(|c| hash_passphrase(&normalise_code(c)))
+            .transpose()?;
         let secret = {
             use rand::RngCore;
             let mut b = [0u8; 32];
@@ -194,7 +203,9 @@ impl Store {
                 for (k, v) in super::settings::DEFAULTS.iter().filter(|(k, _)| !have.iter().any(|h| h == k)) {
                     w.insert("settings", "INSERT INTO settings (key, value) VALUES (?1, ?2)", params![k, v])?;
                 }
-                insert_recovery(w, id, &code_hash)?;
+                if let Some(h) = &code_hash {
+                    insert_recovery(w, id, h)?;
+                }
                 return Ok(id);
             }
             w.insert(
@@ -210,7 +221,9 @@ impl Store {
             for (k, v) in super::settings::DEFAULTS {
                 w.insert("settings", "INSERT INTO settings (key, value) VALUES (?1, ?2)", params![k, v])?;
             }
-            insert_recovery(w, id, &code_hash)?;
+            if let Some(h) = &code_hash {
+                insert_recovery(w, id, h)?;
+            }
             Ok(id)
         })?;
         Ok((self.staff_by_id(id)?, code))

@@ -15,7 +15,7 @@ use super::theme::Theme;
 use crate::domain::{ChildInput, Role, Staff};
 use crate::protocol::Protocol;
 use crate::store::drafts::FORM;
-use crate::store::staff::{Setup, SignIn};
+use crate::store::staff::{Recover, Setup, SignIn};
 use crate::store::{Actor, Store, StoreError};
 
 /// The smallest terminal the app draws in.
@@ -82,10 +82,25 @@ pub enum Effect {
         manager: String,
         passphrase: String,
     },
+    /// The set-up screen's: as `Setup`, and the manager is given a recovery code, shown once.
+    SetupWithRecovery {
+        home: String,
+        urn: String,
+        manager: String,
+        passphrase: String,
+    },
     SignIn {
         staff_id: i64,
         passphrase: String,
     },
+    /// A manager's recovery code, with the new passphrase (asked twice by the screen).
+    Recover {
+        staff_id: i64,
+        code: String,
+        passphrase: String,
+    },
+    /// A new recovery code for the manager signed in, shown once.
+    RenewRecoveryCode,
     SaveChild {
         id: Option<i64>,
         input: ChildInput,
@@ -392,22 +407,58 @@ impl App {
                 self.start_session(s);
                 Ok(None)
             }
+            Effect::SetupWithRecovery {
+                home,
+                urn,
+                manager,
+                passphrase,
+            } => {
+                let (s, code) = self
+                    .store
+                    .setup_with_recovery(&Setup {
+                        home_name: &home,
+                        ofsted_urn: &urn,
+                        manager_name: &manager,
+                        passphrase: &passphrase,
+                    })
+                    .map_err(|e| Done::Err(Self::error_text(&e)))?;
+                self.start_session(s);
+                self.stack
+                    .push(Screen::new(screens::setup::RecoveryCodeScreen::new(code)));
+                Ok(None)
+            }
             Effect::SignIn { staff_id, passphrase } => match self.store.sign_in(staff_id, &passphrase) {
                 Ok(SignIn::Ok(s)) => {
                     self.start_session(s);
                     Ok(None)
                 }
-                Ok(SignIn::Wrong { tries_left }) => Err(Done::Err(format!(
-                    "Wrong passphrase. {tries_left} {} left before a 5-minute lock.",
-                    if tries_left == 1 { "try" } else { "tries" }
-                ))),
-                Ok(SignIn::Locked { until }) => Err(Done::Err(format!(
-                    "Too many wrong passphrases: this account is locked until {}. Ask a manager, or wait.",
-                    crate::time::show(until)
-                ))),
-                Ok(SignIn::Inactive) => Err(Done::Err("This account has been deactivated.".into())),
+                Ok(other) => Err(Done::Err(screens::signin::refusal(&other, self.now))),
                 Err(e) => Err(Done::Err(Self::error_text(&e))),
             },
+            Effect::Recover {
+                staff_id,
+                code,
+                passphrase,
+            } => match self.store.recover(staff_id, &code, &passphrase) {
+                Ok(Recover::Ok { staff, code }) => {
+                    self.start_session(staff);
+                    self.stack
+                        .push(Screen::new(screens::setup::RecoveryCodeScreen::new(code)));
+                    Ok(None)
+                }
+                Ok(other) => Err(Done::Err(screens::signin::recovery_refusal(&other, self.now))),
+                Err(e) => Err(Done::Err(Self::error_text(&e))),
+            },
+            Effect::RenewRecoveryCode => {
+                let a = need(&actor).map_err(Done::Err)?;
+                let code = self
+                    .store
+                    .renew_recovery_code(&a)
+                    .map_err(|e| Done::Err(Self::error_text(&e)))?;
+                self.stack
+                    .push(Screen::new(screens::setup::RecoveryCodeScreen::new(code)));
+                Ok(None)
+            }
             Effect::SaveChild { id, input } => {
                 let a = need(&actor).map_err(Done::Err)?;
                 let r = match id {

@@ -57,10 +57,12 @@ impl Page for ChildrenScreen {
                 self.show_past = !self.show_past;
                 self.refresh(ctx);
             }
-            KeyCode::Char('a') => return Outcome::Push(Screen::new(ChildFormScreen::new(None))),
+            KeyCode::Char('a') => {
+                return Outcome::Push(Screen::new(ChildFormScreen::new(None, ctx.is_manager())));
+            }
             KeyCode::Enter | KeyCode::Char('e') => {
                 if let Some(c) = self.children.get(self.selected) {
-                    return Outcome::Push(Screen::new(ChildFormScreen::new(Some(c))));
+                    return Outcome::Push(Screen::new(ChildFormScreen::new(Some(c), ctx.is_manager())));
                 }
             }
             KeyCode::Char('d') => {
@@ -185,50 +187,86 @@ pub fn child_lines(c: &Child, ctx: &Ctx<'_>) -> Vec<Line<'static>> {
     l
 }
 
-fn child_form() -> Form {
-    Form::new(vec![
-        Field::text("name", "Full name", NAME_MAX).required(),
-        Field::text("preferred_name", "Preferred name", NAME_MAX),
-        Field::text("dob", "Date of birth", 10)
+/// Whether a child is open to the YOS changes what the weekly file discloses: a manager decides. Others see it
+/// read-only.
+fn yos_fields(manager: bool, yos: &(bool, String, String)) -> Vec<Field> {
+    if manager {
+        return vec![
+            Field::toggle("yos_open", "Open to the YOS").with_hint("A manager decides: it changes the weekly file."),
+            Field::text("yos_worker", "YOS case worker", NAME_MAX),
+            Field::text("yos_ref", "YOS reference", 40),
+        ];
+    }
+    let or_none = |s: &str| {
+        if s.is_empty() {
+            "none".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    vec![
+        Field::info(
+            "yos_open",
+            "Open to the YOS",
+            &format!("{} (a manager decides)", if yos.0 { "Yes" } else { "No" }),
+        ),
+        Field::info("yos_worker", "YOS case worker", &or_none(&yos.1)),
+        Field::info("yos_ref", "YOS reference", &or_none(&yos.2)),
+    ]
+}
+
+fn child_form(manager: bool, yos: &(bool, String, String)) -> Form {
+    Form::new(
+        [
+            Field::text("name", "Full name", NAME_MAX).required(),
+            Field::text("preferred_name", "Preferred name", NAME_MAX),
+            Field::text("dob", "Date of birth", 10)
+                .required()
+                .with_hint("Day/month/year, e.g. 01/02/2011."),
+            Field::choice("gender", "Gender", options(&Gender::ALL, Gender::code, Gender::label)).required(),
+            Field::choice(
+                "ethnicity",
+                "Ethnicity",
+                options(&Ethnicity::ALL, Ethnicity::code, Ethnicity::label),
+            )
             .required()
-            .with_hint("Day/month/year, e.g. 01/02/2011."),
-        Field::choice("gender", "Gender", options(&Gender::ALL, Gender::code, Gender::label)).required(),
-        Field::choice(
-            "ethnicity",
-            "Ethnicity",
-            options(&Ethnicity::ALL, Ethnicity::code, Ethnicity::label),
-        )
-        .required()
-        .with_hint("The census categories. ←/→ to choose, or type the first letter."),
-        Field::choice(
-            "legal_status",
-            "Legal status",
-            options(&LegalStatus::ALL, LegalStatus::code, LegalStatus::label),
-        )
-        .required(),
-        Field::text("placing_authority", "Placing authority", SHORT_MAX),
-        Field::text("social_worker", "Social worker", NAME_MAX),
-        Field::text("social_worker_contact", "Social worker contact", SHORT_MAX),
-        Field::text("admitted", "Admitted", 10)
-            .required()
-            .with_hint("The date the child came to live here."),
-        Field::toggle("yos_open", "Open to the YOS"),
-        Field::text("yos_worker", "YOS case worker", NAME_MAX),
-        Field::text("yos_ref", "YOS reference", 40),
-        Field::multiline("what_helps", "What helps", WHAT_HELPS_MAX)
-            .with_hint("The behaviour support plan in brief: what calms this child, what to avoid."),
-    ])
+            .with_hint("The census categories. ←/→ to choose, or type the first letter."),
+            Field::choice(
+                "legal_status",
+                "Legal status",
+                options(&LegalStatus::ALL, LegalStatus::code, LegalStatus::label),
+            )
+            .required(),
+            Field::text("placing_authority", "Placing authority", SHORT_MAX),
+            Field::text("social_worker", "Social worker", NAME_MAX),
+            Field::text("social_worker_contact", "Social worker contact", SHORT_MAX),
+            Field::text("admitted", "Admitted", 10)
+                .required()
+                .with_hint("The date the child came to live here."),
+        ]
+        .into_iter()
+        .chain(yos_fields(manager, yos))
+        .chain([Field::multiline("what_helps", "What helps", WHAT_HELPS_MAX)
+            .with_hint("The behaviour support plan in brief: what calms this child, what to avoid.")])
+        .collect(),
+    )
 }
 
 /// Add or edit a child.
 pub struct ChildFormScreen {
     id: Option<i64>,
     form: Form,
+    /// A manager may change the YOS fields; anyone else saves them as they are (`yos`).
+    manager: bool,
+    yos: (bool, String, String),
 }
 
 impl ChildFormScreen {
-    pub fn new(child: Option<&Child>) -> ChildFormScreen {
-        let mut form = child_form();
+    pub fn new(child: Option<&Child>, manager: bool) -> ChildFormScreen {
+        let yos = child
+            .map(|c| (c.yos_open, c.yos_worker.clone(), c.yos_ref.clone()))
+            .unwrap_or_default();
+        let mut form = child_form(manager, &yos);
         if let Some(c) = child {
             form.set("name", &c.name);
             form.set("preferred_name", &c.preferred_name);
@@ -240,24 +278,34 @@ impl ChildFormScreen {
             form.set("social_worker", &c.social_worker);
             form.set("social_worker_contact", &c.social_worker_contact);
             form.set("admitted", &crate::time::show_date(c.admitted));
-            form.set("yos_open", if c.yos_open { "yes" } else { "no" });
-            form.set("yos_worker", &c.yos_worker);
-            form.set("yos_ref", &c.yos_ref);
+            if manager {
+                form.set("yos_open", if c.yos_open { "yes" } else { "no" });
+                form.set("yos_worker", &c.yos_worker);
+                form.set("yos_ref", &c.yos_ref);
+            }
             form.set("what_helps", &c.what_helps);
             form.dirty = false;
         }
         ChildFormScreen {
             id: child.map(|c| c.id),
             form,
+            manager,
+            yos,
         }
     }
 
-    pub fn restore(_ctx: &Ctx<'_>, d: &FormDraft) -> Option<ChildFormScreen> {
-        let mut s = ChildFormScreen {
-            id: d.context,
-            form: child_form(),
-        };
-        s.form.restore(&d.values);
+    pub fn restore(ctx: &Ctx<'_>, d: &FormDraft) -> Option<ChildFormScreen> {
+        let child = d.context.and_then(|id| ctx.store.child(id).ok());
+        let mut s = ChildFormScreen::new(child.as_ref(), ctx.is_manager());
+        s.id = d.context;
+        let mut values = d.values.clone();
+        if !s.manager {
+            // The YOS fields stay as the register has them.
+            for k in ["yos_open", "yos_worker", "yos_ref"] {
+                values.remove(k);
+            }
+        }
+        s.form.restore(&values);
         s.form.dirty = true;
         Some(s)
     }
@@ -275,9 +323,17 @@ impl ChildFormScreen {
             social_worker: f.get("social_worker"),
             social_worker_contact: f.get("social_worker_contact"),
             admitted: f.get("admitted"),
-            yos_open: f.yes("yos_open"),
-            yos_worker: f.get("yos_worker"),
-            yos_ref: f.get("yos_ref"),
+            yos_open: if self.manager { f.yes("yos_open") } else { self.yos.0 },
+            yos_worker: if self.manager {
+                f.get("yos_worker")
+            } else {
+                self.yos.1.clone()
+            },
+            yos_ref: if self.manager {
+                f.get("yos_ref")
+            } else {
+                self.yos.2.clone()
+            },
             what_helps: f.get("what_helps"),
         }
     }

@@ -59,7 +59,7 @@ impl SetupScreen {
         if !self.form.focus_first_error() {
             return Outcome::None;
         }
-        Outcome::Effect(Effect::Setup {
+        Outcome::Effect(Effect::SetupWithRecovery {
             home: self.form.text("home"),
             urn: self.form.text("urn"),
             manager: self.form.text("manager"),
@@ -114,5 +114,64 @@ impl Page for SetupScreen {
         h.extend_from_slice(self.form.field_hints());
         let _ = keymap::FORM;
         h
+    }
+}
+
+/// A manager's recovery code, shown once: at the end of set-up, and after the code was used (which gives a new
+/// one). Only its hash is kept, so it cannot be shown again.
+pub struct RecoveryCodeScreen {
+    code: String,
+}
+
+impl RecoveryCodeScreen {
+    pub fn new(code: String) -> RecoveryCodeScreen {
+        RecoveryCodeScreen { code }
+    }
+}
+
+impl Page for RecoveryCodeScreen {
+    fn title(&self) -> String {
+        "Your recovery code".into()
+    }
+
+    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        match key.code {
+            ratatui::crossterm::event::KeyCode::Enter | ratatui::crossterm::event::KeyCode::Esc => Outcome::Back,
+            _ => Outcome::None,
+        }
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        use ratatui::text::Span;
+        use ratatui::widgets::Wrap;
+        let t = &ctx.theme;
+        let lines = vec![
+            Line::from(""),
+            Line::from("  Write this recovery code down now and keep it somewhere safe, away from this computer:"),
+            Line::from(""),
+            Line::from(Span::styled(
+                format!("      {}", crate::text::display(&self.code)),
+                t.heading(),
+            )),
+            Line::from(""),
+            Line::from(
+                "  If you forget your passphrase, or someone keeps typing wrong ones for your account, choose \
+                 your name at the sign-in screen and press Ctrl+R: this code lets you set a new passphrase \
+                 straight away, even while the account is made to wait.",
+            ),
+            Line::from(""),
+            Line::from("  It is shown only this once. Using it gives you a new one."),
+            Line::from(""),
+            Line::from("  Press Enter when you have written it down."),
+        ];
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    }
+
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        vec![hint("Enter", "I have written it down")]
+    }
+
+    fn accepts_text(&self) -> bool {
+        false
     }
 }

@@ -1,7 +1,9 @@
-//! Sign in on the shared PC: pick your name, type your passphrase. A locked account says so plainly.
+//! Sign in on the shared PC: pick your name, type your passphrase. An account made to wait after wrong
+//! passphrases says for how long, plainly; a manager can use their recovery code (Ctrl+R) even then.
 
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -9,8 +11,9 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::Page;
 use super::widgets::{list, safe, step};
 use crate::domain::Staff;
-use crate::domain::staff::MAX_PASSPHRASE;
+use crate::domain::staff::{MAX_PASSPHRASE, plain_wait};
 use crate::store::Store;
+use crate::store::staff::{Recover, SignIn};
 use crate::ui::app::{Ctx, Done, Effect, Outcome};
 use crate::ui::form::{Field, Form, FormEvent};
 use crate::ui::keymap::{Hint, hint};
@@ -20,7 +23,62 @@ pub struct SignInScreen {
     selected: usize,
     typing: bool,
     pass: Form,
+    /// Using a recovery code: the code and a new passphrase, twice.
+    recovering: Option<Form>,
     error: Option<String>,
+}
+
+/// How long, in plain words, until `until`.
+fn wait_words(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    plain_wait(until - now)
+}
+
+/// What the sign-in screen says when a passphrase did not sign the person in.
+pub fn refusal(r: &SignIn, now: DateTime<Utc>) -> String {
+    match r {
+        SignIn::Ok(_) => String::new(),
+        SignIn::Wrong { tries_left } => format!(
+            "Wrong passphrase. {tries_left} more {} before you have to wait between tries.",
+            if *tries_left == 1 { "try" } else { "tries" }
+        ),
+        SignIn::Locked { until } => format!(
+            "Wrong passphrase. Wait {} before trying again (until {}). A manager can reset your passphrase.",
+            wait_words(*until, now),
+            crate::time::show(*until)
+        ),
+        SignIn::Inactive => "This account has been deactivated.".into(),
+    }
+}
+
+/// What the sign-in screen says when a recovery code did not work.
+pub fn recovery_refusal(r: &Recover, now: DateTime<Utc>) -> String {
+    match r {
+        Recover::Ok { .. } => String::new(),
+        Recover::Wrong { tries_left } => format!(
+            "That recovery code is not right. Check it and type it again ({tries_left} more {} before you have \
+             to wait between tries).",
+            if *tries_left == 1 { "try" } else { "tries" }
+        ),
+        Recover::Locked { until } => format!(
+            "Too many wrong recovery codes. Wait {} before trying again (until {}).",
+            wait_words(*until, now),
+            crate::time::show(*until)
+        ),
+        Recover::NoCode => "This account has no recovery code. Ask a manager to reset your passphrase.".into(),
+        Recover::Inactive => "This account has been deactivated.".into(),
+    }
+}
+
+fn recovery_form() -> Form {
+    Form::new(vec![
+        Field::text("code", "Recovery code", 40)
+            .required()
+            .with_hint("As written down at set-up, e.g. K7QXM-3PRTA-…"),
+        Field::secret("pass", "New passphrase", MAX_PASSPHRASE)
+            .required()
+            .with_hint("At least 8 characters."),
+        Field::secret("pass2", "New passphrase again", MAX_PASSPHRASE).required(),
+    ])
 }
 
 impl SignInScreen {
@@ -33,8 +91,40 @@ impl SignInScreen {
             selected,
             typing: false,
             pass: Self::pass_form(),
+            recovering: None,
             error: None,
         }
+    }
+
+    fn submit_recovery(&mut self) -> Outcome {
+        let Some(s) = self.staff.get(self.selected) else {
+            return Outcome::None;
+        };
+        let staff_id = s.id;
+        let Some(f) = self.recovering.as_mut() else {
+            return Outcome::None;
+        };
+        f.clear_errors();
+        if !f.check_required() {
+            return Outcome::None;
+        }
+        let p = f.get("pass");
+        // Said under the form, where a whole sentence fits (the pane is narrow).
+        if let Err(e) = crate::domain::staff::validate_passphrase(&p) {
+            self.error = Some(e);
+            f.focus_on("pass");
+            return Outcome::None;
+        } else if p != f.get("pass2") {
+            self.error = Some("The two new passphrases are different. Type them again.".into());
+            f.focus_on("pass2");
+            return Outcome::None;
+        }
+        self.error = None;
+        Outcome::Effect(Effect::Recover {
+            staff_id,
+            code: f.get("code"),
+            passphrase: p,
+        })
     }
 
     fn pass_form() -> Form {
@@ -56,6 +146,30 @@ impl Page for SignInScreen {
     }
 
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        if let Some(f) = self.recovering.as_mut() {
+            if key.code == KeyCode::Esc {
+                self.recovering = None;
+                self.error = None;
+                return Outcome::None;
+            }
+            return match f.handle_key(key) {
+                FormEvent::Save | FormEvent::Done => self.submit_recovery(),
+                FormEvent::Cancel => {
+                    self.recovering = None;
+                    Outcome::None
+                }
+                _ => Outcome::None,
+            };
+        }
+        if key.code == KeyCode::Char('r') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            if self.staff.get(self.selected).is_some() {
+                self.typing = false;
+                self.pass = Self::pass_form();
+                self.error = None;
+                self.recovering = Some(recovery_form());
+            }
+            return Outcome::None;
+        }
         if !self.typing {
             match key.code {
                 KeyCode::Up => self.selected = step(self.selected, self.staff.len(), false, 1),
@@ -108,7 +222,9 @@ impl Page for SignInScreen {
     }
 
     fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
-        if self.typing {
+        if let Some(f) = self.recovering.as_mut() {
+            f.paste(text);
+        } else if self.typing {
             self.pass.paste(text);
         }
         Outcome::None
@@ -118,6 +234,9 @@ impl Page for SignInScreen {
         match d {
             Done::Ok(_) => Outcome::None,
             Done::Err(e) => {
+                if let Some(f) = self.recovering.as_mut() {
+                    f.focus_on("code");
+                }
                 self.error = Some(e);
                 self.reload(ctx.store);
                 Outcome::None
@@ -139,13 +258,48 @@ impl Page for SignInScreen {
                 let locked = s.locked_until.is_some_and(|u| u > ctx.now);
                 let mut spans = vec![Span::raw(safe(&s.name))];
                 if locked {
-                    spans.push(Span::styled(" [LOCKED]", t.error()));
+                    spans.push(Span::styled(" [WAIT]", t.error()));
                 }
                 Line::from(spans)
             })
             .collect();
         list(frame, inner, lines, Some(self.selected), t);
 
+        let who = self.staff.get(self.selected);
+        if let (Some(f), Some(s)) = (&self.recovering, who) {
+            let block = Block::default().borders(Borders::ALL).title(" Recovery code ");
+            let inner = block.inner(right);
+            frame.render_widget(block, right);
+            let [msg, form, err] =
+                Layout::vertical([Constraint::Length(3), Constraint::Length(5), Constraint::Min(0)]).areas(inner);
+            let wait = ctx
+                .store
+                .recovery_locked_until(s.id)
+                .ok()
+                .flatten()
+                .filter(|u| *u > ctx.now);
+            let mut text = vec![Line::from(vec![
+                Span::raw("New passphrase for "),
+                Span::styled(safe(&s.name), t.heading()),
+            ])];
+            match wait {
+                Some(u) => text.push(Line::from(Span::styled(
+                    format!("! Wait {} before the next recovery code.", wait_words(u, ctx.now)),
+                    t.error(),
+                ))),
+                None => text.push(Line::from("Type your recovery code and a new passphrase.")),
+            }
+            frame.render_widget(Paragraph::new(text), msg);
+            f.render(frame, form, t);
+            if let Some(e) = &self.error {
+                frame.render_widget(
+                    Paragraph::new(Line::from(Span::styled(format!("! {e}"), t.error())))
+                        .wrap(ratatui::widgets::Wrap { trim: true }),
+                    err,
+                );
+            }
+            return;
+        }
         let block = Block::default().borders(Borders::ALL).title(" Passphrase ");
         let inner = block.inner(right);
         frame.render_widget(block, right);
@@ -156,7 +310,6 @@ impl Page for SignInScreen {
             Constraint::Min(0),
         ])
         .areas(inner);
-        let who = self.staff.get(self.selected);
         let text = match who {
             None => vec![Line::from("No active accounts. Ask a manager.")],
             Some(s) if !self.typing => vec![
@@ -179,13 +332,13 @@ impl Page for SignInScreen {
         let mut errs = vec![Line::from("")];
         let locked = who.and_then(|s| s.locked_until.filter(|u| *u > ctx.now));
         if let Some(u) = locked {
+            errs.push(Line::from(Span::styled("! Too many wrong passphrases.", t.error())));
             errs.push(Line::from(Span::styled(
-                format!(
-                    "! LOCKED until {} after 5 wrong passphrases. A manager can reset it.",
-                    crate::time::show(u)
-                ),
+                format!("Wait {}, then try again.", wait_words(u, ctx.now)),
                 t.error(),
             )));
+            errs.push(Line::from("A manager can reset your passphrase."));
+            errs.push(Line::from("Managers: Ctrl+R for your recovery code."));
         } else if let Some(e) = &self.error {
             errs.push(Line::from(Span::styled(format!("! {e}"), t.error())));
         }
@@ -195,17 +348,32 @@ impl Page for SignInScreen {
                 Line::from(""),
                 Line::from(Span::styled("In an emergency, call 999 first.", t.warning())),
                 Line::from(Span::styled("Record it afterwards.", t.muted())),
+                Line::from(""),
+                Line::from(Span::styled(
+                    if who.is_some_and(|s| s.role.is_manager()) {
+                        "Passphrase forgotten? Ctrl+R: recovery code."
+                    } else {
+                        ""
+                    },
+                    t.muted(),
+                )),
             ]),
             rest,
         );
     }
 
     fn accepts_text(&self) -> bool {
-        self.typing
+        self.typing || self.recovering.is_some()
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        if self.typing {
+        if self.recovering.is_some() {
+            vec![
+                hint("Tab/Enter", "next"),
+                hint("Ctrl+S", "set passphrase"),
+                hint("Esc", "back"),
+            ]
+        } else if self.typing {
             vec![hint("Enter", "sign in"), hint("Esc", "choose another name")]
         } else {
             vec![hint("↑/↓", "choose your name"), hint("Enter", "type passphrase")]

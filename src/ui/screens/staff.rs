@@ -56,6 +56,8 @@ impl Page for StaffScreen {
                 Outcome::None
             }
             KeyCode::Char('a') => Outcome::Push(Screen::new(AddStaffScreen::new())),
+            // A new recovery code for the manager signed in (a database from before recovery codes has none).
+            KeyCode::Char('k') => Outcome::Effect(Effect::RenewRecoveryCode),
             KeyCode::Char('r') => match sel {
                 Some(s) if s.active => Outcome::Push(Screen::new(StaffActionScreen::reset(s))),
                 _ => Outcome::None,
@@ -74,7 +76,9 @@ impl Page for StaffScreen {
             frame.render_widget(Paragraph::new("Only a manager can manage staff accounts."), area);
             return;
         }
-        let block = Block::default().borders(Borders::ALL).title(" Staff ");
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(" Staff · k: a new recovery code for you ");
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let lines = self
@@ -88,7 +92,7 @@ impl Page for StaffScreen {
                         t.muted(),
                     ));
                 } else if s.locked_until.is_some_and(|u| u > ctx.now) {
-                    spans.push(Span::styled("LOCKED (r resets)", t.error()));
+                    spans.push(Span::styled("WAIT (r resets)", t.error()));
                 }
                 Line::from(spans)
             })
