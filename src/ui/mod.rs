@@ -53,7 +53,7 @@ pub fn run_app(cli: &Cli) -> ExitCode {
     let (store, protocol, backup_problem, recovered) = match prepared {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("concordat: {e:#}");
+            eprintln!("concordat: {}", crate::text::display(&format!("{e:#}")));
             return ExitCode::FAILURE;
         }
     };
@@ -67,7 +67,7 @@ pub fn run_app(cli: &Cli) -> ExitCode {
     match run_terminal(app) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("concordat: {e:#}");
+            eprintln!("concordat: {}", crate::text::display(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
