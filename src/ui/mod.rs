@@ -75,7 +75,13 @@ pub fn run_app(cli: &Cli) -> ExitCode {
 
 fn run_terminal(mut app: app::App) -> anyhow::Result<()> {
     // ratatui::init installs a panic hook that restores the terminal before the panic message prints.
-    let mut terminal = ratatui::init();
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            ratatui::restore();
+            anyhow::bail!("concordat needs a terminal window to show its screens ({e}). Start it from one.");
+        }
+    };
     let _ = execute!(io::stdout(), EnableBracketedPaste);
     let result = (|| -> anyhow::Result<()> {
         let size = terminal.size()?;
