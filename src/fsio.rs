@@ -127,7 +127,19 @@ pub fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
 /// Move a finished temporary file to `path`, never over an existing file, and sync the folder.
 pub fn persist_new(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), WriteError> {
     tmp.as_file().sync_all().map_err(|e| io_error(path, e))?;
-    tmp.persist_noclobber(path).map_err(|e| io_error(path, e.error))?;
+    match tmp.persist_noclobber(path) {
+        Ok(_) => {}
+        Err(e) if no_link_support(&e.error, path) => {
+            // A file system with neither no-replace renames nor hard links (FAT, some network shares): a plain
+            // rename, having just checked that nothing is there.
+            let tmp = e.file;
+            if path.symlink_metadata().is_ok() {
+                return Err(WriteError::Exists(shown(path)));
+            }
+            tmp.persist(path).map_err(|e| io_error(path, e.error))?;
+        }
+        Err(e) => return Err(io_error(path, e.error)),
+    }
     sync_dir(&folder_of(path));
     Ok(())
 }
@@ -163,9 +175,27 @@ pub fn move_new(from: &Path, to: &Path) -> Result<(), WriteError> {
     let mut p = tempfile::TempPath::try_from_path(from).map_err(|e| io_error(to, e))?;
     // Never remove the source on failure: it is the only copy.
     p.disable_cleanup(true);
-    p.persist_noclobber(to).map_err(|e| io_error(to, e.error))?;
+    match p.persist_noclobber(to) {
+        Ok(()) => {}
+        Err(e) if no_link_support(&e.error, to) => {
+            // As in [`persist_new`]: a plain rename, having just checked that nothing is there.
+            if to.symlink_metadata().is_ok() {
+                return Err(WriteError::Exists(shown(to)));
+            }
+            std::fs::rename(from, to).map_err(|e| io_error(to, e))?;
+        }
+        Err(e) => return Err(io_error(to, e.error)),
+    }
     sync_dir(&folder_of(to));
     Ok(())
+}
+
+/// The no-replace move failed only because the file system cannot link (not because the name is taken).
+fn no_link_support(e: &std::io::Error, to: &Path) -> bool {
+    e.kind() != std::io::ErrorKind::AlreadyExists
+        && !is_disk_full(e)
+        && matches!(e.raw_os_error(), Some(1 | 22 | 38 | 95))
+        && to.symlink_metadata().is_err()
 }
 
 /// Has the writer of this leftover gone (or has it been left long enough that it surely has)?

@@ -175,3 +175,80 @@ fn the_next_export_finishes_a_killed_one_first() {
     assert_eq!(r.recovered.len(), 1, "{:?}", r.recovered);
     assert_eq!(only_whole_recorded_sets(&s, &out), 2);
 }
+
+fn spawn_child(db: &Path, out: &Path, stop: usize) -> std::process::Child {
+    Command::new(std::env::current_exe().unwrap())
+        .args([
+            "export_child",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+            "-q",
+        ])
+        .env(ENV_DB, db)
+        .env(ENV_DIR, out)
+        .env(ENV_STOP, stop.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// The same, killed (SIGKILL) at random moments of a larger export, `CONCORDAT_EXPORT_KILLS` times (40).
+#[test]
+fn exports_killed_at_random_moments_leave_whole_recorded_sets_only() {
+    use rand::{Rng, SeedableRng};
+    let kills: usize = std::env::var("CONCORDAT_EXPORT_KILLS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(40);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(15);
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("home.db");
+    let out = tmp.path().join("yos");
+    std::fs::create_dir(&out).unwrap();
+    {
+        let (mut s, a, child) = common::home_at(&db);
+        let last_week = s.now() - chrono::Duration::days(7);
+        let account = "J kicked the kitchen door and threw a chair. ".repeat(20);
+        for _ in 0..150 {
+            s.save_incident(&a, common::record(&child, last_week, &account), None)
+                .unwrap();
+        }
+    }
+    // How long one whole export takes here, from the process's start.
+    let t = std::time::Instant::now();
+    assert!(spawn_child(&db, &out, 0).wait().unwrap().success());
+    let whole = t.elapsed();
+    let (mut recorded, mut landed_before, mut landed_after) = (1, 0, 0);
+    for round in 0..kills {
+        let mut c = spawn_child(&db, &out, 0);
+        std::thread::sleep(whole.mul_f64(rng.random_range(0.0..1.1)));
+        let _ = c.kill(); // SIGKILL
+        let _ = c.wait();
+        let s = Store::open(&db).unwrap();
+        export::recover_unfinished(&s);
+        let n = only_whole_recorded_sets(&s, &out);
+        assert!(
+            n == recorded || n == recorded + 1,
+            "round {round}: {n} sets, {recorded} before"
+        );
+        if n > recorded {
+            landed_after += 1;
+        } else {
+            landed_before += 1;
+        }
+        recorded = n;
+        assert!(s.verify().unwrap().is_sound(), "round {round}");
+    }
+    common::assert_sound(&db);
+    eprintln!(
+        "export_crash: {kills} kills: {landed_before} left nothing, {landed_after} left a whole recorded set, \
+         {recorded} sets in the ledger and the folder, no temporary file"
+    );
+    assert!(
+        landed_before > 0 && landed_after > 0,
+        "the kills should land on both sides of the commit"
+    );
+}

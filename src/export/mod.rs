@@ -10,6 +10,11 @@
 //!   `assets/export.schema.json` (JSON Schema draft 2020-12).
 //! * the manifest: who made it, when, with which rules, the counts, and the SHA-256 of the other two files.
 //!
+//! A set appears whole or not at all, and every set that appears is in the ledger (the `exports` table): the
+//! three files are written in a hidden folder in the export folder (`.concordat-partial-PID-set-UID`), the
+//! ledger row is committed, then the files are moved into place, the manifest last. [`recover_unfinished`]
+//! finishes a recorded set that a crash left in its hidden folder and removes one that was never recorded.
+//!
 //! The CSV and the JSON depend only on the data (records in time order, no time of writing), so exporting the
 //! same data twice gives byte-identical files; only the manifest says when and by whom.
 //!

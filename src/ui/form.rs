@@ -188,11 +188,18 @@ impl Field {
                 multiline,
                 mask,
             } => {
+                // Kept whole, never cut: a value longer than the field (a draft, a record from elsewhere) says so.
                 let clean = if *multiline {
-                    clean_text(v, *max)
+                    clean_text(v, usize::MAX)
                 } else {
-                    clean_line(v, *max)
+                    clean_line(v, usize::MAX)
                 };
+                let len = clean.chars().count();
+                if len > *max {
+                    self.error = Some(format!(
+                        "This text is {len} characters long and the field holds {max}: shorten it before saving."
+                    ));
+                }
                 let mut a = new_area(&clean);
                 if *multiline {
                     a.set_wrap_mode(WrapMode::WordOrGlyph);
@@ -877,6 +884,15 @@ mod tests {
         f.paste("\x1b[31mZ");
         assert_eq!(f.get("name"), "abcdZ");
         assert_eq!(f.fields[0].error, None);
+    }
+
+    #[test]
+    fn a_value_longer_than_its_field_is_kept_whole_and_said() {
+        let mut f = form();
+        f.fields[0].set("abcdefgh");
+        assert_eq!(f.get("name"), "abcdefgh");
+        let e = f.fields[0].error.clone().unwrap();
+        assert!(e.contains("8 characters") && e.contains("holds 5"), "{e}");
     }
 
     #[test]

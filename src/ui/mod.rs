@@ -77,7 +77,7 @@ pub fn run_app(cli: &Cli) -> ExitCode {
     match run_terminal(app) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("concordat: {e:#}");
+            eprintln!("concordat: {}", crate::text::display(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -86,7 +86,13 @@ pub fn run_app(cli: &Cli) -> ExitCode {
 fn run_terminal(mut app: app::App) -> anyhow::Result<()> {
     // ratatui::init installs a panic hook that restores the terminal (raw mode, alternate screen) before the
     // panic message prints; bracketed paste is ours to undo, so our hook turns it off first, then runs ratatui's.
-    let mut terminal = ratatui::init();
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            ratatui::restore();
+            anyhow::bail!("concordat needs a terminal window to show its screens ({e}). Start it from one.");
+        }
+    };
     let _ = execute!(io::stdout(), EnableBracketedPaste);
     let restore = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
