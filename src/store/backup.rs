@@ -78,7 +78,7 @@ pub fn list(db: &Path) -> Vec<BackupFile> {
 }
 
 /// A new backup file name in the backups folder (never an existing one).
-fn new_name(db: &Path, now: DateTime<Utc>, kind: &str) -> PathBuf {
+pub fn new_name(db: &Path, now: DateTime<Utc>, kind: &str) -> PathBuf {
     let dir = backups_dir(db);
     let base = format!("{}-{}", stem(db), now.format(STAMP));
     let mut p = dir.join(format!("{base}-{kind}.db"));
@@ -182,7 +182,7 @@ pub fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn ensure_backups_dir(db: &Path) -> Result<PathBuf> {
+pub fn ensure_backups_dir(db: &Path) -> Result<PathBuf> {
     let dir = backups_dir(db);
     super::ensure_private_dir(&dir)?;
     Ok(dir)
@@ -290,34 +290,8 @@ pub fn daily(store: &Store) -> Option<String> {
     }
 }
 
-/// `concordat backup [--out FILE]`.
-pub fn command(db: &Path, args: &crate::cli::BackupArgs) -> anyhow::Result<String> {
-    let store = Store::open_readonly(db)?;
-    let dest = match &args.out {
-        Some(p) if p.as_os_str().is_empty() => anyhow::bail!("--out was given an empty path."),
-        Some(p) if p.is_dir() => p.join(
-            new_name(db, crate::time::now(), "manual")
-                .file_name()
-                .unwrap_or_default(),
-        ),
-        Some(p) => p.clone(),
-        None => {
-            ensure_backups_dir(db)?;
-            new_name(db, crate::time::now(), "manual")
-        }
-    };
-    copy_to(&store.conn, &dest)?;
-    let n = store.incident_count().unwrap_or(0);
-    Ok(format!(
-        "Backed up {} ({n} incidents) to {}.",
-        db.display(),
-        dest.display()
-    ))
-}
-
 /// `concordat restore FILE`: check the backup, keep the current database aside, then replace it atomically.
-pub fn restore_command(db: &Path, args: &crate::cli::RestoreArgs) -> anyhow::Result<String> {
-    let file = &args.file;
+pub fn restore_command(db: &Path, file: &Path) -> anyhow::Result<String> {
     if file.as_os_str().is_empty() {
         anyhow::bail!("Give the backup file to restore.");
     }
