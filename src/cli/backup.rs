@@ -65,8 +65,12 @@ pub fn restore(db: &Path, args: &RestoreArgs) -> anyhow::Result<String> {
     if file.as_os_str().is_empty() {
         return Err(super::usage("Give the backup file to restore."));
     }
+    // Checked before the passphrase is asked (the same checks are made again by the restore itself).
+    if !file.exists() {
+        anyhow::bail!("There is no file {}. Nothing was changed.", fsio::shown(file));
+    }
     if !file.is_file() {
-        anyhow::bail!("There is no backup file {}: nothing was changed.", fsio::shown(file));
+        anyhow::bail!("{} is not a file. Nothing was changed.", fsio::shown(file));
     }
     // A manager of the home in the current database signs in there (counted, as in the app). When that
     // database is missing or cannot be opened (damaged: the very case for a restore), a manager of the home in
