@@ -183,3 +183,47 @@ fn malformed_arguments_fail_clearly_and_touch_nothing() {
     let (code, out, err) = run(&["verify"], Some(&db));
     assert_eq!(code, 0, "{out}{err}");
 }
+
+/// What was typed is echoed in messages only after cleaning: an escape sequence in a bad value cannot retitle
+/// or redraw the terminal.
+#[test]
+fn messages_echo_what_was_typed_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("home.db");
+    drop(common::home_at(&db));
+    let hostile = "2026-W47\u{1b}]0;pwned\u{7}\u{1b}[2J";
+    for args in [
+        vec!["report", "--week", hostile],
+        vec!["export", "--week", hostile],
+        vec!["protocol", "check", hostile],
+        vec!["print", "--incident", "1", "--out", hostile],
+    ] {
+        let (code, out, err) = run(&args, Some(&db));
+        assert_ne!(code, 0);
+        for text in [&out, &err] {
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{7}'),
+                "{args:?}: {text:?}"
+            );
+        }
+    }
+}
+
+/// An empty (0-byte) database file is not turned into a new, empty database by a command.
+#[test]
+fn an_empty_database_file_is_left_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("home.db");
+    std::fs::write(&db, b"").unwrap();
+    for args in [
+        vec!["report"],
+        vec!["print", "--handover"],
+        vec!["export", "--dry-run"],
+        vec!["backup"],
+    ] {
+        let (code, _, err) = run(&args, Some(&db));
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.contains("empty (0 bytes)"), "{args:?}: {err}");
+        assert_eq!(std::fs::read(&db).unwrap(), b"", "{args:?}");
+    }
+}

@@ -7,6 +7,9 @@
 mod cli;
 #[path = "fixtures/mod.rs"]
 mod common;
+#[allow(dead_code)]
+#[path = "common/pty.rs"]
+mod pty;
 
 use std::path::{Path, PathBuf};
 
@@ -264,4 +267,42 @@ fn no_flag_or_environment_variable_takes_a_passphrase() {
     let o = run_as(&db, &["report"], MANAGER, "");
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn the_passphrase_is_asked_on_the_terminal_and_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = home(dir.path());
+    let out = dir.path().join("i.txt");
+    let mut t = pty::Pty::spawn(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "print",
+            "--incident",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+            "--as",
+            STAFF,
+        ],
+        &[],
+    );
+    t.wait_for("Passphrase for Sam Night (not shown)", 20);
+    t.type_text("night owl 4x");
+    t.send("\x7f"); // Backspace
+    t.type_text("2");
+    t.send("\r");
+    t.wait_for("Written to", 20);
+    assert!(t.wait_exit(20).is_some_and(|s| s.success()), "{}", t.screen());
+    assert!(!t.raw().contains("night owl"), "the passphrase was shown: {}", t.raw());
+    assert!(out.exists());
+    // Esc gives up without doing anything or counting an attempt.
+    let mut t = pty::Pty::spawn(&["--db", db.to_str().unwrap(), "report", "--as", MANAGER], &[]);
+    t.wait_for("Passphrase for Pat Manager", 20);
+    t.type_text("wrong");
+    t.send("\x1b");
+    t.wait_for("Cancelled", 20);
+    assert!(t.wait_exit(20).is_some_and(|s| !s.success()));
+    assert_eq!(staff_row(&db, MANAGER).failed_attempts, 0);
 }

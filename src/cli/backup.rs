@@ -29,9 +29,7 @@ pub struct RestoreArgs {
 }
 
 pub fn run(db: &Path, args: &BackupArgs) -> anyhow::Result<String> {
-    if !db.is_file() {
-        anyhow::bail!("There is no database at {}: nothing to back up.", fsio::shown(db));
-    }
+    super::existing_db(db, "back up")?;
     let now = crate::time::now();
     let dest = match &args.out {
         Some(p) if p.as_os_str().is_empty() => return Err(super::usage("--out was given an empty path.")),

@@ -31,9 +31,7 @@ pub struct ExportArgs {
 }
 
 pub fn run(db: &Path, args: &ExportArgs) -> anyhow::Result<String> {
-    if !db.is_file() {
-        anyhow::bail!("There is no database at {}: nothing to export.", fsio::shown(db));
-    }
+    super::existing_db(db, "export")?;
     if let Some(dir) = &args.out {
         if dir.as_os_str().is_empty() {
             return Err(super::usage("--out was given an empty path."));

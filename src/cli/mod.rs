@@ -12,7 +12,7 @@ mod print;
 mod report;
 mod verify;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::parser::ValueSource;
@@ -127,9 +127,41 @@ pub fn db_path(cli: &Cli) -> anyhow::Result<PathBuf> {
     }
 }
 
-/// Parse the process's arguments and run. clap's own mistakes exit 2 with its message.
+/// Parse the process's arguments and run. clap's own mistakes exit 2 with its message, cleaned like every
+/// other message (it repeats what was typed).
 pub fn main() -> ExitCode {
-    run(parse_from(std::env::args_os()).unwrap_or_else(|e| e.exit()))
+    match parse_from(std::env::args_os()) {
+        Ok(cli) => run(cli),
+        Err(e) => {
+            let text = crate::text::display(&e.render().to_string());
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+        }
+    }
+}
+
+/// The database a command reads: it must be there and hold something (opening an empty file would make it a
+/// new, empty database).
+pub(crate) fn existing_db(db: &Path, nothing_to: &str) -> anyhow::Result<()> {
+    match std::fs::metadata(db) {
+        Ok(m) if m.is_file() && m.len() > 0 => Ok(()),
+        Ok(m) if m.is_file() => anyhow::bail!(
+            "{} is empty (0 bytes): it holds no records, nothing to {nothing_to}. Nothing was changed.",
+            crate::fsio::shown(db)
+        ),
+        Ok(_) => anyhow::bail!(
+            "{} is not a database file: nothing to {nothing_to}.",
+            crate::fsio::shown(db)
+        ),
+        Err(_) => anyhow::bail!(
+            "There is no database at {}: nothing to {nothing_to}.",
+            crate::fsio::shown(db)
+        ),
+    }
 }
 
 /// Parse a command line. `--protocol` is the app's: given with a command (where it would be ignored) it is a

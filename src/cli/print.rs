@@ -35,9 +35,7 @@ pub struct PrintArgs {
 }
 
 pub fn run(db: &Path, args: &PrintArgs) -> anyhow::Result<String> {
-    if !db.is_file() {
-        anyhow::bail!("There is no database at {}: nothing to print.", fsio::shown(db));
-    }
+    super::existing_db(db, "print")?;
     // The file asked for is checked before the passphrase is asked: a mistake costs no typing.
     if let Some(out) = &args.out {
         fsio::check_new(out, Some(db))?;

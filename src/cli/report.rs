@@ -36,9 +36,7 @@ pub struct ReportArgs {
 }
 
 pub fn run(db: &Path, args: &ReportArgs) -> anyhow::Result<String> {
-    if !db.is_file() {
-        anyhow::bail!("There is no database at {}: nothing to report.", fsio::shown(db));
-    }
+    super::existing_db(db, "report")?;
     if let Some(out) = &args.out {
         fsio::check_new(out, Some(db))?;
     }
