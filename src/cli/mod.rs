@@ -27,6 +27,14 @@ pub use person::PersonArgs;
 pub use print::{PrintArgs, PrintWhat};
 pub use report::{ReportArgs, ReportFormat};
 
+/// The exit codes, at the end of every command's help.
+macro_rules! exit_codes {
+    () => {
+        "Exit codes: 0 done; 1 failed, with a message saying what happened and what was kept; 2 a mistake in the \
+         command line itself."
+    };
+}
+
 const AFTER_HELP: &str = "\
 Examples:
   concordat                                        open the app
@@ -41,7 +49,7 @@ name as on your account. The passphrase is asked on the terminal and not shown, 
 standard input with --passphrase-stdin; it is never taken from an argument or an environment variable.
 verify and protocol check need no one.
 
-Environment: CONCORDAT_DB (as --db), CONCORDAT_PROTOCOL (as --protocol), NO_COLOR (no colours in the app).
+Environment: CONCORDAT_DB (as --db), CONCORDAT_PROTOCOL (as --protocol), NO_COLOR (the app without colours).
 
 Exit codes: 0 done; 1 failed, with a message saying what happened and what was kept; 2 a mistake in the
 command line itself.";
@@ -55,12 +63,13 @@ command line itself.";
     after_help = AFTER_HELP
 )]
 pub struct Cli {
-    /// The database file (default: concordat.db in the local data folder).
-    #[arg(long, global = true, env = "CONCORDAT_DB", value_name = "PATH")]
+    /// The database file (default: concordat.db in the local data folder; or CONCORDAT_DB).
+    #[arg(long, global = true, env = "CONCORDAT_DB", hide_env = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
-    /// The area's protocol file, for the app (default: protocol.toml in the config folder, else the built-in one).
-    #[arg(long, env = "CONCORDAT_PROTOCOL", value_name = "PATH")]
+    /// The area's protocol file, for the app (default: protocol.toml in the config folder, else the built-in
+    /// one; or CONCORDAT_PROTOCOL).
+    #[arg(long, env = "CONCORDAT_PROTOCOL", hide_env = true, value_name = "PATH")]
     pub protocol: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -70,23 +79,31 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the database: integrity, the audit chain, and every record against it (exit 0 when sound).
+    #[command(after_help = concat!("Example:\n  concordat verify --db /srv/home/concordat.db\n\n", "No one needs to sign in: verify shows no record.\n\n", exit_codes!()))]
     Verify,
     /// Work with protocol files.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = concat!("Example:\n  concordat protocol check protocol.toml\n\n", exit_codes!()))]
     Protocol(ProtocolCommand),
     /// Write the handover sheet or one incident to a plain text file.
+    #[command(after_help = concat!("Examples:\n  concordat print --as \"Sam Night\" --handover\n  concordat print --as \"Sam Night\" --incident 502 --out incident-502.txt\n\n", exit_codes!()))]
     Print(PrintArgs),
     /// Write the weekly file for the Youth Offending Service (managers).
+    #[command(after_help = concat!("Examples:\n  concordat export --as \"Pat Manager\"                 last week, into the export folder\n  concordat export --as \"Pat Manager\" --week 2026-W47 --out /mnt/yos\n  concordat export --as \"Pat Manager\" --dry-run\n\n", exit_codes!()))]
     Export(ExportArgs),
     /// Read a JSON export into this database (managers; all or nothing; importing twice changes nothing).
+    #[command(after_help = concat!("Example:\n  concordat import --as \"Pat Manager\" oak-house-2026-W47.json\n\n", exit_codes!()))]
     Import(ImportArgs),
     /// The measures for the home, the YOS and the Corporate Parenting Committee.
+    #[command(after_help = concat!("Examples:\n  concordat report --as \"Alex Senior\"                  this quarter, on the screen\n  concordat report --as \"Alex Senior\" --week 2026-W47 --format csv --out w47.csv\n\n", exit_codes!()))]
     Report(ReportArgs),
     /// Make a realistic demonstration database in a new file (deterministic for a seed).
+    #[command(after_help = concat!("Example:\n  concordat --db /tmp/demo.db demo --children 12 --incidents 2000 --seed 1\n\n--db is required and must name a new file: never the real database.\n\n", exit_codes!()))]
     Demo(DemoArgs),
     /// Copy the database to a backup file now (managers).
+    #[command(after_help = concat!("Examples:\n  concordat backup --as \"Pat Manager\"\n  concordat backup --as \"Pat Manager\" --out /media/usb/\n\n", exit_codes!()))]
     Backup(BackupArgs),
     /// Replace the database with a backup (managers; checked first; the current database is kept aside).
+    #[command(after_help = concat!("Example:\n  concordat restore --as \"Pat Manager\" backups/concordat-20261120-063000-daily.db\n\n", exit_codes!()))]
     Restore(RestoreArgs),
 }
 
