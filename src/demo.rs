@@ -14,13 +14,11 @@
 //! they must be.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::cli::DemoArgs;
 use crate::domain::*;
 use crate::store::bulk::Bulk;
 use crate::store::staff::Setup;
@@ -87,35 +85,6 @@ impl DemoSummary {
             PASSPHRASE
         )
     }
-}
-
-pub fn command(db: &Path, args: &DemoArgs) -> anyhow::Result<String> {
-    if db.exists() && std::fs::metadata(db)?.len() > 0 {
-        let s = Store::open_readonly(db)?;
-        let used: i64 =
-            s.connection()
-                .query_row("SELECT COUNT(*) FROM sqlite_master WHERE name = 'home'", [], |r| {
-                    r.get(0)
-                })?;
-        if used > 0 && s.is_set_up()? {
-            anyhow::bail!(
-                "{} already holds a home's records: demo data is only written into a new database. Give another --db path.",
-                db.display()
-            );
-        }
-    }
-    let started = std::time::Instant::now();
-    let mut store = Store::open(db)?;
-    let sum = generate_homes(&mut store, args.homes, args.children, args.incidents, args.seed)?;
-    drop(store);
-    let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
-    Ok(format!(
-        "{}: demo data written in {:.1} s ({:.0} MB). {}",
-        db.display(),
-        started.elapsed().as_secs_f64(),
-        size as f64 / 1e6,
-        sum.line()
-    ))
 }
 
 /// A child as the generator knows them.
@@ -1197,21 +1166,5 @@ mod tests {
         let mine = own_records(&s);
         assert_eq!(mine.len(), 200);
         assert_eq!(mine, own_records(&alone));
-    }
-
-    #[test]
-    fn refuses_a_database_in_use() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("d.db");
-        let args = DemoArgs {
-            homes: 1,
-            children: 3,
-            incidents: 20,
-            seed: 1,
-        };
-        let msg = command(&p, &args).unwrap();
-        assert!(msg.contains("20 incidents"), "{msg}");
-        let e = command(&p, &args).unwrap_err().to_string();
-        assert!(e.contains("already holds"), "{e}");
     }
 }

@@ -1,7 +1,5 @@
-//! The `concordat` binary: parses the command line and hands over to the library.
-
-use clap::Parser;
+//! The `concordat` binary: the command line (src/cli) is the whole of it.
 
 fn main() -> std::process::ExitCode {
-    concordat::cli::run(concordat::cli::Cli::parse())
+    concordat::cli::main()
 }

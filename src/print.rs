@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::cli::PrintArgs;
 use crate::store::Store;
 use crate::store::handover::{OutstandingItem, Sheet, Window};
 use crate::store::incidents::{IncidentDetail, IncidentRow};
@@ -507,34 +506,4 @@ pub fn print_incident(store: &Store, id: i64, now: DateTime<Utc>, path: &Path) -
         crate::fsio::write_new(path, text.as_bytes(), db)?;
         Ok(path.to_path_buf())
     }
-}
-
-/// `concordat print --handover | --incident ID [--out FILE]`.
-pub fn command(db: &Path, args: &PrintArgs) -> anyhow::Result<String> {
-    let store = Store::open_readonly(db)?;
-    if !store.is_set_up()? {
-        anyhow::bail!("The home is not set up yet: run concordat first.");
-    }
-    let now = store.now();
-    let path = if let Some(id) = args.what.incident {
-        let out = args
-            .out
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(incident_file_name(id)));
-        print_incident(&store, id, now, &out)?
-    } else if args.what.handover {
-        match &args.out {
-            Some(out) => {
-                let sheet = store.handover_sheet(now, Window::SinceHandover)?;
-                let home = store.home()?.map(|h| h.name).unwrap_or_default();
-                write_private(out, &handover_text(&sheet, &home))
-                    .map_err(|e| anyhow::anyhow!("Could not write {}: {e}", out.display()))?;
-                out.clone()
-            }
-            None => print_handover(&store, now, Window::SinceHandover, Path::new("."))?,
-        }
-    } else {
-        anyhow::bail!("Say what to print: --handover or --incident ID.");
-    };
-    Ok(format!("Written to {}", path.display()))
 }

@@ -1,28 +1,26 @@
 //! Backups end to end: the daily backup, `concordat backup`, a damaged database pointing to the newest good
 //! backup, and `concordat restore` (checked first, current database kept aside, stale -wal/-shm removed).
 
+#[path = "fixtures/cli.rs"]
+mod cli;
 #[path = "fixtures/mod.rs"]
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use concordat::store::backup::{self, backups_dir};
 use concordat::store::{Store, StoreError};
 
+/// Run a command; backup and restore as the fixtures' manager (signed in, passphrase on standard input).
 fn run(args: &[&str], db: &Path) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_concordat"))
-        .args(args)
-        .arg("--db")
-        .arg(db)
-        .env_remove("CONCORDAT_DB")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = if matches!(args.first(), Some(&"backup") | Some(&"restore")) {
+        cli::run_manager(db, args)
+    } else {
+        let mut c = cli::bin();
+        c.args(args).arg("--db").arg(db);
+        cli::with_stdin(c, None)
+    };
+    let text = format!("{}{}", cli::stdout(&out), cli::stderr(&out));
     (out.status.success(), text)
 }
 

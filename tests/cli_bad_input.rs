@@ -2,22 +2,29 @@
 //! and commands each give a clear message and a non-zero exit, and an existing database is left byte for byte
 //! as it was.
 
+#[path = "fixtures/cli.rs"]
+mod cli;
 #[path = "fixtures/mod.rs"]
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
+/// Commands that need a person are run as the fixtures' manager, signed in (passphrase on standard input), so
+/// that what is tested is the argument given, not the missing --as.
 fn run(args: &[&str], db: Option<&Path>) -> (i32, String, String) {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_concordat"));
-    c.args(args)
-        .env_remove("CONCORDAT_DB")
-        .env_remove("CONCORDAT_PROTOCOL")
-        .stdin(std::process::Stdio::null());
+    let mut c = cli::bin();
+    c.args(args);
     if let Some(db) = db {
         c.arg("--db").arg(db);
     }
-    let out = c.output().unwrap();
+    let person = ["print", "export", "import", "report", "backup", "restore"];
+    let input = if args.first().is_some_and(|a| person.contains(a)) {
+        c.args(["--as", cli::MANAGER, "--passphrase-stdin"]);
+        Some(format!("{}\n", cli::PASS))
+    } else {
+        None
+    };
+    let out = cli::with_stdin(c, input.as_deref());
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -112,7 +119,22 @@ fn malformed_arguments_fail_clearly_and_touch_nothing() {
         vec!["frobnicate"],
         vec!["verify", "extra"],
     ];
-    for args in &cases {
+    // A malformed period, a flag the command does not take, or --protocol given to a command is a mistake in
+    // the command line: exit 2, as the README says.
+    let usage: Vec<Vec<&str>> = vec![
+        vec!["export", "--week", "2026-W99"],
+        vec!["export", "--from", "2026-11-20", "--to", "2026-11-10"],
+        vec!["report", "--quarter", "2026-Q5"],
+        vec!["report", "--from", "31/02/2026", "--to", "01/03/2026"],
+        vec!["--protocol", &missing, "verify"],
+        vec!["export", "--protocol", &missing],
+        vec!["demo", "--children", "many"],
+    ];
+    for args in &usage {
+        let (code, _, err) = run(args, Some(&db));
+        assert_eq!(code, 2, "`{}`: {err}", args.join(" "));
+    }
+    for args in cases.iter().chain(&usage) {
         let (code, out, err) = run(args, Some(&db));
         let what = args.join(" ");
         assert_ne!(code, 0, "`{what}` should fail; it printed: {out}");
@@ -160,4 +182,48 @@ fn malformed_arguments_fail_clearly_and_touch_nothing() {
     // And a good command still works on the untouched database.
     let (code, out, err) = run(&["verify"], Some(&db));
     assert_eq!(code, 0, "{out}{err}");
+}
+
+/// What was typed is echoed in messages only after cleaning: an escape sequence in a bad value cannot retitle
+/// or redraw the terminal.
+#[test]
+fn messages_echo_what_was_typed_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("home.db");
+    drop(common::home_at(&db));
+    let hostile = "2026-W47\u{1b}]0;pwned\u{7}\u{1b}[2J";
+    for args in [
+        vec!["report", "--week", hostile],
+        vec!["export", "--week", hostile],
+        vec!["protocol", "check", hostile],
+        vec!["print", "--incident", "1", "--out", hostile],
+    ] {
+        let (code, out, err) = run(&args, Some(&db));
+        assert_ne!(code, 0);
+        for text in [&out, &err] {
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{7}'),
+                "{args:?}: {text:?}"
+            );
+        }
+    }
+}
+
+/// An empty (0-byte) database file is not turned into a new, empty database by a command.
+#[test]
+fn an_empty_database_file_is_left_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("home.db");
+    std::fs::write(&db, b"").unwrap();
+    for args in [
+        vec!["report"],
+        vec!["print", "--handover"],
+        vec!["export", "--dry-run"],
+        vec!["backup"],
+    ] {
+        let (code, _, err) = run(&args, Some(&db));
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.contains("empty (0 bytes)"), "{args:?}: {err}");
+        assert_eq!(std::fs::read(&db).unwrap(), b"", "{args:?}");
+    }
 }

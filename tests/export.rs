@@ -2,7 +2,9 @@
 //! amendments, import (idempotent, all or nothing) and the round trip through an empty database.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+#[path = "fixtures/cli.rs"]
+mod cli;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use concordat::domain::*;
@@ -672,27 +674,13 @@ fn imported_text_too_long_is_refused_never_cut() {
     assert_eq!(target.audit_count().unwrap(), 0);
 }
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_concordat"))
-}
-
 #[test]
 fn the_command_line_exports_dry_runs_and_imports_in_one_line() {
     let fx = fixture();
     let db = fx.db.clone();
     drop(fx.store);
     let out = tempfile::tempdir().unwrap();
-    let o = bin()
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "export",
-            "--week",
-            "2026-W47",
-            "--dry-run",
-        ])
-        .output()
-        .unwrap();
+    let o = cli::run_manager(&db, &["export", "--week", "2026-W47", "--dry-run"]);
     let msg = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{msg} {}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(msg.lines().count(), 1, "{msg}");
@@ -701,32 +689,30 @@ fn the_command_line_exports_dry_runs_and_imports_in_one_line() {
         "{msg}"
     );
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
-    let o = bin()
-        .args([
-            "--db",
-            db.to_str().unwrap(),
+    let o = cli::run_manager(
+        &db,
+        &[
             "export",
             "--from",
             "16/11/2026",
             "--to",
             "22/11/2026",
-        ])
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .unwrap();
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+    );
     let msg = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(msg.contains("version 1"), "{msg}");
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 3);
-    let o = bin()
-        .args(["--db", db.to_str().unwrap(), "export", "--week", "2026-W99", "--out"])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
+    let o = cli::run_manager(
+        &db,
+        &["export", "--week", "2026-W99", "--out", out.path().to_str().unwrap()],
+    );
+    // A malformed week is a mistake in the command line (exit 2), named as such.
+    assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("2026-W99 is not a week"), "{err}");
     // Import the JSON into a new database, twice.
     let json = std::fs::read_dir(out.path())
         .unwrap()
@@ -735,22 +721,14 @@ fn the_command_line_exports_dry_runs_and_imports_in_one_line() {
         .unwrap();
     let new_db = out.path().join("new.db");
     for expect in ["3 new incident(s)", "already here"] {
-        let o = bin()
-            .args(["--db", new_db.to_str().unwrap(), "import"])
-            .arg(&json)
-            .output()
-            .unwrap();
+        let o = cli::run_manager(&new_db, &["import".as_ref(), json.as_os_str()]);
         let msg = String::from_utf8_lossy(&o.stdout);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         assert!(msg.contains(expect), "{msg}");
     }
     let bad = out.path().join("bad.json");
     std::fs::write(&bad, "{\"format\":\"concordat-export\",\"version\":1}").unwrap();
-    let o = bin()
-        .args(["--db", new_db.to_str().unwrap(), "import"])
-        .arg(&bad)
-        .output()
-        .unwrap();
+    let o = cli::run_manager(&new_db, &["import".as_ref(), bad.as_os_str()]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("Nothing was imported"), "{err}");

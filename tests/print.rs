@@ -1,6 +1,8 @@
 //! Print-outs for the paper file: golden texts of the handover sheet and a full incident (with its
 //! protocol answers and history), and `concordat print` writing private files atomically.
 
+#[path = "fixtures/cli.rs"]
+mod cli;
 mod common;
 
 use chrono::Duration;
@@ -152,18 +154,16 @@ fn concordat_print_writes_private_files() {
     let dir = tempfile::tempdir().unwrap();
     let (db, id) = file_home(dir.path());
     let out = dir.path().join("inc.txt");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_concordat"))
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "print",
-            "--incident",
-            &id.to_string(),
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = cli::run_manager(
+        &db,
+        &[
+            "print".as_ref(),
+            "--incident".as_ref(),
+            id.to_string().as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains("inc.txt"));
     let text = std::fs::read_to_string(&out).unwrap();
@@ -171,11 +171,11 @@ fn concordat_print_writes_private_files() {
     #[cfg(unix)]
     assert_eq!(mode(&out), 0o600);
     // The handover, into the current folder by default.
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_concordat"))
-        .current_dir(dir.path())
+    let mut c = cli::bin();
+    c.current_dir(dir.path())
         .args(["--db", db.to_str().unwrap(), "print", "--handover"])
-        .output()
-        .unwrap();
+        .args(["--as", "Sam Night", "--passphrase-stdin"]);
+    let o = cli::with_stdin(c, Some(&format!("{STAFF_PASS}\n")));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let msg = String::from_utf8_lossy(&o.stdout).to_string();
     let name = msg
@@ -202,33 +202,14 @@ fn concordat_print_writes_private_files() {
 fn concordat_print_explains_mistakes() {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = file_home(dir.path());
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_concordat"))
-        .args(["--db", db.to_str().unwrap(), "print", "--incident", "999"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let o = cli::run_manager(&db, &["print", "--incident", "999"]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("incident 999"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_concordat"))
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "print",
-            "--incident",
-            "1",
-            "--out",
-            "/nonexistent/dir/x.txt",
-        ])
-        .output()
-        .unwrap();
+    let o = cli::run_manager(&db, &["print", "--incident", "1", "--out", "/nonexistent/dir/x.txt"]);
     assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("Cannot write /nonexistent/dir/x.txt") && err.contains("does not exist"),
-        "{err}"
-    );
+    assert!(cli::stderr(&o).contains("does not exist"), "{}", cli::stderr(&o));
 }
 
 #[test]

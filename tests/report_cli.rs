@@ -1,7 +1,10 @@
 //! `concordat report`: formats, --out, and bad arguments (one clear line, exit 1).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+#[path = "fixtures/cli.rs"]
+mod cli;
 
 use chrono::{TimeZone, Utc};
 use concordat::domain::*;
@@ -74,15 +77,11 @@ fn db_with_one_incident(dir: &Path) -> PathBuf {
     path
 }
 
+/// `concordat report ARGS` as the manager (signed in, passphrase on standard input).
 fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_concordat"))
-        .arg("--db")
-        .arg(db)
-        .arg("report")
-        .args(args)
-        .env_remove("CONCORDAT_DB")
-        .output()
-        .unwrap()
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    cli::run_manager(db, &all)
 }
 
 fn out(o: &Output) -> String {
@@ -148,14 +147,15 @@ fn csv_and_json_formats_and_out_file() {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
     }
-    // Writing again never replaces the file: refused, the first report kept; no temporary file is left behind.
-    let again = run(
+    // Writing again to the same file is refused and leaves it byte for byte; no temporary file is left behind.
+    let before = std::fs::read(&file).unwrap();
+    let o = run(
         &db,
         &["--week", "2026-W47", "--format", "csv", "--out", file.to_str().unwrap()],
     );
-    assert!(!again.status.success());
-    assert!(err(&again).contains("already exists"), "{}", err(&again));
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), c);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err(&o).contains("already exists"), "{}", err(&o));
+    assert_eq!(std::fs::read(&file).unwrap(), before);
     let names: Vec<_> = std::fs::read_dir(d.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -173,19 +173,28 @@ fn fails_with(db: &Path, args: &[&str], want: &str) {
     assert!(out(&o).is_empty());
 }
 
+fn usage_error(db: &Path, args: &[&str], want: &str) {
+    let o = run(db, args);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+    let e = err(&o);
+    assert!(e.contains(want), "{args:?}: {e}");
+    assert!(out(&o).is_empty());
+}
+
 #[test]
 fn bad_arguments_say_what_is_wrong() {
     let d = tempfile::tempdir().unwrap();
     let db = db_with_one_incident(d.path());
-    fails_with(&db, &["--week", "2026-W54"], "2026-W54 is not a week");
-    fails_with(&db, &["--week", "last"], "'last' is not a week");
-    fails_with(&db, &["--quarter", "2026-Q5"], "Q5 is not a quarter");
-    fails_with(
+    // A malformed period is a mistake in the command line: exit 2, the flag and the reason named.
+    usage_error(&db, &["--week", "2026-W54"], "2026-W54 is not a week");
+    usage_error(&db, &["--week", "last"], "'last' is not a week");
+    usage_error(&db, &["--quarter", "2026-Q5"], "Q5 is not a quarter");
+    usage_error(
         &db,
         &["--from", "31/02/2026", "--to", "01/03/2026"],
-        "--from: '31/02/2026' is not a date",
+        "'31/02/2026' is not a date",
     );
-    fails_with(
+    usage_error(
         &db,
         &["--from", "10/03/2026", "--to", "01/03/2026"],
         "before the start date",

@@ -1,26 +1,75 @@
-//! The command line: the app by default, and commands for scheduled tasks and checks.
-//! Each command's work lives beside what it does (export in `export`, reports in `report`, …); this file
-//! only defines the arguments and turns results into one-line messages and exit codes.
+//! The command line: the outer shell. Only this folder knows clap. Each command's glue lives in a file of its
+//! own here (arguments, who is signed in, which file to write, the one-line message); the work itself is done
+//! by the library (`export`, `report`, `print`, `store::backup`, `demo`) through plain arguments.
+
+mod backup;
+mod demo;
+mod export;
+mod import;
+mod period;
+mod person;
+mod print;
+mod report;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+pub use backup::{BackupArgs, RestoreArgs};
+pub use demo::DemoArgs;
+pub use export::ExportArgs;
+pub use import::ImportArgs;
+pub use period::PeriodArgs;
+pub use person::PersonArgs;
+pub use print::{PrintArgs, PrintWhat};
+pub use report::{ReportArgs, ReportFormat};
+
+/// The exit codes, at the end of every command's help.
+macro_rules! exit_codes {
+    () => {
+        "Exit codes: 0 done; 1 failed, with a message saying what happened and what was kept; 2 a mistake in the \
+         command line itself."
+    };
+}
+
+const AFTER_HELP: &str = "\
+Examples:
+  concordat                                        open the app
+  concordat --db /tmp/demo.db demo --children 12 --incidents 2000 --seed 1
+  concordat export --as \"Pat Manager\" --week 2026-W47 --out /mnt/yos
+  concordat report --as \"Alex Senior\" --quarter 2026-Q3 --format csv --out q3.csv
+  echo \"$PASS\" | concordat print --as \"Sam Night\" --passphrase-stdin --handover
+  concordat verify
+
+Commands that show or change records (print, report, export, import, backup, restore) need --as NAME, your
+name as on your account. The passphrase is asked on the terminal and not shown, or read as one line from
+standard input with --passphrase-stdin; it is never taken from an argument or an environment variable.
+verify and protocol check need no one.
+
+Environment: CONCORDAT_DB (as --db), CONCORDAT_PROTOCOL (as --protocol), NO_COLOR (the app without colours).
+
+Exit codes: 0 done; 1 failed, with a message saying what happened and what was kept; 2 a mistake in the
+command line itself.";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "concordat",
     version,
     about = "Guides children's home staff through their area's Concordat protocol and records the response.",
-    long_about = None
+    long_about = None,
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
-    /// The database file (default: the local data folder). Also CONCORDAT_DB.
-    #[arg(long, global = true, env = "CONCORDAT_DB", value_name = "PATH")]
+    /// The database file (default: concordat.db in the local data folder; or CONCORDAT_DB).
+    #[arg(long, global = true, env = "CONCORDAT_DB", hide_env = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
-    /// The area's protocol file (default: protocol.toml in the config folder, else the built-in one).
-    #[arg(long, global = true, env = "CONCORDAT_PROTOCOL", value_name = "PATH")]
+    /// The area's protocol file, for the app (default: protocol.toml in the config folder, else the built-in
+    /// one; or CONCORDAT_PROTOCOL).
+    #[arg(long, env = "CONCORDAT_PROTOCOL", hide_env = true, value_name = "PATH")]
     pub protocol: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -30,23 +79,31 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the database: integrity, the audit chain, and every record against it (exit 0 when sound).
+    #[command(after_help = concat!("Example:\n  concordat verify --db /srv/home/concordat.db\n\n", "No one needs to sign in: verify shows no record.\n\n", exit_codes!()))]
     Verify,
     /// Work with protocol files.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = concat!("Example:\n  concordat protocol check protocol.toml\n\n", exit_codes!()))]
     Protocol(ProtocolCommand),
     /// Write the handover sheet or one incident to a plain text file.
+    #[command(after_help = concat!("Examples:\n  concordat print --as \"Sam Night\" --handover\n  concordat print --as \"Sam Night\" --incident 502 --out incident-502.txt\n\n", exit_codes!()))]
     Print(PrintArgs),
-    /// Write the weekly file for the Youth Offending Service.
+    /// Write the weekly file for the Youth Offending Service (managers).
+    #[command(after_help = concat!("Examples:\n  concordat export --as \"Pat Manager\"                 last week, into the export folder\n  concordat export --as \"Pat Manager\" --week 2026-W47 --out /mnt/yos\n  concordat export --as \"Pat Manager\" --dry-run\n\n", exit_codes!()))]
     Export(ExportArgs),
-    /// Read a JSON export into this database (all or nothing; importing twice changes nothing).
+    /// Read a JSON export into this database (managers; all or nothing; importing twice changes nothing).
+    #[command(after_help = concat!("Example:\n  concordat import --as \"Pat Manager\" oak-house-2026-W47.json\n\n", exit_codes!()))]
     Import(ImportArgs),
     /// The measures for the home, the YOS and the Corporate Parenting Committee.
+    #[command(after_help = concat!("Examples:\n  concordat report --as \"Alex Senior\"                  this quarter, on the screen\n  concordat report --as \"Alex Senior\" --week 2026-W47 --format csv --out w47.csv\n\n", exit_codes!()))]
     Report(ReportArgs),
-    /// Make a realistic demonstration database (deterministic for a seed).
+    /// Make a realistic demonstration database in a new file (deterministic for a seed).
+    #[command(after_help = concat!("Example:\n  concordat --db /tmp/demo.db demo --children 12 --incidents 2000 --seed 1\n\n--db is required and must name a new file: never the real database.\n\n", exit_codes!()))]
     Demo(DemoArgs),
-    /// Copy the database to a backup file now.
+    /// Copy the database to a backup file now (managers).
+    #[command(after_help = concat!("Examples:\n  concordat backup --as \"Pat Manager\"\n  concordat backup --as \"Pat Manager\" --out /media/usb/\n\n", exit_codes!()))]
     Backup(BackupArgs),
-    /// Replace the database with a backup (checked first; the current database is kept aside).
+    /// Replace the database with a backup (managers; checked first; the current database is kept aside).
+    #[command(after_help = concat!("Example:\n  concordat restore --as \"Pat Manager\" backups/concordat-20261120-063000-daily.db\n\n", exit_codes!()))]
     Restore(RestoreArgs),
 }
 
@@ -59,132 +116,111 @@ pub enum ProtocolCommand {
     },
 }
 
-#[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
-pub struct PrintWhat {
-    /// The handover: since the last acknowledged handover, and everything outstanding.
-    #[arg(long)]
-    pub handover: bool,
-    /// One incident, by its number as shown in the app.
-    #[arg(long, value_name = "ID")]
-    pub incident: Option<i64>,
+/// A mistake in the command line found after clap parsed it (two dates the wrong way round, no terminal to
+/// ask a passphrase on): exit code 2, like clap's own.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
-#[derive(Debug, Args)]
-pub struct PrintArgs {
-    #[command(flatten)]
-    pub what: PrintWhat,
-    /// The text file to write (default: a name in the current folder, printed when done).
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-}
+impl std::error::Error for UsageError {}
 
-#[derive(Debug, Args)]
-pub struct ExportArgs {
-    /// An ISO week such as 2026-W47 (default: last week).
-    #[arg(long, value_name = "WEEK", conflicts_with_all = ["from", "to"])]
-    pub week: Option<String>,
-    /// First day, e.g. 2026-11-16 or 16/11/2026.
-    #[arg(long, value_name = "DATE", requires = "to")]
-    pub from: Option<String>,
-    /// Last day (inclusive).
-    #[arg(long, value_name = "DATE", requires = "from")]
-    pub to: Option<String>,
-    /// The folder to write to (default: the export folder setting).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Show the counts without writing anything.
-    #[arg(long)]
-    pub dry_run: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct ImportArgs {
-    /// A JSON file written by `concordat export`.
-    pub file: PathBuf,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    Text,
-    Csv,
-    Json,
-}
-
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    /// An ISO week such as 2026-W47.
-    #[arg(long, value_name = "WEEK", conflicts_with_all = ["quarter", "from", "to"])]
-    pub week: Option<String>,
-    /// A quarter such as 2026-Q3 (default: the current quarter).
-    #[arg(long, value_name = "QUARTER", conflicts_with_all = ["from", "to"])]
-    pub quarter: Option<String>,
-    /// First day.
-    #[arg(long, value_name = "DATE", requires = "to")]
-    pub from: Option<String>,
-    /// Last day (inclusive).
-    #[arg(long, value_name = "DATE", requires = "from")]
-    pub to: Option<String>,
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: ReportFormat,
-    /// Write to this file instead of the screen.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
-pub struct DemoArgs {
-    /// How many homes: this PC's home and others whose files a YOS imported. Children and incidents are
-    /// shared between them.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    pub homes: u32,
-    /// How many children (current and past), at least one per home.
-    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub children: u32,
-    /// How many incidents.
-    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(0..=5_000_000))]
-    pub incidents: u32,
-    /// Seed: the same seed gives the same database.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-}
-
-#[derive(Debug, Args)]
-pub struct BackupArgs {
-    /// The backup file to write (default: the backups folder beside the database).
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
-pub struct RestoreArgs {
-    /// The backup file to restore.
-    pub file: PathBuf,
+/// Fail with exit code 2.
+pub(crate) fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(msg.into()))
 }
 
 /// The database path to use: --db / CONCORDAT_DB, else the local data folder.
 pub fn db_path(cli: &Cli) -> anyhow::Result<PathBuf> {
     match &cli.db {
-        Some(p) if p.as_os_str().is_empty() => anyhow::bail!("--db was given an empty path."),
+        Some(p) if p.as_os_str().is_empty() => Err(usage("--db was given an empty path.")),
         Some(p) => Ok(p.clone()),
         None => crate::store::default_db_path()
             .ok_or_else(|| anyhow::anyhow!("No data folder was found for this user: give --db PATH.")),
     }
 }
 
+/// Parse the process's arguments and run. clap's own mistakes exit 2 with its message, cleaned like every
+/// other message (it repeats what was typed).
+pub fn main() -> ExitCode {
+    match parse_from(std::env::args_os()) {
+        Ok(cli) => run(cli),
+        Err(e) => {
+            let text = crate::text::display(&e.render().to_string());
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+        }
+    }
+}
+
+/// The database a command reads: it must be there and hold something (opening an empty file would make it a
+/// new, empty database).
+pub(crate) fn existing_db(db: &Path, nothing_to: &str) -> anyhow::Result<()> {
+    match std::fs::metadata(db) {
+        Ok(m) if m.is_file() && m.len() > 0 => Ok(()),
+        Ok(m) if m.is_file() => anyhow::bail!(
+            "{} is empty (0 bytes): it holds no records, nothing to {nothing_to}. Nothing was changed.",
+            crate::fsio::shown(db)
+        ),
+        Ok(_) => anyhow::bail!(
+            "{} is not a database file: nothing to {nothing_to}.",
+            crate::fsio::shown(db)
+        ),
+        Err(_) => anyhow::bail!(
+            "There is no database at {}: nothing to {nothing_to}.",
+            crate::fsio::shown(db)
+        ),
+    }
+}
+
+/// Parse a command line. `--protocol` is the app's: given with a command (where it would be ignored) it is a
+/// mistake; `CONCORDAT_PROTOCOL` is still read by the app and ignored by the commands.
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let mut cmd = Cli::command();
+    let m = cmd.try_get_matches_from_mut(args)?;
+    if m.subcommand().is_some() && m.value_source("protocol") == Some(ValueSource::CommandLine) {
+        return Err(cmd.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            "--protocol is for the app only (concordat --protocol FILE): the commands do not use it. To check a \
+             protocol file: concordat protocol check FILE.",
+        ));
+    }
+    Cli::from_arg_matches(&m).map_err(|e| e.format(&mut cmd))
+}
+
 /// Run the command line. Prints one plain message; the exit code says whether it worked.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
-        None => return crate::ui::run_app(&cli),
-        Some(Command::Verify) => verify(&cli),
-        Some(Command::Protocol(ProtocolCommand::Check { file })) => protocol_check(file),
-        Some(Command::Print(a)) => db_path(&cli).and_then(|db| crate::print::command(&db, a)),
-        Some(Command::Export(a)) => db_path(&cli).and_then(|db| crate::export::command(&db, a)),
-        Some(Command::Import(a)) => db_path(&cli).and_then(|db| crate::export::import::command(&db, a)),
-        Some(Command::Report(a)) => db_path(&cli).and_then(|db| crate::report::command(&db, a)),
-        Some(Command::Demo(a)) => db_path(&cli).and_then(|db| crate::demo::command(&db, a)),
-        Some(Command::Backup(a)) => db_path(&cli).and_then(|db| crate::store::backup::command(&db, a)),
-        Some(Command::Restore(a)) => db_path(&cli).and_then(|db| crate::store::backup::restore_command(&db, a)),
+        None => match db_path(&cli) {
+            Ok(db) => {
+                return crate::ui::run_app(&crate::ui::AppOptions {
+                    db,
+                    protocol: cli.protocol.clone(),
+                });
+            }
+            Err(e) => Err(e),
+        },
+        Some(Command::Verify) => db_path(&cli).and_then(|db| verify::verify(&db)),
+        Some(Command::Protocol(ProtocolCommand::Check { file })) => verify::protocol_check(file),
+        Some(Command::Print(a)) => db_path(&cli).and_then(|db| print::run(&db, a)),
+        Some(Command::Export(a)) => db_path(&cli).and_then(|db| export::run(&db, a)),
+        Some(Command::Import(a)) => db_path(&cli).and_then(|db| import::run(&db, a)),
+        Some(Command::Report(a)) => db_path(&cli).and_then(|db| report::run(&db, a)),
+        Some(Command::Demo(a)) => demo::run(cli.db.as_deref(), a),
+        Some(Command::Backup(a)) => db_path(&cli).and_then(|db| backup::run(&db, a)),
+        Some(Command::Restore(a)) => db_path(&cli).and_then(|db| backup::restore(&db, a)),
     };
     match result {
         Ok(msg) => {
@@ -195,45 +231,43 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Err(e) => {
             eprintln!("concordat: {}", say(&format!("{e:#}")));
-            ExitCode::FAILURE
+            if e.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
 
 /// Every message a command prints passes through here: file names, staff names from audit rows and record text
 /// are cleaned of anything a terminal would act on (newlines kept: a report prints several lines).
-fn say(msg: &str) -> String {
+pub(crate) fn say(msg: &str) -> String {
     crate::text::display(msg)
 }
 
-fn verify(cli: &Cli) -> anyhow::Result<String> {
-    let db = db_path(cli)?;
-    let store = crate::store::Store::open_readonly(&db)?;
-    let rep = store.verify()?;
-    if rep.is_sound() {
-        Ok(format!(
-            "{}: sound. {} audit rows chained, {} records match the audit trail.",
-            db.display(),
-            rep.audit_rows,
-            rep.records_checked
-        ))
-    } else {
-        let mut s = format!("{}: NOT sound. {}", db.display(), rep.problems[0]);
-        if rep.problems.len() > 1 {
-            s.push_str(&format!(" ({} more problems.)", rep.problems.len() - 1));
-        }
-        anyhow::bail!(s)
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn protocol_check(file: &Path) -> anyhow::Result<String> {
-    let p = crate::protocol::load(file).map_err(|e| anyhow::anyhow!(e))?;
-    Ok(format!(
-        "{}: valid. '{}' version {}, {} steps, sha256 {}.",
-        file.display(),
-        p.title,
-        p.version,
-        p.steps.len(),
-        p.sha256
-    ))
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn protocol_is_for_the_app_only() {
+        let ok = parse_from(["concordat", "--protocol", "p.toml"]).unwrap();
+        assert_eq!(ok.protocol.as_deref(), Some(std::path::Path::new("p.toml")));
+        assert!(ok.command.is_none());
+        let e = parse_from(["concordat", "--protocol", "p.toml", "verify"]).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("app only"), "{e}");
+        let e = parse_from(["concordat", "verify", "--protocol", "p.toml"]).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let ok = parse_from(["concordat", "--db", "x.db", "verify"]).unwrap();
+        assert!(ok.db.is_some());
+        let ok = parse_from(["concordat", "verify", "--db", "x.db"]).unwrap();
+        assert!(ok.db.is_some());
+    }
 }

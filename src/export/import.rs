@@ -7,7 +7,6 @@
 //! An empty database (not set up) takes the file's home as its own.
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -15,13 +14,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{FORMAT, PSEUDONYM_UID_PREFIX};
-use crate::cli::ImportArgs;
 use crate::domain::{Entry, Ethnicity, Gender, IncidentRecord, LegalStatus, current};
 use crate::store::audit::Writer;
 use crate::store::{Actor, Store, StoreError};
 
 /// Longest file read (a year of a large home is a few MB).
-const MAX_BYTES: u64 = 512 * 1024 * 1024;
+pub const MAX_BYTES: u64 = 512 * 1024 * 1024;
 /// Longest text kept from any one field.
 const MAX_TEXT: usize = 100_000;
 
@@ -113,6 +111,11 @@ fn one_line_errors(errs: &[String]) -> String {
 }
 
 /// Parse, check and clean a file; the typed home and records.
+/// Check a file before any database is opened (or created): a bad file changes nothing.
+pub fn check(bytes: &[u8]) -> anyhow::Result<()> {
+    parse(bytes).map(|_| ())
+}
+
 fn parse(bytes: &[u8]) -> anyhow::Result<(HomeIn, Vec<RecordIn>)> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let mut doc: Value =
@@ -420,47 +423,4 @@ pub fn import(store: &mut Store, actor: &Actor, bytes: &[u8]) -> anyhow::Result<
         Ok(sum)
     })?;
     Ok(summary)
-}
-
-/// `concordat import FILE.json`: one line.
-pub fn command(db: &Path, args: &ImportArgs) -> anyhow::Result<String> {
-    let f = &args.file;
-    let meta = std::fs::metadata(f).map_err(|e| anyhow::anyhow!("Cannot read {}: {e}.", f.display()))?;
-    if !meta.is_file() {
-        anyhow::bail!("{} is not a file.", f.display());
-    }
-    if meta.len() > MAX_BYTES {
-        anyhow::bail!("{} is too large to be an export ({} bytes).", f.display(), meta.len());
-    }
-    let bytes = std::fs::read(f).map_err(|e| anyhow::anyhow!("Cannot read {}: {e}.", f.display()))?;
-    // Check the file before the database is opened (or created): a bad file changes nothing.
-    parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e:#} Nothing was imported.", f.display()))?;
-    let mut store = Store::open(db)?;
-    let name = f
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let actor = Actor::system(&format!("import of {}", crate::text::clean_line(&name, 80)));
-    let s = import(&mut store, &actor, &bytes)
-        .map_err(|e| anyhow::anyhow!("{}: {e:#} Nothing was imported.", f.display()))?;
-    if s.incidents == 0 && s.entries == 0 && s.children == 0 {
-        return Ok(format!(
-            "Nothing new in {}: its {} incident(s) are already here.",
-            f.display(),
-            s.unchanged
-        ));
-    }
-    Ok(format!(
-        "Imported {}: {} new incident(s), {} new entr{}, {} new child(ren){}; {} already here.",
-        f.display(),
-        s.incidents,
-        s.entries,
-        if s.entries == 1 { "y" } else { "ies" },
-        s.children,
-        s.other_home
-            .as_ref()
-            .map(|h| format!(" from another home ({h})"))
-            .unwrap_or_default(),
-        s.unchanged
-    ))
 }

@@ -32,7 +32,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use rusqlite::{OptionalExtension, params};
@@ -40,7 +39,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::cli::ExportArgs;
 use crate::domain::{Change, Child, CorrectableField, Entry, IncidentRecord};
 use crate::store::{Actor, Home, Store, StoreError};
 use crate::time::Period;
@@ -1605,61 +1603,6 @@ fn recover_in(store: &Store, dir: &Path) -> Vec<String> {
     }
     crate::fsio::clean_leftovers(dir);
     msgs.into_iter().map(|m| crate::text::display(&m)).collect()
-}
-
-/// The period asked for on the command line (default: last week).
-pub fn period_of(args: &ExportArgs, now: DateTime<Utc>) -> anyhow::Result<Period> {
-    let p = match (&args.week, &args.from, &args.to) {
-        (Some(w), _, _) => Period::parse_week(w),
-        (None, Some(f), Some(t)) => {
-            let f = crate::time::parse_date(f).map_err(|e| anyhow::anyhow!("--from: {e}"))?;
-            let t = crate::time::parse_date(t).map_err(|e| anyhow::anyhow!("--to: {e}"))?;
-            Period::dates(f, t)
-        }
-        _ => Ok(last_week(now)),
-    };
-    p.map_err(|e| anyhow::anyhow!(e))
-}
-
-fn os_user() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .map(|u| crate::text::clean_line(&u, 60))
-        .unwrap_or_else(|_| "unknown user".into())
-}
-
-/// `concordat export`: one line on success, one line on failure.
-pub fn command(db: &Path, args: &ExportArgs) -> anyhow::Result<String> {
-    if !db.exists() {
-        anyhow::bail!("There is no database at {}: nothing to export.", db.display());
-    }
-    if args.dry_run {
-        let store = Store::open_readonly(db)?;
-        let period = period_of(args, store.now())?;
-        let f = build(&store, &period)?;
-        return Ok(format!(
-            "{} ({} to {}): {}. Dry run: nothing written.",
-            period.label,
-            crate::time::show_date(period.first_day),
-            crate::time::show_date(period.last_day),
-            f.counts.line()
-        ));
-    }
-    let mut store = Store::open(db)?;
-    let period = period_of(args, store.now())?;
-    let dir = match &args.out {
-        Some(d) => d.clone(),
-        None => PathBuf::from(store.setting("export_folder")?),
-    };
-    let actor = Actor::system(&format!("export run by {}", os_user()));
-    let r = write(&mut store, &actor, &period, &dir).context(format!("Export of {} failed", period.label))?;
-    Ok(format!(
-        "Exported {} version {}: {} -> {} (+ .json, .manifest.json).",
-        period.label,
-        r.version,
-        r.counts.line(),
-        r.files[0].display()
-    ))
 }
 
 /// The ledger, newest first, for the screen.

@@ -9,7 +9,6 @@ pub mod render;
 pub(crate) mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::Path;
 
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use memchr::memmem::Finder;
@@ -17,13 +16,12 @@ use rusqlite::params;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
-use crate::cli::{ReportArgs, ReportFormat};
 use crate::domain::{
     CallReason, Category, Change, Child, CourtOutcome, Ethnicity, Gender, MissingKind, PoliceOutcome, PoliceRoute,
     Response, RestorativeKind,
 };
 use crate::store::Store;
-use crate::time::{Period, age_on, local_date, to_db};
+use crate::time::{Period, age_on, to_db};
 
 /// A count out of a total. Never NaN: with nothing to count, `percent` is None and the text says so.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -894,49 +892,4 @@ pub fn week_counts(store: &Store, period: &Period, children: &[Child]) -> anyhow
             .filter(|c| in_home_during(c, period.first_day, period.last_day))
             .count() as u64,
     })
-}
-
-/// The period the command line asks for (default: the current quarter).
-pub fn period_from_args(args: &ReportArgs, today: NaiveDate) -> anyhow::Result<Period> {
-    let p = match (&args.week, &args.quarter, &args.from, &args.to) {
-        (Some(w), _, _, _) => Period::parse_week(w),
-        (_, Some(q), _, _) => Period::parse_quarter(q),
-        (_, _, Some(f), Some(t)) => {
-            let f = crate::time::parse_date(f).map_err(|e| anyhow::anyhow!("--from: {e}"))?;
-            let t = crate::time::parse_date(t).map_err(|e| anyhow::anyhow!("--to: {e}"))?;
-            Period::dates(f, t)
-        }
-        (_, _, Some(_), None) | (_, _, None, Some(_)) => Err("Give both --from and --to.".to_string()),
-        _ => Ok(Period::quarter_of(today)),
-    };
-    p.map_err(|e| anyhow::anyhow!(e))
-}
-
-/// `concordat report`: compute, render, and print or write the file atomically.
-pub fn command(db: &Path, args: &ReportArgs) -> anyhow::Result<String> {
-    let store = Store::open_readonly(db)?;
-    let period = period_from_args(args, local_date(store.now()))?;
-    let report = compute(&store, &period)?;
-    let out = match args.format {
-        ReportFormat::Text => render::text(&report),
-        ReportFormat::Csv => render::csv(&report)?,
-        ReportFormat::Json => render::json(&report)?,
-    };
-    match &args.out {
-        None => Ok(out.trim_end_matches('\n').to_string()),
-        Some(path) => {
-            write_atomic(path, out.as_bytes())?;
-            Ok(format!(
-                "Report for {} written to {} ({} incidents).",
-                period.label,
-                path.display(),
-                report.total.incidents
-            ))
-        }
-    }
-}
-
-/// Write a new file whole or not at all, never over an existing one: [`crate::fsio::write_new`].
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    Ok(crate::fsio::write_new(path, bytes, None)?)
 }

@@ -430,7 +430,7 @@ fn clock_change_week_edges() {
 fn several_homes_are_reported_each_and_together() {
     let (mut s, a) = home();
     let other = "other-home-uid";
-    let cin = crate::domain::child::validate_child(&input("Far Away"), local_date(s.now())).unwrap();
+    let cin = crate::domain::child::validate_child(&input("Far Away"), crate::time::local_date(s.now())).unwrap();
     let mut cur = record();
     cur.uid = "far-1".into();
     cur.home_uid = other.into();
@@ -621,39 +621,6 @@ fn statutory_year_inside_a_long_period() {
     // As for W47: A's caution counts, E's conviction the day before the year does not.
     assert_eq!(st.indicator, r(1, 2));
     assert_eq!((st.cautioned, st.convicted), (1, 0));
-}
-
-#[test]
-fn command_line_periods() {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-    let args = |w: Option<&str>, q: Option<&str>, f: Option<&str>, t: Option<&str>| ReportArgs {
-        week: w.map(String::from),
-        quarter: q.map(String::from),
-        from: f.map(String::from),
-        to: t.map(String::from),
-        format: ReportFormat::Text,
-        out: None,
-    };
-    assert_eq!(
-        period_from_args(&args(None, None, None, None), today).unwrap().label,
-        "2026-Q4"
-    );
-    assert_eq!(
-        period_from_args(&args(Some("2026-W47"), None, None, None), today)
-            .unwrap()
-            .label,
-        "2026-W47"
-    );
-    assert_eq!(
-        period_from_args(&args(None, None, Some("01/11/2026"), Some("15/11/2026")), today)
-            .unwrap()
-            .label,
-        "2026-11-01_to_2026-11-15"
-    );
-    let e = period_from_args(&args(None, None, Some("15/11/2026"), Some("01/11/2026")), today).unwrap_err();
-    assert!(e.to_string().contains("before the start"), "{e}");
-    let e = period_from_args(&args(None, Some("2026-Q5"), None, None), today).unwrap_err();
-    assert!(e.to_string().contains("not a quarter"), "{e}");
 }
 
 /// The report reads a stored `current` key by key instead of parsing all of it: on every incident of a demo

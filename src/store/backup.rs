@@ -78,7 +78,7 @@ pub fn list(db: &Path) -> Vec<BackupFile> {
 }
 
 /// A new backup file name in the backups folder (never an existing one).
-fn new_name(db: &Path, now: DateTime<Utc>, kind: &str) -> PathBuf {
+pub fn new_name(db: &Path, now: DateTime<Utc>, kind: &str) -> PathBuf {
     let dir = backups_dir(db);
     let base = format!("{}-{}", stem(db), now.format(STAMP));
     let mut p = dir.join(format!("{base}-{kind}.db"));
@@ -314,7 +314,7 @@ pub fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn ensure_backups_dir(db: &Path) -> Result<PathBuf> {
+pub fn ensure_backups_dir(db: &Path) -> Result<PathBuf> {
     let dir = backups_dir(db);
     super::ensure_private_dir(&dir)?;
     Ok(dir)
@@ -439,11 +439,6 @@ pub fn daily_checked(store: &Store) -> Result<Option<String>> {
     }
 }
 
-/// `concordat backup [--out FILE]`.
-pub fn command(db: &Path, args: &crate::cli::BackupArgs) -> anyhow::Result<String> {
-    Ok(backup_to(db, args.out.as_deref())?)
-}
-
 /// A verified copy of the database: to `out` (a new file, or a new name in a folder), else a new name in the
 /// backups folder. `out` must not exist and must not be the database, its parts or in the backups folder.
 pub fn backup_to(db: &Path, out: Option<&Path>) -> Result<String> {
@@ -480,11 +475,6 @@ pub fn backup_to(db: &Path, out: Option<&Path>) -> Result<String> {
         crate::fsio::shown(db),
         crate::fsio::shown(&dest)
     ))
-}
-
-/// `concordat restore FILE`.
-pub fn restore_command(db: &Path, args: &crate::cli::RestoreArgs) -> anyhow::Result<String> {
-    restore(db, &args.file)
 }
 
 /// Restore `file` over the database: refused while any copy of the app has it open; the backup must verify;

@@ -15,11 +15,19 @@ use std::time::Duration;
 use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::crossterm::execute;
 
-use crate::cli::{Cli, db_path};
 use crate::store::Store;
 
+/// What the app needs from the command line.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    /// The database file.
+    pub db: std::path::PathBuf,
+    /// The area's protocol file, if one was given (else the config folder's, else the built-in one).
+    pub protocol: Option<std::path::PathBuf>,
+}
+
 /// Open the database and the protocol, then run the app until the user quits.
-pub fn run_app(cli: &Cli) -> ExitCode {
+pub fn run_app(opts: &AppOptions) -> ExitCode {
     // Everything that can fail is checked before the terminal is touched, so errors print plainly.
     type Prepared = (
         Store,
@@ -29,8 +37,8 @@ pub fn run_app(cli: &Cli) -> ExitCode {
         crate::store::lock::AppHold,
     );
     let prepared = (|| -> anyhow::Result<Prepared> {
-        let protocol = crate::protocol::resolve(cli.protocol.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
-        let path = db_path(cli)?;
+        let protocol = crate::protocol::resolve(opts.protocol.as_deref()).map_err(|e| anyhow::anyhow!(e))?;
+        let path = opts.db.clone();
         // Held for the whole run: restore, import and demo refuse while this copy of the app is open.
         let hold = crate::store::lock::hold_app(&path)?;
         // The first start of each day reads the whole file (the full check, then the backup), and the first

@@ -1,0 +1,83 @@
+//! `concordat export --as NAME [period] [--out DIR] [--dry-run]`: the weekly file for the YOS, by a manager
+//! (as `e` in the app). The manifest and the ledger name the person signed in.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+
+use super::period::PeriodArgs;
+use super::person::{Need, PersonArgs, sign_in};
+use crate::fsio;
+use crate::store::Store;
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub person: PersonArgs,
+    /// The period (default: last week).
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// The folder to write to (default: the export folder setting). Files already there are never replaced:
+    /// a re-export is a new version.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Show the counts without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    // The scheduled (unattended) weekly export, authorised by a manager in the app, will be a flag here
+    // (e.g. `--scheduled`), taking the place of `person`: its library is being written separately, and the
+    // flag is wired when it is merged. Until then every export needs a manager signed in.
+}
+
+pub fn run(db: &Path, args: &ExportArgs) -> anyhow::Result<String> {
+    super::existing_db(db, "export")?;
+    if let Some(dir) = &args.out {
+        if dir.as_os_str().is_empty() {
+            return Err(super::usage("--out was given an empty path."));
+        }
+        if !dir.is_dir() {
+            anyhow::bail!(
+                "{} is not a folder: --out names the folder the files go into. Nothing was written.",
+                fsio::shown(dir)
+            );
+        }
+        if fsio::check_new(&dir.join("x"), Some(db)).is_err_and(|e| matches!(e, fsio::WriteError::Backups(_))) {
+            anyhow::bail!("{} is the backups folder: nothing was written.", fsio::shown(dir));
+        }
+    }
+    let mut store = Store::open(db)?;
+    let period = args.period.period_or(|| crate::export::last_week(store.now()))?;
+    let actor = sign_in(
+        &mut store,
+        &args.person,
+        Need::Manager("send the weekly file to the YOS"),
+    )?;
+    if args.dry_run {
+        let f = crate::export::build(&store, &period)?;
+        return Ok(format!(
+            "{} ({} to {}): {}. Dry run: nothing written.",
+            period.label,
+            crate::time::show_date(period.first_day),
+            crate::time::show_date(period.last_day),
+            f.counts.line()
+        ));
+    }
+    let dir = match &args.out {
+        Some(d) => d.clone(),
+        None => PathBuf::from(store.setting("export_folder")?),
+    };
+    let r = crate::export::write(&mut store, &actor, &period, &dir)
+        .context(format!("Export of {} failed", period.label))?;
+    // What an export stopped earlier left, finished or cleared first (said before this export's own line).
+    let mut said: Vec<String> = r.recovered.clone();
+    said.push(format!(
+        "Exported {} version {} by {}: {} -> {} (+ .json, .manifest.json).",
+        period.label,
+        r.version,
+        actor.name,
+        r.counts.line(),
+        fsio::shown(&r.files[0])
+    ));
+    Ok(said.join("\n"))
+}
