@@ -112,8 +112,7 @@ fn a_replaced_file_or_a_removed_wal_refuses_the_next_write() {
     replace_with_another(dir.path(), &db);
     let e = s
         .save_incident(&a, common::record(&child, s.now(), "After the restore."), None)
-        .err()
-        .expect("a write to a replaced file is refused, never acknowledged");
+        .expect_err("a write to a replaced file is refused, never acknowledged");
     assert!(matches!(e, StoreError::Replaced), "{e:?}");
     let msg = e.to_string();
     assert!(
@@ -131,8 +130,7 @@ fn a_replaced_file_or_a_removed_wal_refuses_the_next_write() {
     std::fs::remove_file(backup::with_suffix(&db2, "-wal")).unwrap();
     let e = s
         .save_incident(&a, common::record(&child, s.now(), "After the -wal went."), None)
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(matches!(e, StoreError::Replaced), "{e:?}");
 }
 
@@ -268,7 +266,9 @@ fn an_emptied_database_where_a_home_was_kept_is_not_set_up_again() {
         let _ = std::fs::remove_file(backup::with_suffix(&db, f));
     }
     std::fs::write(&db, b"").unwrap();
-    let e = Store::open(&db).err().expect("an empty file is not a new install");
+    let Err(e) = Store::open(&db) else {
+        panic!("an empty file is not a new install")
+    };
     assert!(matches!(e, StoreError::Emptied { .. }), "{e:?}");
     let msg = e.to_string();
     assert!(
@@ -282,7 +282,9 @@ fn an_emptied_database_where_a_home_was_kept_is_not_set_up_again() {
     assert_eq!(std::fs::metadata(&db).unwrap().len(), 0, "left as it was");
     // Missing altogether: the same.
     std::fs::remove_file(&db).unwrap();
-    let e = Store::open(&db).err().expect("a missing file where a home was kept");
+    let Err(e) = Store::open(&db) else {
+        panic!("a missing file where a home was kept")
+    };
     assert!(e.to_string().contains("missing"), "{e}");
     assert!(!db.exists(), "not created");
     // The real binary says so and shows no set-up screen: `demo` would have made a new home here.
@@ -338,9 +340,7 @@ fn a_flipped_byte_is_not_copied_into_the_daily_backup() {
 
     let mut s = Store::open(&db).unwrap();
     s.set_clock(Some(t0() + Duration::days(1)));
-    let e = backup::daily_checked(&s)
-        .err()
-        .expect("today's check refuses the damage");
+    let e = backup::daily_checked(&s).expect_err("today's check refuses the damage");
     let msg = e.to_string();
     assert!(matches!(e, StoreError::Corrupt { .. }), "{msg}");
     assert!(msg.contains("backup was not taken"), "{msg}");

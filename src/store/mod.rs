@@ -57,8 +57,9 @@ pub enum StoreError {
         backup: Option<PathBuf>,
     },
     #[error(
-        "The database {path} was made by a newer version of concordat (schema {found}; this one knows {known}). \
-         It has not been changed: install the newer version."
+        "The database{} was made by a newer version of concordat (schema {found}; this one knows {known}). \
+         It has not been changed: install the newer version.",
+        named(.path)
     )]
     TooNew { path: PathBuf, found: usize, known: usize },
     #[error("The database is busy: another copy of concordat is saving. Try again in a moment.")]
@@ -316,7 +317,7 @@ impl Store {
         if !wal.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Invalid(format!(
                 "Could not switch {} to WAL mode ({wal}).",
-                path.display()
+                crate::fsio::shown(path)
             )));
         }
         let found: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
