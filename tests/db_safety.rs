@@ -372,6 +372,17 @@ fn a_flipped_byte_is_not_copied_into_the_daily_backup() {
     );
     // The good one's check is remembered beside it.
     assert!(backup::with_suffix(&good, ".verified").exists());
+    // The app itself does not open it (today's first start): it says what happened and what to do.
+    let (ok, out) = run(&[], &db);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("backup was not taken") && out.contains("concordat restore"),
+        "{out}"
+    );
+    assert!(
+        !backup::list(&db).iter().any(|b| b.kind == "daily" && b.path != good),
+        "still no damaged daily backup"
+    );
 }
 
 #[test]
