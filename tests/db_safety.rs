@@ -302,6 +302,17 @@ fn an_emptied_database_where_a_home_was_kept_is_not_set_up_again() {
     // A new folder with nothing in it is still a new install.
     let fresh = dir.path().join("new").join("c.db");
     assert!(!Store::open(&fresh).unwrap().is_set_up().unwrap());
+    // Set up today, emptied before any backup was taken: the set-up itself marked the folder.
+    drop(common::home_at(&fresh));
+    for f in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(backup::with_suffix(&fresh, f));
+    }
+    std::fs::write(&fresh, b"").unwrap();
+    assert!(backup::list(&fresh).is_empty());
+    let Err(e) = Store::open(&fresh) else {
+        panic!("emptied on its first day: still not a new install")
+    };
+    assert!(e.to_string().contains("No backup was found"), "{e}");
 }
 
 #[test]
