@@ -112,8 +112,7 @@ fn a_replaced_file_or_a_removed_wal_refuses_the_next_write() {
     replace_with_another(dir.path(), &db);
     let e = s
         .save_incident(&a, common::record(&child, s.now(), "After the restore."), None)
-        .err()
-        .expect("a write to a replaced file is refused, never acknowledged");
+        .expect_err("a write to a replaced file is refused, never acknowledged");
     assert!(matches!(e, StoreError::Replaced), "{e:?}");
     let msg = e.to_string();
     assert!(
@@ -131,8 +130,7 @@ fn a_replaced_file_or_a_removed_wal_refuses_the_next_write() {
     std::fs::remove_file(backup::with_suffix(&db2, "-wal")).unwrap();
     let e = s
         .save_incident(&a, common::record(&child, s.now(), "After the -wal went."), None)
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(matches!(e, StoreError::Replaced), "{e:?}");
 }
 
@@ -268,7 +266,9 @@ fn an_emptied_database_where_a_home_was_kept_is_not_set_up_again() {
         let _ = std::fs::remove_file(backup::with_suffix(&db, f));
     }
     std::fs::write(&db, b"").unwrap();
-    let e = Store::open(&db).err().expect("an empty file is not a new install");
+    let Err(e) = Store::open(&db) else {
+        panic!("an empty file is not a new install")
+    };
     assert!(matches!(e, StoreError::Emptied { .. }), "{e:?}");
     let msg = e.to_string();
     assert!(
@@ -282,7 +282,9 @@ fn an_emptied_database_where_a_home_was_kept_is_not_set_up_again() {
     assert_eq!(std::fs::metadata(&db).unwrap().len(), 0, "left as it was");
     // Missing altogether: the same.
     std::fs::remove_file(&db).unwrap();
-    let e = Store::open(&db).err().expect("a missing file where a home was kept");
+    let Err(e) = Store::open(&db) else {
+        panic!("a missing file where a home was kept")
+    };
     assert!(e.to_string().contains("missing"), "{e}");
     assert!(!db.exists(), "not created");
     // The real binary says so and shows no set-up screen: `demo` would have made a new home here.
@@ -300,6 +302,17 @@ fn an_emptied_database_where_a_home_was_kept_is_not_set_up_again() {
     // A new folder with nothing in it is still a new install.
     let fresh = dir.path().join("new").join("c.db");
     assert!(!Store::open(&fresh).unwrap().is_set_up().unwrap());
+    // Set up today, emptied before any backup was taken: the set-up itself marked the folder.
+    drop(common::home_at(&fresh));
+    for f in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(backup::with_suffix(&fresh, f));
+    }
+    std::fs::write(&fresh, b"").unwrap();
+    assert!(backup::list(&fresh).is_empty());
+    let Err(e) = Store::open(&fresh) else {
+        panic!("emptied on its first day: still not a new install")
+    };
+    assert!(e.to_string().contains("No backup was found"), "{e}");
 }
 
 #[test]
@@ -338,9 +351,7 @@ fn a_flipped_byte_is_not_copied_into_the_daily_backup() {
 
     let mut s = Store::open(&db).unwrap();
     s.set_clock(Some(t0() + Duration::days(1)));
-    let e = backup::daily_checked(&s)
-        .err()
-        .expect("today's check refuses the damage");
+    let e = backup::daily_checked(&s).expect_err("today's check refuses the damage");
     let msg = e.to_string();
     assert!(matches!(e, StoreError::Corrupt { .. }), "{msg}");
     assert!(msg.contains("backup was not taken"), "{msg}");
@@ -372,6 +383,17 @@ fn a_flipped_byte_is_not_copied_into_the_daily_backup() {
     );
     // The good one's check is remembered beside it.
     assert!(backup::with_suffix(&good, ".verified").exists());
+    // The app itself does not open it (today's first start): it says what happened and what to do.
+    let (ok, out) = run(&[], &db);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("backup was not taken") && out.contains("concordat restore"),
+        "{out}"
+    );
+    assert!(
+        !backup::list(&db).iter().any(|b| b.kind == "daily" && b.path != good),
+        "still no damaged daily backup"
+    );
 }
 
 #[test]

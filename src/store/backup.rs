@@ -680,7 +680,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c.db");
         let s = setup_file(&p);
-        // A file where the backups folder should be.
+        // A file where the backups folder should be (set-up made the folder, for its marker).
+        let _ = std::fs::remove_dir_all(backups_dir(&p));
         std::fs::write(backups_dir(&p), b"not a folder").unwrap();
         let msg = daily(&s).expect("a problem is reported");
         assert!(msg.contains("backup could not be made"), "{msg}");

@@ -95,6 +95,7 @@ pub fn hold_app(db: &Path) -> Result<AppHold> {
         }
         Err(TryLockError::Error(e)) => return Err(e.into()),
     }
+    remove_stale_notes(db);
     let hold = AppHold {
         _file: file,
         note: note_path(db, std::process::id()),
@@ -133,8 +134,8 @@ pub fn exclusive(db: &Path, what: &str) -> Result<Exclusive> {
     }
 }
 
-/// What the notes of the running copies say (cleaned for display). Only explains; never decides.
-fn holders(db: &Path) -> Vec<String> {
+/// The notes of this database's holders: (pid, path).
+fn notes(db: &Path) -> Vec<(u32, PathBuf)> {
     let Some(name) = lock_path(db).file_name().map(|n| format!("{}.", n.to_string_lossy())) else {
         return Vec::new();
     };
@@ -145,14 +146,35 @@ fn holders(db: &Path) -> Vec<String> {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut v: Vec<String> = rd
-        .flatten()
-        .filter(|e| {
+    rd.flatten()
+        .filter_map(|e| {
             let n = e.file_name().to_string_lossy().into_owned();
-            n.strip_prefix(&name)
-                .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+            let pid = n.strip_prefix(&name)?;
+            if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            Some((pid.parse().ok()?, e.path()))
         })
-        .filter_map(|e| std::fs::read(e.path()).ok())
+        .collect()
+}
+
+/// A copy of the app that was killed leaves its note: remove the notes of processes that are gone (Linux;
+/// elsewhere they stay, and only ever explain a refusal the OS lock made).
+fn remove_stale_notes(db: &Path) {
+    #[cfg(target_os = "linux")]
+    for (pid, path) in notes(db) {
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    let _ = db;
+}
+
+/// What the notes of the running copies say (cleaned for display). Only explains; never decides.
+fn holders(db: &Path) -> Vec<String> {
+    let mut v: Vec<String> = notes(db)
+        .into_iter()
+        .filter_map(|(_, p)| std::fs::read(p).ok())
         .map(|b| {
             let t = String::from_utf8_lossy(&b[..b.len().min(300)]).into_owned();
             crate::text::display(t.trim())
@@ -201,7 +223,13 @@ mod tests {
     fn a_note_without_a_lock_decides_nothing() {
         let d = tempfile::tempdir().unwrap();
         let db = d.path().join("c.db");
-        std::fs::write(note_path(&db, 4_294_967), "concordat is open: forged").unwrap();
+        let forged = note_path(&db, 4_294_967);
+        std::fs::write(&forged, "concordat is open: forged").unwrap();
         drop(exclusive(&db, "restore").unwrap());
+        // The note of a process that is gone is removed when the app next starts.
+        drop(hold_app(&db).unwrap());
+        if cfg!(target_os = "linux") {
+            assert!(!forged.exists());
+        }
     }
 }

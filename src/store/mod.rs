@@ -58,8 +58,9 @@ pub enum StoreError {
         backup: Option<PathBuf>,
     },
     #[error(
-        "The database {path} was made by a newer version of concordat (schema {found}; this one knows {known}). \
-         It has not been changed: install the newer version."
+        "The database{} was made by a newer version of concordat (schema {found}; this one knows {known}). \
+         It has not been changed: install the newer version.",
+        named(.path)
     )]
     TooNew { path: PathBuf, found: usize, known: usize },
     #[error("The database is busy: another copy of concordat is saving. Try again in a moment.")]
@@ -87,7 +88,8 @@ pub enum StoreError {
     /// The database is empty or missing where a home was kept: never taken for a new install.
     #[error(
         "The database{} is {what}, but this folder has held a home's records before: it was not set up \
-         again, and nothing was changed.{}",
+         again, and nothing was changed.{} (Only to start a new home here on purpose: move the backups folder \
+         beside it somewhere safe first.)",
         named(.path),
         backup_hint(.backup)
     )]
@@ -214,6 +216,8 @@ fn file_id(p: &Path) -> Option<FileId> {
 struct Identity {
     db: FileId,
     wal: Option<FileId>,
+    /// The folder's "a home is kept here" marker is known to be written.
+    marked: bool,
 }
 
 impl Identity {
@@ -221,6 +225,7 @@ impl Identity {
         Some(Identity {
             db: file_id(path)?,
             wal: file_id(&backup::with_suffix(path, "-wal")),
+            marked: false,
         })
     }
 
@@ -317,7 +322,7 @@ impl Store {
         if !wal.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Invalid(format!(
                 "Could not switch {} to WAL mode ({wal}).",
-                path.display()
+                crate::fsio::shown(path)
             )));
         }
         let found: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
@@ -341,17 +346,21 @@ impl Store {
         }
         // A read makes SQLite open the -wal (creating it if needed): from now on it stays while we are open.
         conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
-        let opened = Identity::of(path);
-        let store = Store {
+        let mut opened = Identity::of(path);
+        if let Some(id) = opened.as_mut()
+            && conn
+                .query_row("SELECT COUNT(*) FROM home", [], |r| r.get::<_, i64>(0))
+                .is_ok_and(|n| n > 0)
+        {
+            backup::mark_home_kept(path);
+            id.marked = true;
+        }
+        Ok(Store {
             conn,
             path: path.to_path_buf(),
             clock: None,
             opened,
-        };
-        if store.is_set_up().unwrap_or(false) {
-            backup::mark_home_kept(path);
-        }
-        Ok(store)
+        })
     }
 
     /// Was the file at `path` made by an older version, so that opening it will back it up and update it? Read
@@ -509,6 +518,14 @@ impl Store {
         let mut w = audit::Writer::new(&tx, actor, now);
         let out = f(&mut w)?;
         tx.commit()?;
+        // The first write of a home (its set-up, an import) marks the folder: from now on an emptied or
+        // missing database here is a loss, never a new install.
+        if let Some(id) = self.opened.as_mut()
+            && !id.marked
+        {
+            backup::mark_home_kept(&self.path);
+            id.marked = true;
+        }
         Ok(out)
     }
 

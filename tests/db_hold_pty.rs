@@ -1,0 +1,55 @@
+//! The real app holds its database for its whole run: `concordat restore` refuses while it is open and says
+//! who has it, and runs once it has closed. Unix only (pseudo-terminals).
+#![cfg(unix)]
+
+mod support;
+
+use std::process::Command;
+
+use support::pty::*;
+
+fn run(args: &[&str], db: &str) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_concordat"))
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .env_remove("CONCORDAT_DB")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn restore_refuses_while_the_app_is_open_and_names_who_is_signed_in() {
+    let (_dir, db) = temp_db();
+    let mut t = Pty::spawn(&["--db", &db], &[]);
+    t.wait_for("First-time set-up");
+    t.send("Oak House");
+    t.send(TAB);
+    t.send("SC123456");
+    t.send(TAB);
+    t.send("Pat Manager");
+    t.send(TAB);
+    t.send("correct horse");
+    t.send(TAB);
+    t.send("correct horse");
+    t.send(CTRL_S);
+    t.wait_for("Pat Manager (Manager)");
+    // A backup to restore from, made while the app is open (reading is allowed).
+    let copy = std::path::Path::new(&db).with_file_name("copy.db");
+    let (ok, out) = run(&["backup", "--out", copy.to_str().unwrap()], &db);
+    assert!(ok, "{out}");
+    let (ok, out) = run(&["restore", copy.to_str().unwrap()], &db);
+    assert!(!ok, "refused while the app is open: {out}");
+    assert!(out.contains("Cannot restore while concordat is open"), "{out}");
+    assert!(out.contains("Pat Manager"), "says who is signed in: {out}");
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(), 0);
+    let (ok, out) = run(&["restore", copy.to_str().unwrap()], &db);
+    assert!(ok, "runs once the app has closed: {out}");
+}
