@@ -30,6 +30,9 @@ pub fn run(db: &Path, args: &ImportArgs) -> anyhow::Result<String> {
     let bytes = std::fs::read(f).map_err(|e| anyhow::anyhow!("Cannot read {}: {e}.", shown(f)))?;
     // Check the file before the database is opened (or created): a bad file changes nothing.
     check(&bytes).map_err(|e| anyhow::anyhow!("{}: {e:#} Nothing was imported.", shown(f)))?;
+    // Refused while any copy of the app has the database open (it says which): an import changes records that a
+    // screen may be showing.
+    let _held = crate::store::lock::exclusive(db, "import")?;
     let mut store = Store::open(db)?;
     // A database with no account yet (a new PC taking over a home's records): there is no one to sign in as,
     // and nothing yet to protect. The import is recorded under the name given; set-up then adds the first
