@@ -63,6 +63,9 @@ pub fn restore(db: &Path, args: &RestoreArgs) -> anyhow::Result<String> {
     if !file.is_file() {
         anyhow::bail!("{} is not a file. Nothing was changed.", fsio::shown(file));
     }
+    // Everything a restore checks first (the backup verifies, no copy of the app has the database open), before
+    // a sign-in is recorded: a restore that cannot go ahead changes nothing.
+    backup::check_restorable(db, file)?;
     // A manager of the home in the current database signs in there (counted, as in the app). When that
     // database is missing or cannot be opened (damaged: the very case for a restore), a manager of the home in
     // the backup signs in against a private copy of it: the backup itself is never changed.

@@ -44,6 +44,13 @@ pub fn run(db: &Path, args: &PrintArgs) -> anyhow::Result<String> {
     if !store.is_set_up()? {
         anyhow::bail!("The home is not set up yet: run concordat first.");
     }
+    // An incident number that does not exist is a mistake found before anyone signs in (a sign-in is recorded),
+    // so a mistyped number changes nothing; the message says no more than the number.
+    if let Some(id) = args.what.incident
+        && store.incident(id).is_err()
+    {
+        anyhow::bail!("There is no incident {id}. Nothing was written.");
+    }
     sign_in(&mut store, &args.person, Need::Anyone)?;
     let now = store.now();
     let home = store.home()?.map(|h| h.name).unwrap_or_default();
@@ -54,7 +61,13 @@ pub fn run(db: &Path, args: &PrintArgs) -> anyhow::Result<String> {
         let sheet = store.handover_sheet(now, Window::SinceHandover)?;
         (handover_text(&sheet, &home), handover_file_name(now))
     };
-    let path = args.out.clone().unwrap_or_else(|| PathBuf::from(default));
-    fsio::write_new(&path, text.as_bytes(), Some(db))?;
+    // A name asked for is never written over; the default name, if taken, becomes -2, -3 (said in the message).
+    let path = match &args.out {
+        Some(out) => {
+            fsio::write_new(out, text.as_bytes(), Some(db))?;
+            out.clone()
+        }
+        None => fsio::write_new_numbered(Path::new(&default), text.as_bytes(), Some(db))?,
+    };
     Ok(format!("Written to {}", fsio::shown(&path)))
 }

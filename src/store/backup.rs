@@ -477,9 +477,22 @@ pub fn backup_to(db: &Path, out: Option<&Path>) -> Result<String> {
     ))
 }
 
-/// Restore `file` over the database: refused while any copy of the app has it open; the backup must verify;
-/// the current database is kept aside, then replaced atomically.
-pub fn restore(db: &Path, file: &Path) -> anyhow::Result<String> {
+/// The checks a restore makes before it changes anything, for a caller that must not write (a sign-in is
+/// recorded) until it knows the restore can go ahead: the paths, that no copy of the app holds the database,
+/// and that the backup verifies.
+pub fn check_restorable(db: &Path, file: &Path) -> anyhow::Result<()> {
+    check_paths(db, file)?;
+    drop(super::lock::exclusive(db, "restore")?);
+    if let Err(problem) = verified(file) {
+        anyhow::bail!(
+            "{} cannot be restored: {problem}. Nothing was changed.",
+            crate::fsio::shown(file)
+        );
+    }
+    Ok(())
+}
+
+fn check_paths(db: &Path, file: &Path) -> anyhow::Result<()> {
     let shown = crate::fsio::shown(file);
     if file.as_os_str().is_empty() {
         anyhow::bail!("Give the backup file to restore.");
@@ -496,6 +509,14 @@ pub fn restore(db: &Path, file: &Path) -> anyhow::Result<String> {
     {
         anyhow::bail!("{shown} is the database itself: choose a backup file.");
     }
+    Ok(())
+}
+
+/// Restore `file` over the database: refused while any copy of the app has it open; the backup must verify;
+/// the current database is kept aside, then replaced atomically.
+pub fn restore(db: &Path, file: &Path) -> anyhow::Result<String> {
+    let shown = crate::fsio::shown(file);
+    check_paths(db, file)?;
     // 0. Nobody may be writing to the file being replaced.
     let _held = super::lock::exclusive(db, "restore")?;
     // 1. The backup must be sound: a concordat database of a home, not from a newer version, chain intact.
