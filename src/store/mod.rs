@@ -9,6 +9,7 @@ pub mod children;
 pub mod drafts;
 pub mod handover;
 pub mod incidents;
+pub mod keys;
 pub mod settings;
 pub mod staff;
 pub mod verify;
@@ -29,12 +30,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema/002_exports.sql")),
         M::up(include_str!("schema/003_home_scope.sql")),
         M::up(include_str!("schema/004_police_index.sql")),
+        M::up(include_str!("schema/005_signing.sql")),
     ])
 }
 
 /// The schema version this build understands.
 pub fn schema_version() -> usize {
-    4
+    5
 }
 
 /// A file at this schema version was made by an older concordat: opening it backs it up and updates it (0 is a
@@ -361,6 +363,8 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut w = audit::Writer::new(&tx, actor, now);
         let out = f(&mut w)?;
+        w.seal()?;
+        drop(w);
         tx.commit()?;
         Ok(out)
     }

@@ -1,7 +1,7 @@
 //! First-run set-up, staff accounts and signing in on the shared PC.
 
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use argon2::password_hash::PasswordHasher;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{OptionalExtension, params};
 
@@ -10,23 +10,48 @@ use crate::domain::staff::{LOCKOUT_MINUTES, MAX_FAILED_ATTEMPTS, validate_passph
 use crate::domain::{Role, Staff};
 
 /// argon2id, version 19, with the crate's defaults (19 MiB, 2 passes, 1 lane): OWASP's recommended minimum.
+/// Since schema 5 the 64-byte output also gives the account's signing key (`store::keys`): the stored string
+/// is `keys::KEYED_PREFIX` + salt + the first half.
 pub fn hash_passphrase(p: &str) -> Result<String> {
+    Ok(super::keys::new_passphrase(p)?.pass_hash)
+}
+
+/// The hash an older version stored (a plain argon2id PHC string): kept for tests of the upgrade.
+#[doc(hidden)]
+pub fn hash_passphrase_old(p: &str) -> Result<String> {
     Argon2::default()
         .hash_password(p.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| StoreError::Invalid(format!("Could not protect the passphrase: {e}")))
 }
 
-fn check_passphrase(p: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .ok()
-        .is_some_and(|h| Argon2::default().verify_password(p.as_bytes(), &h).is_ok())
+/// A member of staff signed in: who they are, and the actor that signs their writes (its key unlocked by the
+/// passphrase just typed). Reads as the `Staff` it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    pub staff: Staff,
+    pub actor: Actor,
+}
+
+/// A member of staff without their key (tests that skip argon2): their writes are unsigned and `verify` says so.
+impl From<Staff> for SignedIn {
+    fn from(staff: Staff) -> SignedIn {
+        let actor = Actor::staff(staff.id, &staff.name, staff.role);
+        SignedIn { staff, actor }
+    }
+}
+
+impl std::ops::Deref for SignedIn {
+    type Target = Staff;
+    fn deref(&self) -> &Staff {
+        &self.staff
+    }
 }
 
 /// What happened at the sign-in screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignIn {
-    Ok(Staff),
+    Ok(SignedIn),
     Wrong { tries_left: i64 },
     Locked { until: DateTime<Utc> },
     Inactive,
@@ -57,8 +82,9 @@ fn staff_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Staff> {
 const STAFF_COLS: &str = "id, name, role, active, deactivated_reason, failed_attempts, locked_until";
 
 impl Store {
-    /// Set up the home and its first manager. Returns the manager, signed in.
-    pub fn setup(&mut self, s: &Setup<'_>) -> Result<Staff> {
+    /// Set up the home and its first manager. Returns the manager, signed in. The set-up transaction registers
+    /// the manager's key and is signed by it (its system rows are covered by that signature).
+    pub fn setup(&mut self, s: &Setup<'_>) -> Result<SignedIn> {
         if self.is_set_up()? {
             return Err(StoreError::Invalid("This home is already set up.".into()));
         }
@@ -74,7 +100,8 @@ impl Store {
         }
         let name = validate_staff_name(s.manager_name).map_err(StoreError::Invalid)?;
         validate_passphrase(s.passphrase).map_err(StoreError::Invalid)?;
-        let hash = hash_passphrase(s.passphrase)?;
+        let key = super::keys::new_passphrase(s.passphrase)?;
+        let hash = key.pass_hash.clone();
         let secret = {
             use rand::RngCore;
             let mut b = [0u8; 32];
@@ -91,8 +118,14 @@ impl Store {
             .prepare("SELECT key FROM settings")?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let id = self.write(&system, |w| {
+        let (id, signer) = self.write(&system, |w| {
             let now = w.now_str();
+            let first_key = |w: &mut super::audit::Writer<'_>, id: i64| -> Result<super::keys::Signer> {
+                let key_id = super::keys::register(w, Some(id), &name, "staff", &key.public)?;
+                let signer = super::keys::Signer::from_seed(key_id, &key.seed)?;
+                w.sign_with(signer.clone());
+                Ok(signer)
+            };
             if existing {
                 let id = w.insert(
                     "staff",
@@ -102,7 +135,7 @@ impl Store {
                 for (k, v) in super::settings::DEFAULTS.iter().filter(|(k, _)| !have.iter().any(|h| h == k)) {
                     w.insert("settings", "INSERT INTO settings (key, value) VALUES (?1, ?2)", params![k, v])?;
                 }
-                return Ok(id);
+                return Ok((id, first_key(w, id)?));
             }
             w.insert(
                 "home",
@@ -117,9 +150,16 @@ impl Store {
             for (k, v) in super::settings::DEFAULTS {
                 w.insert("settings", "INSERT INTO settings (key, value) VALUES (?1, ?2)", params![k, v])?;
             }
-            Ok(id)
+            Ok((id, first_key(w, id)?))
         })?;
-        self.staff_by_id(id)
+        self.signed_in(id, Some(signer))
+    }
+
+    fn signed_in(&self, id: i64, signer: Option<super::keys::Signer>) -> Result<SignedIn> {
+        let staff = self.staff_by_id(id)?;
+        let mut actor = Actor::staff(staff.id, &staff.name, staff.role);
+        actor.signer = signer;
+        Ok(SignedIn { staff, actor })
     }
 
     pub fn staff_by_id(&self, id: i64) -> Result<Staff> {
@@ -157,14 +197,17 @@ impl Store {
         if exists > 0 {
             return Err(StoreError::Invalid(format!("{name} already has an account.")));
         }
-        let hash = hash_passphrase(passphrase)?;
+        // The manager typed the first passphrase: their signed row registers the account's first key.
+        let key = super::keys::new_passphrase(passphrase)?;
         let id = self.write(actor, |w| {
             let now = w.now_str();
-            w.insert(
+            let id = w.insert(
                 "staff",
                 "INSERT INTO staff (name, role, pass_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![name, role.code(), hash, now],
-            )
+                params![name, role.code(), key.pass_hash, now],
+            )?;
+            super::keys::register(w, Some(id), &name, "staff", &key.public)?;
+            Ok(id)
         })?;
         self.staff_by_id(id)
     }
@@ -173,15 +216,19 @@ impl Store {
     pub fn reset_passphrase(&mut self, actor: &Actor, staff_id: i64, passphrase: &str) -> Result<()> {
         actor.require_manager("reset passphrases")?;
         validate_passphrase(passphrase).map_err(StoreError::Invalid)?;
-        let hash = hash_passphrase(passphrase)?;
+        let key = super::keys::new_passphrase(passphrase)?;
+        let name = self.staff_by_id(staff_id)?.name;
         self.write(actor, |w| {
             w.update(
                 "staff",
                 staff_id,
                 "reset_passphrase",
                 "UPDATE staff SET pass_hash = ?1, failed_attempts = 0, locked_until = NULL WHERE id = ?2",
-                params![hash, staff_id],
-            )
+                params![key.pass_hash, staff_id],
+            )?;
+            // A new passphrase is a new key, replacing the old one from here on.
+            super::keys::register(w, Some(staff_id), &name, "staff", &key.public)?;
+            Ok(())
         })
     }
 
@@ -240,6 +287,27 @@ impl Store {
         })
     }
 
+    /// A passphrase hash from an older version, upgraded at the first sign-in after the update (the passphrase
+    /// is in hand): a new hash whose computation also gives a signing key, registered by a row the new key
+    /// signs. (`verify` accepts such a first key only for an account made before signing began.)
+    fn upgrade_passphrase(&mut self, actor: &Actor, passphrase: &str) -> Result<super::keys::Signer> {
+        let key = super::keys::new_passphrase(passphrase)?;
+        let id = actor.staff_id.unwrap_or_default();
+        self.write(actor, |w| {
+            w.update(
+                "staff",
+                id,
+                "upgrade_passphrase_hash",
+                "UPDATE staff SET pass_hash = ?1 WHERE id = ?2",
+                params![key.pass_hash, id],
+            )?;
+            let key_id = super::keys::register(w, Some(id), &actor.name, "staff", &key.public)?;
+            let signer = super::keys::Signer::from_seed(key_id, &key.seed)?;
+            w.sign_with(signer.clone());
+            Ok(signer)
+        })
+    }
+
     /// Check a passphrase. Five wrong tries lock the account for five minutes; the count and the lock are
     /// in the database, so restarting the app does not reset them.
     pub fn sign_in(&mut self, staff_id: i64, passphrase: &str) -> Result<SignIn> {
@@ -256,8 +324,13 @@ impl Store {
         let stored: String = self
             .conn
             .query_row("SELECT pass_hash FROM staff WHERE id = ?1", [staff_id], |r| r.get(0))?;
-        let actor = Actor::staff(staff.id, &staff.name, staff.role);
-        if check_passphrase(passphrase, &stored) {
+        let mut actor = Actor::staff(staff.id, &staff.name, staff.role);
+        let checked = super::keys::check(passphrase, &stored);
+        if !matches!(checked, super::keys::Checked::Wrong) {
+            actor.signer = match checked {
+                super::keys::Checked::Keyed(seed) => self.signer_from_seed(staff_id, &seed)?,
+                _ => Some(self.upgrade_passphrase(&actor, passphrase)?),
+            };
             if staff.failed_attempts > 0 || staff.locked_until.is_some() {
                 self.write(&actor, |w| {
                     w.update(
@@ -269,7 +342,7 @@ impl Store {
                     )
                 })?;
             }
-            return Ok(SignIn::Ok(self.staff_by_id(staff_id)?));
+            return Ok(SignIn::Ok(self.signed_in(staff_id, actor.signer)?));
         }
         // After a lock has expired, counting starts again.
         let attempts = if staff.locked_until.is_some() {
@@ -305,7 +378,7 @@ impl Store {
 pub(crate) mod tests {
     use super::*;
 
-    pub fn set_up() -> (Store, Staff) {
+    pub fn set_up() -> (Store, SignedIn) {
         let mut s = Store::open_in_memory().unwrap();
         let m = s
             .setup(&Setup {
@@ -318,8 +391,23 @@ pub(crate) mod tests {
         (s, m)
     }
 
-    pub fn actor(s: &Staff) -> Actor {
-        Actor::staff(s.id, &s.name, s.role)
+    /// Who writes in these tests: the signed-in manager's signing actor, or (a `Staff` alone) an unsigned one.
+    pub trait AsActor {
+        fn as_actor(&self) -> Actor;
+    }
+    impl AsActor for Staff {
+        fn as_actor(&self) -> Actor {
+            Actor::staff(self.id, &self.name, self.role)
+        }
+    }
+    impl AsActor for SignedIn {
+        fn as_actor(&self) -> Actor {
+            self.actor.clone()
+        }
+    }
+
+    pub fn actor(s: &impl AsActor) -> Actor {
+        s.as_actor()
     }
 
     #[test]

@@ -1,16 +1,29 @@
 //! `concordat verify`: the database is sound, the audit chain unbroken, and every record is exactly as the
 //! app last wrote it. Anything changed, inserted or removed with plain SQL shows here.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::audit::{AUDITED, GENESIS, audit_form, fold, hash_row, row_to_json};
+use super::keys::signature_ok;
 use super::{Result, Store};
+use crate::text::display;
+
+/// The only columns an unsigned audit row may change: a staff update that records a wrong passphrase typed for
+/// an account (nobody's key can sign that: the person typing did not know the passphrase). Another part of the
+/// program may add lock-out columns here.
+pub const UNSIGNED_ALLOWED: &[&str] = &["failed_attempts", "locked_until"];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VerifyReport {
     pub integrity: String,
     pub audit_rows: i64,
     pub records_checked: i64,
+    /// Audit rows written before this file's signing began (by an older version): not signed, not a problem.
+    pub before_signing: i64,
+    /// Transactions whose last row carries a valid signature.
+    pub signed_transactions: i64,
     /// Plain descriptions of what is wrong, the first problem first. Empty when sound.
     pub problems: Vec<String>,
 }
@@ -39,6 +52,9 @@ impl Store {
             return Ok(rep);
         }
         self.verify_chain(&mut rep)?;
+        if rep.problems.is_empty() {
+            self.verify_signatures(&mut rep)?;
+        }
         for table in AUDITED {
             if rep.problems.len() >= MAX_PROBLEMS {
                 break;
@@ -102,6 +118,82 @@ impl Store {
             }
             prev = hash;
             expected_id += 1;
+        }
+        Ok(())
+    }
+
+    /// Every transaction after signing began ends in a row signed by a key valid at that point that belongs to
+    /// the rows' member of staff; keys are registered by a manager's key or the same person's previous key.
+    fn verify_signatures(&self, rep: &mut VerifyReport) -> Result<()> {
+        let start: i64 = match self
+            .conn
+            .query_row("SELECT after_audit_id FROM signing_began WHERE id = 1", [], |r| r.get(0))
+        {
+            Ok(v) => v,
+            // A file from before signing (read without updating it): every row is from before signing.
+            Err(_) => {
+                rep.before_signing = rep.audit_rows;
+                return Ok(());
+            }
+        };
+        let mut st = SignState::default();
+        let mut s = self.conn.prepare(
+            "SELECT id, staff_id, staff_name, entity, entity_id, action, before, after, hash, signer, sig \
+             FROM audit ORDER BY id",
+        )?;
+        let mut rows = s.query([])?;
+        let mut pending: Vec<Row> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str::<Value>(&s).ok());
+            let row = Row {
+                id: r.get(0)?,
+                staff_id: r.get(1)?,
+                staff_name: r.get(2)?,
+                entity: r.get(3)?,
+                entity_id: r.get(4)?,
+                action: r.get(5)?,
+                before: parse(r.get(6)?),
+                after: parse(r.get(7)?),
+            };
+            let hash: String = r.get(8)?;
+            let signer: Option<i64> = r.get(9)?;
+            let sig: Option<String> = r.get(10)?;
+            if rep.problems.len() >= MAX_PROBLEMS {
+                return Ok(());
+            }
+            if row.id <= start {
+                rep.before_signing += 1;
+                if row.entity == "signing_keys" {
+                    rep.problems.push(format!(
+                        "Audit row {} registers a signing key but is marked as written before signing began \
+                         (row {start}): the marker was moved outside the app.",
+                        row.id
+                    ));
+                }
+                st.apply(&row, true);
+                continue;
+            }
+            match (signer, sig) {
+                (Some(k), Some(sig)) => {
+                    pending.push(row);
+                    st.close(&pending, k, &hash, &sig, rep);
+                    pending.clear();
+                }
+                _ if pending.is_empty() && unsigned_allowed(&row) => st.apply(&row, false),
+                _ => pending.push(row),
+            }
+        }
+        if let (Some(first), Some(last)) = (pending.first(), pending.last()) {
+            rep.problems.push(format!(
+                "Audit rows {} to {} ({} {}, {} by {}) are not signed by anyone's key: they were written \
+                 outside the app, or by a program without a member of staff's passphrase.",
+                first.id,
+                last.id,
+                first.entity,
+                first.entity_id,
+                display(&first.action),
+                display(&first.staff_name)
+            ));
         }
         Ok(())
     }
@@ -189,6 +281,185 @@ impl Store {
                     au = next_folded()?;
                 }
             }
+        }
+    }
+}
+
+/// One audit row, as the signature check reads it.
+struct Row {
+    id: i64,
+    staff_id: Option<i64>,
+    staff_name: String,
+    entity: String,
+    entity_id: i64,
+    action: String,
+    before: Option<Value>,
+    after: Option<Value>,
+}
+
+/// A staff update that changes only the lock-out columns: the one write nobody's key can sign.
+fn unsigned_allowed(r: &Row) -> bool {
+    let only = |v: &Option<Value>| {
+        v.as_ref()
+            .and_then(Value::as_object)
+            .is_some_and(|m| m.keys().all(|k| k == "id" || UNSIGNED_ALLOWED.contains(&k.as_str())))
+    };
+    r.entity == "staff" && r.action != "insert" && only(&r.before) && only(&r.after)
+}
+
+#[derive(Debug, Clone)]
+struct Key {
+    staff_id: Option<i64>,
+    holder: String,
+    purpose: String,
+    public: String,
+}
+
+impl Key {
+    fn from_row(r: &Row) -> Option<(i64, Key)> {
+        let a = r.after.as_ref()?;
+        Some((
+            a.get("id")?.as_i64()?,
+            Key {
+                staff_id: a.get("staff_id").and_then(Value::as_i64),
+                holder: a.get("holder")?.as_str()?.to_string(),
+                purpose: a.get("purpose")?.as_str()?.to_string(),
+                public: a.get("public_key")?.as_str()?.to_string(),
+            },
+        ))
+    }
+
+    /// Keys replace earlier keys of the same holder: a member of staff's, or the scheduled export's.
+    fn slot(&self) -> String {
+        match (self.purpose.as_str(), self.staff_id) {
+            ("staff", Some(id)) => format!("staff {id}"),
+            (p, _) => p.to_string(),
+        }
+    }
+}
+
+/// What the trail has established so far: the keys (and which is current for each holder), staff roles, and
+/// which accounts were made before signing began.
+#[derive(Default)]
+struct SignState {
+    keys: HashMap<i64, Key>,
+    current: HashMap<String, i64>,
+    roles: HashMap<i64, String>,
+    before_signing_staff: std::collections::HashSet<i64>,
+}
+
+impl SignState {
+    fn apply(&mut self, r: &Row, before_signing: bool) {
+        if r.entity == "staff" {
+            if let Some(role) = r.after.as_ref().and_then(|a| a.get("role")).and_then(Value::as_str) {
+                self.roles.insert(r.entity_id, role.to_string());
+            }
+            if before_signing && r.action == "insert" {
+                self.before_signing_staff.insert(r.entity_id);
+            }
+        }
+        if r.entity == "signing_keys"
+            && r.action == "insert"
+            && let Some((id, k)) = Key::from_row(r)
+        {
+            self.current.insert(k.slot(), id);
+            self.keys.insert(id, k);
+        }
+    }
+
+    fn is_manager(&self, staff_id: Option<i64>) -> bool {
+        staff_id.is_some_and(|id| self.roles.get(&id).is_some_and(|r| r == "manager"))
+    }
+
+    /// Check one transaction (its rows, the last signed with key `k`), then take in what it established.
+    fn close(&mut self, rows: &[Row], k: i64, hash: &str, sig: &str, rep: &mut VerifyReport) {
+        let last = rows.last().map(|r| r.id).unwrap_or_default();
+        let registered: Vec<(i64, Key, i64)> = rows
+            .iter()
+            .filter(|r| r.entity == "signing_keys" && r.action == "insert")
+            .filter_map(|r| Key::from_row(r).map(|(id, key)| (id, key, r.id)))
+            .collect();
+        let mut problem = |m: String| {
+            if rep.problems.len() < MAX_PROBLEMS {
+                rep.problems.push(m);
+            }
+        };
+        let established = self
+            .keys
+            .get(&k)
+            .filter(|key| self.current.get(&key.slot()) == Some(&k))
+            .cloned();
+        let key = match established {
+            Some(key) => key,
+            None => match registered.iter().find(|(id, _, _)| *id == k) {
+                // A key that registers itself: the first manager's at set-up (no key before it), or the first
+                // key of an account made before signing began (at its first sign-in after the update).
+                Some((_, key, _))
+                    if key.purpose == "staff"
+                        && (self.keys.is_empty()
+                            || key.staff_id.is_some_and(|s| {
+                                self.before_signing_staff.contains(&s)
+                                    && !self.current.contains_key(&format!("staff {s}"))
+                            })) =>
+                {
+                    key.clone()
+                }
+                _ => {
+                    problem(format!(
+                        "Audit row {last} is signed with key {k}, which was not a valid key at that point: \
+                         the rows up to it were written outside the app."
+                    ));
+                    return;
+                }
+            },
+        };
+        if !signature_ok(&key.public, k, hash, sig) {
+            problem(format!(
+                "Audit row {last}'s signature (by {}) does not match: the rows up to it were changed outside the \
+                 app after they were signed.",
+                display(&key.holder)
+            ));
+            return;
+        }
+        rep.signed_transactions += 1;
+        for r in rows {
+            let fits = if key.purpose == "scheduled_export" {
+                r.entity == "exports" && r.staff_id.is_none()
+            } else {
+                r.staff_id.is_none() || r.staff_id == key.staff_id
+            };
+            if !fits {
+                problem(format!(
+                    "Audit row {} ({} {}, {} by {}) is signed by {}'s key, which may not sign it: it was \
+                     written outside the app.",
+                    r.id,
+                    r.entity,
+                    r.entity_id,
+                    display(&r.action),
+                    display(&r.staff_name),
+                    display(&key.holder)
+                ));
+                return;
+            }
+        }
+        for (id, new, row) in &registered {
+            if *id == k {
+                continue;
+            }
+            let own = new.purpose == "staff" && new.staff_id.is_some() && new.staff_id == key.staff_id;
+            let by_manager = key.purpose == "staff" && self.is_manager(key.staff_id);
+            if !(own || by_manager) {
+                problem(format!(
+                    "Audit row {row} registers a signing key for {} but is signed by {}, who is not a manager: \
+                     it was written outside the app.",
+                    display(&new.holder),
+                    display(&key.holder)
+                ));
+                return;
+            }
+        }
+        for r in rows {
+            self.apply(r, false);
         }
     }
 }
