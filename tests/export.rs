@@ -569,7 +569,7 @@ fn another_homes_file_goes_in_beside_this_homes_records() {
     let fx = fixture();
     let f = export::build(&fx.store, &week()).unwrap();
     let mut other = Store::open_in_memory().unwrap();
-    other
+    let kim = other
         .setup(&Setup {
             home_name: "Elm Lodge",
             ofsted_urn: "",
@@ -577,7 +577,7 @@ fn another_homes_file_goes_in_beside_this_homes_records() {
             passphrase: "correct horse",
         })
         .unwrap();
-    let s = import::import(&mut other, &Actor::system("import test"), &f.json).unwrap();
+    let s = import::import(&mut other, &kim.actor, &f.json).unwrap();
     assert_eq!(s.other_home.as_deref(), Some("Oak House"));
     let n: i64 = other
         .connection()

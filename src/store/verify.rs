@@ -127,8 +127,9 @@ impl Store {
     fn verify_signatures(&self, rep: &mut VerifyReport) -> Result<()> {
         let start: i64 = match self
             .conn
-            .query_row("SELECT after_audit_id FROM signing_began WHERE id = 1", [], |r| r.get(0))
-        {
+            .query_row("SELECT after_audit_id FROM signing_began WHERE id = 1", [], |r| {
+                r.get(0)
+            }) {
             Ok(v) => v,
             // A file from before signing (read without updating it): every row is from before signing.
             Err(_) => {
@@ -182,6 +183,12 @@ impl Store {
                 _ if pending.is_empty() && unsigned_allowed(&row) => st.apply(&row, false),
                 _ => pending.push(row),
             }
+        }
+        if st.keys.is_empty() {
+            // Nobody has a key yet (records moved from another PC, before set-up): the set-up's signature will
+            // cover these rows; until then they count as before signing.
+            rep.before_signing += pending.len() as i64;
+            pending.clear();
         }
         if let (Some(first), Some(last)) = (pending.first(), pending.last()) {
             rep.problems.push(format!(
