@@ -29,8 +29,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check the database: integrity, the audit chain, and every record against it (exit 0 when sound).
-    Verify,
+    /// Check the database: integrity, the audit chain and its signatures, and every record against it (exit 0
+    /// when sound).
+    Verify {
+        /// Also check the file against the audit anchors in the weekly manifests under DIR (kept elsewhere): a
+        /// rewritten or rolled-back audit trail is not sound.
+        #[arg(long, value_name = "DIR")]
+        anchors: Option<PathBuf>,
+    },
     /// Work with protocol files.
     #[command(subcommand)]
     Protocol(ProtocolCommand),
@@ -176,7 +182,7 @@ pub fn db_path(cli: &Cli) -> anyhow::Result<PathBuf> {
 pub fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
         None => return crate::ui::run_app(&cli),
-        Some(Command::Verify) => verify(&cli),
+        Some(Command::Verify { anchors }) => verify(&cli, anchors.as_deref()),
         Some(Command::Protocol(ProtocolCommand::Check { file })) => protocol_check(file),
         Some(Command::Print(a)) => db_path(&cli).and_then(|db| crate::print::command(&db, a)),
         Some(Command::Export(a)) => db_path(&cli).and_then(|db| crate::export::command(&db, a)),
@@ -200,15 +206,30 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn verify(cli: &Cli) -> anyhow::Result<String> {
+fn verify(cli: &Cli, anchors: Option<&Path>) -> anyhow::Result<String> {
     let db = db_path(cli)?;
     let store = crate::store::Store::open_readonly(&db)?;
-    let rep = store.verify()?;
+    let mut rep = store.verify()?;
+    let mut anchored = String::new();
+    if let Some(dir) = anchors
+        && rep.is_sound()
+    {
+        let a = crate::store::verify::check_anchors(&store, dir)
+            .map_err(|e| anyhow::anyhow!("Cannot read the manifests in {}: {e}", crate::fsio::shown(dir)))?;
+        rep.problems.extend(a.problems);
+        anchored = format!(" {} manifest anchor(s) match.", a.checked);
+    }
     if rep.is_sound() {
+        let before = if rep.before_signing > 0 {
+            format!(" {} rows from before signing.", rep.before_signing)
+        } else {
+            String::new()
+        };
         Ok(format!(
-            "{}: sound. {} audit rows chained, {} records match the audit trail.",
-            db.display(),
+            "{}: sound. {} audit rows chained, {} signed transactions, {} records match the audit trail.{before}{anchored}",
+            crate::fsio::shown(&db),
             rep.audit_rows,
+            rep.signed_transactions,
             rep.records_checked
         ))
     } else {

@@ -470,3 +470,120 @@ impl SignState {
         }
     }
 }
+
+/// The head of the audit chain, carried outside the file (every weekly manifest, every printed handover sheet)
+/// so that a rewritten or rolled-back chain shows: `concordat verify --anchors DIR`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Anchor {
+    pub audit_id: i64,
+    pub hash: String,
+    pub home_uid: String,
+    /// The first manager's public key (hex): the key a rewrite from the start would have to replace.
+    pub first_key: String,
+}
+
+impl Store {
+    pub fn chain_anchor(&self) -> Result<Anchor> {
+        use rusqlite::OptionalExtension;
+        let (audit_id, hash) = self
+            .conn
+            .query_row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .unwrap_or((0, GENESIS.to_string()));
+        Ok(Anchor {
+            audit_id,
+            hash,
+            home_uid: self.home()?.map(|h| h.uid).unwrap_or_default(),
+            first_key: self.first_key()?,
+        })
+    }
+
+    fn first_key(&self) -> Result<String> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT public_key FROM signing_keys ORDER BY id LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or_default())
+    }
+}
+
+/// What `verify --anchors DIR` found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnchorReport {
+    /// This home's manifests whose anchor was checked.
+    pub checked: usize,
+    /// Plain descriptions, each naming the manifest. Empty when every anchor matches.
+    pub problems: Vec<String>,
+}
+
+/// Check the file against the anchors in every `*.manifest.json` under `dir` (this home's only; other homes'
+/// and manifests from before anchors are passed over): each anchored audit row must exist with that hash, and
+/// the first manager's key must be the same. A chain rewritten or cut back since a manifest was written fails.
+pub fn check_anchors(store: &Store, dir: &std::path::Path) -> Result<AnchorReport> {
+    let own = store.chain_anchor()?;
+    let mut files = Vec::new();
+    collect_manifests(dir, 0, &mut files)?;
+    files.sort();
+    let mut rep = AnchorReport::default();
+    let mut s = store.conn.prepare("SELECT hash FROM audit WHERE id = ?1")?;
+    for f in files {
+        let shown = crate::fsio::shown(&f);
+        let Ok(bytes) = std::fs::read(&f) else {
+            rep.problems.push(format!("{shown} could not be read."));
+            continue;
+        };
+        let Some(a) = serde_json::from_slice::<Value>(&bytes)
+            .ok()
+            .and_then(|v| serde_json::from_value::<Anchor>(v.get("audit_anchor")?.clone()).ok())
+        else {
+            continue;
+        };
+        if a.home_uid != own.home_uid {
+            continue;
+        }
+        rep.checked += 1;
+        use rusqlite::OptionalExtension;
+        let hash: Option<String> = s.query_row([a.audit_id], |r| r.get(0)).optional()?;
+        let problem = match hash {
+            None => Some(format!(
+                "audit row {} is missing (the file now ends at row {}): rows were removed or the file was rolled \
+                 back",
+                a.audit_id, own.audit_id
+            )),
+            Some(h) if h != a.hash => Some(format!(
+                "audit row {} is not the row this manifest saw: the audit trail was rewritten",
+                a.audit_id
+            )),
+            _ if !a.first_key.is_empty() && a.first_key != own.first_key => {
+                Some("the first manager's key is not the one this manifest saw: the audit trail was rewritten".into())
+            }
+            _ => None,
+        };
+        if let Some(p) = problem {
+            rep.problems.push(format!("{shown} does not match this database: {p}."));
+        }
+    }
+    Ok(rep)
+}
+
+fn collect_manifests(dir: &std::path::Path, depth: usize, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
+    if depth > 8 {
+        return Ok(());
+    }
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        let p = e.path();
+        let t = e.file_type()?;
+        if t.is_dir() {
+            collect_manifests(&p, depth + 1, out)?;
+        } else if t.is_file() && p.to_string_lossy().ends_with(".manifest.json") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
