@@ -273,3 +273,63 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::staff::tests::set_up;
+    use crate::store::staff::{SignIn, hash_passphrase_old};
+
+    #[test]
+    fn an_old_hash_is_upgraded_at_sign_in_and_the_account_then_signs() {
+        let (mut s, m) = set_up();
+        let a = m.actor.clone();
+        let w = s.add_staff(&a, "Sam Night", Role::Staff, "night shift 1").unwrap();
+        // A file from before signing: Sam's hash made by an older version, written as that version would (it is
+        // counted as from before signing by moving the marker, as the migration does for older files).
+        let old = hash_passphrase_old("night shift 1").unwrap();
+        s.conn
+            .execute_batch(&format!(
+                "UPDATE staff SET pass_hash = '{old}' WHERE id = {id}; \
+                 DELETE FROM signing_keys WHERE staff_id = {id};",
+                id = w.id
+            ))
+            .unwrap();
+        assert!(matches!(check("night shift 1", &old), Checked::Old));
+        assert!(matches!(check("wrong", &old), Checked::Wrong));
+        let SignIn::Ok(signed) = s.sign_in(w.id, "night shift 1").unwrap() else {
+            panic!("sign-in failed");
+        };
+        assert!(signed.actor.signer.is_some());
+        let stored: String = s
+            .conn
+            .query_row("SELECT pass_hash FROM staff WHERE id = ?1", [w.id], |r| r.get(0))
+            .unwrap();
+        assert!(stored.starts_with(KEYED_PREFIX), "upgraded: {stored}");
+        assert!(matches!(check("night shift 1", &stored), Checked::Keyed(_)));
+        assert!(!format!("{:?}", signed.actor).contains(&stored[KEYED_PREFIX.len()..]));
+    }
+
+    /// Sign-in time, before (argon2id, 32-byte output, as older versions) and after (one argon2id run giving
+    /// 64 bytes, plus deriving the Ed25519 key): `cargo test --lib sign_in_time -- --nocapture`.
+    #[test]
+    fn sign_in_time() {
+        let old = hash_passphrase_old("correct horse").unwrap();
+        let new = new_passphrase("correct horse").unwrap();
+        let time = |f: &dyn Fn()| {
+            let t = std::time::Instant::now();
+            for _ in 0..5 {
+                f();
+            }
+            t.elapsed() / 5
+        };
+        let before = time(&|| assert!(matches!(check("correct horse", &old), Checked::Old)));
+        let after = time(&|| {
+            let Checked::Keyed(seed) = check("correct horse", &new.pass_hash) else {
+                panic!()
+            };
+            assert_eq!(Signer::from_seed(1, &seed).unwrap().public_hex(), new.public);
+        });
+        eprintln!("sign-in check: before {before:?}, after {after:?} (argon2id + Ed25519 key)");
+    }
+}
