@@ -142,7 +142,8 @@ fn impossible_dates_are_refused_naming_the_record_and_field() {
     let (mut b, bm, _) = home();
     let v = file_of(&a);
     let audit = b.audit_count().unwrap();
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
         (
             "entry in 9999",
             Box::new(|v| casey(v)["entries"][0]["at"] = "9999-01-01T00:00:00Z".into()),
