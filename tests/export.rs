@@ -115,7 +115,7 @@ fn fixture() -> Fx {
     s.connection()
         .execute("UPDATE home SET uid = 'home-oak', pseudonym_secret = ?1", [SECRET])
         .unwrap();
-    let a = Actor::staff(m.id, &m.name, m.role);
+    let a = m.actor.clone();
     let j = s.add_child(&a, &child_input("Jordan Smith", true)).unwrap();
     let c = s.add_child(&a, &child_input("Casey Brown", false)).unwrap();
     s.connection()
@@ -745,7 +745,7 @@ fn build_time_for_one_week_of_a_large_home() {
             passphrase: "correct horse",
         })
         .unwrap();
-    let a = Actor::staff(m.id, &m.name, m.role);
+    let a = m.actor.clone();
     let kids: Vec<String> = (0..12)
         .map(|i| {
             s.add_child(&a, &child_input(&format!("Child {i}"), i % 3 == 0))
