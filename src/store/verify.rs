@@ -352,6 +352,8 @@ struct SignState {
     keys: HashMap<i64, Key>,
     current: HashMap<String, i64>,
     roles: HashMap<i64, String>,
+    /// Accounts deactivated so far: their keys sign nothing more.
+    inactive: std::collections::HashSet<i64>,
     before_signing_staff: std::collections::HashSet<i64>,
 }
 
@@ -360,6 +362,15 @@ impl SignState {
         if r.entity == "staff" {
             if let Some(role) = r.after.as_ref().and_then(|a| a.get("role")).and_then(Value::as_str) {
                 self.roles.insert(r.entity_id, role.to_string());
+            }
+            match r.after.as_ref().and_then(|a| a.get("active")).and_then(Value::as_i64) {
+                Some(0) => {
+                    self.inactive.insert(r.entity_id);
+                }
+                Some(_) => {
+                    self.inactive.remove(&r.entity_id);
+                }
+                None => {}
             }
             if before_signing && r.action == "insert" {
                 self.before_signing_staff.insert(r.entity_id);
@@ -424,6 +435,14 @@ impl SignState {
             problem(format!(
                 "Audit row {last}'s signature (by {}) does not match: the rows up to it were changed outside the \
                  app after they were signed.",
+                display(&key.holder)
+            ));
+            return;
+        }
+        if key.staff_id.is_some_and(|id| self.inactive.contains(&id)) {
+            problem(format!(
+                "Audit row {last} is signed by {}'s key after the account was deactivated: it was written outside \
+                 the app.",
                 display(&key.holder)
             ));
             return;
@@ -586,4 +605,63 @@ fn collect_manifests(dir: &std::path::Path, depth: usize, out: &mut Vec<std::pat
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::staff::{Setup, SignIn};
+    use crate::store::{Actor, Store};
+
+    #[test]
+    fn an_older_file_counts_its_rows_as_before_signing_and_signs_from_its_update_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("old.db");
+        {
+            // A home moved from another PC by an older version: rows written without any key.
+            let mut s = Store::open(&p).unwrap();
+            s.write(&Actor::system("import"), |w| {
+                w.insert(
+                    "home",
+                    "INSERT INTO home (id, uid, name, ofsted_urn, pseudonym_secret, created_at) \
+                     VALUES (1, 'h1', 'Elm Lodge', '', 'ab', '2026-01-01T00:00:00Z')",
+                    [],
+                )
+            })
+            .unwrap();
+            // As that version left it: schema 4, no signing tables.
+            s.connection()
+                .execute_batch(
+                    "DROP TABLE signing_keys; DROP TABLE signing_began; ALTER TABLE audit DROP COLUMN signer; \
+                     ALTER TABLE audit DROP COLUMN sig; PRAGMA user_version = 4;",
+                )
+                .unwrap();
+        }
+        let mut s = Store::open(&p).unwrap();
+        let rep = s.verify().unwrap();
+        assert!(rep.is_sound(), "{rep:?}");
+        assert_eq!(rep.before_signing, 1);
+        let m = s
+            .setup(&Setup {
+                home_name: "x",
+                ofsted_urn: "",
+                manager_name: "New Manager",
+                passphrase: "correct horse",
+            })
+            .unwrap();
+        s.deactivate_staff(&m.actor, m.id, "leaving").unwrap_err();
+        let w = s
+            .add_staff(&m.actor, "Sam Night", crate::domain::Role::Staff, "night shift 1")
+            .unwrap();
+        let SignIn::Ok(sam) = s.sign_in(w.id, "night shift 1").unwrap() else {
+            panic!()
+        };
+        s.deactivate_staff(&m.actor, w.id, "Left the home").unwrap();
+        let rep = s.verify().unwrap();
+        assert!(rep.is_sound(), "{rep:?}");
+        assert_eq!((rep.before_signing, rep.signed_transactions), (1, 3));
+        // A key of a deactivated account signs nothing more (its holder could still unlock it).
+        s.save_draft(&sam.actor, None, "incident", "x", "{}").unwrap();
+        assert!(s.verify().unwrap().problems[0].contains("after the account was deactivated"));
+    }
 }
