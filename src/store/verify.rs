@@ -609,7 +609,6 @@ fn collect_manifests(dir: &std::path::Path, depth: usize, out: &mut Vec<std::pat
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::store::staff::{Setup, SignIn};
     use crate::store::{Actor, Store};
 
