@@ -145,16 +145,20 @@ impl Store {
         let mut rows = s.query([])?;
         let mut pending: Vec<Row> = Vec::new();
         while let Some(r) = rows.next()? {
-            let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str::<Value>(&s).ok());
+            let entity: String = r.get(3)?;
+            // Only staff and key rows are read for their content (roles, keys, lock-out columns): parsing every
+            // row's JSON would double the time of verifying a large history.
+            let read = entity == "staff" || entity == "signing_keys";
+            let parse = |s: Option<String>| s.filter(|_| read).and_then(|s| serde_json::from_str::<Value>(&s).ok());
             let row = Row {
                 id: r.get(0)?,
                 staff_id: r.get(1)?,
                 staff_name: r.get(2)?,
-                entity: r.get(3)?,
-                entity_id: r.get(4)?,
                 action: r.get(5)?,
+                entity_id: r.get(4)?,
                 before: parse(r.get(6)?),
                 after: parse(r.get(7)?),
+                entity,
             };
             let hash: String = r.get(8)?;
             let signer: Option<i64> = r.get(9)?;
