@@ -581,3 +581,23 @@ fn wrong_passphrases_are_recorded_unsigned_and_nothing_else_may_be() {
     drop(c);
     assert!(problems(&db)[0].contains("are not signed"));
 }
+
+#[test]
+fn an_edited_name_cannot_draw_on_the_terminal_through_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let yos = tempfile::tempdir().unwrap();
+    let (db, _, _) = history(dir.path(), yos.path());
+    let c = Connection::open(&db).unwrap();
+    // A name that would clear the line and print a fake verdict.
+    c.execute(
+        "UPDATE audit SET staff_name = 'Pat' || char(27) || '[2K' || char(13) || 'home.db: sound.' WHERE id = 3",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let ps = problems(&db);
+    assert!(ps[0].contains("Audit row 3"), "{ps:?}");
+    assert!(!ps[0].contains('\u{1b}') && !ps[0].contains('\r'), "{:?}", ps[0]);
+    let (ok, out) = verify_cli(&db, None);
+    assert!(!ok && !out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
+}

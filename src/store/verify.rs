@@ -112,7 +112,11 @@ impl Store {
             );
             if want != hash {
                 rep.problems.push(format!(
-                    "Audit row {id} ({entity} {entity_id}, {action} by {staff_name} at {at}) was altered outside the app."
+                    "Audit row {id} ({} {entity_id}, {} by {} at {}) was altered outside the app.",
+                    display(&entity),
+                    display(&action),
+                    display(&staff_name),
+                    display(&at)
                 ));
                 return Ok(());
             }
@@ -200,7 +204,7 @@ impl Store {
                  outside the app, or by a program without a member of staff's passphrase.",
                 first.id,
                 last.id,
-                first.entity,
+                display(&first.entity),
                 first.entity_id,
                 display(&first.action),
                 display(&first.staff_name)
@@ -463,7 +467,7 @@ impl SignState {
                     "Audit row {} ({} {}, {} by {}) is signed by {}'s key, which may not sign it: it was \
                      written outside the app.",
                     r.id,
-                    r.entity,
+                    display(&r.entity),
                     r.entity_id,
                     display(&r.action),
                     display(&r.staff_name),
