@@ -903,11 +903,12 @@ pub fn generate_homes(
         manager_name: STAFF[0].0,
         passphrase: PASSPHRASE,
     })?;
-    let mgr_actor = Actor::staff(mgr.id, &mgr.name, mgr.role);
+    // Every write is signed: each member of staff's key is unlocked by the demo passphrase.
+    let mgr_actor = mgr.actor.clone();
     let mut actors = vec![mgr_actor.clone()];
     for (name, role) in &STAFF[1..] {
         let s = store.add_staff(&mgr_actor, name, *role, PASSPHRASE)?;
-        actors.push(Actor::staff(s.id, &s.name, s.role));
+        actors.push(store.signer_for(s.id, PASSPHRASE)?);
     }
     let own_uid = store.home()?.map(|h| h.uid).unwrap_or_default();
     let mut demo_homes = vec![DemoHome { uid: own_uid, actors }];
@@ -920,7 +921,8 @@ pub fn generate_homes(
         } else {
             format!("{tree} House {}", round + 1)
         };
-        // Their staff have no account here; their names are kept on what they recorded, as an import keeps them.
+        // Their staff have no account here; their names are kept on what they recorded, as an import keeps them,
+        // and the manager who imported the files signs for them.
         let actors = STAFF
             .iter()
             .enumerate()
@@ -932,6 +934,7 @@ pub fn generate_homes(
                     LAST[(h * 3 + k) % LAST.len()]
                 ),
                 role: *role,
+                signer: mgr_actor.signer.clone(),
             })
             .collect();
         let uid = format!("demo-home-{h:05}");
@@ -994,7 +997,8 @@ pub fn generate_homes(
     store.connection().pragma_update(None, "cache_size", -262_144)?;
     let result = (|| -> anyhow::Result<()> {
         if !others.is_empty() {
-            let by = Actor::system("demo: other homes' files");
+            let mut by = Actor::system("demo: other homes' files");
+            by.signer = mgr_actor.signer.clone();
             store.bulk(|b| {
                 for (uid, name, urn) in &others {
                     b.add_other_home(&by, at(start), uid, name, urn)?;

@@ -137,6 +137,9 @@ pub fn handover_text(sheet: &Sheet, home: &str) -> String {
     o.push_str(RULE);
     o.push('\n');
     o.push_str("Read and acknowledged by: ______________________  at: ____________\n");
+    if let Some(a) = &sheet.anchor {
+        o.push_str(&format!("Audit anchor: row {}, {}\n", a.audit_id, display(&a.hash)));
+    }
     o
 }
 

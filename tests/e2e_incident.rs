@@ -21,7 +21,7 @@ fn home(db: &str) {
             passphrase: "correct horse",
         })
         .unwrap();
-    let a = concordat::store::Actor::staff(m.id, &m.name, m.role);
+    let a = m.actor.clone();
     s.add_child(
         &a,
         &concordat::domain::ChildInput {

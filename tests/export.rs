@@ -117,7 +117,7 @@ fn fixture() -> Fx {
     s.connection()
         .execute("UPDATE home SET uid = 'home-oak', pseudonym_secret = ?1", [SECRET])
         .unwrap();
-    let a = Actor::staff(m.id, &m.name, m.role);
+    let a = m.actor.clone();
     let j = s.add_child(&a, &child_input("Jordan Smith", true)).unwrap();
     let c = s.add_child(&a, &child_input("Casey Brown", false)).unwrap();
     s.connection()
@@ -571,7 +571,7 @@ fn another_homes_file_goes_in_beside_this_homes_records() {
     let fx = fixture();
     let f = export::build(&fx.store, &week()).unwrap();
     let mut other = Store::open_in_memory().unwrap();
-    other
+    let kim = other
         .setup(&Setup {
             home_name: "Elm Lodge",
             ofsted_urn: "",
@@ -579,7 +579,7 @@ fn another_homes_file_goes_in_beside_this_homes_records() {
             passphrase: "correct horse",
         })
         .unwrap();
-    let s = import::import(&mut other, &Actor::system("import test"), &f.json).unwrap();
+    let s = import::import(&mut other, &kim.actor, &f.json).unwrap();
     assert_eq!(s.other_home.as_deref(), Some("Oak House"));
     let n: i64 = other
         .connection()
@@ -749,7 +749,7 @@ fn build_time_for_one_week_of_a_large_home() {
             passphrase: "correct horse",
         })
         .unwrap();
-    let a = Actor::staff(m.id, &m.name, m.role);
+    let a = m.actor.clone();
     let kids: Vec<String> = (0..12)
         .map(|i| {
             s.add_child(&a, &child_input(&format!("Child {i}"), i % 3 == 0))

@@ -24,7 +24,7 @@ fn db_with_one_incident(dir: &Path) -> PathBuf {
             passphrase: "correct horse",
         })
         .unwrap();
-    let a = concordat::store::Actor::staff(m.id, &m.name, m.role);
+    let a = m.actor.clone();
     let c = s
         .add_child(
             &a,

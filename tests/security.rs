@@ -7,7 +7,7 @@ mod common;
 
 use concordat::domain::{Change, Role};
 use concordat::store::staff::{SignIn, hash_passphrase};
-use concordat::store::{Actor, Store, StoreError};
+use concordat::store::{Store, StoreError};
 
 /// The PHC string's parameters, e.g. `$argon2id$v=19$m=19456,t=2,p=1$salt$hash`.
 fn params(phc: &str) -> (String, u32, u32, u32, u32) {
@@ -93,8 +93,8 @@ fn roles_are_enforced_by_the_store() {
     let (mut s, m, child) = common::home_at(&db);
     let worker = s.add_staff(&m, "Sam Night", Role::Staff, "night shift 1").unwrap();
     let senior = s.add_staff(&m, "Lee Senior", Role::Senior, "shift lead 1").unwrap();
-    let w = Actor::staff(worker.id, &worker.name, worker.role);
-    let sl = Actor::staff(senior.id, &senior.name, senior.role);
+    let w = s.signer_for(worker.id, "night shift 1").unwrap();
+    let sl = s.signer_for(senior.id, "shift lead 1").unwrap();
     let id = s
         .save_incident(&w, common::record(&child, s.now(), "Kicked a door."), None)
         .unwrap();

@@ -78,9 +78,15 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check the database: integrity, the audit chain, and every record against it (exit 0 when sound).
-    #[command(after_help = concat!("Example:\n  concordat verify --db /srv/home/concordat.db\n\n", "No one needs to sign in: verify shows no record.\n\n", exit_codes!()))]
-    Verify,
+    /// Check the database: integrity, the audit chain and its signatures, and every record against it (exit 0
+    /// when sound).
+    #[command(after_help = concat!("Examples:\n  concordat verify --db /srv/home/concordat.db\n  concordat verify --anchors /mnt/yos/oak-house\n\n", "No one needs to sign in: verify shows no record.\n\n", exit_codes!()))]
+    Verify {
+        /// Also check the file against the audit anchors in the weekly manifests under DIR (kept elsewhere): a
+        /// rewritten or rolled-back audit trail is not sound.
+        #[arg(long, value_name = "DIR")]
+        anchors: Option<PathBuf>,
+    },
     /// Work with protocol files.
     #[command(subcommand, after_help = concat!("Example:\n  concordat protocol check protocol.toml\n\n", exit_codes!()))]
     Protocol(ProtocolCommand),
@@ -212,7 +218,7 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             Err(e) => Err(e),
         },
-        Some(Command::Verify) => db_path(&cli).and_then(|db| verify::verify(&db)),
+        Some(Command::Verify { anchors }) => db_path(&cli).and_then(|db| verify::verify(&db, anchors.as_deref())),
         Some(Command::Protocol(ProtocolCommand::Check { file })) => verify::protocol_check(file),
         Some(Command::Print(a)) => db_path(&cli).and_then(|db| print::run(&db, a)),
         Some(Command::Export(a)) => db_path(&cli).and_then(|db| export::run(&db, a)),

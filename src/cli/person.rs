@@ -141,11 +141,11 @@ pub fn sign_in(store: &mut Store, who: &PersonArgs, need: Need) -> anyhow::Resul
     let signed = store
         .sign_in(staff.id, &passphrase)
         .map_err(|e| anyhow::anyhow!("Could not sign in: {e} Nothing was done."))?;
-    let staff = match signed {
-        SignIn::Ok(s, ..) => s,
+    // The signed-in person's own actor: their writes are signed with the key their passphrase unlocked.
+    let actor = match signed {
+        SignIn::Ok(s, ..) => s.actor,
         _ => anyhow::bail!(NOT_SIGNED_IN),
     };
-    let actor = Actor::staff(staff.id, &staff.name, staff.role);
     if let Need::Manager(what) = need {
         actor
             .require_manager(what)

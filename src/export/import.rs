@@ -265,11 +265,106 @@ fn insert_entry(w: &mut Writer<'_>, incident_id: i64, e: &Entry) -> crate::store
     )
 }
 
+/// How far in the future a date in a file may be (another PC's clock may be a little ahead).
+const CLOCK_SKEW_HOURS: i64 = 2;
+
+/// Dates a file may not carry: before 1900, in the future (an entry dated 9999 would make its incident an
+/// amendment in every later week), or a birth after the incident. Each names the record and the field.
+fn check_dates(records: &[RecordIn], now: DateTime<Utc>) -> Result<(), Vec<String>> {
+    let floor = NaiveDate::from_ymd_opt(1900, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+        .unwrap_or_default();
+    let ceiling = now + chrono::Duration::hours(CLOCK_SKEW_HOURS);
+    let mut errs = Vec::new();
+    let check = |errs: &mut Vec<String>, what: String, t: DateTime<Utc>| {
+        if t < floor {
+            errs.push(format!("{what} is {}, before 1900", ts(t)));
+        } else if t > ceiling {
+            errs.push(format!("{what} is {}, in the future", ts(t)));
+        }
+    };
+    for (i, r) in records.iter().enumerate() {
+        let name = format!("/records/{i} (incident {})", r.uid);
+        check(&mut errs, format!("{name} occurred_at"), r.recorded.occurred_at);
+        check(&mut errs, format!("{name} recorded_at"), r.recorded.recorded_at);
+        for (j, e) in r.entries.iter().enumerate() {
+            check(&mut errs, format!("{name} entries/{j} (entry {}) at", e.uid), e.at);
+        }
+        if let Some(dob) = parse_date(&r.child.dob) {
+            let born = dob.and_hms_opt(0, 0, 0).map(|d| d.and_utc()).unwrap_or_default();
+            check(&mut errs, format!("{name} child date of birth"), born);
+            if dob > crate::time::local_date(r.recorded.occurred_at) {
+                errs.push(format!(
+                    "{name} child date of birth {dob} is after the incident ({})",
+                    crate::time::local_date(r.recorded.occurred_at)
+                ));
+            }
+        }
+    }
+    if errs.is_empty() { Ok(()) } else { Err(errs) }
+}
+
+/// The first top-level field in which two versions of a record differ, with both values (shortened).
+fn first_difference(here: &Value, file: &Value) -> Option<String> {
+    let (Value::Object(a), Value::Object(b)) = (here, file) else {
+        return (here != file).then(|| "the whole record".to_string());
+    };
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter().find_map(|k| {
+        let (x, y) = (a.get(k).unwrap_or(&Value::Null), b.get(k).unwrap_or(&Value::Null));
+        (x != y).then(|| {
+            format!(
+                "{k}: here {}, in the file {}",
+                crate::text::one_line(&x.to_string(), 60),
+                crate::text::one_line(&y.to_string(), 60)
+            )
+        })
+    })
+}
+
 /// Import a JSON export into `store` (managers only): all or nothing.
+///
+/// An import only adds or changes records of the home the file comes from: a file that claims to be this
+/// (set-up) home, or carries the uid of one of this home's records or of another home's, is refused whole,
+/// naming the record. A record already here may only gain entries: the same uid with a different saved record
+/// or different earlier entries is refused as a conflict naming both versions. Importing twice changes nothing.
 pub fn import(store: &mut Store, actor: &Actor, bytes: &[u8]) -> anyhow::Result<ImportSummary> {
     actor.require_manager("import a weekly file")?;
     let (home, records) = parse(bytes)?;
+    if let Err(errs) = check_dates(&records, store.now()) {
+        anyhow::bail!(
+            "The file has {} impossible date(s): {}.",
+            errs.len(),
+            one_line_errors(&errs)
+        );
+    }
     let own = store.home()?;
+    if let Some(h) = &own
+        && h.uid == home.uid
+        && store.is_set_up()?
+    {
+        anyhow::bail!(
+            "The file says it comes from this home ({}): an import never changes this home's own records.",
+            crate::text::display(&h.name)
+        );
+    }
+    // Whose records are whose: this home's own (once set up), or the file's home's.
+    let own_uid = own
+        .as_ref()
+        .map(|h| h.uid.clone())
+        .filter(|_| store.is_set_up().unwrap_or(true));
+    let home_label = |uid: &str, fallback: &str| -> String {
+        if own_uid.as_deref() == Some(uid) {
+            format!("this home ({})", own.as_ref().map(|h| h.name.as_str()).unwrap_or(""))
+        } else if uid == home.uid {
+            format!("{} ({uid})", home.name)
+        } else {
+            format!("{fallback} ({uid})")
+        }
+    };
     let summary = store.write(actor, |w| {
         let mut sum = ImportSummary::default();
         match &own {
@@ -296,8 +391,29 @@ pub fn import(store: &mut Store, actor: &Actor, bytes: &[u8]) -> anyhow::Result<
             }
             Some(_) => {}
         }
+        let owner = |w: &Writer<'_>, sql: &str, uid: &str| -> crate::store::Result<Option<(i64, String)>> {
+            Ok(w.conn().query_row(sql, [uid], |x| Ok((x.get(0)?, x.get(1)?))).optional()?)
+        };
+        let refuse = |what: String, other_uid: &str| {
+            StoreError::Invalid(format!(
+                "{what} belongs to {}, but the file comes from {}: an import only adds or changes the records of \
+                 the home the file comes from.",
+                crate::text::display(&home_label(other_uid, "another home")),
+                crate::text::display(&format!("{} ({})", home.name, home.uid))
+            ))
+        };
         for r in &records {
             let cuid = child_uid(&r.child);
+            if let Some((_, h)) = owner(w, "SELECT id, home_uid FROM children WHERE uid = ?1", &cuid)?
+                && h != home.uid
+            {
+                return Err(refuse(format!("Child {cuid} (incident {})", r.uid), &h));
+            }
+            if let Some((id, h)) = owner(w, "SELECT id, home_uid FROM incidents WHERE uid = ?1", &r.uid)?
+                && h != home.uid
+            {
+                return Err(refuse(format!("Incident {} (#{id} here)", r.uid), &h));
+            }
             let child_id = match find_id(w, "SELECT id FROM children WHERE uid = ?1", &cuid)? {
                 Some(id) => id,
                 None => {
@@ -360,12 +476,8 @@ pub fn import(store: &mut Store, actor: &Actor, bytes: &[u8]) -> anyhow::Result<
                         s.query_map([id], |x| x.get::<_, String>(0))?
                             .collect::<rusqlite::Result<_>>()?
                     };
-                    let new: Vec<&Entry> = r.entries.iter().filter(|e| !known.contains(&e.uid)).collect();
-                    if new.is_empty() {
-                        sum.unchanged += 1;
-                        continue;
-                    }
-                    let (record, old): (String, Vec<(String, String, String, String)>) = {
+                    // Same uid: the same saved record and the same earlier entries, or a conflict.
+                    let (stored, stored_entries): (String, Vec<(String, String, String, String)>) = {
                         let record: String =
                             w.conn()
                                 .query_row("SELECT record FROM incidents WHERE id = ?1", [id], |x| x.get(0))?;
@@ -377,6 +489,44 @@ pub fn import(store: &mut Store, actor: &Actor, bytes: &[u8]) -> anyhow::Result<
                             .collect::<rusqlite::Result<_>>()?;
                         (record, old)
                     };
+                    let conflict = |what: String| {
+                        StoreError::Invalid(format!(
+                            "Incident {} (#{id} here) conflicts with the file's version: {what}. Both versions are \
+                             from {}; the one here is kept.",
+                            r.uid,
+                            crate::text::display(&format!("{} ({})", home.name, home.uid))
+                        ))
+                    };
+                    let mut mine = r.recorded.clone();
+                    mine.child_uid = cuid.clone();
+                    mine.home_uid = home.uid.clone();
+                    let file_v = serde_json::to_value(&mine).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                    let here_v: Value = serde_json::from_str(&stored).unwrap_or(Value::Null);
+                    if let Some(d) = first_difference(&here_v, &file_v) {
+                        return Err(conflict(format!("the saved record differs ({d})")));
+                    }
+                    for (uid, at, by, change) in &stored_entries {
+                        if let Some(e) = r.entries.iter().find(|e| &e.uid == uid) {
+                            let change_v: Value = serde_json::from_str(change).unwrap_or(Value::Null);
+                            let file_change = serde_json::to_value(&e.change).unwrap_or(Value::Null);
+                            let d = if crate::time::from_db(at) != Some(e.at) {
+                                Some(format!("at: here {at}, in the file {}", ts(e.at)))
+                            } else if by != &e.by {
+                                Some(format!("by: here {by}, in the file {}", e.by))
+                            } else {
+                                first_difference(&change_v, &file_change)
+                            };
+                            if let Some(d) = d {
+                                return Err(conflict(format!("entry {uid} differs ({d})")));
+                            }
+                        }
+                    }
+                    let new: Vec<&Entry> = r.entries.iter().filter(|e| !known.contains(&e.uid)).collect();
+                    if new.is_empty() {
+                        sum.unchanged += 1;
+                        continue;
+                    }
+                    let (record, old) = (stored, stored_entries);
                     let bad = |e: serde_json::Error| StoreError::Invalid(format!("incident {} is unreadable: {e}", r.uid));
                     let record: IncidentRecord = serde_json::from_str(&record).map_err(bad)?;
                     let mut all: Vec<Entry> = old

@@ -534,6 +534,8 @@ struct Generated {
     protocols: Vec<Value>,
     csv: FileSum,
     json: FileSum,
+    /// The head of the audit chain when the file was made (`verify --anchors` checks it later).
+    anchor: crate::store::verify::Anchor,
 }
 
 /// The size and SHA-256 of a file, taken as it was written.
@@ -1070,6 +1072,7 @@ fn generate<C: Write, J: Write>(
             protocols,
             csv: csv_sum,
             json: json_sum,
+            anchor: store.chain_anchor()?,
         },
     ))
 }
@@ -1214,6 +1217,7 @@ fn manifest(
         "protocols": g.protocols,
         "counts": g.counts,
         "disclosure": g.rules.to_json(),
+        "audit_anchor": g.anchor,
         "files": [
             {"name": names[0], "bytes": g.csv.bytes, "sha256": g.csv.sha256},
             {"name": names[1], "bytes": g.json.bytes, "sha256": g.json.sha256},

@@ -7,23 +7,30 @@ use rusqlite::{Params, Transaction, params};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::keys::Signer;
 use super::{Result, StoreError, ts};
 use crate::domain::Role;
 
 /// Who is writing: the signed-in member of staff. Every write names one.
+///
+/// `signer` is their private signing key (in memory only; its Debug shows the key's id and nothing else): a
+/// write by an actor without one is unsigned, and `verify` reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub staff_id: Option<i64>,
     pub name: String,
     pub role: Role,
+    pub signer: Option<Signer>,
 }
 
 impl Actor {
+    /// A member of staff without a signing key: for reads and role checks (a write by it shows in `verify`).
     pub fn staff(id: i64, name: &str, role: Role) -> Actor {
         Actor {
             staff_id: Some(id),
             name: name.to_string(),
             role,
+            signer: None,
         }
     }
 
@@ -33,6 +40,7 @@ impl Actor {
             staff_id: None,
             name: format!("concordat ({what})"),
             role: Role::Manager,
+            signer: None,
         }
     }
 
@@ -61,6 +69,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// The tables whose rows are audited (and checked by `verify`).
 pub const AUDITED: &[&str] = &[
     "home",
+    "signing_keys",
     "other_homes",
     "settings",
     "staff",
@@ -190,11 +199,39 @@ pub struct Writer<'a> {
     pub(crate) tx: &'a Transaction<'a>,
     pub actor: &'a Actor,
     pub now: DateTime<Utc>,
+    /// The key that signs this transaction at commit: the actor's, or (first-run set-up, a first key after an
+    /// update) the key registered inside it.
+    signer: Option<Signer>,
+    /// The last audit row this transaction appended: (id, hash).
+    last: Option<(i64, String)>,
 }
 
 impl<'a> Writer<'a> {
     pub(crate) fn new(tx: &'a Transaction<'a>, actor: &'a Actor, now: DateTime<Utc>) -> Self {
-        Writer { tx, actor, now }
+        Writer {
+            tx,
+            actor,
+            now,
+            signer: actor.signer.clone(),
+            last: None,
+        }
+    }
+
+    /// Sign this transaction with a key registered inside it (set-up signs with the new manager's key).
+    pub(crate) fn sign_with(&mut self, signer: Signer) {
+        self.signer = Some(signer);
+    }
+
+    /// At commit: sign the hash of the transaction's last audit row (the chain makes that cover every earlier
+    /// row too). Without a key the rows stay unsigned, and `verify` says so.
+    pub(crate) fn seal(&mut self) -> Result<()> {
+        if let (Some(signer), Some((id, hash))) = (&self.signer, &self.last) {
+            self.tx
+                .prepare_cached("UPDATE audit SET signer = ?1, sig = ?2 WHERE id = ?3")?
+                .execute(params![signer.key_id, signer.sign(hash), id])?;
+        }
+        self.last = None;
+        Ok(())
     }
 
     pub fn conn(&self) -> &rusqlite::Connection {
@@ -284,7 +321,19 @@ impl<'a> Writer<'a> {
                 prev,
                 hash
             ])?;
+        self.last = Some((id, hash));
         Ok(())
+    }
+}
+
+/// A batch (`Store::bulk`) makes one writer per record, each with its own actor: each is sealed when it ends.
+/// (`Store::write` seals before commit and reports a failure; here a failure leaves the rows unsigned, which
+/// `verify` reports.)
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        if self.last.is_some() {
+            let _ = self.seal();
+        }
     }
 }
 

@@ -139,7 +139,7 @@ mod tests {
         let a = actor(&m);
         let w = s.add_staff(&a, "Sam", Role::Staff, "12345678").unwrap();
         let b = s.add_staff(&a, "Kim", Role::Staff, "12345678").unwrap();
-        let wa = actor(&w);
+        let wa = s.signer_for(w.id, "12345678").unwrap();
         let id = s.save_draft(&wa, None, INCIDENT, "Jordan", "{\"step\":1}").unwrap();
         s.save_draft(&wa, Some(id), INCIDENT, "Jordan", "{\"step\":2}").unwrap();
         assert_eq!(s.open_drafts(&wa, INCIDENT).unwrap()[0].payload, "{\"step\":2}");

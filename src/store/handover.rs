@@ -232,6 +232,8 @@ pub struct Sheet {
     pub more_incidents: bool,
     pub outstanding: Vec<OutstandingItem>,
     pub notes: Vec<HandoverNote>,
+    /// The head of the audit chain when the sheet was made, printed at its foot (`verify --anchors`).
+    pub anchor: Option<super::verify::Anchor>,
 }
 
 pub const SHEET_MAX: usize = 300;
@@ -319,6 +321,7 @@ impl Store {
             more_incidents,
             outstanding,
             notes: self.handover_notes_since(since)?,
+            anchor: self.chain_anchor().ok(),
         })
     }
 }

@@ -320,7 +320,7 @@ pub(crate) mod tests {
     use crate::store::children::tests::input;
     use crate::store::staff::tests::{actor, set_up};
 
-    pub fn with_incident() -> (Store, Staff, i64) {
+    pub fn with_incident() -> (Store, crate::store::staff::SignedIn, i64) {
         let (mut s, m) = set_up();
         let a = actor(&m);
         let c = s.add_child(&a, &input("Jordan Smith")).unwrap();

@@ -9,6 +9,7 @@ pub mod children;
 pub mod drafts;
 pub mod handover;
 pub mod incidents;
+pub mod keys;
 pub mod lock;
 pub mod settings;
 pub mod staff;
@@ -30,13 +31,14 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema/002_exports.sql")),
         M::up(include_str!("schema/003_home_scope.sql")),
         M::up(include_str!("schema/004_police_index.sql")),
+        M::up(include_str!("schema/005_signing.sql")),
         M::up(include_str!("schema/006_accounts.sql")),
     ])
 }
 
 /// The schema version this build understands.
 pub fn schema_version() -> usize {
-    5
+    6
 }
 
 /// A file at this schema version was made by an older concordat: opening it backs it up and updates it (0 is a
@@ -517,6 +519,8 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut w = audit::Writer::new(&tx, actor, now);
         let out = f(&mut w)?;
+        w.seal()?;
+        drop(w);
         tx.commit()?;
         // The first write of a home (its set-up, an import) marks the folder: from now on an emptied or
         // missing database here is a loss, never a new install.

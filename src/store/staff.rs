@@ -1,7 +1,7 @@
 //! First-run set-up, staff accounts and signing in on the shared PC.
 
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use argon2::password_hash::PasswordHasher;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
@@ -72,17 +72,42 @@ fn normalise_code(s: &str) -> String {
 }
 
 /// argon2id, version 19, with the crate's defaults (19 MiB, 2 passes, 1 lane): OWASP's recommended minimum.
+/// Since schema 5 the 64-byte output also gives the account's signing key (`store::keys`): the stored string
+/// is `keys::KEYED_PREFIX` + salt + the first half.
 pub fn hash_passphrase(p: &str) -> Result<String> {
+    Ok(super::keys::new_passphrase(p)?.pass_hash)
+}
+
+/// The hash an older version stored (a plain argon2id PHC string): kept for tests of the upgrade.
+#[doc(hidden)]
+pub fn hash_passphrase_old(p: &str) -> Result<String> {
     Argon2::default()
         .hash_password(p.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| StoreError::Invalid(format!("Could not protect the passphrase: {e}")))
 }
 
-fn check_passphrase(p: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .ok()
-        .is_some_and(|h| Argon2::default().verify_password(p.as_bytes(), &h).is_ok())
+/// A member of staff signed in: who they are, and the actor that signs their writes (its key unlocked by the
+/// passphrase just typed). Reads as the `Staff` it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    pub staff: Staff,
+    pub actor: Actor,
+}
+
+/// A member of staff without their key (tests that skip argon2): their writes are unsigned and `verify` says so.
+impl From<Staff> for SignedIn {
+    fn from(staff: Staff) -> SignedIn {
+        let actor = Actor::staff(staff.id, &staff.name, staff.role);
+        SignedIn { staff, actor }
+    }
+}
+
+impl std::ops::Deref for SignedIn {
+    type Target = Staff;
+    fn deref(&self) -> &Staff {
+        &self.staff
+    }
 }
 
 /// What happened at the sign-in screen. `Wrong`: a wrong passphrase, `tries_left` more before each wrong one
@@ -90,7 +115,7 @@ fn check_passphrase(p: &str, stored: &str) -> bool {
 /// runs: the passphrase was then not checked).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignIn {
-    Ok(Staff),
+    Ok(SignedIn),
     Wrong { tries_left: i64 },
     Locked { until: DateTime<Utc> },
     Inactive,
@@ -102,7 +127,7 @@ pub enum Recover {
     /// The new passphrase is set and the person is signed in; `code` is their new recovery code, to be shown
     /// once (the old one no longer works).
     Ok {
-        staff: Staff,
+        staff: SignedIn,
         code: String,
     },
     Wrong {
@@ -143,18 +168,20 @@ const STAFF_COLS: &str = "id, name, role, active, deactivated_reason, failed_att
 impl Store {
     /// Set up the home and its first manager (without a recovery code: demo data, tests; the app's set-up
     /// screen uses [`Store::setup_with_recovery`]). Returns the manager, signed in.
-    pub fn setup(&mut self, s: &Setup<'_>) -> Result<Staff> {
+    pub fn setup(&mut self, s: &Setup<'_>) -> Result<SignedIn> {
         self.setup_inner(s, false).map(|(m, _)| m)
     }
 
     /// Set up the home and its first manager, who is given a recovery code (returned, to be shown once; only
     /// its hash is kept).
-    pub fn setup_with_recovery(&mut self, s: &Setup<'_>) -> Result<(Staff, String)> {
+    pub fn setup_with_recovery(&mut self, s: &Setup<'_>) -> Result<(SignedIn, String)> {
         let (m, code) = self.setup_inner(s, true)?;
         Ok((m, code.unwrap_or_default()))
     }
 
-    fn setup_inner(&mut self, s: &Setup<'_>, with_code: bool) -> Result<(Staff, Option<String>)> {
+    /// The set-up transaction registers the manager's key and is signed by it (its system rows are covered by
+    /// that signature).
+    fn setup_inner(&mut self, s: &Setup<'_>, with_code: bool) -> Result<(SignedIn, Option<String>)> {
         if self.is_set_up()? {
             return Err(StoreError::Invalid("This home is already set up.".into()));
         }
@@ -170,12 +197,10 @@ impl Store {
         }
         let name = validate_staff_name(s.manager_name).map_err(StoreError::Invalid)?;
         validate_passphrase(s.passphrase).map_err(StoreError::Invalid)?;
-        let hash = hash_passphrase(s.passphrase)?;
+        let key = super::keys::new_passphrase(s.passphrase)?;
+        let hash = key.pass_hash.clone();
         let code = with_code.then(new_recovery_code);
-        let code_hash = code
-            .as_deref()
-            .map(|c| hash_passphrase(&normalise_code(c)))
-            .transpose()?;
+        let sealed = code.as_deref().map(|c| seal_recovery(c, &key.seed)).transpose()?;
         let secret = {
             use rand::RngCore;
             let mut b = [0u8; 32];
@@ -192,8 +217,14 @@ impl Store {
             .prepare("SELECT key FROM settings")?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let id = self.write(&system, |w| {
+        let (id, signer) = self.write(&system, |w| {
             let now = w.now_str();
+            let first_key = |w: &mut super::audit::Writer<'_>, id: i64| -> Result<super::keys::Signer> {
+                let key_id = super::keys::register(w, Some(id), &name, "staff", &key.public)?;
+                let signer = super::keys::Signer::from_seed(key_id, &key.seed)?;
+                w.sign_with(signer.clone());
+                Ok(signer)
+            };
             if existing {
                 let id = w.insert(
                     "staff",
@@ -203,10 +234,10 @@ impl Store {
                 for (k, v) in super::settings::DEFAULTS.iter().filter(|(k, _)| !have.iter().any(|h| h == k)) {
                     w.insert("settings", "INSERT INTO settings (key, value) VALUES (?1, ?2)", params![k, v])?;
                 }
-                if let Some(h) = &code_hash {
-                    insert_recovery(w, id, h)?;
+                if let Some(r) = &sealed {
+                    insert_recovery(w, id, r)?;
                 }
-                return Ok(id);
+                return Ok((id, first_key(w, id)?));
             }
             w.insert(
                 "home",
@@ -221,12 +252,19 @@ impl Store {
             for (k, v) in super::settings::DEFAULTS {
                 w.insert("settings", "INSERT INTO settings (key, value) VALUES (?1, ?2)", params![k, v])?;
             }
-            if let Some(h) = &code_hash {
-                insert_recovery(w, id, h)?;
+            if let Some(r) = &sealed {
+                insert_recovery(w, id, r)?;
             }
-            Ok(id)
+            Ok((id, first_key(w, id)?))
         })?;
-        Ok((self.staff_by_id(id)?, code))
+        Ok((self.signed_in(id, Some(signer))?, code))
+    }
+
+    fn signed_in(&self, id: i64, signer: Option<super::keys::Signer>) -> Result<SignedIn> {
+        let staff = self.staff_by_id(id)?;
+        let mut actor = Actor::staff(staff.id, &staff.name, staff.role);
+        actor.signer = signer;
+        Ok(SignedIn { staff, actor })
     }
 
     /// Refuse a name that looks like the name of anyone who has or had an account (see
@@ -279,14 +317,17 @@ impl Store {
         let name = validate_staff_name(name).map_err(StoreError::Invalid)?;
         validate_passphrase(passphrase).map_err(StoreError::Invalid)?;
         self.refuse_look_alike(&name, None)?;
-        let hash = hash_passphrase(passphrase)?;
+        // The manager typed the first passphrase: their signed row registers the account's first key.
+        let key = super::keys::new_passphrase(passphrase)?;
         let id = self.write(actor, |w| {
             let now = w.now_str();
-            w.insert(
+            let id = w.insert(
                 "staff",
                 "INSERT INTO staff (name, role, pass_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![name, role.code(), hash, now],
-            )
+                params![name, role.code(), key.pass_hash, now],
+            )?;
+            super::keys::register(w, Some(id), &name, "staff", &key.public)?;
+            Ok(id)
         })?;
         self.staff_by_id(id)
     }
@@ -295,15 +336,31 @@ impl Store {
     pub fn reset_passphrase(&mut self, actor: &Actor, staff_id: i64, passphrase: &str) -> Result<()> {
         actor.require_manager("reset passphrases")?;
         validate_passphrase(passphrase).map_err(StoreError::Invalid)?;
-        let hash = hash_passphrase(passphrase)?;
+        let key = super::keys::new_passphrase(passphrase)?;
+        let name = self.staff_by_id(staff_id)?.name;
+        let had_code = self.has_recovery_code(staff_id)?;
         self.write(actor, |w| {
             w.update(
                 "staff",
                 staff_id,
                 "reset_passphrase",
                 "UPDATE staff SET pass_hash = ?1, failed_attempts = 0, locked_until = NULL WHERE id = ?2",
-                params![hash, staff_id],
-            )
+                params![key.pass_hash, staff_id],
+            )?;
+            // A new passphrase is a new key, replacing the old one from here on.
+            super::keys::register(w, Some(staff_id), &name, "staff", &key.public)?;
+            // A recovery code unlocks a copy of the old key, which signs nothing more: it stops working, and the
+            // person takes a new one once signed in (staff screen, `k`).
+            if had_code {
+                w.update(
+                    "staff_recovery",
+                    staff_id,
+                    "recovery code stopped: passphrase reset by a manager",
+                    "UPDATE staff_recovery SET code_hash = '', sealed_seed = '' WHERE id = ?1",
+                    [staff_id],
+                )?;
+            }
+            Ok(())
         })
     }
 
@@ -382,9 +439,15 @@ impl Store {
         let stored: String = self
             .conn
             .query_row("SELECT pass_hash FROM staff WHERE id = ?1", [staff_id], |r| r.get(0))?;
-        if check_passphrase(passphrase, &stored) {
-            self.record_sign_in(&staff).map_err(not_recorded)?;
-            return Ok(SignIn::Ok(self.staff_by_id(staff_id)?));
+        let mut actor = Actor::staff(staff.id, &staff.name, staff.role);
+        let checked = super::keys::check(passphrase, &stored);
+        if !matches!(checked, super::keys::Checked::Wrong) {
+            actor.signer = match checked {
+                super::keys::Checked::Keyed(seed) => self.signer_from_seed(staff_id, &seed)?,
+                _ => Some(self.upgrade_passphrase(&actor, passphrase).map_err(not_recorded)?),
+            };
+            self.record_sign_in(&actor).map_err(not_recorded)?;
+            return Ok(SignIn::Ok(self.signed_in(staff_id, actor.signer)?));
         }
         let attempts = staff.failed_attempts + 1;
         let until = delay_after(attempts, MAX_FAILED_ATTEMPTS - 1).map(|d| now + d);
@@ -415,17 +478,39 @@ impl Store {
         })
     }
 
-    /// The right passphrase: recorded as the person ("signed in"), clearing any count of wrong tries.
-    fn record_sign_in(&mut self, staff: &Staff) -> Result<()> {
-        let actor = Actor::staff(staff.id, &staff.name, staff.role);
-        self.write(&actor, |w| {
+    /// The right passphrase: recorded as the person ("signed in", signed with their key), clearing any count of
+    /// wrong tries.
+    fn record_sign_in(&mut self, actor: &Actor) -> Result<()> {
+        let id = actor.staff_id.unwrap_or_default();
+        self.write(actor, |w| {
             w.update(
                 "staff",
-                staff.id,
+                id,
                 "signed in",
                 "UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
-                [staff.id],
+                [id],
             )
+        })
+    }
+
+    /// A passphrase hash from an older version, upgraded at the first sign-in after the update (the passphrase
+    /// is in hand): a new hash whose computation also gives a signing key, registered by a row the new key
+    /// signs. (`verify` accepts such a first key only for an account made before signing began.)
+    fn upgrade_passphrase(&mut self, actor: &Actor, passphrase: &str) -> Result<super::keys::Signer> {
+        let key = super::keys::new_passphrase(passphrase)?;
+        let id = actor.staff_id.unwrap_or_default();
+        self.write(actor, |w| {
+            w.update(
+                "staff",
+                id,
+                "upgrade_passphrase_hash",
+                "UPDATE staff SET pass_hash = ?1 WHERE id = ?2",
+                params![key.pass_hash, id],
+            )?;
+            let key_id = super::keys::register(w, Some(id), &actor.name, "staff", &key.public)?;
+            let signer = super::keys::Signer::from_seed(key_id, &key.seed)?;
+            w.sign_with(signer.clone());
+            Ok(signer)
         })
     }
 
@@ -433,7 +518,11 @@ impl Store {
     pub fn has_recovery_code(&self, staff_id: i64) -> Result<bool> {
         Ok(self
             .conn
-            .query_row("SELECT 1 FROM staff_recovery WHERE id = ?1", [staff_id], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM staff_recovery WHERE id = ?1 AND code_hash <> ''",
+                [staff_id],
+                |_| Ok(()),
+            )
             .optional()?
             .is_some())
     }
@@ -465,15 +554,15 @@ impl Store {
         if !staff.active {
             return Ok(Recover::Inactive);
         }
-        let row: Option<(String, i64, Option<String>)> = self
+        let row: Option<(String, String, i64, Option<String>)> = self
             .conn
             .query_row(
-                "SELECT code_hash, failed_attempts, locked_until FROM staff_recovery WHERE id = ?1",
+                "SELECT code_hash, sealed_seed, failed_attempts, locked_until FROM staff_recovery WHERE id = ?1",
                 [staff_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        let Some((code_hash, failed, locked)) = row else {
+        let Some((code_hash, sealed, failed, locked)) = row.filter(|r| !r.0.is_empty()) else {
             return Ok(Recover::NoCode);
         };
         let now = self.now();
@@ -483,32 +572,46 @@ impl Store {
             return Ok(Recover::Locked { until });
         }
         validate_passphrase(new_passphrase).map_err(StoreError::Invalid)?;
-        if check_passphrase(&normalise_code(code), &code_hash) {
+        if let super::keys::Checked::Keyed(pad) = super::keys::check(&normalise_code(code), &code_hash) {
+            // The code unlocks the copy of the person's current key kept with it: that key signs the change to
+            // the new passphrase and registers the new key (a person replacing their own key).
+            let old = unseal(&sealed, &pad).and_then(|seed| self.signer_from_seed(staff_id, &seed).ok().flatten());
+            let Some(old) = old else {
+                return Err(StoreError::Invalid(
+                    "This recovery code no longer works: the passphrase was changed after it was given. Ask another \
+                     manager to reset the passphrase."
+                        .into(),
+                ));
+            };
+            let key = super::keys::new_passphrase(new_passphrase)?;
             let new_code = new_recovery_code();
-            let new_code_hash = hash_passphrase(&normalise_code(&new_code))?;
-            let pass_hash = hash_passphrase(new_passphrase)?;
-            let actor = Actor::staff(staff.id, &staff.name, staff.role);
-            self.write(&actor, |w| {
-                let now = w.now_str();
-                w.update(
-                    "staff",
-                    staff_id,
-                    "new passphrase set with the recovery code; signed in",
-                    "UPDATE staff SET pass_hash = ?1, failed_attempts = 0, locked_until = NULL WHERE id = ?2",
-                    params![pass_hash, staff_id],
-                )?;
-                w.update(
-                    "staff_recovery",
-                    staff_id,
-                    "recovery code used; a new one given",
-                    "UPDATE staff_recovery SET code_hash = ?1, failed_attempts = 0, locked_until = NULL, \
-                     issued_at = ?2 WHERE id = ?3",
-                    params![new_code_hash, now, staff_id],
-                )
-            })
-            .map_err(not_recorded)?;
+            let new_sealed = seal_recovery(&new_code, &key.seed)?;
+            let mut actor = Actor::staff(staff.id, &staff.name, staff.role);
+            actor.signer = Some(old);
+            let signer = self
+                .write(&actor, |w| {
+                    let now = w.now_str();
+                    w.update(
+                        "staff",
+                        staff_id,
+                        "new passphrase set with the recovery code; signed in",
+                        "UPDATE staff SET pass_hash = ?1, failed_attempts = 0, locked_until = NULL WHERE id = ?2",
+                        params![key.pass_hash, staff_id],
+                    )?;
+                    let key_id = super::keys::register(w, Some(staff_id), &staff.name, "staff", &key.public)?;
+                    w.update(
+                        "staff_recovery",
+                        staff_id,
+                        "recovery code used; a new one given",
+                        "UPDATE staff_recovery SET code_hash = ?1, sealed_seed = ?2, failed_attempts = 0, \
+                         locked_until = NULL, issued_at = ?3 WHERE id = ?4",
+                        params![new_sealed.code_hash, new_sealed.sealed_seed, now, staff_id],
+                    )?;
+                    super::keys::Signer::from_seed(key_id, &key.seed)
+                })
+                .map_err(not_recorded)?;
             return Ok(Recover::Ok {
-                staff: self.staff_by_id(staff_id)?,
+                staff: self.signed_in(staff_id, Some(signer))?,
                 code: new_code,
             });
         }
@@ -541,9 +644,17 @@ impl Store {
         let id = actor
             .staff_id
             .ok_or_else(|| StoreError::NotAllowed("only a signed-in manager can have a recovery code.".into()))?;
+        // The code keeps a copy of the manager's key, unlocked only by the code (see `seal_recovery`).
+        let seed = actor.signer.as_ref().map(|s| s.seed()).ok_or_else(|| {
+            StoreError::NotAllowed("sign in again (with your passphrase) to take a recovery code.".into())
+        })?;
         let code = new_recovery_code();
-        let hash = hash_passphrase(&normalise_code(&code))?;
-        let exists = self.has_recovery_code(id)?;
+        let sealed = seal_recovery(&code, &seed)?;
+        let exists = self
+            .conn
+            .query_row("SELECT 1 FROM staff_recovery WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some();
         self.write(actor, |w| {
             if exists {
                 let now = w.now_str();
@@ -551,25 +662,54 @@ impl Store {
                     "staff_recovery",
                     id,
                     "new recovery code",
-                    "UPDATE staff_recovery SET code_hash = ?1, failed_attempts = 0, locked_until = NULL, \
-                     issued_at = ?2 WHERE id = ?3",
-                    params![hash, now, id],
+                    "UPDATE staff_recovery SET code_hash = ?1, sealed_seed = ?2, failed_attempts = 0, \
+                     locked_until = NULL, issued_at = ?3 WHERE id = ?4",
+                    params![sealed.code_hash, sealed.sealed_seed, now, id],
                 )
             } else {
-                insert_recovery(w, id, &hash).map(|_| ())
+                insert_recovery(w, id, &sealed).map(|_| ())
             }
         })?;
         Ok(code)
     }
 }
 
-fn insert_recovery(w: &mut super::audit::Writer<'_>, staff_id: i64, code_hash: &str) -> Result<i64> {
+fn insert_recovery(w: &mut super::audit::Writer<'_>, staff_id: i64, r: &Sealed) -> Result<i64> {
     let now = w.now_str();
     w.insert(
         "staff_recovery",
-        "INSERT INTO staff_recovery (id, code_hash, issued_at) VALUES (?1, ?2, ?3)",
-        params![staff_id, code_hash, now],
+        "INSERT INTO staff_recovery (id, code_hash, sealed_seed, issued_at) VALUES (?1, ?2, ?3, ?4)",
+        params![staff_id, r.code_hash, r.sealed_seed, now],
     )
+}
+
+/// A recovery code as kept: its hash (the first half of one argon2id run over the code) and the person's key
+/// seed sealed with the other half (XOR with 32 bytes only the code gives), so that the code, and nothing
+/// else in the file, can sign the change to a new passphrase.
+struct Sealed {
+    code_hash: String,
+    sealed_seed: String,
+}
+
+fn seal_recovery(code: &str, seed: &[u8; 32]) -> Result<Sealed> {
+    let k = super::keys::new_passphrase(&normalise_code(code))?;
+    let sealed: Vec<u8> = seed.iter().zip(k.seed.iter()).map(|(a, b)| a ^ b).collect();
+    Ok(Sealed {
+        code_hash: k.pass_hash,
+        sealed_seed: hex::encode(sealed),
+    })
+}
+
+fn unseal(sealed: &str, pad: &[u8; 32]) -> Option<[u8; 32]> {
+    let bytes = hex::decode(sealed).ok()?;
+    let mut seed = [0u8; 32];
+    if bytes.len() != 32 {
+        return None;
+    }
+    for (i, b) in bytes.iter().enumerate() {
+        seed[i] = b ^ pad[i];
+    }
+    Some(seed)
 }
 
 #[cfg(test)]
@@ -577,7 +717,7 @@ pub(crate) mod tests {
     use super::*;
     use chrono::Duration;
 
-    pub fn set_up() -> (Store, Staff) {
+    pub fn set_up() -> (Store, SignedIn) {
         let mut s = Store::open_in_memory().unwrap();
         let m = s
             .setup(&Setup {
@@ -590,8 +730,23 @@ pub(crate) mod tests {
         (s, m)
     }
 
-    pub fn actor(s: &Staff) -> Actor {
-        Actor::staff(s.id, &s.name, s.role)
+    /// Who writes in these tests: the signed-in manager's signing actor, or (a `Staff` alone) an unsigned one.
+    pub trait AsActor {
+        fn as_actor(&self) -> Actor;
+    }
+    impl AsActor for Staff {
+        fn as_actor(&self) -> Actor {
+            Actor::staff(self.id, &self.name, self.role)
+        }
+    }
+    impl AsActor for SignedIn {
+        fn as_actor(&self) -> Actor {
+            self.actor.clone()
+        }
+    }
+
+    pub fn actor(s: &impl AsActor) -> Actor {
+        s.as_actor()
     }
 
     #[test]

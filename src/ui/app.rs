@@ -573,12 +573,12 @@ impl App {
     /// screens after sign-in without paying for argon2. The app itself never calls it (it signs in through
     /// `Effect::SignIn`).
     #[doc(hidden)]
-    pub fn sign_in_as(&mut self, staff: Staff) {
-        self.start_session(staff);
+    pub fn sign_in_as(&mut self, who: impl Into<crate::store::staff::SignedIn>) {
+        self.start_session(who.into());
     }
 
-    fn start_session(&mut self, staff: Staff) {
-        let actor = Actor::staff(staff.id, &staff.name, staff.role);
+    fn start_session(&mut self, who: crate::store::staff::SignedIn) {
+        let crate::store::staff::SignedIn { staff, actor } = who;
         self.session = Some(Session {
             staff,
             actor: actor.clone(),

@@ -27,14 +27,17 @@ pub struct Home {
     pub staff: Staff,
     pub child: Child,
     pub other: Child,
+    /// Their signing actors (keys unlocked by their passphrases once, at set-up).
+    pub manager_actor: Actor,
+    pub worker_actor: Actor,
 }
 
 impl Home {
     pub fn manager(&self) -> Actor {
-        Actor::staff(self.manager.id, &self.manager.name, self.manager.role)
+        self.manager_actor.clone()
     }
     pub fn worker(&self) -> Actor {
-        Actor::staff(self.staff.id, &self.staff.name, self.staff.role)
+        self.worker_actor.clone()
     }
 }
 
@@ -64,8 +67,10 @@ pub fn home_at(store: Store, at: DateTime<Utc>) -> Home {
             passphrase: MANAGER_PASS,
         })
         .unwrap();
-    let m = Actor::staff(manager.id, &manager.name, manager.role);
+    let m = manager.actor.clone();
+    let manager = manager.staff;
     let staff = store.add_staff(&m, "Sam Night", Role::Staff, STAFF_PASS).unwrap();
+    let worker_actor = store.signer_for(staff.id, STAFF_PASS).unwrap();
     let child = store.add_child(&m, &child_input("Jordan Smith", "JJ", true)).unwrap();
     let other = store.add_child(&m, &child_input("Alex Brown", "", false)).unwrap();
     Home {
@@ -74,6 +79,8 @@ pub fn home_at(store: Store, at: DateTime<Utc>) -> Home {
         staff,
         child,
         other,
+        manager_actor: m,
+        worker_actor,
     }
 }
 

@@ -329,7 +329,7 @@ mod tests {
             .unwrap();
         let p = protocol();
         let session = Session {
-            staff: m.clone(),
+            staff: m.staff.clone(),
             actor: a.clone(),
         };
         {
@@ -384,7 +384,10 @@ mod tests {
         s.set_clock(Some(now));
         s.set_setting(&a, "export_folder", "/srv/yos-share").unwrap();
         let p = protocol();
-        let session = Session { staff: m, actor: a };
+        let session = Session {
+            staff: m.staff,
+            actor: a,
+        };
         let ctx = Ctx {
             store: &s,
             session: Some(&session),
