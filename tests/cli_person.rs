@@ -232,8 +232,20 @@ fn a_manager_succeeds_and_is_the_one_recorded() {
         .map(|e| e.unwrap().path())
         .find(|p| p.to_string_lossy().ends_with(".json") && !p.to_string_lossy().ends_with("manifest.json"))
         .unwrap();
-    let o = run_manager(&db, &["import".as_ref(), json.as_os_str()]);
+    // Imported where it belongs, into another database (a YOS's; a file never changes its own home's records),
+    // as that database's manager.
+    let yos_dir = dir.path().join("yos-db");
+    std::fs::create_dir(&yos_dir).unwrap();
+    let yos = home(&yos_dir);
+    let o = run_manager(&yos, &["import".as_ref(), json.as_os_str()]);
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("as Pat Manager"), "{}", stdout(&o));
+    let o = run_manager(&db, &["import".as_ref(), json.as_os_str()]);
+    assert!(
+        stderr(&o).contains("never changes this home's own records"),
+        "{}",
+        stderr(&o)
+    );
     let o = run_manager(&db, &["restore".as_ref(), b.as_os_str()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Restored by Pat Manager"), "{}", stdout(&o));

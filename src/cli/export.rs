@@ -1,5 +1,7 @@
 //! `concordat export --as NAME [period] [--out DIR] [--dry-run]`: the weekly file for the YOS, by a manager
-//! (as `e` in the app). The manifest and the ledger name the person signed in.
+//! (as `e` in the app). The manifest and the ledger name the person signed in. `--scheduled KEYFILE` instead
+//! of `--as`: the unattended weekly export a manager allowed in the app (`a` on the export screen), signed
+//! with the key kept in that file and recorded as "scheduled export, authorised by NAME".
 
 use std::path::{Path, PathBuf};
 
@@ -13,8 +15,21 @@ use crate::store::Store;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    #[command(flatten)]
-    pub person: PersonArgs,
+    /// Who you are: your name as on your account (e.g. --as "Pat Manager"). Your passphrase is then asked for.
+    #[arg(
+        long = "as",
+        value_name = "NAME",
+        required_unless_present = "scheduled",
+        conflicts_with = "scheduled"
+    )]
+    pub name: Option<String>,
+    /// Read the passphrase as one line from standard input instead of asking on the terminal.
+    #[arg(long, conflicts_with = "scheduled")]
+    pub passphrase_stdin: bool,
+    /// For a scheduled task: the key file a manager made with `a` on the app's export screen (allow a scheduled
+    /// weekly export). No one signs in; the export is recorded as the scheduled export that manager allowed.
+    #[arg(long, value_name = "KEYFILE")]
+    pub scheduled: Option<PathBuf>,
     /// The period (default: last week).
     #[command(flatten)]
     pub period: PeriodArgs,
@@ -25,9 +40,6 @@ pub struct ExportArgs {
     /// Show the counts without writing anything.
     #[arg(long)]
     pub dry_run: bool,
-    // The scheduled (unattended) weekly export, authorised by a manager in the app, will be a flag here
-    // (e.g. `--scheduled`), taking the place of `person`: its library is being written separately, and the
-    // flag is wired when it is merged. Until then every export needs a manager signed in.
 }
 
 pub fn run(db: &Path, args: &ExportArgs) -> anyhow::Result<String> {
@@ -48,11 +60,29 @@ pub fn run(db: &Path, args: &ExportArgs) -> anyhow::Result<String> {
     }
     let mut store = Store::open(db)?;
     let period = args.period.period_or(|| crate::export::last_week(store.now()))?;
-    let actor = sign_in(
-        &mut store,
-        &args.person,
-        Need::Manager("send the weekly file to the YOS"),
-    )?;
+    let actor = match (&args.scheduled, &args.name) {
+        (Some(keyfile), _) => {
+            // The file holds the key a manager allowed; only the key that manager allowed last is accepted.
+            let secret = std::fs::read_to_string(keyfile).map_err(|e| {
+                anyhow::anyhow!(
+                    "Cannot read the key file {}: {e}. Nothing was written.",
+                    fsio::shown(keyfile)
+                )
+            })?;
+            store
+                .scheduled_actor(&secret)
+                .map_err(|e| anyhow::anyhow!("{e} Nothing was written."))?
+        }
+        (None, Some(name)) => sign_in(
+            &mut store,
+            &PersonArgs {
+                name: name.clone(),
+                passphrase_stdin: args.passphrase_stdin,
+            },
+            Need::Manager("send the weekly file to the YOS"),
+        )?,
+        (None, None) => return Err(super::usage("Say who you are with --as NAME (or --scheduled KEYFILE).")),
+    };
     if args.dry_run {
         let f = crate::export::build(&store, &period)?;
         return Ok(format!(

@@ -319,7 +319,7 @@ pub(crate) mod tests {
         let lead = s
             .add_staff(&a, "Lee Senior", crate::domain::Role::Senior, "shift lead 1")
             .unwrap();
-        let l = actor(&lead);
+        let l = s.signer_for(lead.id, "shift lead 1").unwrap();
         let c = s.add_child(&l, &input("Jordan Smith")).unwrap();
         let audits = s.audit_count().unwrap();
         let mut open = input("Jordan Smith");

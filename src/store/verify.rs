@@ -676,10 +676,10 @@ mod tests {
                 )
             })
             .unwrap();
-            // As that version left it: schema 4, no signing tables.
+            // As that version left it: schema 4, no signing or recovery tables.
             s.connection()
                 .execute_batch(
-                    "DROP TABLE signing_keys; DROP TABLE signing_began; ALTER TABLE audit DROP COLUMN signer; \
+                    "DROP TABLE staff_recovery; DROP TABLE signing_keys; DROP TABLE signing_began; ALTER TABLE audit DROP COLUMN signer; \
                      ALTER TABLE audit DROP COLUMN sig; PRAGMA user_version = 4;",
                 )
                 .unwrap();
@@ -706,7 +706,7 @@ mod tests {
         s.deactivate_staff(&m.actor, w.id, "Left the home").unwrap();
         let rep = s.verify().unwrap();
         assert!(rep.is_sound(), "{rep:?}");
-        assert_eq!((rep.before_signing, rep.signed_transactions), (1, 3));
+        assert_eq!((rep.before_signing, rep.signed_transactions), (1, 4));
         // A key of a deactivated account signs nothing more (its holder could still unlock it).
         s.save_draft(&sam.actor, None, "incident", "x", "{}").unwrap();
         assert!(s.verify().unwrap().problems[0].contains("after the account was deactivated"));

@@ -24,6 +24,8 @@ pub struct ExportScreen {
     /// Versions already written for this period: (version, when, by).
     written: Vec<(u32, String, String)>,
     pending: usize,
+    /// A scheduled export is being allowed (the next `done` is its answer).
+    authorising: bool,
 }
 
 impl ExportScreen {
@@ -35,6 +37,7 @@ impl ExportScreen {
             folder: String::new(),
             written: vec![],
             pending: 0,
+            authorising: false,
         };
         s.load(ctx);
         s
@@ -86,6 +89,13 @@ impl Page for ExportScreen {
                 serde_json::json!({ "week": self.period.label }),
             ));
         }
+        if key.code == KeyCode::Char('a') {
+            if !ctx.is_manager() {
+                return Outcome::Flash("Only a manager can allow a scheduled export.".into());
+            }
+            self.authorising = true;
+            return Outcome::Effect(Effect::Custom("export:authorise".into(), serde_json::json!({})));
+        }
         match key.code {
             KeyCode::Left => {
                 self.period = self.period.previous();
@@ -108,6 +118,20 @@ impl Page for ExportScreen {
 
     fn done(&mut self, ctx: &Ctx<'_>, done: Done) -> Outcome {
         self.load(ctx);
+        if std::mem::take(&mut self.authorising) {
+            return match done {
+                Done::Ok(_) => match newest_key_file(ctx.store.path()) {
+                    Some(p) => Outcome::Flash(format!(
+                        "Scheduled export allowed. Key file: {}. The task runs: concordat export --scheduled {}",
+                        crate::fsio::shown(&p),
+                        crate::fsio::shown(&p)
+                    )),
+                    None => Outcome::Flash("Scheduled export allowed.".into()),
+                },
+                Done::Err(e) => Outcome::Flash(format!("Not allowed: {e}")),
+                Done::Fields(f) => Outcome::Flash(f.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" ")),
+            };
+        }
         match done {
             Done::Ok(_) => {
                 let v = self.written.iter().map(|w| w.0).max().unwrap_or(1);
@@ -239,6 +263,7 @@ impl Page for ExportScreen {
         let mut h = vec![hint("←/→", "week")];
         if ctx.is_manager() {
             h.push(hint("Ctrl+S", "write the file"));
+            h.push(hint("a", "allow a scheduled export"));
         }
         h.push(hint("Esc", "back"));
         h
@@ -269,6 +294,23 @@ pub fn reminders(ctx: &Ctx<'_>) -> Vec<String> {
     v
 }
 
+/// The key file of a scheduled export, beside the database (`-2`, `-3` … when allowed again).
+const KEY_FILE: &str = "scheduled-export.key";
+
+/// The key file written last, beside the database `db`.
+fn newest_key_file(db: &std::path::Path) -> Option<std::path::PathBuf> {
+    let dir = db.parent()?;
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with("scheduled-export") && n.ends_with(".key")
+        })
+        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
+        .map(|e| e.path())
+}
+
 /// Writes asked for by the export screen (`Effect::Custom("export:…")`).
 pub fn perform(store: &mut Store, actor: &Actor, name: &str, value: &serde_json::Value) -> Result<Option<i64>, String> {
     match name {
@@ -279,6 +321,16 @@ pub fn perform(store: &mut Store, actor: &Actor, name: &str, value: &serde_json:
             export::write(store, actor, &period, std::path::Path::new(&dir))
                 .map(|_| None)
                 .map_err(|e| format!("{e:#}"))
+        }
+        "export:authorise" => {
+            // A new key for the scheduled task (the one allowed before stops working), kept in a new private file
+            // beside the database, never over another.
+            let secret = store.authorise_scheduled_export(actor).map_err(|e| e.to_string())?;
+            let db = store.path().to_path_buf();
+            let dir = db.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+            crate::fsio::write_new_numbered(&dir.join(KEY_FILE), format!("{secret}\n").as_bytes(), Some(&db))
+                .map(|_| None)
+                .map_err(|e| e.to_string())
         }
         _ => Err(format!("unknown export action {name}")),
     }
