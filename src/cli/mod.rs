@@ -237,12 +237,35 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Err(e) => {
             eprintln!("concordat: {}", say(&format!("{e:#}")));
+            // Noted in the log beside an existing database (never a message's text: the kind of problem only).
+            if let Ok(db) = db_path(&cli)
+                && db.parent().is_some_and(|d| d.as_os_str().is_empty() || d.is_dir())
+                && db.is_file()
+            {
+                crate::log::record(&db, command_name(&cli), crate::log::kind_of(&e));
+            }
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE
             }
         }
+    }
+}
+
+/// The command's name, for the log.
+fn command_name(cli: &Cli) -> &'static str {
+    match &cli.command {
+        None => "app",
+        Some(Command::Verify { .. }) => "verify",
+        Some(Command::Protocol(_)) => "protocol-check",
+        Some(Command::Print(_)) => "print",
+        Some(Command::Export(_)) => "export",
+        Some(Command::Import(_)) => "import",
+        Some(Command::Report(_)) => "report",
+        Some(Command::Demo(_)) => "demo",
+        Some(Command::Backup(_)) => "backup",
+        Some(Command::Restore(_)) => "restore",
     }
 }
 
