@@ -35,8 +35,9 @@ pub fn kind_of(e: &anyhow::Error) -> &'static str {
                 StoreError::Sql(_) => "database-error",
                 StoreError::Io(io) if crate::fsio::is_disk_full(io) => "disk-full",
                 StoreError::Io(_) => "file-error",
-                #[allow(unreachable_patterns)]
-                _ => "database-other",
+                StoreError::Held(_) => "database-in-use",
+                StoreError::Replaced => "database-replaced",
+                StoreError::Emptied { .. } => "database-emptied",
             };
         }
         if let Some(w) = cause.downcast_ref::<crate::fsio::WriteError>() {
