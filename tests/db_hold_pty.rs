@@ -2,39 +2,15 @@
 //! who has it, and runs once it has closed. Unix only (pseudo-terminals).
 #![cfg(unix)]
 
+#[path = "fixtures/cli.rs"]
+mod cli;
 mod support;
-
-use std::process::Command;
 
 use support::pty::*;
 
-/// The real binary; a command that shows or changes records runs as Pat Manager (`--as`, the passphrase on
-/// standard input), as the command line requires.
+/// The real binary, as the manager where the command needs a person.
 fn run(args: &[&str], db: &str) -> (bool, String) {
-    use std::io::Write;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_concordat"));
-    cmd.args(args).arg("--db").arg(db).env_remove("CONCORDAT_DB");
-    let person = !matches!(args.first(), Some(&"verify") | Some(&"protocol") | Some(&"demo"));
-    if person {
-        cmd.args(["--as", "Pat Manager", "--passphrase-stdin"]);
-    }
-    cmd.stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    {
-        let mut stdin = child.stdin.take().unwrap();
-        if person {
-            let _ = stdin.write_all(b"correct horse\n");
-        }
-    }
-    let out = child.wait_with_output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    cli::run_text(std::path::Path::new(db), args)
 }
 
 #[test]

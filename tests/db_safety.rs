@@ -4,11 +4,12 @@
 //! as a new home; a database that does not verify is never backed up, and "the newest good backup" is the
 //! newest that verifies; killed backups leave nothing behind for long; `backup --out` never writes over a file.
 
+#[path = "fixtures/cli.rs"]
+mod cli;
 #[path = "fixtures/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::ui::{self, draw, key, sign_in, type_text};
@@ -21,33 +22,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const SAM_PASS: &str = "night shift 1";
 
-/// The real binary; a command that shows or changes records runs as Pat Manager (`--as`, the passphrase on
-/// standard input), as the command line requires.
+/// The real binary, as the manager where the command needs a person.
 fn run(args: &[&str], db: &Path) -> (bool, String) {
-    use std::io::Write;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_concordat"));
-    cmd.args(args).arg("--db").arg(db).env_remove("CONCORDAT_DB");
-    let person = !matches!(args.first(), None | Some(&"verify") | Some(&"protocol") | Some(&"demo"));
-    if person {
-        cmd.args(["--as", "Pat Manager", "--passphrase-stdin"]);
-    }
-    cmd.stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    {
-        let mut stdin = child.stdin.take().unwrap();
-        if person {
-            let _ = stdin.write_all(b"correct horse\n");
-        }
-    }
-    let out = child.wait_with_output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    cli::run_text(std::path::Path::new(db), args)
 }
 
 fn t0() -> DateTime<Utc> {

@@ -39,6 +39,7 @@ fn new_app() -> App {
         urn: "SC123456".into(),
         manager: "Pat Manager".into(),
         passphrase: MANAGER_PASS.into(),
+        recovery: false,
     });
     assert_eq!(d, Done::Ok(None));
     app

@@ -73,6 +73,7 @@ fn set_up(store: Store) -> App {
             urn: "SC123456".into(),
             manager: "Pat Manager".into(),
             passphrase: "correct horse".into(),
+            recovery: false,
         }),
         Done::Ok(None)
     );

@@ -76,18 +76,13 @@ impl Ctx<'_> {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// The first run. With `recovery` (the set-up screen's), the manager is given a recovery code, shown once.
     Setup {
         home: String,
         urn: String,
         manager: String,
         passphrase: String,
-    },
-    /// The set-up screen's: as `Setup`, and the manager is given a recovery code, shown once.
-    SetupWithRecovery {
-        home: String,
-        urn: String,
-        manager: String,
-        passphrase: String,
+        recovery: bool,
     },
     SignIn {
         staff_id: i64,
@@ -394,37 +389,31 @@ impl App {
                 urn,
                 manager,
                 passphrase,
+                recovery,
             } => {
-                let s = self
-                    .store
-                    .setup(&Setup {
-                        home_name: &home,
-                        ofsted_urn: &urn,
-                        manager_name: &manager,
-                        passphrase: &passphrase,
-                    })
-                    .map_err(|e| Done::Err(Self::error_text(&e)))?;
+                let setup = Setup {
+                    home_name: &home,
+                    ofsted_urn: &urn,
+                    manager_name: &manager,
+                    passphrase: &passphrase,
+                };
+                let (s, code) = if recovery {
+                    let (s, code) = self
+                        .store
+                        .setup_with_recovery(&setup)
+                        .map_err(|e| Done::Err(Self::error_text(&e)))?;
+                    (s, Some(code))
+                } else {
+                    (
+                        self.store.setup(&setup).map_err(|e| Done::Err(Self::error_text(&e)))?,
+                        None,
+                    )
+                };
                 self.start_session(s);
-                Ok(None)
-            }
-            Effect::SetupWithRecovery {
-                home,
-                urn,
-                manager,
-                passphrase,
-            } => {
-                let (s, code) = self
-                    .store
-                    .setup_with_recovery(&Setup {
-                        home_name: &home,
-                        ofsted_urn: &urn,
-                        manager_name: &manager,
-                        passphrase: &passphrase,
-                    })
-                    .map_err(|e| Done::Err(Self::error_text(&e)))?;
-                self.start_session(s);
-                self.stack
-                    .push(Screen::new(screens::setup::RecoveryCodeScreen::new(code)));
+                if let Some(code) = code {
+                    self.stack
+                        .push(Screen::new(screens::setup::RecoveryCodeScreen::new(code)));
+                }
                 Ok(None)
             }
             Effect::SignIn { staff_id, passphrase } => match self.store.sign_in(staff_id, &passphrase) {

@@ -67,6 +67,7 @@ pub fn signed_in() -> App {
         urn: "SC123456".into(),
         manager: "Pat Manager".into(),
         passphrase: "correct horse".into(),
+        recovery: false,
     });
     assert_eq!(d, concordat::ui::app::Done::Ok(None));
     a

@@ -59,11 +59,12 @@ impl SetupScreen {
         if !self.form.focus_first_error() {
             return Outcome::None;
         }
-        Outcome::Effect(Effect::SetupWithRecovery {
+        Outcome::Effect(Effect::Setup {
             home: self.form.text("home"),
             urn: self.form.text("urn"),
             manager: self.form.text("manager"),
             passphrase: p,
+            recovery: true,
         })
     }
 }

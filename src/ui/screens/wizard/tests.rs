@@ -204,6 +204,7 @@ fn app() -> App {
             urn: "SC123456".into(),
             manager: "Pat Manager".into(),
             passphrase: "correct horse".into(),
+            recovery: false,
         }),
         Done::Ok(None)
     );
