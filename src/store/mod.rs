@@ -31,12 +31,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema/003_home_scope.sql")),
         M::up(include_str!("schema/004_police_index.sql")),
         M::up(include_str!("schema/006_accounts.sql")),
+        M::up(include_str!("schema/007_handover_ack.sql")),
     ])
 }
 
 /// The schema version this build understands.
 pub fn schema_version() -> usize {
-    5
+    6
 }
 
 /// A file at this schema version was made by an older concordat: opening it backs it up and updates it (0 is a
