@@ -32,6 +32,8 @@ pub struct HandoverScreen {
     cache: Vec<Row>,
     /// The outstanding groups opened (Enter) to show their items.
     open: HashSet<ActionKind>,
+    /// The children in "What happened" opened or closed (Enter) from how they first show.
+    toggled_children: HashSet<i64>,
     /// A note open in full (its index in the sheet's notes) and how far it is scrolled.
     reading: Option<(usize, u16)>,
     /// Asking to confirm an acknowledgement of what is shown.
@@ -44,7 +46,11 @@ enum Target {
     Incident(i64),
     Group(ActionKind),
     Note(usize),
+    Child(i64),
 }
+
+/// Up to this many incidents, "What happened" shows them all; beyond it, one line per child until opened.
+const INCIDENTS_OPEN: usize = 5;
 
 /// One drawn line: its text and, when it can be chosen, what it opens.
 struct Row {
@@ -103,6 +109,7 @@ impl HandoverScreen {
             error: None,
             selected: 0,
             open: HashSet::new(),
+            toggled_children: HashSet::new(),
             reading: None,
             confirm: None,
         };
@@ -181,8 +188,39 @@ impl HandoverScreen {
         if sheet.incidents.is_empty() {
             out.push(plain("  Nothing recorded in this time.".into(), t.muted()));
         }
+        // A busy handover shows one line per child (Enter opens it); a quiet one shows every incident.
+        let open_by_default = sheet.incidents.len() <= INCIDENTS_OPEN;
         for (child, rows) in sheet.groups() {
-            out.push(plain(format!(" {} ({})", safe(&child), rows.len()), t.heading()));
+            let child_id = rows[0].child_id;
+            let opened = open_by_default != self.toggled_children.contains(&child_id);
+            let count = |resp: crate::domain::Response| rows.iter().filter(|r| r.response == resp).count();
+            let kinds = [
+                (crate::domain::Response::Police, "police"),
+                (crate::domain::Response::Restorative, "restorative"),
+                (crate::domain::Response::InHouse, "in-house"),
+            ]
+            .iter()
+            .filter(|(r, _)| count(*r) > 0)
+            .map(|(r, l)| format!("{} {l}", count(*r)))
+            .collect::<Vec<_>>()
+            .join(", ");
+            let last = rows.iter().map(|r| r.occurred_at).max().unwrap_or(sheet.since);
+            out.push(Row {
+                line: Line::from(Span::styled(
+                    format!(
+                        "{} {} - {} ({kinds}), last {}",
+                        if opened { "-" } else { "+" },
+                        safe(&child),
+                        plural(rows.len(), "incident", "incidents"),
+                        crate::time::show_short(last)
+                    ),
+                    t.heading(),
+                )),
+                target: Some(Target::Child(child_id)),
+            });
+            if !opened {
+                continue;
+            }
             for r in rows {
                 out.push(Row {
                     line: Line::from(format!(
@@ -378,6 +416,13 @@ impl Page for HandoverScreen {
                 Some(Target::Incident(id)) => Outcome::Push(super::detail::open(ctx, *id)),
                 Some(Target::Note(i)) => {
                     self.reading = Some((*i, 0));
+                    Outcome::None
+                }
+                Some(Target::Child(c)) => {
+                    if !self.toggled_children.remove(c) {
+                        self.toggled_children.insert(*c);
+                    }
+                    self.rebuild(&ctx.theme);
                     Outcome::None
                 }
                 Some(Target::Group(k)) => {
