@@ -286,7 +286,7 @@ impl Dashboard {
         };
         // Each week: three bars two wide with a space between them (so that the numbers 16, 3 and 3 never read as
         // "163 3"), and a space between weeks. As many of the latest weeks as fit beside the right-hand panel.
-        const WEEK_COLS: u16 = 3 * 2 + 2 + 1;
+        const WEEK_COLS: u16 = 3 * (2 + 1) + 1;
         let fit = (area.width.saturating_sub(16 + 3) / WEEK_COLS).clamp(1, WEEKS as u16) as usize;
         let [left, right] =
             Layout::horizontal([Constraint::Length(fit as u16 * WEEK_COLS + 3), Constraint::Min(16)]).areas(area);
