@@ -31,7 +31,25 @@ fn the_dashboard_chart_numbers_never_run_together() {
     let mut h = home(morning());
     let w = h.worker();
     let c = h.child.clone();
-    // This week: 16 in-house and 3 police.
+    // This week: 16 in-house, 3 restorative and 3 police.
+    for i in 0..3 {
+        let at = t(2026, 11, 20, 10, 0) + chrono::Duration::minutes(30 * i);
+        let mut r = record(&c, at, "Broke a cup.");
+        r.response = concordat::domain::Response::Restorative;
+        r.recommended = concordat::domain::Response::Restorative;
+        r.in_house = None;
+        r.restorative = Some(concordat::domain::Restorative {
+            kind: concordat::domain::RestorativeKind::Meeting,
+            facilitator: "Jo".into(),
+            participants: "JJ, cook".into(),
+            victim_consent: Some(true),
+            planned_for: None,
+            agreed: "Say sorry".into(),
+            held: None,
+            outcome: String::new(),
+        });
+        save_at(&mut h, &w, r, at + chrono::Duration::minutes(20));
+    }
     for i in 0..16 {
         let at = t(2026, 11, 21, 1, 0) + chrono::Duration::minutes(40 * i);
         let r = record(&c, at, "Kicked the door.");
