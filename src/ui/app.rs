@@ -668,7 +668,7 @@ impl App {
         let name = self.session.as_ref().map(|s| s.staff.name.clone());
         // A draft that could not be written stays in memory, for its author only.
         let in_memory = match (&kept, staff_id) {
-            (Err(_), Some(id)) => match self.stack.iter().filter_map(|s| s.form_draft()).last() {
+            (Err(_), Some(id)) => match self.stack.iter().filter_map(|s| s.form_draft()).next_back() {
                 Some((fd, _)) => {
                     self.unsaved.retain(|(who, _)| *who != id);
                     self.unsaved.push((id, fd));
