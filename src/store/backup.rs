@@ -723,7 +723,7 @@ mod tests {
                 "DROP TABLE exports; DROP INDEX incidents_home_time; DROP INDEX incidents_home_open; \
                  DROP INDEX incidents_recorded; CREATE INDEX incidents_recorded ON incidents(recorded_at); \
                  DROP INDEX incidents_updated; CREATE INDEX incidents_updated ON incidents(updated_at); \
-                 DROP INDEX incidents_police_time; DROP TABLE staff_recovery;",
+                 DROP INDEX incidents_police_time; DROP TABLE staff_recovery; DROP TABLE handover_seen;",
             )
             .unwrap();
             c.pragma_update(None, "user_version", 1).unwrap();

@@ -90,24 +90,24 @@ impl Store {
         .to_string();
         self.write(actor, |w| {
             let now = w.now_str();
-            w.insert(
+            let id = w.insert(
                 "handovers",
-                "INSERT INTO handovers (acknowledged_at, acknowledged_by, acknowledged_by_id, covers_from, note, note_by, \
-                 seen_incidents, seen_outstanding, seen_notes, seen) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO handovers (acknowledged_at, acknowledged_by, acknowledged_by_id, covers_from, note, note_by) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![now, w.actor.name.clone(), w.actor.staff_id, ts(covers_from), note, by],
+            )?;
+            w.insert(
+                "handover_seen",
+                "INSERT INTO handover_seen (id, incidents, outstanding, notes, ids) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![
-                    now,
-                    w.actor.name.clone(),
-                    w.actor.staff_id,
-                    ts(covers_from),
-                    note,
-                    by,
+                    id,
                     seen.incidents.len() as i64,
                     seen.outstanding.len() as i64,
                     seen.notes.len() as i64,
                     ids
                 ],
-            )
+            )?;
+            Ok(id)
         })
     }
 
@@ -117,23 +117,11 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT seen_incidents, seen_outstanding, seen_notes FROM handovers WHERE id = ?1",
+                "SELECT incidents, outstanding, notes FROM handover_seen WHERE id = ?1",
                 [id],
-                |r| {
-                    Ok(
-                        match (
-                            r.get::<_, Option<i64>>(0)?,
-                            r.get::<_, Option<i64>>(1)?,
-                            r.get::<_, Option<i64>>(2)?,
-                        ) {
-                            (Some(a), Some(b), Some(c)) => Some((a, b, c)),
-                            _ => None,
-                        },
-                    )
-                },
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
-            .optional()?
-            .flatten())
+            .optional()?)
     }
 
     /// The outgoing shift leaves a note for the next handover.
