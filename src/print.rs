@@ -70,6 +70,30 @@ pub fn handover_text(sheet: &Sheet, home: &str) -> String {
     }
     o.push_str(RULE);
     o.push('\n');
+    // The same order as the screen: what needs doing now, the notes, what happened by child, what is outstanding
+    // by kind and child.
+    o.push_str("NOW\n");
+    if sheet.missing_now.is_empty() && sheet.overdue_count() == 0 {
+        o.push_str("  No child is recorded as missing now, and nothing is overdue.\n");
+    }
+    for m in &sheet.missing_now {
+        o.push_str(&format!(
+            "  ! {} is {} now: gone since {}, no \"came back\" time recorded (#{})\n",
+            display(&m.child_name),
+            if m.absent { "absent" } else { "MISSING" },
+            show_short(m.left_at.unwrap_or(m.occurred_at)),
+            m.incident_id
+        ));
+    }
+    if sheet.overdue_count() > 0 {
+        o.push_str(&format!(
+            "  ! {} outstanding item{} overdue: first under OUTSTANDING below\n",
+            sheet.overdue_count(),
+            if sheet.overdue_count() == 1 { "" } else { "s" }
+        ));
+    }
+    o.push_str(RULE);
+    o.push('\n');
     o.push_str("NOTES FROM THE OUTGOING SHIFT\n");
     if sheet.notes.is_empty() {
         o.push_str("  None.\n");
@@ -83,8 +107,9 @@ pub fn handover_text(sheet: &Sheet, home: &str) -> String {
     o.push_str(RULE);
     o.push('\n');
     o.push_str(&format!(
-        "WHAT HAPPENED ({} incidents recorded)\n",
-        sheet.incidents.len()
+        "WHAT HAPPENED ({} incident{} recorded)\n",
+        sheet.incidents.len(),
+        if sheet.incidents.len() == 1 { "" } else { "s" }
     ));
     if sheet.incidents.is_empty() {
         o.push_str("  Nothing recorded.\n");
@@ -116,23 +141,27 @@ pub fn handover_text(sheet: &Sheet, home: &str) -> String {
     if sheet.outstanding.is_empty() {
         o.push_str("  Nothing outstanding.\n");
     }
-    for it in &sheet.outstanding {
-        o.push_str(&format!(
-            "  [ ] {:<24} {}  #{} {}\n      {}\n",
-            due_text(it),
-            it.action.kind.label(),
-            it.incident_id,
-            display(&it.child_name),
-            if it.police_ref.is_empty() {
-                format!("incident of {}", show_short(it.occurred_at))
-            } else {
-                format!(
-                    "incident of {}, police ref {}",
-                    show_short(it.occurred_at),
-                    display(&it.police_ref)
-                )
+    for g in sheet.outstanding_groups() {
+        o.push_str(&format!("\n  {} ({})\n", g.kind.label(), g.summary()));
+        for (child, items) in &g.children {
+            o.push_str(&format!("    {}\n", display(child)));
+            for it in items {
+                o.push_str(&format!(
+                    "      [ ] {:<30} #{} {}\n",
+                    due_text(it),
+                    it.incident_id,
+                    if it.police_ref.is_empty() {
+                        format!("incident of {}", show_short(it.occurred_at))
+                    } else {
+                        format!(
+                            "incident of {}, police ref {}",
+                            show_short(it.occurred_at),
+                            display(&it.police_ref)
+                        )
+                    }
+                ));
             }
-        ));
+        }
     }
     o.push_str(RULE);
     o.push('\n');

@@ -6,6 +6,7 @@ mod common;
 use chrono::Duration;
 use common::*;
 use concordat::domain::{Category, Change, Response};
+use concordat::store::handover::Window;
 use concordat::store::incidents::Filter;
 use concordat::ui::screens::Page;
 use concordat::ui::screens::browser::{BrowserScreen, PAGE, WINDOW};
@@ -48,7 +49,7 @@ fn handover_with_items_overdue_and_due() {
     let h = busy_home();
     let app = as_manager(h);
     let s = screen(&app);
-    assert!(s.contains("! OVERDUE"), "{s}");
+    assert!(s.contains("overdue: first under Outstanding below"), "{s}");
     insta::assert_snapshot!(s);
 }
 
@@ -59,9 +60,14 @@ fn handover_with_items_due_only() {
     let c = h.child.clone();
     let r = record(&c, t(2026, 11, 22, 6, 0), "JJ kicked the bathroom door.");
     save_at(&mut h, &w, r, t(2026, 11, 22, 6, 30));
-    let app = as_manager(h);
+    let mut app = as_manager(h);
     let s = screen(&app);
     assert!(!s.contains("OVERDUE"), "{s}");
+    // The first group (the most urgent) opens with Enter and shows its items.
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Enter));
+    let s = screen(&app);
     assert!(s.contains("due 23/11 06:00"), "{s}");
     insta::assert_snapshot!(s);
 }
@@ -98,11 +104,38 @@ fn acknowledging_starts_the_next_handover_from_now() {
     let h = busy_home();
     let mut app = as_manager(h);
     assert!(screen(&app).contains("What happened: 1 incident recorded"));
+    let shown = app.store.handover_sheet(morning(), Window::SinceHandover).unwrap();
+    let items = shown.outstanding.len();
+    // a asks once, with what is being acknowledged; Esc records nothing.
     app.update(ch('a'));
+    let s = screen(&app);
+    assert!(
+        s.contains(&format!(
+            "You have been shown 1 incident, {items} outstanding items, 1 note."
+        )),
+        "{s}"
+    );
+    assert!(
+        app.store.last_handover().unwrap().is_none(),
+        "asked, not yet acknowledged"
+    );
+    app.update(key(KeyCode::Esc));
+    assert!(
+        app.store.last_handover().unwrap().is_none(),
+        "Esc recorded an acknowledgement"
+    );
+    assert!(screen(&app).contains("Not acknowledged: nothing was recorded."));
+    app.update(ch('a'));
+    app.update(ch('y'));
     let last = app.store.last_handover().unwrap().expect("acknowledged");
     assert_eq!(last.acknowledged_by, "Pat Manager");
     assert_eq!(last.acknowledged_at, morning());
     assert!(last.note.contains("Ring JJ's social worker"));
+    assert_eq!(
+        app.store.handover_seen_counts(last.id).unwrap(),
+        Some((1, items as i64, 1)),
+        "the acknowledgement records the counts shown"
+    );
     let s = screen(&app);
     assert!(s.contains("Handover acknowledged by Pat Manager at 08:00"), "{s}");
     assert!(s.contains("What happened: 0 incidents recorded"), "{s}");
@@ -111,7 +144,7 @@ fn acknowledging_starts_the_next_handover_from_now() {
         "{s}"
     );
     // Outstanding work stays on the handover until it is done.
-    assert!(s.contains("! OVERDUE"), "{s}");
+    assert!(s.contains("overdue: first under Outstanding below"), "{s}");
     // w widens the window: the night's incident is back.
     app.update(ch('w'));
     assert!(screen(&app).contains("The last 12 hours"));
@@ -526,4 +559,138 @@ fn a_home_alone_is_not_named_on_every_row_and_its_filter_has_no_home_field() {
     );
     app.update(ch('f'));
     assert!(!screen(&app).contains("Any home"), "{}", screen(&app));
+}
+
+/// Seven incidents in a night for two children, most of them police referrals: dozens of outstanding items.
+fn seven_incidents() -> Home {
+    let mut h = home(morning());
+    let w = h.worker();
+    let c = h.child.clone();
+    let o = h.other.clone();
+    for i in 0..7u32 {
+        let child = if i % 2 == 0 { &c } else { &o };
+        // On Friday, written up on Saturday: some items are overdue by Sunday morning.
+        let at = t(2026, 11, 20, 9 + i * 2, 0);
+        let mut r = if i % 3 == 2 {
+            record(child, at, "Kicked the bathroom door.")
+        } else {
+            police_record(child, at, "Pushed a member of staff.", &format!("CAD 10{i}"))
+        };
+        r.notifications = vec![];
+        save_at(&mut h, &w, r, t(2026, 11, 21, 10 + i, 0));
+    }
+    h
+}
+
+#[test]
+fn seven_incidents_group_into_a_handover_that_fits() {
+    let h = seven_incidents();
+    let items = h
+        .store
+        .handover_sheet(morning(), Window::SinceHandover)
+        .unwrap()
+        .outstanding
+        .len();
+    assert!(items >= 25, "{items} outstanding items");
+    let app = as_manager(h);
+    let s = screen(&app);
+    let sheet = app.store.handover_sheet(morning(), Window::SinceHandover).unwrap();
+    let groups = sheet.outstanding_groups();
+    // Every kind of outstanding work is on the first screen, with its count, the most urgent first.
+    assert!(s.contains(&format!("Outstanding: {items} items")), "{s}");
+    for g in &groups {
+        assert!(
+            s.contains(&format!("+ {}", g.kind.label())),
+            "{} missing:\n{s}",
+            g.kind.label()
+        );
+    }
+    assert_eq!(groups.iter().map(|g| g.len()).sum::<usize>(), items);
+    assert!(s.contains("overdue: first under Outstanding below"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn an_open_group_shows_its_items_by_child_and_says_how_many_more_below() {
+    let h = seven_incidents();
+    let mut app = as_manager(h);
+    // Past the two children to the first outstanding group, and open it.
+    for _ in 0..2 {
+        app.update(key(KeyCode::Down));
+    }
+    app.update(key(KeyCode::Enter));
+    let s = screen(&app);
+    assert!(s.contains("▸ - "), "the group is open:\n{s}");
+    // And the last group too: now there is more than fits, and the screen says so.
+    for _ in 0..4 {
+        app.update(key(KeyCode::PageDown));
+    }
+    app.update(key(KeyCode::Enter));
+    let s = screen(&app);
+    assert!(s.contains("▸ - "), "the group is open:\n{s}");
+    assert!(s.contains("↑ ") && s.contains(" more"), "a scroll sign:\n{s}");
+    assert!(s.contains("#1 incident of") || s.contains("#2 incident of"), "{s}");
+    insta::assert_snapshot!(s);
+    // Enter again closes it.
+    app.update(key(KeyCode::Enter));
+    assert!(screen(&app).contains("▸ + "), "{}", screen(&app));
+}
+
+#[test]
+fn a_note_opens_in_full() {
+    let mut h = home(morning());
+    let w = h.worker();
+    let long = format!(
+        "Ring JJ's social worker after 9 about the weekend contact. {} The last words of the note are here.",
+        "JJ was unsettled after the phone call and needs a calm start. ".repeat(5)
+    );
+    h.store.set_clock(Some(t(2026, 11, 22, 7, 20)));
+    h.store.add_handover_note(&w, &long).unwrap();
+    h.store.set_clock(Some(morning()));
+    let mut app = as_manager(h);
+    let s = screen(&app);
+    assert!(s.contains("Ring JJ's social worker"), "{s}");
+    assert!(
+        !s.contains("The last words of the note are here."),
+        "cut on the list:\n{s}"
+    );
+    // The note is the first thing that can be chosen: Enter reads it whole, wrapped.
+    app.update(key(KeyCode::Enter));
+    let s = screen(&app);
+    assert!(
+        s.contains("Note from Jo Day at 22/11 07:20") || s.contains("Note from"),
+        "{s}"
+    );
+    assert!(s.contains("are here."), "{s}");
+    insta::assert_snapshot!(s);
+    app.update(key(KeyCode::Esc));
+    let s = screen(&app);
+    assert!(s.contains("Notes from the outgoing shift: 1"), "{s}");
+}
+
+#[test]
+fn a_child_missing_now_is_shown_first() {
+    let mut h = home(morning());
+    let w = h.worker();
+    let c = h.child.clone();
+    let mut r = record(&c, t(2026, 11, 22, 5, 0), "JJ left through the back door.");
+    r.categories = vec![Category::MissingOrAbsent];
+    r.missing = Some(concordat::domain::incident::Missing {
+        kind: concordat::domain::incident::MissingKind::Missing,
+        left_at: Some(t(2026, 11, 22, 4, 45)),
+        reported_to_police: true,
+        police_reference: "CAD 77".into(),
+        returned_at: None,
+        return_interview_offered: None,
+    });
+    save_at(&mut h, &w, r, t(2026, 11, 22, 5, 30));
+    let app = as_manager(h);
+    let s = screen(&app);
+    let missing = s.find("is MISSING now: gone since 22/11 04:45").expect(&s);
+    assert!(missing < s.find("What happened").unwrap(), "{s}");
+    let text = concordat::print::handover_text(
+        &app.store.handover_sheet(morning(), Window::SinceHandover).unwrap(),
+        "Oak House",
+    );
+    assert!(text.contains("is MISSING now: gone since 22/11 04:45"), "{text}");
 }

@@ -54,6 +54,16 @@ fn handover_end_to_end_in_a_terminal() {
         let p = police_record(&c, now - Duration::hours(3), "JJ pushed a member of staff.", "CAD 4242");
         save_at(&mut h, &a, p, now - Duration::minutes(90));
     }
+    let items = Store::open_readonly(&db)
+        .unwrap()
+        .handover_sheet(
+            concordat::time::now(),
+            concordat::store::handover::Window::SinceHandover,
+        )
+        .unwrap()
+        .outstanding
+        .len();
+    assert!(items > 2);
     let home_dir = dir.path().join("home");
     std::fs::create_dir_all(&home_dir).unwrap();
     let env = [
@@ -68,7 +78,24 @@ fn handover_end_to_end_in_a_terminal() {
     p.wait_for("Police CAD 4242", 5);
     p.wait_for("JJ kicked the", 5);
     p.wait_for("Outstanding:", 5);
+    // a asks once, showing what is being acknowledged; Esc cancels and nothing is recorded.
     p.send("a");
+    p.wait_for(
+        &format!("You have been shown 2 incidents, {items} outstanding items, 0 notes."),
+        10,
+    );
+    p.wait_for("y: yes, I have read it", 5);
+    p.send(keys::ESC);
+    p.wait_for("Not acknowledged: nothing was recorded.", 10);
+    assert!(
+        Store::open_readonly(&db).unwrap().last_handover().unwrap().is_none(),
+        "Esc recorded an acknowledgement"
+    );
+    p.wait_for("What happened: 2 incidents recorded", 5);
+    // y acknowledges what was shown.
+    p.send("a");
+    p.wait_for("You have been shown 2 incidents", 10);
+    p.send("y");
     p.wait_for("Handover acknowledged by Sam Night", 10);
     p.wait_for("What happened: 0 incidents recorded", 5);
     p.send(keys::CTRL_Q);
@@ -84,7 +111,13 @@ fn handover_end_to_end_in_a_terminal() {
     p.send(keys::CTRL_Q);
     assert!(p.wait_exit(10).is_some_and(|s| s.success()), "{}", p.screen());
     let s = Store::open_readonly(&db).unwrap();
-    assert_eq!(s.last_handover().unwrap().unwrap().acknowledged_by, "Sam Night");
+    let last = s.last_handover().unwrap().unwrap();
+    assert_eq!(last.acknowledged_by, "Sam Night");
+    assert_eq!(
+        s.handover_seen_counts(last.id).unwrap(),
+        Some((2, items as i64, 0)),
+        "the acknowledgement records what was on the screen"
+    );
     assert!(s.verify().unwrap().is_sound());
 }
 

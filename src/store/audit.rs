@@ -79,6 +79,7 @@ pub const AUDITED: &[&str] = &[
     "entries",
     "drafts",
     "handovers",
+    "handover_seen",
     "handover_notes",
     "exports",
 ];

@@ -27,6 +27,28 @@ pub struct HandoverNote {
 
 pub const NOTE_MAX: usize = 2000;
 
+/// What was on the screen when a handover was acknowledged: the incidents, the outstanding items (incident and
+/// kind) and the notes shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Seen {
+    pub incidents: Vec<i64>,
+    pub outstanding: Vec<(i64, crate::domain::outstanding::ActionKind)>,
+    pub notes: Vec<i64>,
+}
+
+impl Seen {
+    /// `7 incidents, 39 outstanding items, 2 notes`.
+    pub fn describe(&self) -> String {
+        let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+        format!(
+            "{}, {}, {}",
+            n(self.incidents.len(), "incident", "incidents"),
+            n(self.outstanding.len(), "outstanding item", "outstanding items"),
+            n(self.notes.len(), "note", "notes")
+        )
+    }
+}
+
 impl Store {
     pub fn last_handover(&self) -> Result<Option<Handover>> {
         Ok(self
@@ -49,9 +71,10 @@ impl Store {
             .optional()?)
     }
 
-    /// The incoming member of staff confirms they have read the handover covering `covers_from` to now.
-    /// The notes left since then are carried into the acknowledged handover.
-    pub fn acknowledge_handover(&mut self, actor: &Actor, covers_from: DateTime<Utc>) -> Result<i64> {
+    /// The incoming member of staff confirms they have read the handover covering `covers_from` to now, as it
+    /// was on their screen (`seen`: what they were shown). The notes left since then are carried into the
+    /// acknowledged handover.
+    pub fn acknowledge_handover(&mut self, actor: &Actor, covers_from: DateTime<Utc>, seen: &Seen) -> Result<i64> {
         let notes = self.handover_notes_since(covers_from)?;
         let note = notes.iter().map(|n| n.text.clone()).collect::<Vec<_>>().join("\n");
         let by = notes
@@ -59,15 +82,46 @@ impl Store {
             .map(|n| n.written_by.clone())
             .collect::<Vec<_>>()
             .join(", ");
+        let ids = serde_json::json!({
+            "incidents": seen.incidents,
+            "outstanding": seen.outstanding.iter().map(|(id, k)| serde_json::json!([id, k])).collect::<Vec<_>>(),
+            "notes": seen.notes,
+        })
+        .to_string();
         self.write(actor, |w| {
             let now = w.now_str();
-            w.insert(
+            let id = w.insert(
                 "handovers",
                 "INSERT INTO handovers (acknowledged_at, acknowledged_by, acknowledged_by_id, covers_from, note, note_by) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![now, w.actor.name.clone(), w.actor.staff_id, ts(covers_from), note, by],
-            )
+            )?;
+            w.insert(
+                "handover_seen",
+                "INSERT INTO handover_seen (id, incidents, outstanding, notes, ids) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    id,
+                    seen.incidents.len() as i64,
+                    seen.outstanding.len() as i64,
+                    seen.notes.len() as i64,
+                    ids
+                ],
+            )?;
+            Ok(id)
         })
+    }
+
+    /// What a handover's acknowledgement recorded as shown: (incidents, outstanding items, notes), or None for
+    /// one acknowledged before this was recorded.
+    pub fn handover_seen_counts(&self, id: i64) -> Result<Option<(i64, i64, i64)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT incidents, outstanding, notes FROM handover_seen WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
     }
 
     /// The outgoing shift leaves a note for the next handover.
@@ -217,6 +271,52 @@ pub struct OutstandingItem {
     pub overdue: bool,
 }
 
+/// Outstanding items of one kind, by child.
+#[derive(Debug, Clone)]
+pub struct OutstandingGroup<'a> {
+    pub kind: crate::domain::outstanding::ActionKind,
+    /// Each child's items, the most urgent child first.
+    pub children: Vec<(String, Vec<&'a OutstandingItem>)>,
+}
+
+impl OutstandingGroup<'_> {
+    pub fn len(&self) -> usize {
+        self.children.iter().map(|(_, v)| v.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn overdue(&self) -> usize {
+        self.children
+            .iter()
+            .flat_map(|(_, v)| v.iter())
+            .filter(|o| o.overdue)
+            .count()
+    }
+
+    /// `7 items, 2 overdue: Ann 3, Ben 4`.
+    pub fn summary(&self) -> String {
+        let n = self.len();
+        let mut s = format!("{n} item{}", if n == 1 { "" } else { "s" });
+        let od = self.overdue();
+        if od > 0 {
+            s.push_str(&format!(", {od} overdue"));
+        }
+        s.push_str(": ");
+        s.push_str(
+            &self
+                .children
+                .iter()
+                .map(|(c, v)| format!("{} {}", crate::text::display(c), v.len()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        s
+    }
+}
+
 /// Everything the handover shows (and prints).
 #[derive(Debug, Clone)]
 pub struct Sheet {
@@ -234,9 +334,24 @@ pub struct Sheet {
     pub notes: Vec<HandoverNote>,
     /// The head of the audit chain when the sheet was made, printed at its foot (`verify --anchors`).
     pub anchor: Option<super::verify::Anchor>,
+    /// Children missing or absent now (no "came back" time recorded), longest gone first.
+    pub missing_now: Vec<MissingNow>,
 }
 
 pub const SHEET_MAX: usize = 300;
+
+/// How far back the handover looks for a missing episode with no "came back" time.
+pub const MISSING_LOOKBACK_DAYS: i64 = 90;
+
+/// A child missing (or absent) now: an incident's missing episode has no "came back" time yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingNow {
+    pub incident_id: i64,
+    pub child_name: String,
+    pub absent: bool,
+    pub left_at: Option<DateTime<Utc>>,
+    pub occurred_at: DateTime<Utc>,
+}
 
 impl Sheet {
     /// The incidents grouped by child, in the sheet's order.
@@ -249,6 +364,44 @@ impl Sheet {
             }
         }
         out
+    }
+
+    /// The outstanding items grouped by kind, the most urgent group first (the one holding the most overdue
+    /// item, then the soonest due); inside a group the items are together by child, the most urgent child first.
+    pub fn outstanding_groups(&self) -> Vec<OutstandingGroup<'_>> {
+        let mut out: Vec<OutstandingGroup<'_>> = Vec::new();
+        // `outstanding` is already most urgent first, so first appearance gives the order.
+        for o in &self.outstanding {
+            let g = match out.iter_mut().position(|g| g.kind == o.action.kind) {
+                Some(i) => &mut out[i],
+                None => {
+                    out.push(OutstandingGroup {
+                        kind: o.action.kind,
+                        children: Vec::new(),
+                    });
+                    let n = out.len() - 1;
+                    &mut out[n]
+                }
+            };
+            match g.children.iter_mut().find(|(c, _)| *c == o.child_name) {
+                Some((_, v)) => v.push(o),
+                None => g.children.push((o.child_name.clone(), vec![o])),
+            }
+        }
+        out
+    }
+
+    /// What this sheet shows, as recorded with its acknowledgement.
+    pub fn seen(&self) -> Seen {
+        Seen {
+            incidents: self.incidents.iter().map(|r| r.id).collect(),
+            outstanding: self
+                .outstanding
+                .iter()
+                .map(|o| (o.incident_id, o.action.kind))
+                .collect(),
+            notes: self.notes.iter().map(|n| n.id).collect(),
+        }
     }
 
     pub fn overdue_count(&self) -> usize {
@@ -322,7 +475,38 @@ impl Store {
             outstanding,
             notes: self.handover_notes_since(since)?,
             anchor: self.chain_anchor().ok(),
+            missing_now: self.missing_now(now)?,
         })
+    }
+
+    /// Missing or absent episodes recorded in the last [`MISSING_LOOKBACK_DAYS`] days with no "came back" time.
+    pub fn missing_now(&self, now: DateTime<Utc>) -> Result<Vec<MissingNow>> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT i.id, CASE WHEN c.preferred_name <> '' THEN c.preferred_name ELSE c.name END, \
+             json_extract(i.current, '$.missing.kind'), json_extract(i.current, '$.missing.left_at'), i.occurred_at \
+             FROM incidents i JOIN children c ON c.id = i.child_id \
+             WHERE i.home_uid = (SELECT uid FROM home) AND i.occurred_at >= ?1 \
+             AND json_extract(i.current, '$.missing') IS NOT NULL \
+             AND json_extract(i.current, '$.missing.returned_at') IS NULL \
+             ORDER BY i.occurred_at LIMIT 50",
+        )?;
+        let v = s
+            .query_map([ts(now - Duration::days(MISSING_LOOKBACK_DAYS))], |r| {
+                Ok(MissingNow {
+                    incident_id: r.get(0)?,
+                    child_name: r.get(1)?,
+                    absent: r.get::<_, Option<String>>(2)?.as_deref() == Some("absent"),
+                    left_at: r.get::<_, Option<String>>(3)?.and_then(|t| {
+                        DateTime::parse_from_rfc3339(&t)
+                            .ok()
+                            .map(|d| d.with_timezone(&Utc))
+                            .or_else(|| parse_ts(&t))
+                    }),
+                    occurred_at: parse_ts(&r.get::<_, String>(4)?).unwrap_or_default(),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
     }
 }
 
@@ -394,7 +578,7 @@ mod tests {
         s.add_handover_note(&a, "Phone J's social worker at 9").unwrap();
         assert_eq!(s.handover_sheet(now, Window::SinceHandover).unwrap().notes.len(), 1);
         s.set_clock(Some(now + Duration::minutes(5)));
-        s.acknowledge_handover(&a, sheet.since).unwrap();
+        s.acknowledge_handover(&a, sheet.since, &sheet.seen()).unwrap();
         let later = now + Duration::minutes(10);
         let sheet = s.handover_sheet(later, Window::SinceHandover).unwrap();
         assert!(sheet.incidents.is_empty());

@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/004_police_index.sql"),
     include_str!("schema/005_signing.sql"),
     include_str!("schema/006_accounts.sql"),
+    include_str!("schema/007_handover_ack.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -143,6 +143,8 @@ pub enum Effect {
     },
     AcknowledgeHandover {
         covers_from: DateTime<Utc>,
+        /// What was on the screen, recorded with the acknowledgement.
+        seen: crate::store::handover::Seen,
     },
     AddHandoverNote {
         text: String,
@@ -533,10 +535,10 @@ impl App {
                     .map(|_| Some(incident_id))
                     .map_err(|e| Done::Err(Self::error_text(&e)))
             }
-            Effect::AcknowledgeHandover { covers_from } => {
+            Effect::AcknowledgeHandover { covers_from, seen } => {
                 let a = need(&actor).map_err(Done::Err)?;
                 self.store
-                    .acknowledge_handover(&a, covers_from)
+                    .acknowledge_handover(&a, covers_from, &seen)
                     .map(Some)
                     .map_err(|e| Done::Err(Self::error_text(&e)))
             }
@@ -640,7 +642,10 @@ impl App {
         }
         let minutes = self.store.setting_u32("idle_lock_minutes").unwrap_or(10).max(1) as i64;
         if self.now - self.last_activity >= Duration::minutes(minutes) {
-            self.lock(&format!("Locked after {minutes} minutes without a key press."));
+            self.lock(&format!(
+                "Locked after {} without a key press.",
+                crate::ui::screens::settings::minutes_text(minutes as u64)
+            ));
         }
     }
 

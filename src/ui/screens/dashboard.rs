@@ -284,10 +284,15 @@ impl Dashboard {
                 return;
             }
         };
+        // Each week: three bars two wide with a space between them (so that the numbers 16, 3 and 3 never read as
+        // "163 3"), and a space between weeks. As many of the latest weeks as fit beside the right-hand panel.
+        const WEEK_COLS: u16 = 3 * (2 + 1) + 1;
+        let fit = (area.width.saturating_sub(16 + 3) / WEEK_COLS).clamp(1, WEEKS as u16) as usize;
         let [left, right] =
-            Layout::horizontal([Constraint::Length(WEEKS as u16 * 7 + 3), Constraint::Min(16)]).areas(area);
+            Layout::horizontal([Constraint::Length(fit as u16 * WEEK_COLS + 3), Constraint::Min(16)]).areas(area);
         let groups: Vec<BarGroup> = weeks
             .iter()
+            .skip(weeks.len().saturating_sub(fit))
             .map(|w| {
                 let label = w.label.split('-').nth(1).unwrap_or(&w.label).to_string();
                 let bar = |v: u64, l: &'static str, style: Style| {
@@ -312,7 +317,7 @@ impl Dashboard {
                     .title(" Responses by week: I in-house, R restorative, P police "),
             )
             .bar_width(2)
-            .bar_gap(0)
+            .bar_gap(1)
             .group_gap(1);
         for g in groups {
             chart = chart.data(g);

@@ -18,6 +18,11 @@ fn share_options() -> Vec<(String, String)> {
     ]
 }
 
+/// `1 minute`, `15 minutes`.
+pub fn minutes_text(m: u64) -> String {
+    format!("{m} minute{}", if m == 1 { "" } else { "s" })
+}
+
 pub struct SettingsScreen {
     form: Form,
     /// Settings still to save, in order; one effect at a time.
@@ -119,7 +124,17 @@ impl Page for SettingsScreen {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let [note, form] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
-        frame.render_widget(Paragraph::new("Every change is recorded with your name."), note);
+        let lock = match self.form.get("idle_lock_minutes").trim().parse::<u64>() {
+            Ok(m) if (1..=240).contains(&m) => {
+                format!(" The screen locks after {} without a key press.", minutes_text(m))
+            }
+            _ => String::new(),
+        };
+        frame.render_widget(
+            Paragraph::new(format!("Every change is recorded with your name.{lock}"))
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            note,
+        );
         self.form.render(frame, form, &ctx.theme);
     }
 
