@@ -79,12 +79,9 @@ fn clean_into(input: &str, multiline: bool, emit: &mut dyn FnMut(char) -> bool) 
                 }
                 continue;
             }
-            '\u{9b}' => {
-                if let Some(end) = csi_end(&chars, i) {
-                    i = end;
-                }
-                continue;
-            }
+            // The one-character CSI (C1) goes alone: what follows stays, since a letter after it may be a word
+            // ("\u{9b}a" would otherwise lose its `a`). Without it the rest is plain text to a terminal.
+            '\u{9b}' => continue,
             '\u{9d}' => {
                 in_osc = true;
                 continue;
@@ -189,7 +186,11 @@ mod tests {
     #[test]
     fn strips_csi_and_osc() {
         assert_eq!(clean_line("a\x1b[31mred\x1b[0m b", 100), "ared b");
-        assert_eq!(clean_line("a\u{9b}2Jb", 100), "ab");
+        assert_eq!(
+            clean_line("a\u{9b}2Jb", 100),
+            "a2Jb",
+            "the 8-bit CSI goes alone, the text after it stays"
+        );
         assert_eq!(clean_line("a\x1b[?25lb", 100), "ab");
     }
 
