@@ -390,11 +390,7 @@ pub struct ChangePassphraseScreen {
 
 impl ChangePassphraseScreen {
     pub fn new(must: bool) -> ChangePassphraseScreen {
-        let current = if must {
-            "The passphrase you were given"
-        } else {
-            "Current passphrase"
-        };
+        let current = if must { "Passphrase given" } else { "Current passphrase" };
         ChangePassphraseScreen {
             must,
             form: Form::new(vec![
