@@ -172,6 +172,13 @@ fn only_a_manager_can_tick_open_to_the_yos_in_the_child_form() {
     key(&mut a, KeyCode::Up);
     wrong(&mut a, "shift lead 1");
     assert_eq!(a.session.as_ref().unwrap().staff.name, "Lee Senior");
+    // A passphrase the manager typed: Lee chooses their own first.
+    typ(&mut a, "shift lead 1");
+    key(&mut a, KeyCode::Tab);
+    typ(&mut a, "lee's own 2");
+    key(&mut a, KeyCode::Tab);
+    typ(&mut a, "lee's own 2");
+    ctrl(&mut a, 's');
     key(&mut a, KeyCode::Esc);
     key(&mut a, KeyCode::Char('c'));
     key(&mut a, KeyCode::Enter);
@@ -222,4 +229,49 @@ fn a_manager_takes_a_new_recovery_code_from_the_staff_screen() {
     ctrl(&mut a, 's');
     assert!(a.session.is_some());
     assert!(a.store.verify().unwrap().is_sound());
+}
+
+/// A manager adds a member of staff; at the first sign-in with the passphrase the manager typed, the member of
+/// staff must choose their own (Esc does not skip it) before the handover, and the session carries on signed
+/// with the new key.
+#[test]
+fn a_passphrase_set_by_a_manager_is_changed_at_the_first_sign_in_before_the_handover() {
+    let (mut a, _) = set_up_by_keys();
+    let m = a.session.as_ref().unwrap().actor.clone();
+    let sam = a.store.add_staff(&m, "Sam Staff", Role::Staff, "given one 1").unwrap();
+    ctrl(&mut a, 'l');
+    typ(&mut a, "s");
+    key(&mut a, KeyCode::Enter);
+    typ(&mut a, "given one 1");
+    key(&mut a, KeyCode::Enter);
+    let s = screen(&a);
+    assert!(s.contains("Choose your own passphrase"), "{s}");
+    key(&mut a, KeyCode::Esc);
+    assert!(
+        screen(&a).contains("Choose your own passphrase"),
+        "Esc does not skip it"
+    );
+    typ(&mut a, "given one 1");
+    key(&mut a, KeyCode::Tab);
+    typ(&mut a, "my own one 2");
+    key(&mut a, KeyCode::Tab);
+    typ(&mut a, "my own one 3");
+    ctrl(&mut a, 's');
+    let s = screen(&a);
+    assert!(s.contains("different"), "the two new ones differ:\n{s}");
+    assert!(a.store.must_change_passphrase(sam.id).unwrap());
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Backspace);
+    typ(&mut a, "2");
+    ctrl(&mut a, 's');
+    let s = screen(&a);
+    assert!(s.contains("Handover") && !s.contains("Choose your own"), "{s}");
+    assert!(!a.store.must_change_passphrase(sam.id).unwrap());
+    assert_eq!(a.session.as_ref().unwrap().staff.id, sam.id);
+    assert!(a.store.verify().unwrap().is_sound());
+    ctrl(&mut a, 'l');
+    typ(&mut a, "s");
+    wrong(&mut a, "my own one 2");
+    let s = screen(&a);
+    assert!(s.contains("Handover") && !s.contains("Choose your own"), "{s}");
 }

@@ -45,7 +45,10 @@ fn screen_text(app: &App) -> String {
 fn home(dir: &Path) -> PathBuf {
     let db = dir.join("home.db");
     let (mut s, m, child) = common::home_at(&db);
-    s.add_staff(&m, "Sam Night", Role::Staff, SAM_PASS).unwrap();
+    // Sam has chosen their own passphrase (a manager's must be changed at the first sign-in).
+    let sam = s.add_staff(&m, "Sam Night", Role::Staff, "given by pat 1").unwrap();
+    let given = s.signer_for(sam.id, "given by pat 1").unwrap();
+    s.change_own_passphrase(&given, "given by pat 1", SAM_PASS).unwrap();
     s.save_incident(
         &m,
         common::record(&child, s.now(), "Before the backup: kicked a door."),

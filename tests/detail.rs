@@ -188,9 +188,16 @@ fn add_staff(app: &mut App) -> i64 {
     match app.perform(Effect::AddStaff {
         name: "Sam Night".into(),
         role: Role::Staff,
-        passphrase: STAFF_PASS.into(),
+        passphrase: "given by pat 1".into(),
     }) {
-        Done::Ok(Some(id)) => id,
+        Done::Ok(Some(id)) => {
+            // Sam has chosen their own passphrase (a manager's must be changed at the first sign-in).
+            let given = app.store.signer_for(id, "given by pat 1").unwrap();
+            app.store
+                .change_own_passphrase(&given, "given by pat 1", STAFF_PASS)
+                .unwrap();
+            id
+        }
         d => panic!("{d:?}"),
     }
 }

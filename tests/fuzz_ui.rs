@@ -29,7 +29,10 @@ fn t0() -> DateTime<Utc> {
 fn template(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("template.db");
     let (mut s, m, _) = common::home_at(&db);
-    s.add_staff(&m, "Sam Night", Role::Staff, SAM_PASS).unwrap();
+    // Sam has chosen their own passphrase (a manager's must be changed at the first sign-in).
+    let sam = s.add_staff(&m, "Sam Night", Role::Staff, "given by pat 1").unwrap();
+    let given = s.signer_for(sam.id, "given by pat 1").unwrap();
+    s.change_own_passphrase(&given, "given by pat 1", SAM_PASS).unwrap();
     let out = dir.join("exports");
     std::fs::create_dir_all(&out).unwrap();
     s.set_setting(&m, "export_folder", out.to_str().unwrap()).unwrap();

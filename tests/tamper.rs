@@ -158,7 +158,7 @@ fn every_kind_of_edit_outside_the_app_is_detected() {
         ("entry_removed", "DELETE FROM entries WHERE id = 3".into(), "entries row 3 is in the audit trail but missing"),
         (
             "staff_removed",
-            "DELETE FROM signing_keys WHERE staff_id = 2; DELETE FROM staff WHERE id = 2".into(),
+            "DELETE FROM signing_keys WHERE staff_id = 2; DELETE FROM staff_must_change WHERE id = 2; DELETE FROM staff WHERE id = 2".into(),
             "is in the audit trail but missing",
         ),
     ];

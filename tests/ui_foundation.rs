@@ -75,6 +75,13 @@ fn staff_do_not_see_manager_items() {
     typ(&mut a, "night shift");
     key(&mut a, KeyCode::Enter);
     assert_eq!(a.session.as_ref().unwrap().staff.name, "Sam Night");
+    // The manager typed that passphrase: Sam chooses their own first.
+    typ(&mut a, "night shift");
+    key(&mut a, KeyCode::Tab);
+    typ(&mut a, "sam's own 1");
+    key(&mut a, KeyCode::Tab);
+    typ(&mut a, "sam's own 1");
+    ctrl(&mut a, 's');
     key(&mut a, KeyCode::Esc);
     let s = screen(&a);
     assert!(
@@ -184,6 +191,13 @@ fn idle_lock_keeps_typing_as_the_authors_draft() {
     typ(&mut a, "night shift");
     key(&mut a, KeyCode::Enter);
     assert_eq!(a.session.as_ref().unwrap().staff.name, "Sam Night");
+    // The manager typed that passphrase: Sam chooses their own first.
+    typ(&mut a, "night shift");
+    key(&mut a, KeyCode::Tab);
+    typ(&mut a, "sam's own 1");
+    key(&mut a, KeyCode::Tab);
+    typ(&mut a, "sam's own 1");
+    ctrl(&mut a, 's');
     assert!(!screen(&a).contains("Riley"));
     ctrl(&mut a, 'l');
     // The author signs in again: the form is back.

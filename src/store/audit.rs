@@ -74,6 +74,7 @@ pub const AUDITED: &[&str] = &[
     "settings",
     "staff",
     "staff_recovery",
+    "staff_must_change",
     "children",
     "incidents",
     "entries",

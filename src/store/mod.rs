@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/005_signing.sql"),
     include_str!("schema/006_accounts.sql"),
     include_str!("schema/007_handover_ack.sql"),
+    include_str!("schema/008_must_change.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -327,6 +327,7 @@ impl Store {
                 params![name, role.code(), key.pass_hash, now],
             )?;
             super::keys::register(w, Some(id), &name, "staff", &key.public)?;
+            mark_must_change(w, id, &actor.name, false)?;
             Ok(id)
         })?;
         self.staff_by_id(id)
@@ -339,6 +340,7 @@ impl Store {
         let key = super::keys::new_passphrase(passphrase)?;
         let name = self.staff_by_id(staff_id)?.name;
         let had_code = self.has_recovery_code(staff_id)?;
+        let marked = self.must_change_row(staff_id)?;
         self.write(actor, |w| {
             w.update(
                 "staff",
@@ -349,6 +351,8 @@ impl Store {
             )?;
             // A new passphrase is a new key, replacing the old one from here on.
             super::keys::register(w, Some(staff_id), &name, "staff", &key.public)?;
+            // The manager knows this passphrase: the person chooses their own at the first sign-in with it.
+            mark_must_change(w, staff_id, &actor.name, marked)?;
             // A recovery code unlocks a copy of the old key, which signs nothing more: it stops working, and the
             // person takes a new one once signed in (staff screen, `k`).
             if had_code {
@@ -489,6 +493,133 @@ impl Store {
                 "signed in",
                 "UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
                 [id],
+            )
+        })
+    }
+
+    fn must_change_row(&self, staff_id: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM staff_must_change WHERE id = ?1", [staff_id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Was this account's passphrase set or reset by a manager and not yet changed by its owner? Then the
+    /// sign-in screen asks for their own before anything else.
+    pub fn must_change_passphrase(&self, staff_id: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM staff_must_change WHERE id = ?1 AND done_at IS NULL",
+                [staff_id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// A signed-in member of staff changes their own passphrase: `current` must be right (it unlocks the key
+    /// in use now, which signs the change and registers the new key). Returns the person signed in with the
+    /// new key, for the session to carry on with. Clears a "must change" left by a manager. A recovery code
+    /// (which keeps a copy of the old key) stops working: the person takes a new one with `k`.
+    pub fn change_own_passphrase(&mut self, actor: &Actor, current: &str, new: &str) -> Result<SignedIn> {
+        let id = actor
+            .staff_id
+            .ok_or_else(|| StoreError::NotAllowed("only a member of staff can change their passphrase.".into()))?;
+        let staff = self.staff_by_id(id)?;
+        if !staff.active {
+            return Err(StoreError::NotAllowed("this account is deactivated.".into()));
+        }
+        let stored: String = self
+            .conn
+            .query_row("SELECT pass_hash FROM staff WHERE id = ?1", [id], |r| r.get(0))?;
+        let old = match super::keys::check(current, &stored) {
+            super::keys::Checked::Keyed(seed) => self.signer_from_seed(id, &seed)?,
+            _ => None,
+        };
+        let Some(old) = old else {
+            return Err(StoreError::Invalid(
+                "The current passphrase is not right. Nothing was changed.".into(),
+            ));
+        };
+        validate_passphrase(new).map_err(StoreError::Invalid)?;
+        if new == current {
+            return Err(StoreError::Invalid(
+                "The new passphrase is the same as the current one. Choose a different one.".into(),
+            ));
+        }
+        let key = super::keys::new_passphrase(new)?;
+        let had_code = self.has_recovery_code(id)?;
+        let must = self.must_change_passphrase(id)?;
+        let mut signing = Actor::staff(staff.id, &staff.name, staff.role);
+        signing.signer = Some(old);
+        let signer = self.write(&signing, |w| {
+            let now = w.now_str();
+            w.update(
+                "staff",
+                id,
+                "changed their own passphrase",
+                "UPDATE staff SET pass_hash = ?1, failed_attempts = 0, locked_until = NULL WHERE id = ?2",
+                params![key.pass_hash, id],
+            )?;
+            let key_id = super::keys::register(w, Some(id), &staff.name, "staff", &key.public)?;
+            if must {
+                w.update(
+                    "staff_must_change",
+                    id,
+                    "chose their own passphrase",
+                    "UPDATE staff_must_change SET done_at = ?1 WHERE id = ?2",
+                    params![now, id],
+                )?;
+            }
+            if had_code {
+                w.update(
+                    "staff_recovery",
+                    id,
+                    "recovery code stopped: passphrase changed",
+                    "UPDATE staff_recovery SET code_hash = '', sealed_seed = '' WHERE id = ?1",
+                    [id],
+                )?;
+            }
+            super::keys::Signer::from_seed(key_id, &key.seed)
+        })?;
+        self.signed_in(id, Some(signer))
+    }
+
+    /// A manager reactivates a deactivated account, with a reason. Refused if its name now looks like the name
+    /// of an active account.
+    pub fn reactivate_staff(&mut self, actor: &Actor, staff_id: i64, reason: &str) -> Result<()> {
+        actor.require_manager("reactivate accounts")?;
+        let reason = crate::text::clean_line(reason, 200).trim().to_string();
+        if reason.is_empty() {
+            return Err(StoreError::Invalid(
+                "Give a reason for reactivating the account.".into(),
+            ));
+        }
+        let target = self.staff_by_id(staff_id)?;
+        if target.active {
+            return Err(StoreError::Invalid(format!("{} is already active.", target.name)));
+        }
+        let key = look_alike_key(&target.name);
+        if let Some(other) = self
+            .list_staff(false)?
+            .into_iter()
+            .find(|s| s.id != staff_id && look_alike_key(&s.name) == key)
+        {
+            return Err(StoreError::Invalid(format!(
+                "{} cannot be reactivated: {} has an active account with a name that looks the same.                  Nothing was changed.",
+                target.name, other.name
+            )));
+        }
+        let action = format!("reactivate: {reason}");
+        self.write(actor, |w| {
+            w.update(
+                "staff",
+                staff_id,
+                &action,
+                "UPDATE staff SET active = 1, deactivated_reason = NULL WHERE id = ?1",
+                [staff_id],
             )
         })
     }
@@ -677,6 +808,27 @@ impl Store {
             }
         })?;
         Ok(code)
+    }
+}
+
+/// Mark an account's passphrase as one a manager typed (`exists`: the account had such a row before).
+fn mark_must_change(w: &mut super::audit::Writer<'_>, staff_id: i64, set_by: &str, exists: bool) -> Result<()> {
+    let now = w.now_str();
+    if exists {
+        w.update(
+            "staff_must_change",
+            staff_id,
+            "passphrase set by a manager: to be changed at the next sign-in",
+            "UPDATE staff_must_change SET set_by = ?1, set_at = ?2, done_at = NULL WHERE id = ?3",
+            params![set_by, now, staff_id],
+        )
+    } else {
+        w.insert(
+            "staff_must_change",
+            "INSERT INTO staff_must_change (id, set_by, set_at) VALUES (?1, ?2, ?3)",
+            params![staff_id, set_by, now],
+        )
+        .map(|_| ())
     }
 }
 
@@ -1074,5 +1226,123 @@ pub(crate) mod tests {
         assert_eq!(s.sign_in(worker.id, "night shift 1").unwrap(), SignIn::Inactive);
         assert_eq!(s.list_staff(false).unwrap().len(), 1);
         assert_eq!(s.list_staff(true).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_member_of_staff_changes_their_own_passphrase_and_carries_on_signed_with_the_new_key() {
+        let (mut s, m) = set_up();
+        let added = s
+            .add_staff(&actor(&m), "Sam Staff", Role::Staff, "first one 1")
+            .unwrap();
+        let SignIn::Ok(sam) = s.sign_in(added.id, "first one 1").unwrap() else {
+            panic!()
+        };
+        assert!(matches!(
+            s.change_own_passphrase(&sam.actor, "not the one", "my own one 2"),
+            Err(StoreError::Invalid(_))
+        ));
+        let sam2 = s
+            .change_own_passphrase(&sam.actor, "first one 1", "my own one 2")
+            .unwrap();
+        assert_ne!(sam2.actor.signer, sam.actor.signer);
+        let (id, name, entity, action, _) = last_audit(&s);
+        assert_eq!(
+            (id, name.as_str(), entity.as_str()),
+            (Some(added.id), "Sam Staff", "staff_must_change")
+        );
+        assert_eq!(action, "chose their own passphrase");
+        assert!(sam2.actor.signer.is_some());
+        assert!(matches!(
+            s.sign_in(added.id, "first one 1").unwrap(),
+            SignIn::Wrong { .. }
+        ));
+        assert!(matches!(s.sign_in(added.id, "my own one 2").unwrap(), SignIn::Ok(_)));
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn changing_ones_own_passphrase_stops_the_recovery_code() {
+        let mut s = Store::open_in_memory().unwrap();
+        let (m, code) = s
+            .setup_with_recovery(&Setup {
+                home_name: "Oak House",
+                ofsted_urn: "",
+                manager_name: "Pat Manager",
+                passphrase: "correct horse",
+            })
+            .unwrap();
+        let m2 = s
+            .change_own_passphrase(&m.actor, "correct horse", "battery staple")
+            .unwrap();
+        assert!(!s.has_recovery_code(m.id).unwrap());
+        assert_eq!(s.recover(m.id, &code, "new passphrase 1").unwrap(), Recover::NoCode);
+        let code2 = s.renew_recovery_code(&m2.actor).unwrap();
+        assert!(matches!(
+            s.recover(m.id, &code2, "new passphrase 1").unwrap(),
+            Recover::Ok { .. }
+        ));
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn a_passphrase_a_manager_set_or_reset_must_be_changed_at_the_first_sign_in() {
+        let (mut s, m) = set_up();
+        assert!(!s.must_change_passphrase(m.id).unwrap());
+        let added = s
+            .add_staff(&actor(&m), "Sam Staff", Role::Staff, "first one 1")
+            .unwrap();
+        assert!(s.must_change_passphrase(added.id).unwrap());
+        let SignIn::Ok(sam) = s.sign_in(added.id, "first one 1").unwrap() else {
+            panic!()
+        };
+        assert!(
+            s.must_change_passphrase(added.id).unwrap(),
+            "signing in alone does not clear it"
+        );
+        s.change_own_passphrase(&sam.actor, "first one 1", "my own one 2")
+            .unwrap();
+        assert!(!s.must_change_passphrase(added.id).unwrap());
+        s.reset_passphrase(&actor(&m), added.id, "reset one 3").unwrap();
+        assert!(s.must_change_passphrase(added.id).unwrap());
+        let SignIn::Ok(sam) = s.sign_in(added.id, "reset one 3").unwrap() else {
+            panic!()
+        };
+        s.change_own_passphrase(&sam.actor, "reset one 3", "my own one 4")
+            .unwrap();
+        assert!(!s.must_change_passphrase(added.id).unwrap());
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn a_manager_reactivates_an_account_unless_its_name_now_clashes() {
+        let (mut s, m) = set_up();
+        let a = s
+            .add_staff(&actor(&m), "Sam Staff", Role::Staff, "first one 1")
+            .unwrap();
+        assert!(s.reactivate_staff(&actor(&m), a.id, "back").is_err(), "already active");
+        s.deactivate_staff(&actor(&m), a.id, "left").unwrap();
+        assert!(s.reactivate_staff(&actor(&m), a.id, "  ").is_err());
+        let SignIn::Ok(_) = s.sign_in(m.id, "correct horse").unwrap() else {
+            panic!()
+        };
+        let b = s
+            .add_staff(&actor(&m), "Kim Staff", Role::Staff, "first one 1")
+            .unwrap();
+        let kim = Actor::staff(b.id, &b.name, b.role);
+        assert!(matches!(
+            s.reactivate_staff(&kim, a.id, "back"),
+            Err(StoreError::NotAllowed(_))
+        ));
+        s.reactivate_staff(&actor(&m), a.id, "came back from leave").unwrap();
+        let again = s.staff_by_id(a.id).unwrap();
+        assert!(again.active && again.deactivated_reason.is_none());
+        assert!(matches!(s.sign_in(a.id, "first one 1").unwrap(), SignIn::Ok(_)));
+        // A name that now looks like an active account's is refused.
+        s.deactivate_staff(&actor(&m), a.id, "left again").unwrap();
+        s.conn
+            .execute("UPDATE staff SET name = 'Sam Staff' WHERE id = ?1", [b.id])
+            .unwrap();
+        let e = s.reactivate_staff(&actor(&m), a.id, "back").unwrap_err().to_string();
+        assert!(e.contains("cannot be reactivated"), "{e}");
     }
 }

@@ -96,6 +96,17 @@ pub enum Effect {
     },
     /// A new recovery code for the manager signed in, shown once.
     RenewRecoveryCode,
+    /// A manager reactivates a deactivated account, with a reason.
+    ReactivateStaff {
+        staff_id: i64,
+        reason: String,
+    },
+    /// The person signed in changes their own passphrase (the new one asked twice by the screen); the session
+    /// carries on signed with the new key.
+    ChangeOwnPassphrase {
+        current: String,
+        new: String,
+    },
     SaveChild {
         id: Option<i64>,
         input: ChildInput,
@@ -420,7 +431,13 @@ impl App {
             }
             Effect::SignIn { staff_id, passphrase } => match self.store.sign_in(staff_id, &passphrase) {
                 Ok(SignIn::Ok(s)) => {
+                    let must = self.store.must_change_passphrase(s.staff.id).unwrap_or(false);
                     self.start_session(s);
+                    // A passphrase a manager typed: the person chooses their own before anything else.
+                    if must {
+                        self.stack
+                            .push(Screen::new(screens::signin::ChangePassphraseScreen::new(true)));
+                    }
                     Ok(None)
                 }
                 Ok(other) => Err(Done::Err(screens::signin::refusal(&other, self.now))),
@@ -448,6 +465,38 @@ impl App {
                     .map_err(|e| Done::Err(Self::error_text(&e)))?;
                 self.stack
                     .push(Screen::new(screens::setup::RecoveryCodeScreen::new(code)));
+                Ok(None)
+            }
+            Effect::ReactivateStaff { staff_id, reason } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.store
+                    .reactivate_staff(&a, staff_id, &reason)
+                    .map(|_| None)
+                    .map_err(|e| Done::Err(Self::error_text(&e)))
+            }
+            Effect::ChangeOwnPassphrase { current, new } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                let had_code = a
+                    .staff_id
+                    .is_some_and(|id| self.store.has_recovery_code(id).unwrap_or(false));
+                let who = self
+                    .store
+                    .change_own_passphrase(&a, &current, &new)
+                    .map_err(|e| Done::Err(Self::error_text(&e)))?;
+                self.session = Some(Session {
+                    staff: who.staff,
+                    actor: who.actor,
+                });
+                let text = if had_code {
+                    "Your new passphrase is saved. Your recovery code no longer works: take a new one with k on \
+                     the staff screen."
+                } else {
+                    "Your new passphrase is saved. Use it from now on."
+                };
+                self.flash = Some(Flash {
+                    text: text.into(),
+                    error: false,
+                });
                 Ok(None)
             }
             Effect::SaveChild { id, input } => {

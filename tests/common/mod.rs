@@ -69,8 +69,13 @@ pub fn home_at(store: Store, at: DateTime<Utc>) -> Home {
         .unwrap();
     let m = manager.actor.clone();
     let manager = manager.staff;
-    let staff = store.add_staff(&m, "Sam Night", Role::Staff, STAFF_PASS).unwrap();
-    let worker_actor = store.signer_for(staff.id, STAFF_PASS).unwrap();
+    // As in use: the manager typed a first passphrase and Sam chose their own at the first sign-in.
+    let staff = store.add_staff(&m, "Sam Night", Role::Staff, "given by pat 1").unwrap();
+    let given = store.signer_for(staff.id, "given by pat 1").unwrap();
+    let worker_actor = store
+        .change_own_passphrase(&given, "given by pat 1", STAFF_PASS)
+        .unwrap()
+        .actor;
     let child = store.add_child(&m, &child_input("Jordan Smith", "JJ", true)).unwrap();
     let other = store.add_child(&m, &child_input("Alex Brown", "", false)).unwrap();
     Home {

@@ -380,3 +380,109 @@ impl Page for SignInScreen {
         }
     }
 }
+
+/// Change one's own passphrase: the current one, the new one twice. `must`: asked straight after signing in
+/// with a passphrase a manager typed; it cannot be put off (Esc does nothing; Ctrl+L still locks).
+pub struct ChangePassphraseScreen {
+    must: bool,
+    form: Form,
+}
+
+impl ChangePassphraseScreen {
+    pub fn new(must: bool) -> ChangePassphraseScreen {
+        let current = if must { "Passphrase given" } else { "Current passphrase" };
+        ChangePassphraseScreen {
+            must,
+            form: Form::new(vec![
+                Field::secret("current", current, MAX_PASSPHRASE).required(),
+                Field::secret("pass", "New passphrase", MAX_PASSPHRASE)
+                    .required()
+                    .with_hint("At least 8 characters. Only you should know it."),
+                Field::secret("pass2", "New passphrase again", MAX_PASSPHRASE).required(),
+            ]),
+        }
+    }
+}
+
+impl Page for ChangePassphraseScreen {
+    fn title(&self) -> String {
+        if self.must {
+            "Choose your own passphrase".into()
+        } else {
+            "Change my passphrase".into()
+        }
+    }
+
+    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        if key.code == KeyCode::Esc {
+            return if self.must { Outcome::None } else { Outcome::Back };
+        }
+        match self.form.handle_key(key) {
+            FormEvent::Save | FormEvent::Done => {
+                self.form.clear_errors();
+                if !self.form.check_required() {
+                    return Outcome::None;
+                }
+                let p = self.form.get("pass");
+                if let Err(e) = crate::domain::staff::validate_passphrase(&p) {
+                    self.form.set_error("pass", e);
+                    self.form.focus_first_error();
+                    return Outcome::None;
+                }
+                if p != self.form.get("pass2") {
+                    self.form
+                        .set_error("pass2", "The two new passphrases are different. Type them again.");
+                    self.form.focus_first_error();
+                    return Outcome::None;
+                }
+                Outcome::Effect(Effect::ChangeOwnPassphrase {
+                    current: self.form.get("current"),
+                    new: p,
+                })
+            }
+            FormEvent::Cancel if !self.must => Outcome::Back,
+            _ => Outcome::None,
+        }
+    }
+
+    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
+        self.form.paste(text);
+        Outcome::None
+    }
+
+    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
+        match d {
+            Done::Ok(_) => Outcome::Back,
+            Done::Err(e) => {
+                self.form.set_error("current", e);
+                self.form.focus_first_error();
+                Outcome::None
+            }
+            Done::Fields(_) => Outcome::None,
+        }
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" {} ", self.title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [note, form] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+        let text = if self.must {
+            "A manager set your passphrase, so they know it too. Choose your own before you carry on."
+        } else {
+            "Type your current passphrase, then the new one twice."
+        };
+        frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }), note);
+        self.form.render(frame, form, &ctx.theme);
+    }
+
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "save")];
+        if !self.must {
+            h.push(hint("Esc", "cancel"));
+        }
+        h
+    }
+}

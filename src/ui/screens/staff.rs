@@ -66,6 +66,11 @@ impl Page for StaffScreen {
                 Some(s) if s.active => Outcome::Push(Screen::new(StaffActionScreen::deactivate(s))),
                 _ => Outcome::None,
             },
+            KeyCode::Char('v') => match sel {
+                Some(s) if !s.active => Outcome::Push(Screen::new(StaffActionScreen::reactivate(s))),
+                _ => Outcome::None,
+            },
+            KeyCode::Char('p') => Outcome::Push(Screen::new(super::signin::ChangePassphraseScreen::new(false))),
             _ => Outcome::None,
         }
     }
@@ -109,6 +114,8 @@ impl Page for StaffScreen {
             hint("a", "add"),
             hint("r", "reset passphrase"),
             hint("x", "deactivate"),
+            hint("v", "reactivate"),
+            hint("p", "change my passphrase"),
             hint("Esc", "back"),
         ]
     }
@@ -227,11 +234,19 @@ impl Page for AddStaffScreen {
     }
 }
 
-/// Reset a passphrase, or deactivate an account with a reason.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Reset,
+    Deactivate,
+    Reactivate,
+}
+
+/// Reset a passphrase (asked twice), or deactivate or reactivate an account with a reason.
 pub struct StaffActionScreen {
     staff_id: i64,
     name: String,
     reset: bool,
+    action: Action,
     form: Form,
 }
 
@@ -241,7 +256,24 @@ impl StaffActionScreen {
             staff_id: s.id,
             name: s.name.clone(),
             reset: true,
-            form: Form::new(vec![Field::secret("pass", "New passphrase", MAX_PASSPHRASE).required()]),
+            action: Action::Reset,
+            form: Form::new(vec![
+                Field::secret("pass", "New passphrase", MAX_PASSPHRASE).required(),
+                Field::secret("pass2", "New passphrase again", MAX_PASSPHRASE).required(),
+            ]),
+        }
+    }
+    pub fn reactivate(s: &Staff) -> StaffActionScreen {
+        StaffActionScreen {
+            staff_id: s.id,
+            name: s.name.clone(),
+            reset: false,
+            action: Action::Reactivate,
+            form: Form::new(vec![
+                Field::text("reason", "Reason", 200)
+                    .required()
+                    .with_hint("For example: back from leave."),
+            ]),
         }
     }
     pub fn deactivate(s: &Staff) -> StaffActionScreen {
@@ -249,6 +281,7 @@ impl StaffActionScreen {
             staff_id: s.id,
             name: s.name.clone(),
             reset: false,
+            action: Action::Deactivate,
             form: Form::new(vec![
                 Field::text("reason", "Reason", 200)
                     .required()
@@ -260,10 +293,10 @@ impl StaffActionScreen {
 
 impl Page for StaffActionScreen {
     fn title(&self) -> String {
-        if self.reset {
-            format!("New passphrase for {}", safe(&self.name))
-        } else {
-            format!("Deactivate {}", safe(&self.name))
+        match self.action {
+            Action::Reset => format!("New passphrase for {}", safe(&self.name)),
+            Action::Deactivate => format!("Deactivate {}", safe(&self.name)),
+            Action::Reactivate => format!("Reactivate {}", safe(&self.name)),
         }
     }
 
@@ -274,16 +307,27 @@ impl Page for StaffActionScreen {
                 if !self.form.check_required() {
                     return Outcome::None;
                 }
-                if self.reset {
-                    Outcome::Effect(Effect::ResetPassphrase {
-                        staff_id: self.staff_id,
-                        passphrase: self.form.get("pass"),
-                    })
-                } else {
-                    Outcome::Effect(Effect::DeactivateStaff {
+                match self.action {
+                    Action::Reset => {
+                        if self.form.get("pass") != self.form.get("pass2") {
+                            self.form
+                                .set_error("pass2", "The two passphrases are different. Type them again.");
+                            self.form.focus_first_error();
+                            return Outcome::None;
+                        }
+                        Outcome::Effect(Effect::ResetPassphrase {
+                            staff_id: self.staff_id,
+                            passphrase: self.form.get("pass"),
+                        })
+                    }
+                    Action::Deactivate => Outcome::Effect(Effect::DeactivateStaff {
                         staff_id: self.staff_id,
                         reason: self.form.get("reason"),
-                    })
+                    }),
+                    Action::Reactivate => Outcome::Effect(Effect::ReactivateStaff {
+                        staff_id: self.staff_id,
+                        reason: self.form.get("reason"),
+                    }),
                 }
             }
             FormEvent::Cancel => Outcome::Back,
@@ -315,10 +359,12 @@ impl Page for StaffActionScreen {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let [note, form] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
-        let text = if self.reset {
-            "The new passphrase also lifts a lock-out. Tell them in person."
-        } else {
-            "They will no longer be able to sign in. Their records stay, with their name."
+        let text = match self.action {
+            Action::Reset => {
+                "The new passphrase also lifts a lock-out. Tell them in person: they choose their own at sign-in."
+            }
+            Action::Deactivate => "They will no longer be able to sign in. Their records stay, with their name.",
+            Action::Reactivate => "They will be able to sign in again with their passphrase.",
         };
         frame.render_widget(Paragraph::new(text), note);
         self.form.render(frame, form, &ctx.theme);
@@ -326,7 +372,14 @@ impl Page for StaffActionScreen {
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
         vec![
-            hint("Ctrl+S", if self.reset { "set passphrase" } else { "deactivate" }),
+            hint(
+                "Ctrl+S",
+                match self.action {
+                    Action::Reset => "set passphrase",
+                    Action::Deactivate => "deactivate",
+                    Action::Reactivate => "reactivate",
+                },
+            ),
             hint("Esc", "cancel"),
         ]
     }
