@@ -39,6 +39,8 @@ pub const STAFF: [(&str, Role); 5] = [
     ("Jo Day", Role::Staff),
     ("Chris Relief", Role::Staff),
 ];
+/// The longest stay: seven years, so that a child 10 on admission is 17 on leaving.
+const MAX_STAY_DAYS: i64 = 7 * 365;
 /// Writes per transaction while loading.
 const BATCH: usize = 5_000;
 
@@ -185,6 +187,23 @@ const LAST: [&str; 20] = [
     "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright",
     "Thompson", "Evans", "Walker", "Okafor", "Hughes", "Green", "Hussain", "Clarke", "Campbell",
 ];
+/// The other homes' staff: adults' names, none of them a child's first or last name above.
+const STAFF_FIRST: [&str; 13] = [
+    "Helen", "Gary", "Donna", "Steve", "Janet", "Neil", "Karen", "Mark", "Beverley", "Paul", "Tracey", "Ian", "Denise",
+];
+const STAFF_LAST: [&str; 11] = [
+    "Marsh",
+    "Fletcher",
+    "Booth",
+    "Kershaw",
+    "Lowe",
+    "Ashworth",
+    "Holt",
+    "Pickering",
+    "Barlow",
+    "Whitehead",
+    "Ogden",
+];
 const AUTHORITIES: [&str; 6] = [
     "Manchester City Council",
     "Lancashire County Council",
@@ -228,16 +247,19 @@ impl Gen {
         self.agenda.insert((t, self.seq), e);
     }
 
-    fn child_input(&mut self, i: usize, admitted: DateTime<Utc>) -> (ChildInput, String, bool) {
+    /// A child admitted on `admitted` who leaves on `left` (the demo's end if still placed): aged 10 to 17
+    /// throughout the stay (the stay is at most [`MAX_STAY_DAYS`] long, see [`Gen::plan_children`]).
+    fn child_input(&mut self, i: usize, admitted: DateTime<Utc>, left: DateTime<Utc>) -> (ChildInput, String, bool) {
         let r = &mut self.rng;
         let first = pick(r, &FIRST).to_string();
         let name = format!("{first} {}", pick(r, &LAST));
         let adm = crate::time::local_date(admitted);
-        // Old enough for the statutory indicator (10+), young enough to be 25 or under at the end.
-        let years_left = (end() - admitted).num_days() / 365;
-        let max_age = (24 - years_left).clamp(10, 16);
-        let age = r.random_range(10..=max_age);
-        let dob = adm - Duration::days(age * 365 + r.random_range(0..360));
+        let leave = crate::time::local_date(left);
+        // 10 or older on admission, 17 at most on leaving (or at the demo's end).
+        let years = |d: chrono::NaiveDate, y: u32| d.checked_sub_months(chrono::Months::new(12 * y)).unwrap_or(d);
+        let latest = years(adm, 10);
+        let earliest = (years(leave, 18) + Duration::days(1)).min(latest);
+        let dob = earliest + Duration::days(r.random_range(0..=(latest - earliest).num_days()));
         let gender = [Gender::Male, Gender::Female, Gender::NonBinary, Gender::NotStated][weighted(r, &[55, 42, 2, 1])];
         use Ethnicity as E;
         let eth = [
@@ -300,9 +322,12 @@ impl Gen {
             let last = j + 1 == per_bed;
             let to = (!last)
                 .then(|| (start + (j as i64 + 1) * len - self.rng.random_range(86_400..4 * 86_400)).max(from + 86_400));
+            // A child is 10 to 17 throughout their stay: a stay longer than that starts later.
+            let from = from.max(to.unwrap_or(stop) - MAX_STAY_DAYS * 86_400);
             let admitted = at(from - from % 86_400 + 10 * 3600);
             let discharged = to.map(|t| at(t - t % 86_400 + 15 * 3600));
-            let (input, first, yos_open) = self.child_input(base + i, admitted);
+            let left = discharged.unwrap_or_else(end);
+            let (input, first, yos_open) = self.child_input(base + i, admitted, left);
             let uid = uid(&mut self.rng);
             self.children.push(DemoChild {
                 home,
@@ -878,6 +903,29 @@ const OTHER_HOMES: [&str; 12] = [
     "Ash", "Beech", "Birch", "Cedar", "Elm", "Hazel", "Holly", "Larch", "Maple", "Rowan", "Willow", "Yew",
 ];
 
+/// Other home `h`'s name (h from 1): a tree's name, numbered after the first dozen.
+fn other_home_name(h: usize) -> String {
+    let tree = OTHER_HOMES[(h - 1) % OTHER_HOMES.len()];
+    match (h - 1) / OTHER_HOMES.len() {
+        0 => format!("{tree} House"),
+        round => format!("{tree} House {}", round + 1),
+    }
+}
+
+/// Other home `h`'s Ofsted URN: SC and six digits, never this home's (SC123456).
+fn other_home_urn(h: usize) -> String {
+    format!("SC{:06}", 200_000 + h)
+}
+
+/// The name of the `k`th member of staff of other home `h`: never a child's name (nor a look-alike).
+fn other_staff_name(h: usize, k: usize) -> String {
+    format!(
+        "{} {}",
+        STAFF_FIRST[(h * 5 + k) % STAFF_FIRST.len()],
+        STAFF_LAST[(h * 3 + k) % STAFF_LAST.len()]
+    )
+}
+
 /// As [`generate`], with the children and incidents shared evenly between `homes` homes over the same ten
 /// years: this PC's home (with the staff accounts and the handovers) and `homes - 1` others, recorded as a
 /// YOS's imports of their files would be. A YOS that combines many homes holds a large history while each
@@ -914,13 +962,7 @@ pub fn generate_homes(
     let mut demo_homes = vec![DemoHome { uid: own_uid, actors }];
     let mut others = Vec::new();
     for h in 1..homes as usize {
-        let tree = OTHER_HOMES[(h - 1) % OTHER_HOMES.len()];
-        let round = (h - 1) / OTHER_HOMES.len();
-        let name = if round == 0 {
-            format!("{tree} House")
-        } else {
-            format!("{tree} House {}", round + 1)
-        };
+        let name = other_home_name(h);
         // Their staff have no account here; their names are kept on what they recorded, as an import keeps them,
         // and the manager who imported the files signs for them.
         let actors = STAFF
@@ -928,17 +970,13 @@ pub fn generate_homes(
             .enumerate()
             .map(|(k, (_, role))| Actor {
                 staff_id: None,
-                name: format!(
-                    "{} {}",
-                    FIRST[(h * 5 + k) % FIRST.len()],
-                    LAST[(h * 3 + k) % LAST.len()]
-                ),
+                name: other_staff_name(h, k),
                 role: *role,
                 signer: mgr_actor.signer.clone(),
             })
             .collect();
         let uid = format!("demo-home-{h:05}");
-        others.push((uid.clone(), name, format!("SC{:06}", 200_000 + h)));
+        others.push((uid.clone(), name, other_home_urn(h)));
         demo_homes.push(DemoHome { uid, actors });
     }
     // This home's random numbers are the seed's, as when it was the only home; each other home's are its own.
@@ -1037,6 +1075,7 @@ pub fn generate_homes(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::staff::look_alike_key;
 
     fn small(seed: u64) -> (Store, DemoSummary) {
         let mut s = Store::open_in_memory().unwrap();
@@ -1170,5 +1209,122 @@ mod tests {
         let mine = own_records(&s);
         assert_eq!(mine.len(), 200);
         assert_eq!(mine, own_records(&alone));
+    }
+
+    /// Every child's (dob, admitted, left) as stored: left is the discharge date or the demo's end.
+    fn stays(s: &Store) -> Vec<(String, chrono::NaiveDate, chrono::NaiveDate, chrono::NaiveDate)> {
+        let day = |t: &str| chrono::NaiveDate::parse_from_str(&t[..10], "%Y-%m-%d").unwrap();
+        let mut q = s
+            .connection()
+            .prepare("SELECT name, dob, admitted, discharged FROM children")
+            .unwrap();
+        q.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })
+        .unwrap()
+        .map(|r| {
+            let (n, dob, adm, dis) = r.unwrap();
+            let left = dis.map(|d| day(&d)).unwrap_or(crate::time::local_date(end()));
+            (n, day(&dob), day(&adm), left)
+        })
+        .collect()
+    }
+
+    #[test]
+    fn every_child_is_10_to_17_throughout_their_stay() {
+        for seed in 1..=5 {
+            for (homes, children, incidents) in [(1, 3, 20), (1, 12, 50), (1, 40, 60), (3, 9, 30)] {
+                let mut s = Store::open_in_memory().unwrap();
+                generate_homes(&mut s, homes, children, incidents, seed).unwrap();
+                let all = stays(&s);
+                assert_eq!(all.len(), children as usize);
+                for (name, dob, adm, left) in all {
+                    let (a, b) = (crate::time::age_on(dob, adm), crate::time::age_on(dob, left));
+                    assert!(
+                        (10..=17).contains(&a) && (10..=17).contains(&b),
+                        "seed {seed}, {children} children: {name} born {dob}, {a} on {adm}, {b} on {left}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn homes_have_distinct_names_and_urns_at_200_homes() {
+        let mut s = Store::open_in_memory().unwrap();
+        generate_homes(&mut s, 200, 200, 200, 1).unwrap();
+        let mut names = std::collections::HashSet::new();
+        let mut urns = std::collections::HashSet::new();
+        let home: (String, String) = s
+            .connection()
+            .query_row("SELECT name, ofsted_urn FROM home", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        let mut q = s
+            .connection()
+            .prepare("SELECT name, ofsted_urn FROM other_homes")
+            .unwrap();
+        let others: Vec<(String, String)> = q
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(others.len(), 199);
+        for (name, urn) in std::iter::once(home).chain(others) {
+            assert!(names.insert(look_alike_key(&name)), "name twice: {name}");
+            assert!(urns.insert(urn.clone()), "URN twice: {urn}");
+            assert!(
+                urn.len() == 8 && urn.starts_with("SC") && urn[2..].bytes().all(|b| b.is_ascii_digit()),
+                "{urn}"
+            );
+        }
+        // And at 10,000 homes, the names and URNs the generator would give them.
+        let urns: std::collections::HashSet<_> = (1..10_000).map(other_home_urn).collect();
+        let names: std::collections::HashSet<_> = (1..10_000).map(|h| look_alike_key(&other_home_name(h))).collect();
+        assert_eq!((urns.len(), names.len()), (9_999, 9_999));
+        assert!(!urns.contains("SC123456") && !names.contains(&look_alike_key("Oak House")));
+    }
+
+    #[test]
+    fn no_staff_name_looks_like_a_child_name() {
+        let mut s = Store::open_in_memory().unwrap();
+        generate_homes(&mut s, 30, 300, 100, 3).unwrap();
+        let children: std::collections::HashSet<String> =
+            stays(&s).into_iter().map(|(n, ..)| look_alike_key(&n)).collect();
+        // Every name a child could have, too.
+        let possible: std::collections::HashSet<String> = FIRST
+            .iter()
+            .flat_map(|f| LAST.iter().map(move |l| look_alike_key(&format!("{f} {l}"))))
+            .collect();
+        let staff = STAFF
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .chain((1..10_000).flat_map(|h| (0..STAFF.len()).map(move |k| other_staff_name(h, k))));
+        for name in staff {
+            let key = look_alike_key(&name);
+            assert!(!children.contains(&key) && !possible.contains(&key), "{name}");
+        }
+        for (h, n) in [(1, 0), (7, 4), (9_999, 2)] {
+            let names: std::collections::HashSet<_> = (0..STAFF.len())
+                .map(|k| look_alike_key(&other_staff_name(h, k)))
+                .collect();
+            assert_eq!(names.len(), STAFF.len(), "home {h} ({n})");
+        }
+    }
+
+    #[test]
+    fn a_small_generated_database_verifies_sound_and_is_the_same_for_a_seed() {
+        let run = |seed| {
+            let mut s = Store::open_in_memory().unwrap();
+            generate_homes(&mut s, 3, 9, 60, seed).unwrap();
+            let rep = s.verify().unwrap();
+            assert!(rep.is_sound(), "{:?}", rep.problems);
+            stays(&s)
+        };
+        assert_eq!(run(2), run(2));
     }
 }
