@@ -1,5 +1,7 @@
 //! The home's settings: a few named values, changed only by a manager, every change audited.
 
+use std::path::Path;
+
 use rusqlite::{OptionalExtension, params};
 
 use super::{Actor, Result, Store, StoreError};
@@ -14,6 +16,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("export_identify", "yos_open"),
     // Whose free-text accounts are included: "yos_open" (default), "all", or "none".
     ("export_accounts", "yos_open"),
+    // The Youth Offending Service's contact, shown on the "Who was told" step and the export screen.
+    ("yos_contact_name", ""),
+    ("yos_contact_email", ""),
+    ("yos_contact_phone", ""),
 ];
 
 fn default_of(key: &str) -> Option<&'static str> {
@@ -33,6 +39,21 @@ pub fn validate(key: &str, value: &str) -> Result<String> {
             .map(|t| t.format("%H:%M").to_string())
             .map_err(StoreError::Invalid),
         "export_folder" => Ok(v),
+        "yos_contact_name" => Ok(crate::text::clean_line(&v, 100).trim().to_string()),
+        "yos_contact_email" => {
+            if v.is_empty() || (v.contains('@') && !v.contains(char::is_whitespace)) {
+                Ok(v)
+            } else {
+                bad("An e-mail address looks like name@example.gov.uk.")
+            }
+        }
+        "yos_contact_phone" => {
+            if v.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c)) && v.len() <= 30 {
+                Ok(v)
+            } else {
+                bad("A phone number is digits, spaces and + ( ) - only.")
+            }
+        }
         "export_identify" | "export_accounts" => match v.as_str() {
             "yos_open" | "all" | "none" => Ok(v),
             _ => bad("Choose yos_open, all or none."),
@@ -41,7 +62,68 @@ pub fn validate(key: &str, value: &str) -> Result<String> {
     }
 }
 
+/// "YOS: Kim Officer, 01632 960000, yos@example.gov.uk", or `None` when no contact is recorded.
+pub fn yos_contact_line(store: &Store) -> Option<String> {
+    let parts: Vec<String> = ["yos_contact_name", "yos_contact_phone", "yos_contact_email"]
+        .iter()
+        .filter_map(|k| store.setting(k).ok())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect();
+    if parts.is_empty() {
+        None
+    } else {
+        Some(crate::text::display(&format!("YOS: {}", parts.join(", "))))
+    }
+}
+
 impl Store {
+    /// Check a folder before it becomes the export folder: it exists, is a folder, can be written to (a
+    /// temporary file is created there and removed), and is not the data folder nor the backups folder.
+    pub fn check_export_folder(&self, dir: &Path) -> Result<()> {
+        let name = crate::fsio::shown(dir);
+        let bad = |m: String| Err(StoreError::Invalid(m));
+        let meta = match std::fs::metadata(dir) {
+            Ok(m) => m,
+            Err(_) => return bad(format!("The folder {name} does not exist. Nothing was changed.")),
+        };
+        if !meta.is_dir() {
+            return bad(format!("{name} is a file, not a folder. Nothing was changed."));
+        }
+        let target = dir.canonicalize().ok();
+        if self.path() != Path::new(":memory:") {
+            let data = self.path().parent().unwrap_or(Path::new("."));
+            let data = if data.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                data
+            };
+            if target.is_some() && data.canonicalize().ok() == target {
+                return bad(format!(
+                    "{name} is the folder that holds the records. Choose another folder. Nothing was changed."
+                ));
+            }
+            let backups = super::backup::backups_dir(self.path());
+            if let (Some(t), Ok(b)) = (&target, backups.canonicalize())
+                && t.starts_with(&b)
+            {
+                return bad(format!(
+                    "{name} is the backups folder. Choose another folder. Nothing was changed."
+                ));
+            }
+        }
+        match crate::fsio::temp_in(dir) {
+            Ok(tmp) => {
+                let _ = tmp.close();
+                Ok(())
+            }
+            Err(e) => bad(format!(
+                "Cannot write in the folder {name} ({}). Nothing was changed.",
+                crate::text::display(&e.to_string())
+            )),
+        }
+    }
+
     pub fn setting(&self, key: &str) -> Result<String> {
         let v: Option<String> = self
             .conn
@@ -64,7 +146,21 @@ impl Store {
     /// Change a setting (managers only).
     pub fn set_setting(&mut self, actor: &Actor, key: &str, value: &str) -> Result<()> {
         actor.require_manager("change settings")?;
+        // The home's name and URN live in the `home` table; the settings screen saves them through here.
+        if key == "home_name" || key == "home_ofsted_urn" {
+            let h = self
+                .home()?
+                .ok_or_else(|| StoreError::Invalid("This home is not set up yet.".into()))?;
+            return if key == "home_name" {
+                self.update_home(actor, value, &h.ofsted_urn)
+            } else {
+                self.update_home(actor, &h.name, value)
+            };
+        }
         let value = validate(key, value)?;
+        if key == "export_folder" && !value.is_empty() {
+            self.check_export_folder(Path::new(&value))?;
+        }
         let id: Option<i64> = self
             .conn
             .query_row("SELECT id FROM settings WHERE key = ?1", [key], |r| r.get(0))

@@ -32,6 +32,8 @@ pub struct SettingsScreen {
 impl SettingsScreen {
     pub fn new(ctx: &Ctx<'_>) -> SettingsScreen {
         let mut form = Form::new(vec![
+            Field::text("home_name", "Name of the home", 100),
+            Field::text("home_ofsted_urn", "Ofsted URN", 20).with_hint("Letters and digits, e.g. SC123456."),
             Field::text("idle_lock_minutes", "Lock after (minutes)", 3)
                 .with_hint("1 to 240 minutes without a key press."),
             Field::text("day_shift_start", "Day shift starts", 5).with_hint("24-hour time, e.g. 07:30."),
@@ -42,7 +44,15 @@ impl SettingsScreen {
                 .with_hint("Others appear under a stable pseudonym. Follow your information-sharing agreement."),
             Field::choice("export_accounts", "Accounts in weekly file", share_options())
                 .with_hint("Whose free-text accounts are included in the weekly file."),
+            Field::text("yos_contact_name", "YOS contact name", 100)
+                .with_hint("Shown on the \"Who was told\" step and the export screen."),
+            Field::text("yos_contact_phone", "YOS contact phone", 30),
+            Field::text("yos_contact_email", "YOS contact e-mail", 100),
         ]);
+        if let Ok(Some(h)) = ctx.store.home() {
+            form.set("home_name", &h.name);
+            form.set("home_ofsted_urn", &h.ofsted_urn);
+        }
         for (k, _) in crate::store::settings::DEFAULTS {
             if let Ok(v) = ctx.store.setting(k) {
                 form.set(k, &v);
@@ -72,11 +82,23 @@ impl Page for SettingsScreen {
         match self.form.handle_key(key) {
             FormEvent::Save => {
                 self.form.clear_errors();
-                self.pending = crate::store::settings::DEFAULTS
-                    .iter()
-                    .map(|(k, _)| (k.to_string(), self.form.get(k)))
-                    .filter(|(k, v)| ctx.store.setting(k).ok().as_deref() != Some(v.as_str()))
-                    .collect();
+                let home = ctx.store.home().ok().flatten();
+                let mut pending: Vec<(String, String)> = vec![];
+                if let Some(h) = &home {
+                    for (k, now) in [("home_name", &h.name), ("home_ofsted_urn", &h.ofsted_urn)] {
+                        let v = self.form.get(k);
+                        if v.trim() != now.as_str() {
+                            pending.push((k.to_string(), v));
+                        }
+                    }
+                }
+                pending.extend(
+                    crate::store::settings::DEFAULTS
+                        .iter()
+                        .map(|(k, _)| (k.to_string(), self.form.get(k)))
+                        .filter(|(k, v)| ctx.store.setting(k).ok().as_deref() != Some(v.as_str())),
+                );
+                self.pending = pending;
                 if self.pending.is_empty() {
                     return Outcome::Flash("Nothing changed.".into());
                 }
