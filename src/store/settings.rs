@@ -207,4 +207,124 @@ mod tests {
             Err(StoreError::NotAllowed(_))
         ));
     }
+
+    #[test]
+    fn a_manager_corrects_the_home_and_the_audit_says_who() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        s.set_setting(&a, "home_name", "  Oak House Children's Home ").unwrap();
+        s.set_setting(&a, "home_ofsted_urn", "SC654321").unwrap();
+        let h = s.home().unwrap().unwrap();
+        assert_eq!(h.name, "Oak House Children's Home");
+        assert_eq!(h.ofsted_urn, "SC654321");
+        let (who, entity, action, after): (String, String, String, String) = s
+            .connection()
+            .query_row(
+                "SELECT staff_name, entity, action, after FROM audit ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (who.as_str(), entity.as_str(), action.as_str()),
+            ("Pat Manager", "home", "update")
+        );
+        assert!(after.contains("SC654321"), "{after}");
+        // The same checks as at set-up; nothing changes when refused.
+        assert!(s.set_setting(&a, "home_name", "   ").is_err());
+        assert!(s.update_home(&a, "Oak", "SC-12").is_err());
+        assert_eq!(s.home().unwrap().unwrap(), h);
+        let w = s.add_staff(&a, "Sam", Role::Staff, "12345678").unwrap();
+        assert!(matches!(
+            s.update_home(&actor(&w), "Elm", ""),
+            Err(StoreError::NotAllowed(_))
+        ));
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn the_yos_contact_is_recorded_and_checked() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        assert_eq!(yos_contact_line(&s), None);
+        s.set_setting(&a, "yos_contact_name", "Kim Officer").unwrap();
+        assert_eq!(yos_contact_line(&s).as_deref(), Some("YOS: Kim Officer"));
+        s.set_setting(&a, "yos_contact_phone", "01632 960000").unwrap();
+        s.set_setting(&a, "yos_contact_email", "yos@example.gov.uk").unwrap();
+        assert_eq!(
+            yos_contact_line(&s).as_deref(),
+            Some("YOS: Kim Officer, 01632 960000, yos@example.gov.uk")
+        );
+        assert!(s.set_setting(&a, "yos_contact_email", "not an address").is_err());
+        assert!(s.set_setting(&a, "yos_contact_phone", "call Kim").is_err());
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    fn refused(s: &mut Store, a: &Actor, dir: &Path) -> String {
+        match s.set_setting(a, "export_folder", dir.to_str().unwrap()) {
+            Err(StoreError::Invalid(m)) => m,
+            other => panic!("{dir:?} accepted: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_export_folder_is_checked_when_it_is_set() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        let mut s = Store::open(&data.join("concordat.db")).unwrap();
+        let m = s
+            .setup(&crate::store::staff::Setup {
+                home_name: "Oak House",
+                ofsted_urn: "",
+                manager_name: "Pat Manager",
+                passphrase: "correct horse",
+            })
+            .unwrap();
+        let a = actor(&m);
+        let before = s.setting("export_folder").unwrap();
+        let msgs = [
+            refused(&mut s, &a, &tmp.path().join("nowhere")),
+            {
+                let f = tmp.path().join("a-file.txt");
+                std::fs::write(&f, "x").unwrap();
+                refused(&mut s, &a, &f)
+            },
+            refused(&mut s, &a, &data),
+            {
+                let b = crate::store::backup::backups_dir(s.path());
+                std::fs::create_dir_all(&b).unwrap();
+                refused(&mut s, &a, &b)
+            },
+        ];
+        assert!(msgs[0].contains("does not exist"), "{}", msgs[0]);
+        assert!(msgs[1].contains("is a file, not a folder"), "{}", msgs[1]);
+        assert!(msgs[2].contains("holds the records"), "{}", msgs[2]);
+        assert!(msgs[3].contains("backups folder"), "{}", msgs[3]);
+        for m in &msgs {
+            assert!(m.contains("Nothing was changed."), "{m}");
+        }
+        assert_eq!(s.setting("export_folder").unwrap(), before);
+        // A folder that cannot be written to (skipped when running as root, who can write anyway).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let ro = tmp.path().join("read-only");
+            std::fs::create_dir(&ro).unwrap();
+            std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+            if crate::fsio::temp_in(&ro).is_err() {
+                let m = refused(&mut s, &a, &ro);
+                assert!(m.starts_with("Cannot write in the folder"), "{m}");
+            } else {
+                eprintln!("running as root: the not-writable case is skipped");
+            }
+            std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        // A good folder is accepted and nothing is left in it.
+        let out = tmp.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        s.set_setting(&a, "export_folder", out.to_str().unwrap()).unwrap();
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+        assert!(s.verify().unwrap().is_sound());
+    }
 }
