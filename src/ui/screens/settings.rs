@@ -68,8 +68,6 @@ pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
 impl SettingsScreen {
     pub fn new(ctx: &Ctx<'_>) -> SettingsScreen {
         let mut form = Form::new(vec![
-            Field::text("home_name", "Name of the home", 100),
-            Field::text("home_ofsted_urn", "Ofsted URN", 20).with_hint("Letters and digits, e.g. SC123456."),
             Field::text("idle_lock_minutes", "Lock after (minutes)", 3)
                 .with_hint("1 to 240 minutes without a key press."),
             Field::text("day_shift_start", "Day shift starts", 5).with_hint("24-hour time, e.g. 07:30."),
@@ -80,6 +78,8 @@ impl SettingsScreen {
                 .with_hint("Others appear under a stable pseudonym. Follow your information-sharing agreement."),
             Field::choice("export_accounts", "Accounts in weekly file", share_options())
                 .with_hint("Whose free-text accounts are included in the weekly file."),
+            Field::text("home_name", "Name of the home", 100),
+            Field::text("home_ofsted_urn", "Ofsted URN", 20).with_hint("Letters and digits, e.g. SC123456."),
             Field::text("yos_contact_name", "YOS contact name", 100)
                 .with_hint("Shown on the \"Who was told\" step and the export screen."),
             Field::text("yos_contact_phone", "YOS contact phone", 30),
