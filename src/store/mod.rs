@@ -579,6 +579,33 @@ impl Store {
         Ok(v)
     }
 
+    /// Correct the home's name and Ofsted URN (managers only; the same checks as at set-up), audited.
+    pub fn update_home(&mut self, actor: &Actor, name: &str, ofsted_urn: &str) -> Result<()> {
+        actor.require_manager("change the home's details")?;
+        let name = crate::text::clean_line(name, 100).trim().to_string();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("Enter the name of the home.".into()));
+        }
+        let urn = crate::text::clean_line(ofsted_urn, 20).trim().to_string();
+        if !urn.is_empty() && !urn.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(StoreError::Invalid(
+                "An Ofsted URN is letters and digits only, e.g. SC123456.".into(),
+            ));
+        }
+        if self.home()?.is_none() {
+            return Err(StoreError::Invalid("This home is not set up yet.".into()));
+        }
+        self.write(actor, |w| {
+            w.update(
+                "home",
+                1,
+                "update",
+                "UPDATE home SET name = ?1, ofsted_urn = ?2 WHERE id = 1",
+                rusqlite::params![name, urn],
+            )
+        })
+    }
+
     pub fn home(&self) -> Result<Option<Home>> {
         Ok(self
             .conn

@@ -1,5 +1,7 @@
 //! The home's settings: a few named values, changed only by a manager, every change audited.
 
+use std::path::Path;
+
 use rusqlite::{OptionalExtension, params};
 
 use super::{Actor, Result, Store, StoreError};
@@ -14,6 +16,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("export_identify", "yos_open"),
     // Whose free-text accounts are included: "yos_open" (default), "all", or "none".
     ("export_accounts", "yos_open"),
+    // The Youth Offending Service's contact, shown on the "Who was told" step and the export screen.
+    ("yos_contact_name", ""),
+    ("yos_contact_email", ""),
+    ("yos_contact_phone", ""),
 ];
 
 fn default_of(key: &str) -> Option<&'static str> {
@@ -33,6 +39,21 @@ pub fn validate(key: &str, value: &str) -> Result<String> {
             .map(|t| t.format("%H:%M").to_string())
             .map_err(StoreError::Invalid),
         "export_folder" => Ok(v),
+        "yos_contact_name" => Ok(crate::text::clean_line(&v, 100).trim().to_string()),
+        "yos_contact_email" => {
+            if v.is_empty() || (v.contains('@') && !v.contains(char::is_whitespace)) {
+                Ok(v)
+            } else {
+                bad("An e-mail address looks like name@example.gov.uk.")
+            }
+        }
+        "yos_contact_phone" => {
+            if v.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c)) && v.len() <= 30 {
+                Ok(v)
+            } else {
+                bad("A phone number is digits, spaces and + ( ) - only.")
+            }
+        }
         "export_identify" | "export_accounts" => match v.as_str() {
             "yos_open" | "all" | "none" => Ok(v),
             _ => bad("Choose yos_open, all or none."),
@@ -41,7 +62,68 @@ pub fn validate(key: &str, value: &str) -> Result<String> {
     }
 }
 
+/// "YOS: Kim Officer, 01632 960000, yos@example.gov.uk", or `None` when no contact is recorded.
+pub fn yos_contact_line(store: &Store) -> Option<String> {
+    let parts: Vec<String> = ["yos_contact_name", "yos_contact_phone", "yos_contact_email"]
+        .iter()
+        .filter_map(|k| store.setting(k).ok())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect();
+    if parts.is_empty() {
+        None
+    } else {
+        Some(crate::text::display(&format!("YOS: {}", parts.join(", "))))
+    }
+}
+
 impl Store {
+    /// Check a folder before it becomes the export folder: it exists, is a folder, can be written to (a
+    /// temporary file is created there and removed), and is not the data folder nor the backups folder.
+    pub fn check_export_folder(&self, dir: &Path) -> Result<()> {
+        let name = crate::fsio::shown(dir);
+        let bad = |m: String| Err(StoreError::Invalid(m));
+        let meta = match std::fs::metadata(dir) {
+            Ok(m) => m,
+            Err(_) => return bad(format!("The folder {name} does not exist. Nothing was changed.")),
+        };
+        if !meta.is_dir() {
+            return bad(format!("{name} is a file, not a folder. Nothing was changed."));
+        }
+        let target = dir.canonicalize().ok();
+        if self.path() != Path::new(":memory:") {
+            let data = self.path().parent().unwrap_or(Path::new("."));
+            let data = if data.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                data
+            };
+            if target.is_some() && data.canonicalize().ok() == target {
+                return bad(format!(
+                    "{name} is the folder that holds the records. Choose another folder. Nothing was changed."
+                ));
+            }
+            let backups = super::backup::backups_dir(self.path());
+            if let (Some(t), Ok(b)) = (&target, backups.canonicalize())
+                && t.starts_with(&b)
+            {
+                return bad(format!(
+                    "{name} is the backups folder. Choose another folder. Nothing was changed."
+                ));
+            }
+        }
+        match crate::fsio::temp_in(dir) {
+            Ok(tmp) => {
+                let _ = tmp.close();
+                Ok(())
+            }
+            Err(e) => bad(format!(
+                "Cannot write in the folder {name} ({}). Nothing was changed.",
+                crate::text::display(&e.to_string())
+            )),
+        }
+    }
+
     pub fn setting(&self, key: &str) -> Result<String> {
         let v: Option<String> = self
             .conn
@@ -64,7 +146,21 @@ impl Store {
     /// Change a setting (managers only).
     pub fn set_setting(&mut self, actor: &Actor, key: &str, value: &str) -> Result<()> {
         actor.require_manager("change settings")?;
+        // The home's name and URN live in the `home` table; the settings screen saves them through here.
+        if key == "home_name" || key == "home_ofsted_urn" {
+            let h = self
+                .home()?
+                .ok_or_else(|| StoreError::Invalid("This home is not set up yet.".into()))?;
+            return if key == "home_name" {
+                self.update_home(actor, value, &h.ofsted_urn)
+            } else {
+                self.update_home(actor, &h.name, value)
+            };
+        }
         let value = validate(key, value)?;
+        if key == "export_folder" && !value.is_empty() {
+            self.check_export_folder(Path::new(&value))?;
+        }
         let id: Option<i64> = self
             .conn
             .query_row("SELECT id FROM settings WHERE key = ?1", [key], |r| r.get(0))
@@ -110,5 +206,125 @@ mod tests {
             s.set_setting(&actor(&w), "idle_lock_minutes", "20"),
             Err(StoreError::NotAllowed(_))
         ));
+    }
+
+    #[test]
+    fn a_manager_corrects_the_home_and_the_audit_says_who() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        s.set_setting(&a, "home_name", "  Oak House Children's Home ").unwrap();
+        s.set_setting(&a, "home_ofsted_urn", "SC654321").unwrap();
+        let h = s.home().unwrap().unwrap();
+        assert_eq!(h.name, "Oak House Children's Home");
+        assert_eq!(h.ofsted_urn, "SC654321");
+        let (who, entity, action, after): (String, String, String, String) = s
+            .connection()
+            .query_row(
+                "SELECT staff_name, entity, action, after FROM audit ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (who.as_str(), entity.as_str(), action.as_str()),
+            ("Pat Manager", "home", "update")
+        );
+        assert!(after.contains("SC654321"), "{after}");
+        // The same checks as at set-up; nothing changes when refused.
+        assert!(s.set_setting(&a, "home_name", "   ").is_err());
+        assert!(s.update_home(&a, "Oak", "SC-12").is_err());
+        assert_eq!(s.home().unwrap().unwrap(), h);
+        let w = s.add_staff(&a, "Sam", Role::Staff, "12345678").unwrap();
+        assert!(matches!(
+            s.update_home(&actor(&w), "Elm", ""),
+            Err(StoreError::NotAllowed(_))
+        ));
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn the_yos_contact_is_recorded_and_checked() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        assert_eq!(yos_contact_line(&s), None);
+        s.set_setting(&a, "yos_contact_name", "Kim Officer").unwrap();
+        assert_eq!(yos_contact_line(&s).as_deref(), Some("YOS: Kim Officer"));
+        s.set_setting(&a, "yos_contact_phone", "01632 960000").unwrap();
+        s.set_setting(&a, "yos_contact_email", "yos@example.gov.uk").unwrap();
+        assert_eq!(
+            yos_contact_line(&s).as_deref(),
+            Some("YOS: Kim Officer, 01632 960000, yos@example.gov.uk")
+        );
+        assert!(s.set_setting(&a, "yos_contact_email", "not an address").is_err());
+        assert!(s.set_setting(&a, "yos_contact_phone", "call Kim").is_err());
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    fn refused(s: &mut Store, a: &Actor, dir: &Path) -> String {
+        match s.set_setting(a, "export_folder", dir.to_str().unwrap()) {
+            Err(StoreError::Invalid(m)) => m,
+            other => panic!("{dir:?} accepted: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_export_folder_is_checked_when_it_is_set() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        let mut s = Store::open(&data.join("concordat.db")).unwrap();
+        let m = s
+            .setup(&crate::store::staff::Setup {
+                home_name: "Oak House",
+                ofsted_urn: "",
+                manager_name: "Pat Manager",
+                passphrase: "correct horse",
+            })
+            .unwrap();
+        let a = actor(&m);
+        let before = s.setting("export_folder").unwrap();
+        let msgs = [
+            refused(&mut s, &a, &tmp.path().join("nowhere")),
+            {
+                let f = tmp.path().join("a-file.txt");
+                std::fs::write(&f, "x").unwrap();
+                refused(&mut s, &a, &f)
+            },
+            refused(&mut s, &a, &data),
+            {
+                let b = crate::store::backup::backups_dir(s.path());
+                std::fs::create_dir_all(&b).unwrap();
+                refused(&mut s, &a, &b)
+            },
+        ];
+        assert!(msgs[0].contains("does not exist"), "{}", msgs[0]);
+        assert!(msgs[1].contains("is a file, not a folder"), "{}", msgs[1]);
+        assert!(msgs[2].contains("holds the records"), "{}", msgs[2]);
+        assert!(msgs[3].contains("backups folder"), "{}", msgs[3]);
+        for m in &msgs {
+            assert!(m.contains("Nothing was changed."), "{m}");
+        }
+        assert_eq!(s.setting("export_folder").unwrap(), before);
+        // A folder that cannot be written to (skipped when running as root, who can write anyway).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let ro = tmp.path().join("read-only");
+            std::fs::create_dir(&ro).unwrap();
+            std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+            if crate::fsio::temp_in(&ro).is_err() {
+                let m = refused(&mut s, &a, &ro);
+                assert!(m.starts_with("Cannot write in the folder"), "{m}");
+            } else {
+                eprintln!("running as root: the not-writable case is skipped");
+            }
+            std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        // A good folder is accepted and nothing is left in it.
+        let out = tmp.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        s.set_setting(&a, "export_folder", out.to_str().unwrap()).unwrap();
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+        assert!(s.verify().unwrap().is_sound());
     }
 }

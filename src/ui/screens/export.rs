@@ -235,6 +235,9 @@ impl Page for ExportScreen {
         } else {
             lines.push(Line::from(format!("Export folder: {}", safe(&self.folder))));
         }
+        if let Some(yos) = crate::store::settings::yos_contact_line(ctx.store) {
+            lines.push(Line::from(yos));
+        }
         if self.pending > 0 {
             lines.push(Line::from(Span::styled(
                 format!(
@@ -434,7 +437,13 @@ mod tests {
         let a = actor(&m);
         let now = crate::time::from_db("2026-11-25T10:00:00Z").unwrap();
         s.set_clock(Some(now));
-        s.set_setting(&a, "export_folder", "/srv/yos-share").unwrap();
+        // A folder that does not exist here (set_setting would refuse it): written as an old database holds it.
+        s.connection()
+            .execute(
+                "UPDATE settings SET value = '/srv/yos-share' WHERE key = 'export_folder'",
+                [],
+            )
+            .unwrap();
         let p = protocol();
         let session = Session {
             staff: m.staff,
@@ -465,5 +474,44 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.contains("only a manager"), "{e}");
+    }
+
+    #[test]
+    fn the_yos_contact_is_shown_when_recorded() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        let p = protocol();
+        let now = crate::time::from_db("2026-11-25T10:00:00Z").unwrap();
+        s.set_clock(Some(now));
+        let session = Session {
+            staff: m.staff.clone(),
+            actor: a.clone(),
+        };
+        {
+            let ctx = Ctx {
+                store: &s,
+                session: Some(&session),
+                protocol: &p,
+                now,
+                theme: Theme::plain(),
+            };
+            let screen = render(&ExportScreen::new(&ctx), &ctx);
+            assert!(!screen.contains("YOS:"), "{screen}");
+        }
+        s.set_setting(&a, "yos_contact_name", "Kim Officer").unwrap();
+        s.set_setting(&a, "yos_contact_phone", "01632 960000").unwrap();
+        s.set_setting(&a, "yos_contact_email", "yos@example.gov.uk").unwrap();
+        let ctx = Ctx {
+            store: &s,
+            session: Some(&session),
+            protocol: &p,
+            now,
+            theme: Theme::plain(),
+        };
+        let screen = render(&ExportScreen::new(&ctx), &ctx);
+        assert!(
+            screen.contains("YOS: Kim Officer, 01632 960000, yos@example.gov.uk"),
+            "{screen}"
+        );
     }
 }

@@ -3,6 +3,7 @@
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Page;
@@ -27,6 +28,41 @@ pub struct SettingsScreen {
     form: Form,
     /// Settings still to save, in order; one effect at a time.
     pending: Vec<(String, String)>,
+    /// The last refusal, shown in full above the form (wrapped, never cut).
+    problem: Option<String>,
+}
+
+/// Word-wrap `text` to `width` columns; a word longer than a line (a long folder path) is split.
+pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let width = width.max(10);
+    let mut lines = vec![];
+    let mut cur = String::new();
+    let mut cur_w = 0;
+    for word in text.split_whitespace() {
+        let ww: usize = word.chars().map(|c| c.width().unwrap_or(0)).sum();
+        if cur_w > 0 && cur_w + 1 + ww > width {
+            lines.push(std::mem::take(&mut cur));
+            cur_w = 0;
+        }
+        if cur_w > 0 {
+            cur.push(' ');
+            cur_w += 1;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if cur_w + cw > width {
+                lines.push(std::mem::take(&mut cur));
+                cur_w = 0;
+            }
+            cur.push(c);
+            cur_w += cw;
+        }
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
 }
 
 impl SettingsScreen {
@@ -42,14 +78,28 @@ impl SettingsScreen {
                 .with_hint("Others appear under a stable pseudonym. Follow your information-sharing agreement."),
             Field::choice("export_accounts", "Accounts in weekly file", share_options())
                 .with_hint("Whose free-text accounts are included in the weekly file."),
+            Field::text("home_name", "Name of the home", 100),
+            Field::text("home_ofsted_urn", "Ofsted URN", 20).with_hint("Letters and digits, e.g. SC123456."),
+            Field::text("yos_contact_name", "YOS contact name", 100)
+                .with_hint("Shown on the \"Who was told\" step and the export screen."),
+            Field::text("yos_contact_phone", "YOS contact phone", 30),
+            Field::text("yos_contact_email", "YOS contact e-mail", 100),
         ]);
+        if let Ok(Some(h)) = ctx.store.home() {
+            form.set("home_name", &h.name);
+            form.set("home_ofsted_urn", &h.ofsted_urn);
+        }
         for (k, _) in crate::store::settings::DEFAULTS {
             if let Ok(v) = ctx.store.setting(k) {
                 form.set(k, &v);
             }
         }
         form.dirty = false;
-        SettingsScreen { form, pending: vec![] }
+        SettingsScreen {
+            form,
+            pending: vec![],
+            problem: None,
+        }
     }
 
     fn next_effect(&mut self) -> Outcome {
@@ -72,11 +122,24 @@ impl Page for SettingsScreen {
         match self.form.handle_key(key) {
             FormEvent::Save => {
                 self.form.clear_errors();
-                self.pending = crate::store::settings::DEFAULTS
-                    .iter()
-                    .map(|(k, _)| (k.to_string(), self.form.get(k)))
-                    .filter(|(k, v)| ctx.store.setting(k).ok().as_deref() != Some(v.as_str()))
-                    .collect();
+                self.problem = None;
+                let home = ctx.store.home().ok().flatten();
+                let mut pending: Vec<(String, String)> = vec![];
+                if let Some(h) = &home {
+                    for (k, now) in [("home_name", &h.name), ("home_ofsted_urn", &h.ofsted_urn)] {
+                        let v = self.form.get(k);
+                        if v.trim() != now.as_str() {
+                            pending.push((k.to_string(), v));
+                        }
+                    }
+                }
+                pending.extend(
+                    crate::store::settings::DEFAULTS
+                        .iter()
+                        .map(|(k, _)| (k.to_string(), self.form.get(k)))
+                        .filter(|(k, v)| ctx.store.setting(k).ok().as_deref() != Some(v.as_str())),
+                );
+                self.pending = pending;
                 if self.pending.is_empty() {
                     return Outcome::Flash("Nothing changed.".into());
                 }
@@ -105,9 +168,10 @@ impl Page for SettingsScreen {
             }
             Done::Err(e) => {
                 if let Some((k, _)) = self.pending.first().cloned() {
-                    self.form.set_error(&k, e);
+                    self.form.set_error(&k, "Not saved: see the message above.");
                     self.form.focus_on(&k);
                 }
+                self.problem = Some(crate::text::display(&e));
                 self.pending.clear();
                 Outcome::Flash("Not all settings were saved: see the message.".into())
             }
@@ -123,18 +187,29 @@ impl Page for SettingsScreen {
         let block = Block::default().borders(Borders::ALL).title(" Settings ");
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let [note, form] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
         let lock = match self.form.get("idle_lock_minutes").trim().parse::<u64>() {
             Ok(m) if (1..=240).contains(&m) => {
                 format!(" The screen locks after {} without a key press.", minutes_text(m))
             }
             _ => String::new(),
         };
-        frame.render_widget(
-            Paragraph::new(format!("Every change is recorded with your name.{lock}"))
-                .wrap(ratatui::widgets::Wrap { trim: true }),
-            note,
-        );
+        let w = usize::from(inner.width);
+        let mut lines: Vec<Line<'static>> = wrap_text(&format!("Every change is recorded with your name.{lock}"), w)
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        if let Some(p) = &self.problem {
+            lines.extend(
+                wrap_text(&format!("! {p}"), w)
+                    .into_iter()
+                    .map(|l| Line::from(Span::styled(l, ctx.theme.error()))),
+            );
+        }
+        let h = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .min(inner.height.saturating_sub(3));
+        let [note, form] = Layout::vertical([Constraint::Length(h), Constraint::Min(1)]).areas(inner);
+        frame.render_widget(Paragraph::new(lines), note);
         self.form.render(frame, form, &ctx.theme);
     }
 
@@ -142,5 +217,144 @@ impl Page for SettingsScreen {
         let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "save"), hint("Esc", "back")];
         h.extend_from_slice(self.form.field_hints());
         h
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Protocol;
+    use crate::store::Store;
+    use crate::store::staff::tests::{actor, set_up};
+    use crate::ui::app::Session;
+    use crate::ui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+    fn protocol() -> Protocol {
+        Protocol {
+            id: "t".into(),
+            version: "1".into(),
+            title: "T".into(),
+            start: "s".into(),
+            steps: vec![],
+            sha256: String::new(),
+        }
+    }
+
+    fn ctx<'a>(s: &'a Store, session: &'a Session, p: &'a Protocol) -> Ctx<'a> {
+        Ctx {
+            store: s,
+            session: Some(session),
+            protocol: p,
+            now: s.now(),
+            theme: Theme::plain(),
+        }
+    }
+
+    fn render(page: &SettingsScreen, ctx: &Ctx<'_>) -> String {
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        term.draw(|f| page.view(f, f.area(), ctx)).unwrap();
+        let buf = term.backend().buffer().clone();
+        let mut s = String::new();
+        for y in 0..buf.area.height {
+            let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
+            s.push_str(line.trim_end());
+            s.push('\n');
+        }
+        s
+    }
+
+    /// Press Ctrl+S and carry out the effects as the app does; the last flash message.
+    fn save(page: &mut SettingsScreen, s: &mut Store, session: &Session, p: &Protocol) -> String {
+        let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        let mut out = page.update(&ctx(s, session, p), ctrl_s);
+        loop {
+            match out {
+                Outcome::Effect(Effect::SetSetting { key, value }) => {
+                    let d = match s.set_setting(&session.actor, &key, &value) {
+                        Ok(()) => Done::Ok(None),
+                        Err(e) => Done::Err(e.to_string()),
+                    };
+                    out = page.done(&ctx(s, session, p), d);
+                }
+                Outcome::Flash(m) => return m,
+                _ => panic!("unexpected outcome"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_manager_corrects_the_home_and_records_the_yos_contact() {
+        let (mut s, m) = set_up();
+        let p = protocol();
+        let session = Session {
+            staff: m.staff.clone(),
+            actor: actor(&m),
+        };
+        let mut page = SettingsScreen::new(&ctx(&s, &session, &p));
+        let screen = render(&page, &ctx(&s, &session, &p));
+        assert!(screen.contains("Oak House") && screen.contains("SC123456"), "{screen}");
+        page.form.set("home_name", "Oak House Children's Home");
+        page.form.set("home_ofsted_urn", "SC654321");
+        page.form.set("yos_contact_name", "Kim Officer");
+        page.form.set("yos_contact_phone", "01632 960000");
+        page.form.set("yos_contact_email", "yos@example.gov.uk");
+        assert_eq!(save(&mut page, &mut s, &session, &p), "Settings saved.");
+        let h = s.home().unwrap().unwrap();
+        assert_eq!(
+            (h.name.as_str(), h.ofsted_urn.as_str()),
+            ("Oak House Children's Home", "SC654321")
+        );
+        let by: Vec<(String, String)> = s
+            .connection()
+            .prepare("SELECT staff_name, entity FROM audit WHERE entity = 'home' AND action = 'update'")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(by.len(), 2, "{by:?}");
+        assert!(by.iter().all(|(n, _)| n == "Pat Manager"), "{by:?}");
+        assert_eq!(
+            crate::store::settings::yos_contact_line(&s).as_deref(),
+            Some("YOS: Kim Officer, 01632 960000, yos@example.gov.uk")
+        );
+        // A URN with a dash is refused with the set-up's words; the home keeps its URN.
+        page.form.set("home_ofsted_urn", "SC-1");
+        assert!(save(&mut page, &mut s, &session, &p).starts_with("Not all settings were saved"));
+        assert_eq!(s.home().unwrap().unwrap().ofsted_urn, "SC654321");
+        let screen = render(&page, &ctx(&s, &session, &p));
+        assert!(screen.contains("letters and digits only"), "{screen}");
+        assert!(s.verify().unwrap().is_sound());
+    }
+
+    #[test]
+    fn an_export_folder_refusal_is_shown_in_full_at_80_columns() {
+        let (mut s, m) = set_up();
+        let p = protocol();
+        let session = Session {
+            staff: m.staff.clone(),
+            actor: actor(&m),
+        };
+        let mut page = SettingsScreen::new(&ctx(&s, &session, &p));
+        let long = "/srv/a-rather-long-network-share-name/weekly-files-for-the-youth-offending-service/missing";
+        page.form.set("export_folder", long);
+        assert!(save(&mut page, &mut s, &session, &p).starts_with("Not all settings were saved"));
+        assert_eq!(s.setting("export_folder").unwrap(), "");
+        let screen = render(&page, &ctx(&s, &session, &p));
+        let joined: String = screen
+            .lines()
+            .map(|l| l.trim_start_matches('│').trim_end_matches('│').trim())
+            .collect::<Vec<_>>()
+            .join("");
+        assert!(joined.contains("does not exist. Nothing was changed."), "{screen}");
+        assert!(
+            joined.contains("weekly-files-for-the-youth-offending-service/missing"),
+            "{screen}"
+        );
+        assert!(screen.lines().all(|l| l.chars().count() <= 80));
+        insta::assert_snapshot!(screen);
     }
 }

@@ -309,6 +309,9 @@ fn notes(w: &Wizard, ctx: &Ctx<'_>) -> Vec<Line<'static>> {
                 "Tick who was told (Space or y); the time empty means now.",
                 t.muted(),
             )));
+            if let Some(yos) = crate::store::settings::yos_contact_line(ctx.store) {
+                l.push(Line::from(Span::styled(yos, t.muted())));
+            }
         }
         Part::View => l.push(Line::from(Span::styled(
             "The child's own account and view, in their words, when things are calm. Optional now.",

@@ -726,3 +726,36 @@ fn esc_on_the_first_step_asks() {
     press(&mut app, KeyCode::Char('y'));
     assert_eq!(app.stack.len(), n - 1);
 }
+
+#[test]
+fn the_yos_contact_is_shown_on_the_who_was_told_step() {
+    let mut app = app();
+    for (key, value) in [
+        ("yos_contact_name", "Kim Officer"),
+        ("yos_contact_phone", "01632 960000"),
+        ("yos_contact_email", "yos@example.gov.uk"),
+    ] {
+        assert_eq!(
+            app.perform(Effect::SetSetting {
+                key: key.into(),
+                value: value.into()
+            }),
+            Done::Ok(None)
+        );
+    }
+    open(&mut app);
+    to_what(&mut app);
+    what(&mut app, '2', false);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    let s = screen(&app);
+    assert!(s.contains("Who was told"), "{s}");
+    assert!(s.contains("YOS: Kim Officer, 01632 960000, yos@example.gov.uk"), "{s}");
+}
