@@ -22,6 +22,7 @@ enum Item {
     Export,
     Staff,
     Settings,
+    Passphrase,
     Lock,
     Quit,
 }
@@ -35,6 +36,7 @@ const ITEMS: &[(Item, char, &str, bool)] = &[
     (Item::Export, 'e', "Weekly file to the YOS", true),
     (Item::Staff, 's', "Staff accounts", true),
     (Item::Settings, 't', "Settings", true),
+    (Item::Passphrase, 'p', "Change my passphrase", false),
     (Item::Lock, 'l', "Lock / switch user", false),
     (Item::Quit, 'q', "Quit", false),
 ];
@@ -70,6 +72,7 @@ impl MenuScreen {
             Item::Export => Outcome::Push(super::export::open(ctx)),
             Item::Staff => Outcome::Push(Screen::new(super::staff::StaffScreen::new(ctx))),
             Item::Settings => Outcome::Push(Screen::new(super::settings::SettingsScreen::new(ctx))),
+            Item::Passphrase => Outcome::Push(Screen::new(super::signin::ChangePassphraseScreen::new(false))),
             Item::Lock => Outcome::Lock,
             Item::Quit => Outcome::Quit,
         }
