@@ -356,13 +356,7 @@ impl Store {
             // A recovery code unlocks a copy of the old key, which signs nothing more: it stops working, and the
             // person takes a new one once signed in (staff screen, `k`).
             if had_code {
-                w.update(
-                    "staff_recovery",
-                    staff_id,
-                    "recovery code stopped: passphrase reset by a manager",
-                    "UPDATE staff_recovery SET code_hash = '', sealed_seed = '' WHERE id = ?1",
-                    [staff_id],
-                )?;
+                stop_recovery(w, staff_id, "recovery code stopped: passphrase reset by a manager")?;
             }
             Ok(())
         })
@@ -574,13 +568,7 @@ impl Store {
                 )?;
             }
             if had_code {
-                w.update(
-                    "staff_recovery",
-                    id,
-                    "recovery code stopped: passphrase changed",
-                    "UPDATE staff_recovery SET code_hash = '', sealed_seed = '' WHERE id = ?1",
-                    [id],
-                )?;
+                stop_recovery(w, id, "recovery code stopped: passphrase changed")?;
             }
             super::keys::Signer::from_seed(key_id, &key.seed)
         })?;
@@ -838,6 +826,18 @@ fn insert_recovery(w: &mut super::audit::Writer<'_>, staff_id: i64, r: &Sealed) 
         "staff_recovery",
         "INSERT INTO staff_recovery (id, code_hash, sealed_seed, issued_at) VALUES (?1, ?2, ?3, ?4)",
         params![staff_id, r.code_hash, r.sealed_seed, now],
+    )
+}
+
+/// Stop a recovery code: its sealed copy is of a key that a new passphrase has just replaced, so it could sign
+/// nothing. The person takes a new code once signed in (staff screen, `k`).
+fn stop_recovery(w: &mut super::audit::Writer<'_>, staff_id: i64, why: &str) -> Result<()> {
+    w.update(
+        "staff_recovery",
+        staff_id,
+        why,
+        "UPDATE staff_recovery SET code_hash = '', sealed_seed = '' WHERE id = ?1",
+        [staff_id],
     )
 }
 
