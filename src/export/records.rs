@@ -1,0 +1,612 @@
+//! The records of a set: what is withheld, and the one pass that writes the CSV and the JSON together.
+
+use super::*;
+
+pub(super) fn local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&crate::time::ZONE).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub(super) fn yes(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+pub(super) fn opt_yes(b: Option<bool>) -> &'static str {
+    b.map(yes).unwrap_or("")
+}
+
+pub(super) fn code<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// A cell a spreadsheet would run as a formula gets a leading apostrophe.
+pub fn neutralise(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+/// One incident as it goes out, with the rules applied.
+pub(super) struct OutRecord {
+    pub(super) uid: String,
+    pub(super) amends: Option<LedgerRow>,
+    pub(super) child: Rc<Child>,
+    pub(super) child_ref: String,
+    pub(super) identified: bool,
+    pub(super) accounts: bool,
+    pub(super) recorded: IncidentRecord,
+    pub(super) current: IncidentRecord,
+    pub(super) entries: Vec<Entry>,
+}
+
+/// Free text not shared when a child's accounts are withheld: everything narrative that may name or describe
+/// people. Kept: location, the response, its rationale and the protocol's reason, police details, the reg 35
+/// measure, duration and who used it, and who recorded, added and signed what.
+pub(super) fn withhold_in_house(x: &mut crate::domain::InHouse) {
+    x.what_was_done.clear();
+    x.consequence.clear();
+    x.reparation.clear();
+    x.follow_up.clear();
+}
+
+pub(super) fn withhold_restorative(x: &mut crate::domain::Restorative) {
+    x.participants.clear();
+    x.agreed.clear();
+    x.outcome.clear();
+}
+
+pub(super) fn withhold_reg35(x: &mut crate::domain::Reg35) {
+    x.others_present.clear();
+    x.avoid_tried.clear();
+    x.effectiveness.clear();
+    x.consequences.clear();
+    x.injuries.clear();
+    x.treatment.clear();
+}
+
+/// Remove free text from a record whose accounts are not shared.
+pub(super) fn withhold_record(r: &mut IncidentRecord) {
+    r.account.clear();
+    r.injuries.clear();
+    r.medical_treatment.clear();
+    r.deescalation_notes.clear();
+    if let Some(v) = &mut r.child_view {
+        v.text.clear();
+    }
+    r.review.comment.clear();
+    for p in &mut r.involved {
+        p.name.clear();
+    }
+    r.in_house.iter_mut().for_each(withhold_in_house);
+    r.restorative.iter_mut().for_each(withhold_restorative);
+    r.reg35.iter_mut().for_each(withhold_reg35);
+    for n in &mut r.notifications {
+        n.note.clear();
+    }
+}
+
+pub(super) fn withhold_entry(e: &mut Entry) {
+    match &mut e.change {
+        Change::ChildView { view } => view.text.clear(),
+        Change::Note { text } => text.clear(),
+        Change::SignOff { comment } => comment.clear(),
+        Change::InHouse { in_house } => withhold_in_house(in_house),
+        Change::Restorative { restorative } => withhold_restorative(restorative),
+        Change::Reg35 { reg35 } => withhold_reg35(reg35),
+        Change::Notified { notification } => notification.note.clear(),
+        Change::Correction { field, value, reason } => {
+            reason.clear();
+            if !matches!(field, CorrectableField::Location) {
+                value.clear()
+            }
+        }
+        _ => {}
+    }
+}
+/// This home's incidents of the period in time order, with what an export needs of each, through the
+/// `incidents_home_time` index.
+pub(super) const PERIOD_SQL: &str = "SELECT id, uid, child_id, record, current FROM incidents \
+    WHERE occurred_at >= ?1 AND occurred_at < ?2 AND home_uid = ?3 ORDER BY occurred_at, uid";
+/// One incident by id (an amendment).
+pub(super) const ONE_SQL: &str = "SELECT id, uid, child_id, record, current FROM incidents WHERE id = ?1";
+/// An incident's entries, oldest first, through the `entries_incident` index.
+pub(super) const ENTRIES_SQL: &str = "SELECT uid, at, by_name, change FROM entries WHERE incident_id = ?1 ORDER BY id";
+/// This home's incidents changed since a time, through the `incidents_updated` index (home, then time).
+pub(super) const AMENDED_SQL: &str = "SELECT id, occurred_at, updated_at, uid FROM incidents INDEXED BY incidents_updated \
+    WHERE updated_at > ?1 AND home_uid = ?2";
+
+/// Reads the records one at a time and writes each to the CSV as it goes; the JSON side is the
+/// [`Serialize`] of [`Records`], so both files are written in one pass and no record is held after it is out.
+pub(super) struct Pass<'a, C: Write> {
+    pub(super) store: &'a Store,
+    pub(super) period: &'a Period,
+    pub(super) home: &'a Home,
+    pub(super) rules: Rules,
+    pub(super) amended: Vec<(i64, LedgerRow)>,
+    pub(super) csv: csv::Writer<C>,
+    /// Each child read once, with their pseudonym (an HMAC, computed once rather than for every record).
+    pub(super) children: HashMap<i64, (Rc<Child>, Rc<str>)>,
+    pub(super) counts: Counts,
+    pub(super) kids: BTreeMap<String, bool>,
+    pub(super) protocols: BTreeSet<(String, String, String)>,
+    /// The first failure, kept here because the serializer can only carry a message.
+    pub(super) error: Option<anyhow::Error>,
+}
+
+impl<C: Write> Pass<'_, C> {
+    pub(super) fn unreadable(id: i64, e: serde_json::Error) -> StoreError {
+        StoreError::Invalid(format!("incident {id} is unreadable: {e}"))
+    }
+
+    /// One incident as it goes out, from its row.
+    pub(super) fn out_record(&mut self, row: &rusqlite::Row, amends: Option<LedgerRow>) -> anyhow::Result<OutRecord> {
+        let id: i64 = row.get(0)?;
+        let incident_uid = row.get_ref(1)?.as_str()?;
+        let child_id: i64 = row.get(2)?;
+        let mut recorded: IncidentRecord =
+            serde_json::from_str(row.get_ref(3)?.as_str()?).map_err(|e| Self::unreadable(id, e))?;
+        let mut current: IncidentRecord =
+            serde_json::from_str(row.get_ref(4)?.as_str()?).map_err(|e| Self::unreadable(id, e))?;
+        let mut entries = {
+            let mut s = self.store.connection().prepare_cached(ENTRIES_SQL)?;
+            let mut rows = s.query([id])?;
+            let mut v = Vec::new();
+            while let Some(r) = rows.next()? {
+                v.push(Entry {
+                    uid: r.get(0)?,
+                    incident_uid: incident_uid.to_string(),
+                    at: crate::time::from_db(r.get_ref(1)?.as_str()?).unwrap_or_default(),
+                    by: r.get(2)?,
+                    change: serde_json::from_str(r.get_ref(3)?.as_str()?)
+                        .map_err(|e| StoreError::Invalid(format!("entry of incident {id} unreadable: {e}")))?,
+                });
+            }
+            v
+        };
+        let (child, pseudonym_of_child) = match self.children.get(&child_id) {
+            Some(c) => c.clone(),
+            None => {
+                let c = Rc::new(self.store.child(child_id)?);
+                let p: Rc<str> = pseudonym(&self.home.pseudonym_secret, &c.uid).into();
+                self.children.insert(child_id, (c.clone(), p.clone()));
+                (c, p)
+            }
+        };
+        let rules = self.rules;
+        let identified = rules.identify.applies(child.yos_open) && !child.uid.starts_with(PSEUDONYM_UID_PREFIX);
+        let accounts = rules.accounts.applies(child.yos_open);
+        let child_ref = if identified {
+            child.uid.clone()
+        } else {
+            pseudonym_of_child.to_string()
+        };
+        if !accounts {
+            withhold_record(&mut recorded);
+            withhold_record(&mut current);
+            entries.iter_mut().for_each(withhold_entry);
+        }
+        recorded.child_uid = child_ref.clone();
+        current.child_uid = child_ref.clone();
+        Ok(OutRecord {
+            uid: recorded.uid.clone(),
+            amends,
+            child,
+            child_ref,
+            identified,
+            accounts,
+            recorded,
+            current,
+            entries,
+        })
+    }
+
+    /// Count a record and write its CSV row.
+    pub(super) fn tally_and_csv(&mut self, r: &OutRecord) -> anyhow::Result<()> {
+        self.kids.insert(r.child_ref.clone(), r.identified);
+        let p = &r.current.protocol;
+        if !self
+            .protocols
+            .iter()
+            .any(|(i, v, s)| *i == p.id && *v == p.version && *s == p.sha256)
+        {
+            self.protocols
+                .insert((p.id.clone(), p.version.clone(), p.sha256.clone()));
+        }
+        if r.amends.is_some() {
+            self.counts.amendments += 1;
+        } else {
+            self.counts.incidents += 1;
+            *self
+                .counts
+                .by_response
+                .entry(r.current.response.code().into())
+                .or_default() += 1;
+            for c in &r.current.categories {
+                *self.counts.by_category.entry(c.code().into()).or_default() += 1;
+            }
+        }
+        csv_row(&mut self.csv, r)
+    }
+
+    /// Every record, in order: the period's, then the amendments. `each` gets each one after its CSV row.
+    pub(super) fn run(&mut self, each: &mut dyn FnMut(&OutRecord) -> anyhow::Result<()>) -> anyhow::Result<()> {
+        let store = self.store;
+        {
+            let mut s = store.connection().prepare_cached(PERIOD_SQL)?;
+            let mut rows = s.query(params![
+                crate::time::to_db(self.period.start),
+                crate::time::to_db(self.period.end),
+                self.home.uid
+            ])?;
+            while let Some(row) = rows.next()? {
+                let r = self.out_record(row, None)?;
+                self.tally_and_csv(&r)?;
+                each(&r)?;
+            }
+        }
+        for (id, l) in std::mem::take(&mut self.amended) {
+            let mut s = store.connection().prepare_cached(ONE_SQL)?;
+            let mut rows = s.query([id])?;
+            let row = rows
+                .next()?
+                .ok_or_else(|| StoreError::NotFound(format!("incident {id}")))?;
+            let r = self.out_record(row, Some(l))?;
+            self.tally_and_csv(&r)?;
+            each(&r)?;
+        }
+        Ok(())
+    }
+}
+
+/// The `records` array of the JSON, produced while it is serialized.
+pub(super) struct Records<'p, 'a, C: Write>(RefCell<&'p mut Pass<'a, C>>);
+
+impl<C: Write> Serialize for Records<'_, '_, C> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut pass = self.0.borrow_mut();
+        let mut seq = s.serialize_seq(None)?;
+        let mut failed: Option<S::Error> = None;
+        let r = pass.run(&mut |r| {
+            seq.serialize_element(&RecordJson::of(r)).map_err(|e| {
+                let msg = e.to_string();
+                failed = Some(e);
+                anyhow::anyhow!(msg)
+            })
+        });
+        if let Err(e) = r {
+            return Err(match failed {
+                Some(f) => f,
+                None => {
+                    pass.error = Some(e);
+                    S::Error::custom("export stopped")
+                }
+            });
+        }
+        seq.end()
+    }
+}
+
+/// The JSON of one record (fields in the published order).
+#[derive(Serialize)]
+pub(super) struct RecordJson<'a> {
+    pub(super) uid: &'a str,
+    pub(super) amends: Option<AmendsJson<'a>>,
+    pub(super) child: ChildJson<'a>,
+    pub(super) accounts_included: bool,
+    pub(super) recorded: &'a IncidentRecord,
+    pub(super) entries: &'a [Entry],
+    pub(super) current: &'a IncidentRecord,
+}
+
+#[derive(Serialize)]
+pub(super) struct AmendsJson<'a> {
+    pub(super) export_uid: &'a str,
+    pub(super) period: &'a str,
+    pub(super) version: u32,
+    pub(super) name: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct ChildJson<'a> {
+    #[serde(rename = "ref")]
+    pub(super) reference: &'a str,
+    pub(super) identified: bool,
+    pub(super) name: Option<&'a str>,
+    pub(super) dob: Option<String>,
+    pub(super) yos_open: bool,
+    pub(super) yos_ref: Option<&'a str>,
+    pub(super) gender: &'static str,
+    pub(super) ethnicity: &'static str,
+    pub(super) legal_status: &'static str,
+}
+
+impl<'a> RecordJson<'a> {
+    pub(super) fn of(r: &'a OutRecord) -> RecordJson<'a> {
+        let c = &r.child;
+        let id = r.identified;
+        RecordJson {
+            uid: &r.uid,
+            amends: r.amends.as_ref().map(|l| AmendsJson {
+                export_uid: &l.uid,
+                period: &l.label,
+                version: l.version,
+                name: l.name(),
+            }),
+            child: ChildJson {
+                reference: &r.child_ref,
+                identified: id,
+                name: id.then_some(c.name.as_str()),
+                dob: id.then(|| c.dob.format("%Y-%m-%d").to_string()),
+                yos_open: c.yos_open,
+                yos_ref: id.then_some(c.yos_ref.as_str()),
+                gender: c.gender.code(),
+                ethnicity: c.ethnicity.code(),
+                legal_status: c.legal_status.code(),
+            },
+            accounts_included: r.accounts,
+            recorded: &r.recorded,
+            entries: &r.entries,
+            current: &r.current,
+        }
+    }
+}
+
+/// The JSON document (fields in the published order).
+#[derive(Serialize)]
+pub(super) struct Doc<'a, R: Serialize> {
+    pub(super) format: &'a str,
+    pub(super) version: u64,
+    pub(super) home: Value,
+    pub(super) period: Value,
+    pub(super) disclosure: Value,
+    pub(super) records: R,
+}
+
+/// Compact JSON with each record on a line of its own: a third smaller than indented JSON (so a third less to
+/// write and hash in a long export), and still one record to a line for a person looking at a week's file or
+/// searching it for an incident's uid. JSON readers ignore the line breaks.
+#[derive(Default)]
+pub(super) struct RecordLines {
+    /// How many objects and arrays are open: the records array is the only array directly in the document.
+    pub(super) depth: usize,
+    /// Whether the records array has had a record.
+    pub(super) records: bool,
+}
+
+impl RecordLines {
+    const RECORDS: usize = 2;
+}
+
+impl serde_json::ser::Formatter for RecordLines {
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        w.write_all(b"}")
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        // The closing bracket of a records array that has records goes on a line of its own.
+        let own_line = self.depth == Self::RECORDS && std::mem::take(&mut self.records);
+        self.depth -= 1;
+        w.write_all(if own_line { b"\n]" } else { b"]" })
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.records |= self.depth == Self::RECORDS;
+        match (self.depth == Self::RECORDS, first) {
+            (true, true) => w.write_all(b"\n"),
+            (true, false) => w.write_all(b",\n"),
+            (false, true) => Ok(()),
+            (false, false) => w.write_all(b","),
+        }
+    }
+}
+
+/// Write the CSV and the JSON of `period` to `csv_out` and `json_out` in one pass over the records, one record
+/// at a time (memory does not grow with the period), hashing both as they are written. Reads the period's
+/// incidents through the `incidents_home_time` index and only the amended ones beyond it.
+pub(super) fn generate<C: Write, J: Write>(
+    store: &Store,
+    period: &Period,
+    csv_out: C,
+    json_out: J,
+) -> anyhow::Result<(C, J, Generated)> {
+    let home = store
+        .home()?
+        .ok_or_else(|| anyhow::anyhow!("The home is not set up: there is nothing to export."))?;
+    let rules = Rules::of(store)?;
+    let amended = amendments(store, period, &home.uid)?;
+    let mut csv_h = Hashing::new(csv_out);
+    csv_h.write_all("\u{feff}".as_bytes())?;
+    let mut csv = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .buffer_capacity(1 << 16)
+        .from_writer(csv_h);
+    csv.write_record(CSV_COLUMNS.iter().map(|(n, _)| *n))?;
+    let mut pass = Pass {
+        store,
+        period,
+        home: &home,
+        rules,
+        amended,
+        csv,
+        children: HashMap::new(),
+        counts: Counts::default(),
+        kids: BTreeMap::new(),
+        protocols: BTreeSet::new(),
+        error: None,
+    };
+    let mut ser = serde_json::Serializer::with_formatter(Hashing::new(json_out), RecordLines::default());
+    let doc = Doc {
+        format: FORMAT,
+        version: FORMAT_VERSION,
+        home: home_json(&home),
+        period: period_json(period),
+        disclosure: rules.to_json(),
+        records: Records(RefCell::new(&mut pass)),
+    };
+    let written = doc.serialize(&mut ser);
+    drop(doc);
+    if let Some(e) = pass.error.take() {
+        return Err(e);
+    }
+    written?;
+    let mut json_h = ser.into_inner();
+    json_h.write_all(b"\n")?;
+    let (json_out, json_sum) = json_h.finish()?;
+    pass.csv.flush()?;
+    let (csv_out, csv_sum) = pass
+        .csv
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("The CSV could not be written: {}", e.error()))?
+        .finish()?;
+    let mut counts = pass.counts;
+    counts.children = pass.kids.len();
+    counts.identified_children = pass.kids.values().filter(|v| **v).count();
+    let protocols = pass
+        .protocols
+        .into_iter()
+        .map(|(id, version, sha256)| json!({"id": id, "version": version, "sha256": sha256}))
+        .collect();
+    Ok((
+        csv_out,
+        json_out,
+        Generated {
+            home,
+            rules,
+            counts,
+            protocols,
+            csv: csv_sum,
+            json: json_sum,
+            anchor: store.chain_anchor()?,
+        },
+    ))
+}
+
+/// Build an export in memory: nothing is written. Reads the period's incidents through the `incidents_home_time`
+/// index and only the amended ones beyond it.
+pub fn build(store: &Store, period: &Period) -> anyhow::Result<ExportFiles> {
+    let (csv, json, generated) = generate(store, period, Vec::new(), Vec::new())?;
+    let next = next_version(store.connection(), period)?;
+    let manifest = manifest(&generated, period, "", next, store.now(), "(preview: not written)")?;
+    Ok(ExportFiles {
+        csv,
+        json,
+        manifest,
+        counts: generated.counts,
+        rules: generated.rules,
+        period: period.clone(),
+    })
+}
+
+/// A cell as written: a cell a spreadsheet would run as a formula gets a leading apostrophe.
+pub(super) fn cell(s: &str) -> Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+pub(super) fn csv_row<C: Write>(w: &mut csv::Writer<C>, r: &OutRecord) -> anyhow::Result<()> {
+    let c = &r.current;
+    let ch = &r.child;
+    let police = c.police.as_ref();
+    let rest = c.restorative.as_ref();
+    let reg35 = c.reg35.as_ref();
+    let join = |v: Vec<String>| v.join(";");
+    let none = String::new;
+    let row: [String; 48] = [
+        if r.amends.is_some() { "amendment" } else { "incident" }.into(),
+        r.amends.as_ref().map(LedgerRow::name).unwrap_or_default(),
+        r.uid.clone(),
+        local(c.occurred_at),
+        r.child_ref.clone(),
+        yes(r.identified).into(),
+        if r.identified { ch.name.clone() } else { none() },
+        if r.identified {
+            ch.dob.format("%Y-%m-%d").to_string()
+        } else {
+            none()
+        },
+        if r.identified {
+            crate::time::age_on(ch.dob, crate::time::local_date(c.occurred_at)).to_string()
+        } else {
+            none()
+        },
+        yes(ch.yos_open).into(),
+        if r.identified { ch.yos_ref.clone() } else { none() },
+        ch.gender.code().into(),
+        ch.ethnicity.code().into(),
+        ch.legal_status.code().into(),
+        c.location.clone(),
+        join(c.categories.iter().map(|x| x.code().to_string()).collect()),
+        yes(c.immediate_danger).into(),
+        c.recommended.code().into(),
+        c.response.code().into(),
+        c.rationale.clone(),
+        join(c.deescalation.iter().map(code).collect()),
+        police.map(|p| code(&p.route)).unwrap_or_default(),
+        police.map(|p| code(&p.reason)).unwrap_or_default(),
+        c.police_reference().unwrap_or("").into(),
+        police.map(|p| p.outcome.code().to_string()).unwrap_or_default(),
+        police.and_then(|p| p.court.as_ref()).map(code).unwrap_or_default(),
+        police.map(|p| yes(p.arrest).to_string()).unwrap_or_default(),
+        rest.map(|x| code(&x.kind)).unwrap_or_default(),
+        rest.map(|x| opt_yes(x.victim_consent).to_string()).unwrap_or_default(),
+        rest.map(|x| opt_yes(x.held).to_string()).unwrap_or_default(),
+        rest.map(|x| x.outcome.clone()).unwrap_or_default(),
+        reg35.map(|x| x.measure.clone()).unwrap_or_default(),
+        reg35
+            .and_then(|x| x.duration_minutes)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        c.injuries.clone(),
+        c.damage_cost.map(|d| d.to_string()).unwrap_or_default(),
+        join(c.notifications.iter().map(|n| code(&n.who)).collect()),
+        yes(c.ofsted_serious).into(),
+        c.status().code().into(),
+        c.review.signed_by.clone().unwrap_or_default(),
+        c.review.signed_at.map(local).unwrap_or_default(),
+        c.protocol.id.clone(),
+        c.protocol.version.clone(),
+        yes(r.accounts).into(),
+        c.account.clone(),
+        c.child_view.as_ref().map(|v| v.text.clone()).unwrap_or_default(),
+        c.recorded_by.clone(),
+        local(c.recorded_at),
+        r.entries.len().to_string(),
+    ];
+    w.write_record(row.iter().map(|s| match cell(s) {
+        Cow::Borrowed(b) => Cow::Borrowed(b.as_bytes()),
+        Cow::Owned(o) => Cow::Owned(o.into_bytes()),
+    }))?;
+    Ok(())
+}
+
+pub(super) fn period_json(p: &Period) -> Value {
+    json!({
+        "label": p.label,
+        "start": crate::time::to_db(p.start),
+        "end": crate::time::to_db(p.end),
+        "first_day": p.first_day.format("%Y-%m-%d").to_string(),
+        "last_day": p.last_day.format("%Y-%m-%d").to_string(),
+    })
+}
+
+pub(super) fn home_json(h: &Home) -> Value {
+    json!({"uid": h.uid, "name": h.name, "ofsted_urn": h.ofsted_urn})
+}
