@@ -264,7 +264,7 @@ fn typing_is_kept_on_the_tick_not_at_every_key_and_comes_back_in_its_field() {
     );
     assert_eq!(app.top().title(), "New incident");
     let f = app.flash.clone().map(|f| f.text).unwrap_or_default();
-    assert!(f.contains("back where you left it (kept"), "{f}");
+    assert!(f.contains("back where you left it. Kept at"), "{f}");
     let st: Saved = serde_json::from_str(&app.top().form_draft().unwrap().0.values["state"]).unwrap();
     assert_eq!(st.part, Part::About);
     assert_eq!(st.focus.as_deref(), Some("location"));

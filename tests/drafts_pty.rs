@@ -69,7 +69,7 @@ fn killing_the_window_loses_nothing_typed_on_the_step() {
 
     let mut t = Pty::spawn(&["--db", &db], &[]);
     sign_in(&mut t);
-    t.wait_for("back where you left it (kept");
+    t.wait_for("back where you left it. Kept at");
     t.wait_for("Child, when and where");
     t.wait_for("Lounge by the big window");
     // Still in the field it was typed in: more typing goes on the end of it.

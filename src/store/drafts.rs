@@ -235,7 +235,16 @@ impl Store {
             return Err(StoreError::Invalid("That draft was already saved or discarded.".into()));
         }
         let text = format!("Discarded by {}: {}", actor.name, reason.trim());
-        self.write(actor, |w| close_in(w, id, &text))
+        // The author's form kept as they typed into it goes with it (closed, words kept): it would otherwise
+        // come back at their next sign-in as a new draft.
+        let forms: Vec<i64> = self.wizard_forms_of(owner, id)?.into_iter().map(|f| f.0).collect();
+        self.write(actor, |w| {
+            close_in(w, id, &text)?;
+            for fid in &forms {
+                close_in(w, *fid, &text)?;
+            }
+            Ok(())
+        })
     }
 
     /// A manager takes over someone else's incident draft: it becomes theirs (with the author's latest typing,
@@ -264,25 +273,13 @@ impl Store {
             return Err(StoreError::Invalid("That draft was already saved or discarded.".into()));
         }
         // The author's newest typing may be in the form kept as they typed, newer than the step they last left.
-        let mut newer: Option<(i64, String, String)> = None;
-        let forms: Vec<(i64, String, String)> = {
-            let mut s = self.conn.prepare_cached(
-                "SELECT id, payload, updated_at FROM drafts WHERE closed_at IS NULL AND kind = ?1 AND staff_id = ?2 \
-                 ORDER BY updated_at DESC, id DESC",
-            )?;
-            s.query_map(params![FORM, d.staff_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        };
-        let mut to_close = Vec::new();
-        for (fid, payload, at) in forms {
-            if let Some(state) = wizard_state_for(&payload, id) {
-                if newer.is_none() && parse_ts(&at).unwrap_or_default() >= d.updated_at {
-                    newer = Some((fid, state, at));
-                }
-                to_close.push(fid);
-            }
-        }
-        let payload = newer.map(|n| n.1).unwrap_or_else(|| d.payload.clone());
+        let forms = self.wizard_forms_of(d.staff_id, id)?;
+        let to_close: Vec<i64> = forms.iter().map(|f| f.0).collect();
+        let payload = forms
+            .into_iter()
+            .find(|f| f.2 >= d.updated_at)
+            .map(|f| f.1)
+            .unwrap_or_else(|| d.payload.clone());
         let closing = format!("Taken over by {}", actor.name);
         self.write(actor, |w| {
             let now = w.now_str();
@@ -305,6 +302,26 @@ impl Store {
         })?;
         self.draft(actor, id)?
             .ok_or_else(|| StoreError::NotFound(format!("draft {id}")))
+    }
+
+    /// The open forms of `staff_id` kept as they typed into incident draft `id`, newest first: (form draft id,
+    /// the wizard's state, when kept).
+    fn wizard_forms_of(&self, staff_id: i64, id: i64) -> Result<Vec<(i64, String, chrono::DateTime<chrono::Utc>)>> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT id, payload, updated_at FROM drafts WHERE closed_at IS NULL AND kind = ?1 AND staff_id = ?2 \
+             ORDER BY updated_at DESC, id DESC",
+        )?;
+        let rows = s
+            .query_map(params![FORM, staff_id], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(fid, payload, at)| {
+                wizard_state_for(&payload, id).map(|st| (fid, st, parse_ts(&at).unwrap_or_default()))
+            })
+            .collect())
     }
 
     /// Drafts of `actor`'s taken over since they were last told; marks them told (recorded, by the author).
@@ -474,6 +491,8 @@ mod tests {
     #[test]
     fn discard_needs_a_reason_and_is_recorded_with_the_words_kept() {
         let (mut s, pat, sam, _, id) = three();
+        let form = format!("{{\"screen\":\"wizard\",\"context\":{id},\"values\":{{\"state\":\"{{}}\"}}}}");
+        s.save_draft(&sam, None, FORM, "Incident", &form).unwrap();
         assert!(matches!(s.discard_draft(&pat, id, "  "), Err(StoreError::Invalid(_))));
         assert_eq!(s.open_drafts(&sam, INCIDENT).unwrap().len(), 1);
         s.discard_draft(&pat, id, "started twice, the other is saved").unwrap();
@@ -489,6 +508,8 @@ mod tests {
         assert_eq!(why, "Discarded by Pat Manager: started twice, the other is saved");
         assert_eq!(words, "{\"words\":\"Sam's account\"}");
         assert!(at.is_some());
+        // The form Sam was typing it in goes with it: it does not come back at their next sign-in.
+        assert!(s.open_drafts(&sam, FORM).unwrap().is_empty());
         // The author may discard their own, too.
         let id2 = s.save_draft(&sam, None, INCIDENT, "t", "{}").unwrap();
         s.discard_draft(&sam, id2, "a test").unwrap();

@@ -739,7 +739,7 @@ impl App {
         if restored {
             told.push(match kept_at {
                 Some(at) => format!(
-                    "Your unsaved work is back where you left it (kept {}).",
+                    "Your unsaved work is back where you left it. Kept at {}.",
                     crate::time::show_short(at)
                 ),
                 None => "Your unsaved work is back where you left it.".into(),

@@ -238,6 +238,9 @@ impl Page for MenuScreen {
             .session
             .map(|s| ctx.store.open_drafts(&s.actor, INCIDENT).unwrap_or_default())
             .unwrap_or_default();
+        // A draft taken over or discarded: the cursor stays on the list.
+        let total = Self::items(ctx).len() + self.drafts.len();
+        self.selected = self.selected.min(total.saturating_sub(1));
         self.reminders = if ctx.is_manager() {
             super::export::reminders(ctx)
         } else {
