@@ -279,3 +279,39 @@ fn typing_is_kept_on_the_tick_not_at_every_key_and_comes_back_in_its_field() {
     assert!(app.store.open_drafts(&me, FORM).unwrap().is_empty(), "{}", screen(&app));
     assert!(app.store.verify().unwrap().is_sound());
 }
+
+#[test]
+fn a_handover_note_being_typed_survives_a_power_cut() {
+    let mut app = signed_in();
+    app.stack.push(concordat::ui::screens::Screen::new(
+        concordat::ui::screens::handover::NoteScreen::new(),
+    ));
+    typ(&mut app, "Phone Jay's social worker at nine");
+    app.update(Msg::Tick(t0() + Duration::seconds(2)));
+    // The power goes: a new app on the same file.
+    let store = std::mem::replace(&mut app.store, concordat::store::Store::open_in_memory().unwrap());
+    let mut app = App::new(
+        store,
+        protocol(),
+        concordat::ui::theme::Theme::plain(),
+        t0() + Duration::minutes(1),
+    );
+    let pat = app.store.list_staff(false).unwrap()[0].id;
+    assert_eq!(
+        app.perform(Effect::SignIn {
+            staff_id: pat,
+            passphrase: "correct horse".into()
+        }),
+        Done::Ok(None)
+    );
+    assert_eq!(app.top().title(), "Handover note");
+    assert!(
+        screen(&app).contains("Phone Jay's social worker at nine"),
+        "{}",
+        screen(&app)
+    );
+    // Saved as a note: the kept draft is closed at once, and does not come back.
+    ctrl(&mut app, 's');
+    let me = app.session.as_ref().unwrap().actor.clone();
+    assert!(app.store.open_drafts(&me, FORM).unwrap().is_empty(), "{}", screen(&app));
+}
