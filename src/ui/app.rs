@@ -997,7 +997,9 @@ impl App {
         lines.push(Line::from(
             "In forms: Enter/Tab next field, Shift+Tab back, Ctrl+S (or F2) saves.",
         ));
-        lines.push(Line::from("Text you type is kept as a draft if the app locks."));
+        lines.push(Line::from(
+            "What you type is kept as your draft as you type, through a lock or a power cut.",
+        ));
         lines.push(Line::from(Span::styled(
             "Any key closes this help.",
             self.theme.muted(),
