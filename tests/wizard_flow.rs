@@ -365,7 +365,13 @@ fn a_draft_left_by_a_crash_is_resumed_from_the_menu() {
         };
         app.stack[0].refresh(&ctx);
     }
-    assert!(screen(&app).contains("Finish draft: Jordan Smith"), "{}", screen(&app));
+    // The menu says whose draft it is and how old.
+    assert!(
+        screen(&app).contains("Yours, 0 min ago: Jordan Smith")
+            || screen(&app).contains("Yours, just now: Jordan Smith"),
+        "{}",
+        screen(&app)
+    );
     press(&mut app, KeyCode::Char('d'));
     // Back where it was left: after "What was tried", with what was typed.
     let h = header(&app);

@@ -79,6 +79,7 @@ pub const AUDITED: &[&str] = &[
     "incidents",
     "entries",
     "drafts",
+    "draft_takeovers",
     "handovers",
     "handover_seen",
     "handover_notes",

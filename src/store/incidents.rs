@@ -147,6 +147,10 @@ impl Store {
         rec.validate(now).map_err(|e| StoreError::Invalid(e.join(" ")))?;
         let json = serde_json::to_string(&rec).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let d = derive(&rec, child.yos_open)?;
+        if let Some(draft) = draft_id {
+            // A draft a manager took over is theirs to finish now.
+            self.check_own_draft(actor, draft)?;
+        }
         self.write(actor, |w| {
             let id = w.insert(
                 "incidents",

@@ -18,6 +18,11 @@ use crate::store::drafts::FORM;
 use crate::store::staff::{Recover, Setup, SignIn};
 use crate::store::{Actor, Store, StoreError};
 
+/// Typing is kept as its author's draft once the keys have stopped this long (checked on the app's tick)...
+pub const KEEP_AFTER_QUIET: i64 = 1;
+/// ...or, during typing that does not stop, this often: never a write per key.
+pub const KEEP_AT_LEAST_EVERY: i64 = 5;
+
 /// The smallest terminal the app draws in.
 pub const MIN_W: u16 = 80;
 pub const MIN_H: u16 = 24;
@@ -144,6 +149,15 @@ pub enum Effect {
         id: i64,
         reason: String,
     },
+    /// A manager takes over someone else's incident draft (asked first, naming its author); recorded.
+    TakeOverDraft {
+        id: i64,
+    },
+    /// Its author or a manager discards a draft, saying why; the words stay in the closed row.
+    DiscardDraft {
+        id: i64,
+        reason: String,
+    },
     SaveIncident {
         record: Box<crate::domain::IncidentRecord>,
         draft_id: Option<i64>,
@@ -231,6 +245,11 @@ pub struct App {
     /// Forms that could not be kept as drafts at a lock (full disk, busy, file replaced): kept in memory for
     /// their author only, by staff id, and given back when that person signs in again.
     unsaved: Vec<(i64, FormDraft)>,
+    /// The signed-in person's draft of the form being typed into, kept as they type (a power cut loses at
+    /// most the last couple of seconds).
+    kept_id: Option<i64>,
+    /// Keys went to a screen since the form was last kept: (first, last) key time.
+    dirty: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 impl App {
@@ -260,6 +279,8 @@ impl App {
             epoch: 0,
             hold: None,
             unsaved: Vec::new(),
+            kept_id: None,
+            dirty: None,
         }
     }
 
@@ -283,6 +304,12 @@ impl App {
             Msg::Tick(t) => {
                 self.now = t;
                 self.check_idle();
+                if let Some((first, last)) = self.dirty
+                    && (t - last >= Duration::seconds(KEEP_AFTER_QUIET)
+                        || t - first >= Duration::seconds(KEEP_AT_LEAST_EVERY))
+                {
+                    self.keep_typing();
+                }
             }
             Msg::Resize(w, h) => self.size = (w, h),
             Msg::Paste(s) => {
@@ -299,6 +326,7 @@ impl App {
                     self.stack.last_mut().expect("non-empty").paste(&ctx, &s)
                 };
                 self.handle(out);
+                self.typed();
             }
             Msg::Key(k) => {
                 if k.kind != KeyEventKind::Press {
@@ -333,6 +361,7 @@ impl App {
                     self.stack.last_mut().expect("non-empty").update(&ctx, k)
                 };
                 self.handle(out);
+                self.typed();
             }
         }
     }
@@ -570,6 +599,20 @@ impl App {
                     .map(|_| None)
                     .map_err(|e| Done::Err(Self::error_text(&e)))
             }
+            Effect::TakeOverDraft { id } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.store
+                    .take_over_draft(&a, id)
+                    .map(|d| Some(d.id))
+                    .map_err(|e| Done::Err(Self::error_text(&e)))
+            }
+            Effect::DiscardDraft { id, reason } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.store
+                    .discard_draft(&a, id, &reason)
+                    .map(|_| Some(id))
+                    .map_err(|e| Done::Err(Self::error_text(&e)))
+            }
             Effect::SaveIncident { record, draft_id } => {
                 let a = need(&actor).map_err(Done::Err)?;
                 self.store
@@ -626,8 +669,10 @@ impl App {
         self.locked_note = None;
         self.last_activity = self.now;
         // The menu underneath; the handover first.
-        let mut to_close = Vec::new();
         let mut restored = false;
+        let mut kept_at = None;
+        self.kept_id = None;
+        self.dirty = None;
         let mut from_memory = None;
         if let Some(h) = &self.hold {
             h.signed_in(Some(&staff_label(&self.session)));
@@ -663,21 +708,46 @@ impl App {
                     {
                         stack.push(s);
                         restored = true;
+                        kept_at = Some(d.updated_at);
                     }
-                    to_close.push(d.id);
+                    // Kept open and carried on: a power cut right after this sign-in loses nothing either. A
+                    // draft that no longer opens is closed when the next form is kept.
+                    self.kept_id = Some(d.id);
                 }
             }
             stack
         };
         if let Some(i) = from_memory {
             self.unsaved.remove(i);
+            // Not yet written anywhere but memory: keep it at the next tick.
+            self.dirty = Some((self.now, self.now));
         }
-        for id in to_close {
-            let _ = self.store.close_draft(&actor, id, "restored after sign-in");
-        }
+        let mut told: Vec<String> = self
+            .store
+            .takeover_notices(&actor)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| {
+                format!(
+                    "{} took over your draft ({}) at {}.",
+                    t.by,
+                    t.title,
+                    crate::time::show_short(t.at)
+                )
+            })
+            .collect();
         if restored {
+            told.push(match kept_at {
+                Some(at) => format!(
+                    "Your unsaved work is back where you left it. Kept at {}.",
+                    crate::time::show_short(at)
+                ),
+                None => "Your unsaved work is back where you left it.".into(),
+            });
+        }
+        if !told.is_empty() {
             self.flash = Some(Flash {
-                text: "Your unsaved work is back where you left it.".into(),
+                text: told.join(" "),
                 error: false,
             });
         }
@@ -741,22 +811,72 @@ impl App {
         });
     }
 
-    /// Save every open form on the stack as its author's draft. True when something was kept.
+    /// Save the open form on the stack as its author's draft (the one kept as they typed, updated). True when
+    /// something was kept. The draft stays open for its author's next sign-in.
     fn keep_drafts(&mut self) -> Result<bool, String> {
+        self.dirty = None;
+        let kept = self.keep_form();
+        if kept.is_ok() {
+            self.kept_id = None;
+        }
+        kept
+    }
+
+    /// A key or a paste went to a screen: keep the form soon (on a tick), and if no form is open any more (saved,
+    /// left), close the draft kept of it now.
+    fn typed(&mut self) {
+        if self.session.is_none() {
+            return;
+        }
+        self.dirty = Some((self.dirty.map(|d| d.0).unwrap_or(self.now), self.now));
+        if self.kept_id.is_some() && !self.stack.iter().any(|s| s.form_draft().is_some()) {
+            self.keep_typing();
+        }
+    }
+
+    /// Keep what is being typed (on a tick, after a pause in the keys). A failure is said, and tried again at
+    /// the next tick; the typing stays on the screen.
+    fn keep_typing(&mut self) {
+        self.dirty = None;
+        if let Err(e) = self.keep_form() {
+            self.dirty = Some((self.now, self.now));
+            let text = format!("What you type could not be kept as a draft ({e}). It is still on the screen.");
+            if self.flash.as_ref().map(|f| &f.text) != Some(&text) {
+                self.flash = Some(Flash { text, error: true });
+            }
+        }
+    }
+
+    /// Write the topmost open form into the signed-in person's kept draft (created the first time, closed when
+    /// no form is open any more). True when a form was kept.
+    fn keep_form(&mut self) -> Result<bool, String> {
         let Some(actor) = self.session.as_ref().map(|s| s.actor.clone()) else {
             return Ok(false);
         };
-        let mut kept = false;
-        let drafts: Vec<(FormDraft, String)> = self.stack.iter().filter_map(|s| s.form_draft()).collect();
         // Only the topmost open form is restored; it is the one being typed into.
-        if let Some((fd, title)) = drafts.into_iter().last() {
-            let payload = serde_json::to_string(&fd).map_err(|e| e.to_string())?;
-            self.store
-                .save_draft(&actor, None, FORM, &title, &payload)
-                .map_err(|e| short_reason(&e).to_string())?;
-            kept = true;
+        match self.stack.iter().rev().find_map(|s| s.form_draft()) {
+            Some((fd, title)) => {
+                let payload = serde_json::to_string(&fd).map_err(|e| e.to_string())?;
+                let r = match self.store.save_draft(&actor, self.kept_id, FORM, &title, &payload) {
+                    // Closed or taken over meanwhile: keep the typing in a new draft of one's own.
+                    Err(StoreError::Invalid(_) | StoreError::NotAllowed(_) | StoreError::NotFound(_))
+                        if self.kept_id.is_some() =>
+                    {
+                        self.store.save_draft(&actor, None, FORM, &title, &payload)
+                    }
+                    r => r,
+                };
+                self.kept_id = Some(r.map_err(|e| short_reason(&e).to_string())?);
+                Ok(true)
+            }
+            None => {
+                if let Some(id) = self.kept_id.take() {
+                    // Saved or left: nothing to bring back. The row stays, closed, with its words.
+                    let _ = self.store.close_draft(&actor, id, "form closed (saved or left)");
+                }
+                Ok(false)
+            }
         }
-        Ok(kept)
     }
 
     fn quit_safely(&mut self) {
@@ -877,7 +997,9 @@ impl App {
         lines.push(Line::from(
             "In forms: Enter/Tab next field, Shift+Tab back, Ctrl+S (or F2) saves.",
         ));
-        lines.push(Line::from("Text you type is kept as a draft if the app locks."));
+        lines.push(Line::from(
+            "What you type is kept as your draft as you type, through a lock or a power cut.",
+        ));
         lines.push(Line::from(Span::styled(
             "Any key closes this help.",
             self.theme.muted(),

@@ -92,6 +92,24 @@ impl Pty {
         panic!("timed out waiting for {text:?}; the screen was:\n{}", self.screen());
     }
 
+    /// Kill the program at once (SIGKILL), as a power cut or a closed window would: nothing it could catch.
+    pub fn kill_hard(&mut self) {
+        let pid = self.child.process_id().expect("the program is running");
+        let st = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(st.success());
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("the program did not die");
+    }
+
     /// Wait for the program to exit; its exit code.
     pub fn wait_exit(&mut self) -> u32 {
         let start = Instant::now();

@@ -1,4 +1,5 @@
-//! The menu: everything the app does, one letter each, and drafts waiting to be finished.
+//! The menu: everything the app does, one letter each, and drafts waiting to be finished: whose, how old, and
+//! the keys to resume one's own, take over someone else's (a manager, asked first) or discard one (with a reason).
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -9,8 +10,8 @@ use ratatui::widgets::Paragraph;
 use super::widgets::{heading, list, safe, step};
 use super::{Page, Screen};
 use crate::store::drafts::{Draft, INCIDENT};
-use crate::ui::app::{Ctx, Outcome};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::app::{Ctx, Done, Effect, Outcome};
+use crate::ui::keymap::{Hint, hint, plain_char};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Item {
@@ -41,10 +42,41 @@ const ITEMS: &[(Item, char, &str, bool)] = &[
     (Item::Quit, 'q', "Quit", false),
 ];
 
+/// A question about the selected draft, asked in the right-hand panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Ask {
+    /// "Take over NAME's draft?" (y/n).
+    TakeOver(i64),
+    /// Why discard it (typed, Enter).
+    Discard(i64, String),
+}
+
+/// What the menu is waiting for from the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Waiting {
+    Nothing,
+    TakeOver,
+    Discard,
+}
+
 pub struct MenuScreen {
     selected: usize,
     drafts: Vec<Draft>,
     reminders: Vec<String>,
+    ask: Option<Ask>,
+    waiting: Waiting,
+    problem: Option<String>,
+}
+
+/// How long ago, in a few words: "just now", "12 min ago", "3 h ago", "2 days ago".
+pub fn age(then: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+    let m = (now - then).num_minutes().max(0);
+    match m {
+        0 => "just now".into(),
+        1..=59 => format!("{m} min ago"),
+        60..=2879 => format!("{} h ago", m / 60),
+        _ => format!("{} days ago", m / 1440),
+    }
 }
 
 impl MenuScreen {
@@ -53,6 +85,9 @@ impl MenuScreen {
             selected: 0,
             drafts: vec![],
             reminders: vec![],
+            ask: None,
+            waiting: Waiting::Nothing,
+            problem: None,
         };
         m.refresh(ctx);
         m
@@ -77,6 +112,120 @@ impl MenuScreen {
             Item::Quit => Outcome::Quit,
         }
     }
+
+    fn mine(ctx: &Ctx<'_>, d: &Draft) -> bool {
+        ctx.session.is_some_and(|s| Some(d.staff_id) == s.actor.staff_id)
+    }
+
+    fn selected_draft(&self, ctx: &Ctx<'_>) -> Option<&Draft> {
+        self.selected
+            .checked_sub(Self::items(ctx).len())
+            .and_then(|i| self.drafts.get(i))
+    }
+
+    /// Enter on a draft: one's own carries on; someone else's is only ever taken over, after asking.
+    fn open_draft(&mut self, ctx: &Ctx<'_>, d: &Draft) -> Outcome {
+        if Self::mine(ctx, d) {
+            return match super::wizard::resume(ctx, d) {
+                Some(s) => Outcome::Push(s),
+                None => Outcome::Flash("That draft could not be read.".into()),
+            };
+        }
+        if ctx.is_manager() {
+            self.ask = Some(Ask::TakeOver(d.id));
+            return Outcome::None;
+        }
+        Outcome::Flash("That draft is someone else's: only they or a manager can open it.".into())
+    }
+
+    /// The question being asked, answered by this key.
+    fn answer(&mut self, key: KeyEvent) -> Outcome {
+        match self.ask.take() {
+            Some(Ask::TakeOver(id)) => match plain_char(&key) {
+                Some('y') | Some('Y') => {
+                    self.waiting = Waiting::TakeOver;
+                    Outcome::Effect(Effect::TakeOverDraft { id })
+                }
+                _ => Outcome::Flash("Left as it was: the draft is still its author's.".into()),
+            },
+            Some(Ask::Discard(id, mut why)) => {
+                self.problem = None;
+                match key.code {
+                    KeyCode::Esc => return Outcome::Flash("Not discarded.".into()),
+                    KeyCode::Enter => {
+                        if why.trim().chars().count() < crate::store::drafts::MIN_REASON {
+                            self.problem = Some("Say why, in a few words, then Enter.".into());
+                        } else {
+                            self.waiting = Waiting::Discard;
+                            return Outcome::Effect(Effect::DiscardDraft { id, reason: why });
+                        }
+                    }
+                    KeyCode::Backspace => {
+                        why.pop();
+                    }
+                    _ => {
+                        if let Some(c) = plain_char(&key)
+                            && why.chars().count() < 300
+                        {
+                            why.push(c);
+                        }
+                    }
+                }
+                self.ask = Some(Ask::Discard(id, why));
+                Outcome::None
+            }
+            None => Outcome::None,
+        }
+    }
+
+    /// The right-hand panel for the selected draft: whose, how old, and what each key does.
+    fn draft_panel(&self, ctx: &Ctx<'_>, d: &Draft) -> Vec<Line<'static>> {
+        let t = &ctx.theme;
+        let whose = if Self::mine(ctx, d) {
+            "yours".to_string()
+        } else {
+            safe(&d.staff_name)
+        };
+        let mut v = vec![
+            Line::from(Span::styled("Unfinished incident draft", t.heading())),
+            Line::from(safe(&d.title)),
+            Line::from(format!(
+                "By {whose}, last kept {} ({}).",
+                age(d.updated_at, ctx.now),
+                crate::time::show_short(d.updated_at)
+            )),
+            Line::from(""),
+        ];
+        match &self.ask {
+            Some(Ask::TakeOver(_)) => {
+                v.push(Line::from(Span::styled(
+                    format!(
+                        "Take over {}'s draft? They will not be able to save it, and they are told when they next sign in.",
+                        safe(&d.staff_name)
+                    ),
+                    t.warning(),
+                )));
+                v.push(Line::from("y takes it over, n leaves it theirs."));
+            }
+            Some(Ask::Discard(_, why)) => {
+                v.push(Line::from(Span::styled(
+                    "Discard this draft? Its words are kept in the records, closed, with your reason.",
+                    t.warning(),
+                )));
+                v.push(Line::from(format!("Why? {}_", safe(why))));
+                if let Some(p) = &self.problem {
+                    v.push(Line::from(Span::styled(p.clone(), t.error())));
+                }
+                v.push(Line::from("Enter discards, Esc keeps it."));
+            }
+            None if Self::mine(ctx, d) => v.push(Line::from("Enter carries on with it; x discards it.")),
+            None => v.push(Line::from(format!(
+                "It is {}'s. Enter takes it over (you are asked first); x discards it.",
+                safe(&d.staff_name)
+            ))),
+        }
+        v
+    }
 }
 
 impl Page for MenuScreen {
@@ -89,6 +238,9 @@ impl Page for MenuScreen {
             .session
             .map(|s| ctx.store.open_drafts(&s.actor, INCIDENT).unwrap_or_default())
             .unwrap_or_default();
+        // A draft taken over or discarded: the cursor stays on the list.
+        let total = Self::items(ctx).len() + self.drafts.len();
+        self.selected = self.selected.min(total.saturating_sub(1));
         self.reminders = if ctx.is_manager() {
             super::export::reminders(ctx)
         } else {
@@ -97,6 +249,9 @@ impl Page for MenuScreen {
     }
 
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        if self.ask.is_some() {
+            return self.answer(key);
+        }
         let items = Self::items(ctx);
         let total = items.len() + self.drafts.len();
         match key.code {
@@ -106,29 +261,57 @@ impl Page for MenuScreen {
                 if self.selected < items.len() {
                     return self.open(ctx, items[self.selected].0);
                 }
-                if let Some(d) = self.drafts.get(self.selected - items.len()) {
-                    return match super::wizard::resume(ctx, d) {
-                        Some(s) => Outcome::Push(s),
-                        None => Outcome::Flash("That draft could not be read.".into()),
-                    };
+                if let Some(d) = self.selected_draft(ctx).cloned() {
+                    return self.open_draft(ctx, &d);
+                }
+            }
+            KeyCode::Char('x') if self.selected_draft(ctx).is_some() => {
+                if let Some(d) = self.selected_draft(ctx) {
+                    self.ask = Some(Ask::Discard(d.id, String::new()));
+                    self.problem = None;
                 }
             }
             KeyCode::Char(c) => {
                 if let Some(i) = items.iter().find(|i| i.1 == c) {
                     return self.open(ctx, i.0);
                 }
-                if c == 'd'
-                    && let Some(d) = self.drafts.first()
-                {
-                    return match super::wizard::resume(ctx, d) {
-                        Some(s) => Outcome::Push(s),
-                        None => Outcome::Flash("That draft could not be read.".into()),
-                    };
+                if c == 'd' {
+                    // One's own newest draft carries on; otherwise the cursor goes to the drafts.
+                    if let Some(d) = self.drafts.iter().find(|d| Self::mine(ctx, d)).cloned() {
+                        return self.open_draft(ctx, &d);
+                    }
+                    if !self.drafts.is_empty() {
+                        self.selected = items.len();
+                    }
                 }
             }
             _ => {}
         }
         Outcome::None
+    }
+
+    fn done(&mut self, ctx: &Ctx<'_>, done: Done) -> Outcome {
+        let waiting = std::mem::replace(&mut self.waiting, Waiting::Nothing);
+        match (waiting, done) {
+            (Waiting::TakeOver, Done::Ok(Some(id))) => {
+                self.refresh(ctx);
+                let d = ctx.session.and_then(|s| ctx.store.draft(&s.actor, id).ok().flatten());
+                match d.as_ref().and_then(|d| super::wizard::resume(ctx, d)) {
+                    Some(s) => Outcome::Push(s),
+                    None => Outcome::Flash("Taken over, but the draft could not be read.".into()),
+                }
+            }
+            (Waiting::Discard, Done::Ok(_)) => {
+                self.refresh(ctx);
+                Outcome::Flash("Draft discarded. Its words are kept in the records with your reason.".into())
+            }
+            (_, Done::Err(e)) => {
+                self.refresh(ctx);
+                Outcome::Flash(format!("Not done: {e}"))
+            }
+            (_, Done::Fields(f)) => Outcome::Flash(f.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" ")),
+            (_, Done::Ok(_)) => Outcome::None,
+        }
     }
 
     fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
@@ -145,16 +328,15 @@ impl Page for MenuScreen {
             })
             .collect();
         for d in &self.drafts {
+            let whose = if Self::mine(ctx, d) {
+                "Yours".to_string()
+            } else {
+                safe(&d.staff_name)
+            };
+            let text = format!("{whose}, {}: {}", age(d.updated_at, ctx.now), safe(&d.title));
             lines.push(Line::from(vec![
                 Span::styled("d  ", t.key()),
-                Span::styled(
-                    format!(
-                        "Finish draft: {} ({})",
-                        safe(&d.title),
-                        crate::time::show_short(d.updated_at)
-                    ),
-                    t.warning(),
-                ),
+                Span::styled(crate::ui::form::truncate(&text, 35), t.warning()),
             ]));
         }
         let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(left);
@@ -163,15 +345,30 @@ impl Page for MenuScreen {
             head,
         );
         list(frame, body, lines, Some(self.selected), t);
+        if let Some(d) = self.selected_draft(ctx) {
+            let side = self.draft_panel(ctx, d);
+            frame.render_widget(Paragraph::new(side).wrap(ratatui::widgets::Wrap { trim: true }), right);
+            return;
+        }
         let mut side = vec![
             Line::from(""),
             Line::from(Span::styled("In an emergency, call 999 first.", t.warning())),
             Line::from("Record it afterwards with n."),
             Line::from(""),
         ];
-        if !self.drafts.is_empty() {
+        let mine = self.drafts.iter().filter(|d| Self::mine(ctx, d)).count();
+        if mine > 0 {
             side.push(Line::from(Span::styled(
-                format!("! {} unfinished incident draft(s): d to finish.", self.drafts.len()),
+                format!("! {mine} unfinished incident draft(s) of yours: d to finish."),
+                t.warning(),
+            )));
+        }
+        if self.drafts.len() > mine {
+            side.push(Line::from(Span::styled(
+                format!(
+                    "! {} unfinished draft(s) of other staff: ↓ to them to see whose and how old.",
+                    self.drafts.len() - mine
+                ),
                 t.warning(),
             )));
         }
@@ -182,10 +379,19 @@ impl Page for MenuScreen {
     }
 
     fn accepts_text(&self) -> bool {
-        false
+        matches!(self.ask, Some(Ask::Discard(..)))
     }
 
-    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![hint("↑/↓ Enter", "open"), hint("letter", "go straight there")]
+    fn hints(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
+        match &self.ask {
+            Some(Ask::TakeOver(_)) => return vec![hint("y", "take it over"), hint("n", "leave it theirs")],
+            Some(Ask::Discard(..)) => return vec![hint("Enter", "discard"), hint("Esc", "keep it")],
+            None => {}
+        }
+        match self.selected_draft(ctx) {
+            Some(d) if Self::mine(ctx, d) => vec![hint("Enter", "carry on"), hint("x", "discard"), hint("↑/↓", "move")],
+            Some(_) => vec![hint("Enter", "take over"), hint("x", "discard"), hint("↑/↓", "move")],
+            None => vec![hint("↑/↓ Enter", "open"), hint("letter", "go straight there")],
+        }
     }
 }

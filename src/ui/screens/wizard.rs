@@ -237,6 +237,9 @@ pub struct Saved {
     pub danger: Option<bool>,
     pub values: BTreeMap<String, String>,
     pub answers: BTreeMap<String, String>,
+    /// The field the cursor was in, so a kept draft comes back there (older drafts: the step's first field).
+    #[serde(default)]
+    pub focus: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -408,6 +411,7 @@ impl Wizard {
             danger: self.danger,
             values,
             answers: self.answers.clone(),
+            focus: self.form().map(|f| f.focused_key().to_string()),
         }
     }
 
@@ -443,6 +447,11 @@ impl Wizard {
                 .unwrap_or(Part::Calm)
         };
         self.enter_part(ctx);
+        if self.part == s.part
+            && let (Some(k), Some(f)) = (&s.focus, self.form_mut())
+        {
+            f.focus_on(k);
+        }
     }
 
     fn child(&self) -> Option<&Child> {

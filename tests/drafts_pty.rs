@@ -1,0 +1,84 @@
+//! The real binary in a pseudo-terminal: typing is kept as it is typed, so killing the window (a power cut, a
+//! closed window) loses nothing typed; after signing in again the author is straight back in the field.
+#![cfg(unix)]
+
+mod support;
+
+use std::path::Path;
+
+use concordat::store::Store;
+use concordat::store::staff::Setup;
+use support::pty::*;
+
+/// A home with its manager and one child, ready to sign in.
+fn home(db: &str) {
+    let mut s = Store::open(Path::new(db)).unwrap();
+    let m = s
+        .setup(&Setup {
+            home_name: "Oak House",
+            ofsted_urn: "",
+            manager_name: "Pat Manager",
+            passphrase: "correct horse",
+        })
+        .unwrap();
+    s.add_child(
+        &m.actor,
+        &concordat::domain::ChildInput {
+            name: "Jordan Smith".into(),
+            dob: "01/02/2011".into(),
+            gender: "male".into(),
+            ethnicity: "white_british".into(),
+            legal_status: "s31".into(),
+            admitted: "01/09/2025".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
+
+fn sign_in(t: &mut Pty) {
+    t.wait_for("Who are you?");
+    t.send(ENTER);
+    t.wait_for("Type your passphrase");
+    t.send("correct horse");
+    t.send(ENTER);
+}
+
+#[test]
+fn killing_the_window_loses_nothing_typed_on_the_step() {
+    let (_dir, db) = temp_db();
+    home(&db);
+    let mut t = Pty::spawn(&["--db", &db], &[]);
+    sign_in(&mut t);
+    t.wait_for("Pat Manager (Manager)");
+    t.send(ESC);
+    t.wait_for("New incident");
+    t.send("n");
+    t.wait_for("Immediate danger");
+    t.send("n");
+    t.wait_for("Child, when and where");
+    t.send("\x1b[C"); // the first child
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
+    t.send("Lounge by the big window");
+    t.wait_for("Lounge by the big window");
+    // No step moved on, nothing saved by hand: a couple of seconds, then the power goes.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    t.kill_hard();
+
+    let mut t = Pty::spawn(&["--db", &db], &[]);
+    sign_in(&mut t);
+    t.wait_for("back where you left it. Kept at");
+    t.wait_for("Child, when and where");
+    t.wait_for("Lounge by the big window");
+    // Still in the field it was typed in: more typing goes on the end of it.
+    t.send(" and the door");
+    t.wait_for("Lounge by the big window and the door");
+    t.send(CTRL_Q);
+    assert_eq!(t.wait_exit(), 0);
+    let s = Store::open_readonly(Path::new(&db)).unwrap();
+    assert_eq!(s.incident_count().unwrap(), 0, "a draft is not a saved incident");
+    let rep = s.verify().unwrap();
+    assert!(rep.is_sound(), "{:?}", rep.problems);
+}
