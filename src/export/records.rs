@@ -216,7 +216,17 @@ impl<C: Write> Pass<'_, C> {
             Some(c) => c.clone(),
             None => {
                 let c = Rc::new(self.store.child(child_id)?);
-                let p: Rc<str> = pseudonym(&self.home.pseudonym_secret, &c.uid).into();
+                // An imported child keeps the pseudonym the home's files gave it (a home moved to a new PC has a
+                // new secret); any other child's is computed from this home's secret.
+                let kept: Option<String> = self
+                    .store
+                    .connection()
+                    .prepare_cached("SELECT pseudonym FROM child_facts WHERE id = ?1")?
+                    .query_row([child_id], |r| r.get(0))
+                    .optional()?;
+                let p: Rc<str> = kept
+                    .unwrap_or_else(|| pseudonym(&self.home.pseudonym_secret, &c.uid))
+                    .into();
                 self.children.insert(child_id, (c.clone(), p.clone()));
                 (c, p)
             }

@@ -6,6 +6,8 @@
 
 pub mod render;
 #[cfg(test)]
+mod same_figures;
+#[cfg(test)]
 pub(crate) mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
