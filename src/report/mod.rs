@@ -1005,15 +1005,36 @@ impl WeekCounts {
 }
 
 pub fn week_counts(store: &Store, period: &Period, children: &[Child]) -> anyhow::Result<WeekCounts> {
-    let mut s = store.connection().prepare_cached(
-        "SELECT response, COUNT(*) FROM incidents INDEXED BY incidents_time \
-         WHERE occurred_at >= ?1 AND occurred_at < ?2 GROUP BY response",
-    )?;
-    let rows = s
-        .query_map(params![to_db(period.start), to_db(period.end)], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    week_counts_of(store, period, children, None)
+}
+
+/// [`week_counts`] of one home (`Some(uid)`, through the `incidents_home_time` index) or of all homes (`None`).
+pub fn week_counts_of(
+    store: &Store,
+    period: &Period,
+    children: &[Child],
+    home: Option<&str>,
+) -> anyhow::Result<WeekCounts> {
+    let range = params![to_db(period.start), to_db(period.end)];
+    let pair = |r: &rusqlite::Row| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?));
+    let rows = match home {
+        None => store
+            .connection()
+            .prepare_cached(
+                "SELECT response, COUNT(*) FROM incidents INDEXED BY incidents_time \
+                 WHERE occurred_at >= ?1 AND occurred_at < ?2 GROUP BY response",
+            )?
+            .query_map(range, pair)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+        Some(uid) => store
+            .connection()
+            .prepare_cached(
+                "SELECT response, COUNT(*) FROM incidents INDEXED BY incidents_home_time \
+                 WHERE home_uid = ?3 AND occurred_at >= ?1 AND occurred_at < ?2 GROUP BY response",
+            )?
+            .query_map(params![to_db(period.start), to_db(period.end), uid], pair)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+    };
     let get = |code: &str| rows.iter().find(|(c, _)| c == code).map_or(0, |(_, n)| *n as u64);
     Ok(WeekCounts {
         label: period.label.clone(),
@@ -1022,7 +1043,7 @@ pub fn week_counts(store: &Store, period: &Period, children: &[Child]) -> anyhow
         police: get("police"),
         children_in_home: children
             .iter()
-            .filter(|c| in_home_during(c, period.first_day, period.last_day))
+            .filter(|c| home.is_none_or(|h| c.home_uid == h) && in_home_during(c, period.first_day, period.last_day))
             .count() as u64,
     })
 }
