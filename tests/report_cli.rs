@@ -137,9 +137,12 @@ fn csv_and_json_formats_and_out_file() {
     assert!(o.status.success(), "{}", err(&o));
     assert!(out(&o).contains("written to"), "{}", out(&o));
     let c = std::fs::read_to_string(&file).unwrap();
-    assert!(c.starts_with("period,from,to,home,section,measure,count,of,percent\n"));
+    // Each row names the home by name, uid and Ofsted URN.
+    assert!(c.starts_with("period,from,to,home,home_uid,ofsted_urn,section,measure,count,of,percent\n"));
     assert!(
-        c.contains("2026-Q4,2026-10-01,2026-12-31,Oak House,incidents,incidents,1,,\n"),
+        c.lines()
+            .any(|l| l.starts_with("2026-Q4,2026-10-01,2026-12-31,Oak House,")
+                && l.ends_with(",incidents,incidents,1,,")),
         "{c}"
     );
     #[cfg(unix)]

@@ -54,6 +54,21 @@ struct ChildIn {
     gender: String,
     ethnicity: String,
     legal_status: String,
+    /// The facts the measures need, carried for every child since the files gained them (older files lack them).
+    #[serde(default)]
+    pseudonym: Option<String>,
+    #[serde(default)]
+    age_at_incident: Option<i32>,
+    #[serde(default)]
+    age_on_last_day: Option<i32>,
+    #[serde(default)]
+    looked_after_from: Option<String>,
+    #[serde(default)]
+    arrived: Option<String>,
+    #[serde(default)]
+    left: Option<String>,
+    #[serde(default)]
+    facts_on: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,6 +132,11 @@ pub fn check(bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn parse(bytes: &[u8]) -> anyhow::Result<(HomeIn, Vec<RecordIn>)> {
+    parse_all(bytes).map(|(h, _, r)| (h, r))
+}
+
+/// The home, the list of children in the home during the period (empty in older files) and the records.
+fn parse_all(bytes: &[u8]) -> anyhow::Result<(HomeIn, Vec<ChildIn>, Vec<RecordIn>)> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let mut doc: Value =
         serde_json::from_slice(bytes).map_err(|e| anyhow::anyhow!("The file is not a JSON export: {e}."))?;
@@ -142,6 +162,18 @@ fn parse(bytes: &[u8]) -> anyhow::Result<(HomeIn, Vec<RecordIn>)> {
     let home: HomeIn = serde_json::from_value(doc["home"].take()).map_err(|e| anyhow::anyhow!("/home: {e}"))?;
     let mut records = Vec::new();
     let mut errs = Vec::new();
+    let mut roster = Vec::new();
+    if let Value::Array(a) = doc["children"].take() {
+        for (i, c) in a.into_iter().enumerate() {
+            match serde_json::from_value::<ChildIn>(c) {
+                Ok(c) if c.identified && (c.name.is_none() || parse_date(&c.dob).is_none()) => {
+                    errs.push(format!("/children/{i}: a named child needs a name and a date of birth"))
+                }
+                Ok(c) => roster.push(c),
+                Err(e) => errs.push(format!("/children/{i}: {e}")),
+            }
+        }
+    }
     if let Value::Array(a) = doc["records"].take() {
         for (i, r) in a.into_iter().enumerate() {
             match serde_json::from_value::<RecordIn>(r) {
@@ -171,7 +203,7 @@ fn parse(bytes: &[u8]) -> anyhow::Result<(HomeIn, Vec<RecordIn>)> {
     if !errs.is_empty() {
         anyhow::bail!("The file has {} problem(s): {}", errs.len(), one_line_errors(&errs));
     }
-    Ok((home, records))
+    Ok((home, roster, records))
 }
 
 fn parse_date(s: &Option<String>) -> Option<NaiveDate> {
@@ -195,58 +227,319 @@ fn find_id(w: &Writer<'_>, sql: &str, uid: &str) -> crate::store::Result<Option<
     Ok(w.conn().query_row(sql, [uid], |r| r.get(0)).optional()?)
 }
 
-fn insert_child(
+/// What the YOS knows of an imported child beyond the register's columns (`child_facts.facts`).
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, Deserialize)]
+struct Facts {
+    /// `children.dob` is the latest birth date that fits every age the files gave, not a date a file gave.
+    #[serde(default)]
+    dob_estimated: bool,
+    /// `children.admitted` is the day a file gave, not the first day of the month the child came.
+    #[serde(default)]
+    admitted_exact: bool,
+    /// The period's last day of the newest file that gave the child's status: an older file never undoes it.
+    #[serde(default)]
+    facts_on: Option<NaiveDate>,
+}
+
+/// The register's columns of a child as kept here, before or after a file's facts.
+#[derive(Debug, Clone, PartialEq)]
+struct Kept {
+    name: String,
+    dob: NaiveDate,
+    gender: String,
+    ethnicity: String,
+    legal_status: String,
+    admitted: NaiveDate,
+    discharged: Option<NaiveDate>,
+    discharge_reason: String,
+    yos_open: bool,
+    yos_ref: String,
+}
+
+/// The dob kept when nothing is known of it (files written before ages travelled).
+fn unknown_dob() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default()
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// The latest birth date at which a child is `age` on `on`.
+fn latest_birth(on: NaiveDate, age: i32) -> Option<NaiveDate> {
+    on.checked_sub_months(chrono::Months::new(u32::try_from(age).ok()?.checked_mul(12)?))
+}
+
+const NOT_IN_REGISTER: &str = "Imported under a pseudonym: not in this home's register.";
+
+/// Apply a file's facts about a child to what is kept: the newest file's status, the narrowest estimate of the
+/// birth date, the exact days of arrival and departure when a file gave them.
+fn apply(kept: &mut Kept, facts: &mut Facts, c: &ChildIn, incident_day: Option<NaiveDate>, name: Option<String>) {
+    let on = parse_date(&c.facts_on);
+    let newer = match (on, facts.facts_on) {
+        (Some(on), Some(had)) => on >= had,
+        (Some(_), None) => true,
+        // An older file (no facts): only what it has always carried, and only for a child it creates.
+        (None, _) => false,
+    };
+    if c.identified {
+        if let (Some(name), Some(dob)) = (name, parse_date(&c.dob))
+            && (newer || facts.dob_estimated)
+        {
+            kept.name = name;
+            kept.dob = dob;
+            facts.dob_estimated = false;
+        }
+    } else if facts.dob_estimated {
+        let points = [(incident_day, c.age_at_incident), (on, c.age_on_last_day)];
+        for (d, age) in points {
+            if let (Some(d), Some(age)) = (d, age)
+                && let Some(b) = latest_birth(d, age)
+                && (kept.dob == unknown_dob() || b < kept.dob)
+            {
+                kept.dob = b;
+            }
+        }
+    }
+    if newer {
+        kept.gender = Gender::from_code(&c.gender).unwrap_or(Gender::NotStated).code().into();
+        kept.ethnicity = Ethnicity::from_code(&c.ethnicity)
+            .unwrap_or(Ethnicity::NotStated)
+            .code()
+            .into();
+        kept.legal_status = LegalStatus::from_code(&c.legal_status)
+            .unwrap_or(LegalStatus::Other)
+            .code()
+            .into();
+        kept.yos_open = c.yos_open;
+        if c.identified {
+            kept.yos_ref = c.yos_ref.clone().unwrap_or_default();
+        }
+        facts.facts_on = on;
+        let left = parse_date(&c.left);
+        if kept.discharged != left {
+            kept.discharged = left;
+            kept.discharge_reason = if left.is_some() {
+                "Left the home (as the home's file says).".into()
+            } else {
+                String::new()
+            };
+        }
+    }
+    if let Some(a) = parse_date(&c.arrived) {
+        kept.admitted = a;
+        facts.admitted_exact = true;
+    } else if !facts.admitted_exact
+        && let Some(m) = c
+            .looked_after_from
+            .as_deref()
+            .and_then(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok())
+        && m < kept.admitted
+    {
+        kept.admitted = m;
+    }
+}
+
+/// The child of a file as kept here (its id and uid), found by pseudonym first, then by uid, then by the uid a
+/// pseudonymised child was kept under; added when new, and brought up to date with the file's facts. A child only
+/// ever pseudonymised is never named here.
+fn child_of(
     w: &mut Writer<'_>,
     c: &ChildIn,
-    uid: &str,
     home_uid: &str,
-    first: NaiveDate,
-) -> crate::store::Result<i64> {
-    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    incident_day: Option<NaiveDate>,
+    sum: &mut ImportSummary,
+) -> crate::store::Result<(i64, String)> {
+    let cuid = child_uid(c);
     let short: String = c.reference.chars().take(8).collect();
-    let (name, dob, discharged, reason) = if c.identified {
-        (
+    let name = if c.identified {
+        Some(
             crate::text::clean_checked(c.name.as_deref().unwrap_or(""), false, crate::domain::child::NAME_MAX)
                 .map_err(|e| {
-                    crate::store::StoreError::Invalid(format!(
+                    StoreError::Invalid(format!(
                         "The name of child {short} is too long ({e}): nothing was imported."
                     ))
                 })?,
-            parse_date(&c.dob).map(day).unwrap_or_default(),
-            None,
-            String::new(),
         )
     } else {
-        // Not named in the file: kept out of the home's current register, under the pseudonym.
-        (
-            format!("Child {short} (pseudonym)"),
-            "1900-01-01".to_string(),
-            Some(day(first)),
-            "Imported under a pseudonym: not in this home's register.".to_string(),
-        )
+        None
     };
-    let gender = Gender::from_code(&c.gender).unwrap_or(Gender::NotStated);
-    let ethnicity = Ethnicity::from_code(&c.ethnicity).unwrap_or(Ethnicity::NotStated);
-    let legal = LegalStatus::from_code(&c.legal_status).unwrap_or(LegalStatus::Other);
-    w.insert(
-        "children",
-        "INSERT INTO children (uid, home_uid, name, dob, gender, ethnicity, legal_status, admitted, discharged, \
-         discharge_reason, yos_open, yos_ref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
-            uid,
-            home_uid,
-            name,
-            dob,
-            gender.code(),
-            ethnicity.code(),
-            legal.code(),
-            day(first),
-            discharged,
-            reason,
-            c.yos_open as i64,
-            c.yos_ref.clone().unwrap_or_default()
-        ],
-    )
+    let by_pseudonym = match &c.pseudonym {
+        Some(p) => w
+            .conn()
+            .query_row(
+                "SELECT id FROM child_facts WHERE home_uid = ?1 AND pseudonym = ?2",
+                params![home_uid, p],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?,
+        None => None,
+    };
+    let found = match by_pseudonym {
+        Some(id) => Some(id),
+        None => match find_id(w, "SELECT id FROM children WHERE uid = ?1", &cuid)? {
+            Some(id) => Some(id),
+            None => match &c.pseudonym {
+                Some(p) => find_id(
+                    w,
+                    "SELECT id FROM children WHERE uid = ?1",
+                    &format!("{PSEUDONYM_UID_PREFIX}{p}"),
+                )?,
+                None => None,
+            },
+        },
+    };
+    let facts_row: Option<(String, String)> = match found {
+        Some(id) => w
+            .conn()
+            .query_row("SELECT pseudonym, facts FROM child_facts WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?,
+        None => None,
+    };
+    let Some(id) = found else {
+        // New here.
+        let first = incident_day.unwrap_or_else(|| parse_date(&c.facts_on).unwrap_or_default());
+        let mut facts = Facts {
+            dob_estimated: !c.identified,
+            ..Facts::default()
+        };
+        let mut kept = Kept {
+            name: name.clone().unwrap_or_else(|| format!("Child {short} (pseudonym)")),
+            dob: parse_date(&c.dob).unwrap_or_else(unknown_dob),
+            gender: String::new(),
+            ethnicity: String::new(),
+            legal_status: String::new(),
+            admitted: first,
+            discharged: None,
+            discharge_reason: String::new(),
+            yos_open: c.yos_open,
+            yos_ref: c.yos_ref.clone().unwrap_or_default(),
+        };
+        if c.facts_on.is_none() {
+            // An older file: what it has always carried; a child not named is kept out of the register.
+            kept.gender = Gender::from_code(&c.gender).unwrap_or(Gender::NotStated).code().into();
+            kept.ethnicity = Ethnicity::from_code(&c.ethnicity)
+                .unwrap_or(Ethnicity::NotStated)
+                .code()
+                .into();
+            kept.legal_status = LegalStatus::from_code(&c.legal_status)
+                .unwrap_or(LegalStatus::Other)
+                .code()
+                .into();
+            if !c.identified {
+                kept.discharged = Some(first);
+                kept.discharge_reason = NOT_IN_REGISTER.into();
+            }
+        }
+        apply(&mut kept, &mut facts, c, incident_day, name);
+        sum.children += 1;
+        let id = w.insert(
+            "children",
+            "INSERT INTO children (uid, home_uid, name, dob, gender, ethnicity, legal_status, admitted, discharged, \
+             discharge_reason, yos_open, yos_ref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                cuid,
+                home_uid,
+                kept.name,
+                day(kept.dob),
+                kept.gender,
+                kept.ethnicity,
+                kept.legal_status,
+                day(kept.admitted),
+                kept.discharged.map(day),
+                kept.discharge_reason,
+                kept.yos_open as i64,
+                kept.yos_ref
+            ],
+        )?;
+        if let Some(p) = &c.pseudonym {
+            let f = serde_json::to_string(&facts).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            w.insert(
+                "child_facts",
+                "INSERT INTO child_facts (id, home_uid, pseudonym, facts) VALUES (?1, ?2, ?3, ?4)",
+                params![id, home_uid, p, f],
+            )?;
+        }
+        return Ok((id, cuid));
+    };
+    let (uid, was): (String, Kept) = w.conn().query_row(
+        "SELECT uid, name, dob, gender, ethnicity, legal_status, admitted, discharged, discharge_reason, yos_open, \
+         yos_ref FROM children WHERE id = ?1",
+        [id],
+        |r| {
+            let date = |s: String| NaiveDate::parse_from_str(&s, "%Y-%m-%d").unwrap_or_default();
+            Ok((
+                r.get(0)?,
+                Kept {
+                    name: r.get(1)?,
+                    dob: date(r.get(2)?),
+                    gender: r.get(3)?,
+                    ethnicity: r.get(4)?,
+                    legal_status: r.get(5)?,
+                    admitted: date(r.get(6)?),
+                    discharged: r.get::<_, Option<String>>(7)?.map(date),
+                    discharge_reason: r.get(8)?,
+                    yos_open: r.get::<_, i64>(9)? != 0,
+                    yos_ref: r.get(10)?,
+                },
+            ))
+        },
+    )?;
+    let had = match &facts_row {
+        Some((_, f)) => serde_json::from_str(f).unwrap_or_default(),
+        // Kept before the files carried facts: what was estimated then.
+        None => Facts {
+            dob_estimated: uid.starts_with(PSEUDONYM_UID_PREFIX),
+            ..Facts::default()
+        },
+    };
+    let (mut kept, mut facts) = (was.clone(), had.clone());
+    apply(&mut kept, &mut facts, c, incident_day, name);
+    if kept != was {
+        w.update(
+            "children",
+            id,
+            "import",
+            "UPDATE children SET name=?1, dob=?2, gender=?3, ethnicity=?4, legal_status=?5, admitted=?6, \
+             discharged=?7, discharge_reason=?8, yos_open=?9, yos_ref=?10 WHERE id=?11",
+            params![
+                kept.name,
+                day(kept.dob),
+                kept.gender,
+                kept.ethnicity,
+                kept.legal_status,
+                day(kept.admitted),
+                kept.discharged.map(day),
+                kept.discharge_reason,
+                kept.yos_open as i64,
+                kept.yos_ref,
+                id
+            ],
+        )?;
+    }
+    let f = serde_json::to_string(&facts).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    match (&facts_row, &c.pseudonym) {
+        (None, Some(p)) => {
+            w.insert(
+                "child_facts",
+                "INSERT INTO child_facts (id, home_uid, pseudonym, facts) VALUES (?1, ?2, ?3, ?4)",
+                params![id, home_uid, p, f],
+            )?;
+        }
+        (Some(_), _) if facts != had => {
+            w.update(
+                "child_facts",
+                id,
+                "import",
+                "UPDATE child_facts SET facts = ?1 WHERE id = ?2",
+                params![f, id],
+            )?;
+        }
+        _ => {}
+    }
+    Ok((id, uid))
 }
 
 fn entry_kind(e: &Entry) -> String {
@@ -333,7 +626,7 @@ fn first_difference(here: &Value, file: &Value) -> Option<String> {
 /// or different earlier entries is refused as a conflict naming both versions. Importing twice changes nothing.
 pub fn import(store: &mut Store, actor: &Actor, bytes: &[u8]) -> anyhow::Result<ImportSummary> {
     actor.require_manager("import a weekly file")?;
-    let (home, records) = parse(bytes)?;
+    let (home, roster, records) = parse_all(bytes)?;
     if let Err(errs) = check_dates(&records, store.now()) {
         anyhow::bail!(
             "The file has {} impossible date(s): {}.",
@@ -402,6 +695,15 @@ pub fn import(store: &mut Store, actor: &Actor, bytes: &[u8]) -> anyhow::Result<
                 crate::text::display(&format!("{} ({})", home.name, home.uid))
             ))
         };
+        for c in &roster {
+            let cuid = child_uid(c);
+            if let Some((_, h)) = owner(w, "SELECT id, home_uid FROM children WHERE uid = ?1", &cuid)?
+                && h != home.uid
+            {
+                return Err(refuse(format!("Child {cuid}"), &h));
+            }
+            child_of(w, c, &home.uid, None, &mut sum)?;
+        }
         for r in &records {
             let cuid = child_uid(&r.child);
             if let Some((_, h)) = owner(w, "SELECT id, home_uid FROM children WHERE uid = ?1", &cuid)?
@@ -414,14 +716,10 @@ pub fn import(store: &mut Store, actor: &Actor, bytes: &[u8]) -> anyhow::Result<
             {
                 return Err(refuse(format!("Incident {} (#{id} here)", r.uid), &h));
             }
-            let child_id = match find_id(w, "SELECT id FROM children WHERE uid = ?1", &cuid)? {
-                Some(id) => id,
-                None => {
-                    sum.children += 1;
-                    let first = crate::time::local_date(r.recorded.occurred_at);
-                    insert_child(w, &r.child, &cuid, &home.uid, first)?
-                }
-            };
+            // The child as kept here: found by pseudonym first, so a child named in one file and not in another is
+            // one child, whose records all name the uid they are kept under.
+            let first = crate::time::local_date(r.recorded.occurred_at);
+            let (child_id, cuid) = child_of(w, &r.child, &home.uid, Some(first), &mut sum)?;
             let yos_open: bool = w
                 .conn()
                 .query_row("SELECT yos_open FROM children WHERE id = ?1", [child_id], |x| x.get::<_, i64>(0))?

@@ -43,7 +43,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use hmac::{Hmac, Mac};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -137,6 +137,16 @@ pub const CSV_COLUMNS: &[(&str, &str)] = &[
     ("recorded_by", "who recorded it"),
     ("recorded_at", "local time it was recorded"),
     ("entries", "number of later entries"),
+    (
+        "child_pseudonym",
+        "the child's stable pseudonym, for every child (also when named): one child, counted once",
+    ),
+    ("age_at_incident", "age in years on the day, for every child"),
+    (
+        "age_on_last_day",
+        "age in years on the period's last day, for every child",
+    ),
+    ("looked_after_from", "the month the child came to the home, YYYY-MM"),
 ];
 
 /// Who a rule applies to.
@@ -291,6 +301,7 @@ mod tests {
                 home: json!({"uid": "h", "tags": ["a", "b"]}),
                 period: json!({"label": "2026-W47"}),
                 disclosure: json!({}),
+                children: Vec::new(),
                 records: &records,
             };
             doc.serialize(&mut ser).unwrap();
@@ -300,14 +311,19 @@ mod tests {
             text
         };
         let none = lines(vec![]);
-        assert!(!none.contains('\n') && none.ends_with(r#""records":[]}"#), "{none}");
+        assert!(
+            !none.contains('\n') && none.ends_with(r#""children":[],"records":[]}"#),
+            "{none}"
+        );
         let two = lines(vec![
             json!({"uid": "1", "entries": [{"at": "x"}, {"at": "y"}], "text": "a\nb"}),
             json!({"uid": "2", "entries": []}),
         ]);
         let got: Vec<&str> = two.lines().collect();
         assert_eq!(got.len(), 4, "{two}");
-        assert!(got[0].ends_with(r#""disclosure":{},"records":["#) && got[0].contains(r#""tags":["a","b"]"#));
+        assert!(
+            got[0].ends_with(r#""disclosure":{},"children":[],"records":["#) && got[0].contains(r#""tags":["a","b"]"#)
+        );
         assert_eq!(
             got[1],
             r#"{"uid":"1","entries":[{"at":"x"},{"at":"y"}],"text":"a\nb"},"#

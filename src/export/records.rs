@@ -29,12 +29,29 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
+/// What stands in a withheld text that was written (a restorative outcome, a regulation 35 record's answers): the
+/// reader sees that something was recorded and the measures count it, without its words.
+pub const WITHHELD: &str = "(withheld)";
+
+/// A withheld text: [`WITHHELD`] where something was written, empty where nothing was.
+fn withheld(s: &str) -> String {
+    if s.trim().is_empty() {
+        String::new()
+    } else {
+        WITHHELD.to_string()
+    }
+}
+
 /// One incident as it goes out, with the rules applied.
 pub(super) struct OutRecord {
     pub(super) uid: String,
     pub(super) amends: Option<LedgerRow>,
     pub(super) child: Rc<Child>,
     pub(super) child_ref: String,
+    /// The child's stable pseudonym, carried beside the name while the child is named.
+    pub(super) pseudonym: Rc<str>,
+    /// The period's first and last days (what the child's facts are given for).
+    pub(super) days: (NaiveDate, NaiveDate),
     pub(super) identified: bool,
     pub(super) accounts: bool,
     pub(super) recorded: IncidentRecord,
@@ -55,13 +72,15 @@ pub(super) fn withhold_in_house(x: &mut crate::domain::InHouse) {
 pub(super) fn withhold_restorative(x: &mut crate::domain::Restorative) {
     x.participants.clear();
     x.agreed.clear();
-    x.outcome.clear();
+    // Whether an outcome was written is a measure (restorative outcomes recorded): kept as a flag.
+    x.outcome = withheld(&x.outcome);
 }
 
 pub(super) fn withhold_reg35(x: &mut crate::domain::Reg35) {
     x.others_present.clear();
-    x.avoid_tried.clear();
-    x.effectiveness.clear();
+    // Whether the record has what the regulation requires is a measure (recorded within 24 hours): kept as flags.
+    x.avoid_tried = withheld(&x.avoid_tried);
+    x.effectiveness = withheld(&x.effectiveness);
     x.consequences.clear();
     x.injuries.clear();
     x.treatment.clear();
@@ -166,23 +185,9 @@ impl<C: Write> Pass<'_, C> {
             }
             v
         };
-        let (child, pseudonym_of_child) = match self.children.get(&child_id) {
-            Some(c) => c.clone(),
-            None => {
-                let c = Rc::new(self.store.child(child_id)?);
-                let p: Rc<str> = pseudonym(&self.home.pseudonym_secret, &c.uid).into();
-                self.children.insert(child_id, (c.clone(), p.clone()));
-                (c, p)
-            }
-        };
-        let rules = self.rules;
-        let identified = rules.identify.applies(child.yos_open) && !child.uid.starts_with(PSEUDONYM_UID_PREFIX);
-        let accounts = rules.accounts.applies(child.yos_open);
-        let child_ref = if identified {
-            child.uid.clone()
-        } else {
-            pseudonym_of_child.to_string()
-        };
+        let (child, pseudonym_of_child) = self.child(child_id)?;
+        let (identified, child_ref) = self.reference(&child, &pseudonym_of_child);
+        let accounts = self.rules.accounts.applies(child.yos_open);
         if !accounts {
             withhold_record(&mut recorded);
             withhold_record(&mut current);
@@ -195,12 +200,50 @@ impl<C: Write> Pass<'_, C> {
             amends,
             child,
             child_ref,
+            pseudonym: pseudonym_of_child,
+            days: (self.period.first_day, self.period.last_day),
             identified,
             accounts,
             recorded,
             current,
             entries,
         })
+    }
+
+    /// A child, read once, with their pseudonym (an HMAC, computed once rather than for every record).
+    pub(super) fn child(&mut self, child_id: i64) -> anyhow::Result<(Rc<Child>, Rc<str>)> {
+        Ok(match self.children.get(&child_id) {
+            Some(c) => c.clone(),
+            None => {
+                let c = Rc::new(self.store.child(child_id)?);
+                // An imported child keeps the pseudonym the home's files gave it (a home moved to a new PC has a
+                // new secret); any other child's is computed from this home's secret.
+                let kept: Option<String> = self
+                    .store
+                    .connection()
+                    .prepare_cached("SELECT pseudonym FROM child_facts WHERE id = ?1")?
+                    .query_row([child_id], |r| r.get(0))
+                    .optional()?;
+                let p: Rc<str> = kept
+                    .unwrap_or_else(|| pseudonym(&self.home.pseudonym_secret, &c.uid))
+                    .into();
+                self.children.insert(child_id, (c.clone(), p.clone()));
+                (c, p)
+            }
+        })
+    }
+
+    /// Whether a child is named in this set, and the reference they go under.
+    pub(super) fn reference(&self, child: &Child, pseudonym: &str) -> (bool, String) {
+        let identified = self.rules.identify.applies(child.yos_open) && !child.uid.starts_with(PSEUDONYM_UID_PREFIX);
+        (
+            identified,
+            if identified {
+                child.uid.clone()
+            } else {
+                pseudonym.to_string()
+            },
+        )
     }
 
     /// Count a record and write its CSV row.
@@ -322,6 +365,53 @@ pub(super) struct ChildJson<'a> {
     pub(super) gender: &'static str,
     pub(super) ethnicity: &'static str,
     pub(super) legal_status: &'static str,
+    /// The child's stable pseudonym, also while named: the YOS keeps one child whatever the file says.
+    pub(super) pseudonym: &'a str,
+    /// Age in years on the day of the incident (null in the list of children).
+    pub(super) age_at_incident: Option<i32>,
+    /// Age in years on the period's last day.
+    pub(super) age_on_last_day: i32,
+    /// The month the child began to be looked after in the home, YYYY-MM.
+    pub(super) looked_after_from: String,
+    /// The day the child came to the home, when it is in the period.
+    pub(super) arrived: Option<String>,
+    /// The day the child left the home, when it is in the period or before it.
+    pub(super) left: Option<String>,
+    /// The day `yos_open` and the ages are given for: the period's last day.
+    pub(super) facts_on: String,
+}
+
+impl<'a> ChildJson<'a> {
+    /// A child as a set carries them: named or under the pseudonym, with what the measures need either way.
+    pub(super) fn of(
+        c: &'a Child,
+        reference: &'a str,
+        pseudonym: &'a str,
+        identified: bool,
+        (first, last): (NaiveDate, NaiveDate),
+        on: Option<NaiveDate>,
+    ) -> ChildJson<'a> {
+        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        let id = identified;
+        ChildJson {
+            reference,
+            identified: id,
+            name: id.then_some(c.name.as_str()),
+            dob: id.then(|| day(c.dob)),
+            yos_open: c.yos_open,
+            yos_ref: id.then_some(c.yos_ref.as_str()),
+            gender: c.gender.code(),
+            ethnicity: c.ethnicity.code(),
+            legal_status: c.legal_status.code(),
+            pseudonym,
+            age_at_incident: on.map(|d| crate::time::age_on(c.dob, d)),
+            age_on_last_day: crate::time::age_on(c.dob, last),
+            looked_after_from: c.admitted.format("%Y-%m").to_string(),
+            arrived: (c.admitted >= first && c.admitted <= last).then(|| day(c.admitted)),
+            left: c.discharged.filter(|d| *d <= last).map(day),
+            facts_on: day(last),
+        }
+    }
 }
 
 impl<'a> RecordJson<'a> {
@@ -336,17 +426,14 @@ impl<'a> RecordJson<'a> {
                 version: l.version,
                 name: l.name(),
             }),
-            child: ChildJson {
-                reference: &r.child_ref,
-                identified: id,
-                name: id.then_some(c.name.as_str()),
-                dob: id.then(|| c.dob.format("%Y-%m-%d").to_string()),
-                yos_open: c.yos_open,
-                yos_ref: id.then_some(c.yos_ref.as_str()),
-                gender: c.gender.code(),
-                ethnicity: c.ethnicity.code(),
-                legal_status: c.legal_status.code(),
-            },
+            child: ChildJson::of(
+                c,
+                &r.child_ref,
+                &r.pseudonym,
+                id,
+                r.days,
+                Some(crate::time::local_date(r.recorded.occurred_at)),
+            ),
             accounts_included: r.accounts,
             recorded: &r.recorded,
             entries: &r.entries,
@@ -363,6 +450,8 @@ pub(super) struct Doc<'a, R: Serialize> {
     pub(super) home: Value,
     pub(super) period: Value,
     pub(super) disclosure: Value,
+    /// Every child in the home at any time in the period, with or without an incident: the measures' totals.
+    pub(super) children: Vec<ChildJson<'a>>,
     pub(super) records: R,
 }
 
@@ -450,6 +539,16 @@ pub(super) fn generate<C: Write, J: Write>(
         protocols: BTreeSet::new(),
         error: None,
     };
+    // Every child in the home during the period, each with the reference the records use.
+    let mut roster = Vec::new();
+    for c in store.all_children()? {
+        if c.home_uid == home.uid && crate::report::in_home_during(&c, period.first_day, period.last_day) {
+            let (c, p) = pass.child(c.id)?;
+            let (identified, reference) = pass.reference(&c, &p);
+            roster.push((c, p, identified, reference));
+        }
+    }
+    let days = (period.first_day, period.last_day);
     let mut ser = serde_json::Serializer::with_formatter(Hashing::new(json_out), RecordLines::default());
     let doc = Doc {
         format: FORMAT,
@@ -457,6 +556,10 @@ pub(super) fn generate<C: Write, J: Write>(
         home: home_json(&home),
         period: period_json(period),
         disclosure: rules.to_json(),
+        children: roster
+            .iter()
+            .map(|(c, p, id, r)| ChildJson::of(c, r, p, *id, days, None))
+            .collect(),
         records: Records(RefCell::new(&mut pass)),
     };
     let written = doc.serialize(&mut ser);
@@ -529,7 +632,8 @@ pub(super) fn csv_row<C: Write>(w: &mut csv::Writer<C>, r: &OutRecord) -> anyhow
     let reg35 = c.reg35.as_ref();
     let join = |v: Vec<String>| v.join(";");
     let none = String::new;
-    let row: [String; 48] = [
+    let on = crate::time::local_date(c.occurred_at);
+    let row: [String; 52] = [
         if r.amends.is_some() { "amendment" } else { "incident" }.into(),
         r.amends.as_ref().map(LedgerRow::name).unwrap_or_default(),
         r.uid.clone(),
@@ -589,6 +693,10 @@ pub(super) fn csv_row<C: Write>(w: &mut csv::Writer<C>, r: &OutRecord) -> anyhow
         c.recorded_by.clone(),
         local(c.recorded_at),
         r.entries.len().to_string(),
+        r.pseudonym.to_string(),
+        crate::time::age_on(ch.dob, on).to_string(),
+        crate::time::age_on(ch.dob, r.days.1).to_string(),
+        ch.admitted.format("%Y-%m").to_string(),
     ];
     w.write_record(row.iter().map(|s| match cell(s) {
         Cow::Borrowed(b) => Cow::Borrowed(b.as_bytes()),

@@ -6,11 +6,13 @@
 
 pub mod render;
 #[cfg(test)]
+mod same_figures;
+#[cfg(test)]
 pub(crate) mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 use memchr::memmem::Finder;
 use rusqlite::params;
 use serde::de::IgnoredAny;
@@ -76,6 +78,9 @@ pub struct Responses {
     pub police: Ratio,
     /// Incidents NOT referred to the police, of all incidents.
     pub diversion_rate: Ratio,
+    /// Behaviour incidents (all but missing and absent episodes) not reported to the police as an offence, of
+    /// behaviour incidents: a missing-person report is for the child's safety, not criminalisation.
+    pub diversion_rate_behaviour: Ratio,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -91,6 +96,10 @@ pub struct PoliceMeasures {
     pub outcomes: Vec<Line>,
     /// Police referrals (response police) that were violence against the person or criminal damage.
     pub referrals_violence_or_damage: Ratio,
+    /// Offences reported to the police: police referrals for behaviour, not missing or absent reports.
+    pub offences_reported: u64,
+    /// Offences reported that were violence against the person or criminal damage, of offences reported.
+    pub offences_violence_or_damage: Ratio,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -141,13 +150,35 @@ pub struct DemoRow {
     pub in_home: Ratio,
 }
 
+/// The percentage of each gender by ethnic group and by age band, with an "All" column, as the YOS caseload
+/// slides lay it out: of the children in the home during the period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GenderTable {
+    /// Each gender with a child in the home, then "All".
+    pub columns: Vec<String>,
+    /// The children in each column (each cell's denominator).
+    pub totals: Vec<u64>,
+    pub rows: Vec<GenderRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GenderRow {
+    /// ethnic_group or age_band
+    pub dimension: String,
+    pub group: String,
+    /// One per column: children of that gender in this group, of children of that gender.
+    pub cells: Vec<Ratio>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Statutory {
     /// Year ending on the period's last day.
     pub year_from: NaiveDate,
     pub year_to: NaiveDate,
-    /// Looked after (in the home) for 12 months or more at the period end, aged 10 or over: convicted or given a
-    /// youth caution / youth conditional caution during the year.
+    /// The cohort: in the home at the year's end, there since before the month the year began (so continuously
+    /// for 12 months or more), and aged 10 or over.
+    pub cohort: u64,
+    /// Of the cohort: convicted or given a youth caution / youth conditional caution during the year.
     pub indicator: Ratio,
     pub convicted: u64,
     pub cautioned: u64,
@@ -166,7 +197,10 @@ pub struct Reg35Measures {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Measures {
     pub scope: String,
+    /// The home's uid: per home, and for the total of a database of one home; None for all homes together.
     pub home_uid: Option<String>,
+    /// The home's Ofsted URN (empty when not recorded, and for all homes together).
+    pub ofsted_urn: String,
     pub incidents: u64,
     pub responses: Responses,
     pub categories: Vec<Line>,
@@ -176,6 +210,7 @@ pub struct Measures {
     pub children: ChildrenMeasures,
     pub yos_snapshots: Vec<YosSnapshot>,
     pub demographics: Vec<DemoRow>,
+    pub by_gender: GenderTable,
     pub statutory: Statutory,
     pub reg35: Reg35Measures,
 }
@@ -194,8 +229,9 @@ pub const NOTES: [&str; 4] = [
     "Children open to the YOS: the register holds whether a child is open now, not on past dates; quarter-end \
      figures for earlier quarters use today's status.",
     "Age bands are the age on the period's last day, or on the day of discharge for a child who left earlier.",
-    "Statutory indicator: 'looked after for 12 months' is counted from admission to the home; convictions and \
-     cautions are those recorded on the home's incidents in the year.",
+    "Statutory indicator: 'looked after for 12 months' is counted from admission to the home, by month: a child \
+     admitted before the month the year began; convictions and cautions are those recorded on the home's \
+     incidents in the year.",
     "Regulation 35 timing is measured from the time of the incident.",
 ];
 
@@ -405,10 +441,18 @@ fn read_incidents(store: &Store, period: &Period) -> anyhow::Result<Vec<Inc>> {
 
 /// The children the statutory indicator counts: in the home at the end of `last_day`, looked after there for 12
 /// months or more, and aged 10 or over.
+///
+/// "12 months" is counted by month, from the first day of the month the year began (for a year ending 31 March, a
+/// child there since 31 March or before): a YOS knows the month a child not named came, not the day, and counts
+/// the same children as the home.
 fn statutory_cohort<'a>(children: impl Iterator<Item = &'a Child>, last_day: NaiveDate) -> BTreeSet<i64> {
-    let cutoff = last_day.checked_sub_months(Months::new(12)).unwrap_or(NaiveDate::MIN);
+    let year_first = last_day
+        .checked_sub_months(Months::new(12))
+        .and_then(|d| d.succ_opt())
+        .unwrap_or(NaiveDate::MIN);
+    let cutoff = year_first.with_day(1).unwrap_or(year_first);
     children
-        .filter(|c| in_home_at_end_of(c, last_day) && c.admitted <= cutoff && age_on(c.dob, last_day) >= 10)
+        .filter(|c| in_home_at_end_of(c, last_day) && c.admitted < cutoff && age_on(c.dob, last_day) >= 10)
         .map(|c| c.id)
         .collect()
 }
@@ -454,6 +498,22 @@ fn homes(store: &Store) -> anyhow::Result<Vec<(String, String)>> {
         .into_iter()
         .map(|(uid, name)| (uid, crate::text::clean_line(&name, 80)))
         .collect())
+}
+
+/// Each home's Ofsted URN, by uid (this home's and the imported homes').
+fn urns(store: &Store) -> anyhow::Result<HashMap<String, String>> {
+    let mut m: HashMap<String, String> = HashMap::new();
+    if let Some(h) = store.home()? {
+        m.insert(h.uid, h.ofsted_urn);
+    }
+    let mut s = store
+        .connection()
+        .prepare_cached("SELECT uid, ofsted_urn FROM other_homes")?;
+    for r in s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (uid, urn) = r?;
+        m.insert(uid, crate::text::clean_line(&urn, 20));
+    }
+    Ok(m)
 }
 
 /// Was the child in the home at some time between these dates (inclusive)?
@@ -552,6 +612,13 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
         &all_children,
         &all_year,
     );
+    let urns = urns(store)?;
+    let urn_of = |uid: &str| urns.get(uid).cloned().unwrap_or_default();
+    let mut total = total;
+    if let [(uid, _)] = known.as_slice() {
+        total.home_uid = Some(uid.clone());
+        total.ofsted_urn = urn_of(uid);
+    }
     let mut per_home = Vec::new();
     if known.len() > 1 {
         // Each home's incidents, children and year rows, in the order read: one pass over each, not one per home.
@@ -579,7 +646,9 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
         }
         for (uid, name) in &known {
             let g = &groups[uid.as_str()];
-            per_home.push(ctx.measures(name.clone(), Some(uid.clone()), &g.incs, &g.children, &g.year));
+            let mut m = ctx.measures(name.clone(), Some(uid.clone()), &g.incs, &g.children, &g.year);
+            m.ofsted_urn = urn_of(uid);
+            per_home.push(m);
         }
     }
     Ok(Report {
@@ -613,11 +682,14 @@ impl Scope<'_> {
         // Responses and categories.
         let resp = |r: Response| count(&|i| i.rec.response == r);
         let police_n = resp(Response::Police);
+        let offences = count(&|i| offence_reported(i));
+        let behaviour = count(&|i| !missing_episode(i));
         let responses = Responses {
             in_house: Ratio::new(resp(Response::InHouse), n),
             restorative: Ratio::new(resp(Response::Restorative), n),
             police: Ratio::new(police_n, n),
             diversion_rate: Ratio::new(n - police_n, n),
+            diversion_rate_behaviour: Ratio::new(behaviour - offences, behaviour),
         };
         let categories = Category::ALL
             .iter()
@@ -672,6 +744,8 @@ impl Scope<'_> {
                 .map(|o| line(o.code(), o.label(), outcomes.get(o).copied().unwrap_or(0), with_police))
                 .collect(),
             referrals_violence_or_damage: Ratio::new(count(&|i| i.rec.response == Response::Police && vd(i)), police_n),
+            offences_reported: offences,
+            offences_violence_or_damage: Ratio::new(count(&|i| offence_reported(i) && vd(i)), offences),
         };
 
         // Restorative interventions.
@@ -775,6 +849,48 @@ impl Scope<'_> {
             demo("age_band", b, &|c| age_of(c) == b, b != AGE_BANDS[0]);
         }
 
+        // The percentage of each gender by ethnic group and by age band, with an all column.
+        let genders: Vec<Gender> = Gender::ALL
+            .into_iter()
+            .filter(|g| in_home.iter().any(|c| c.gender == *g))
+            .collect();
+        let in_column = |col: usize, c: &Child| genders.get(col).is_none_or(|g| c.gender == *g);
+        let columns = genders.len() + 1;
+        let totals: Vec<u64> = (0..columns)
+            .map(|col| in_home.iter().filter(|c| in_column(col, c)).count() as u64)
+            .collect();
+        let mut rows = Vec::new();
+        let mut table_row = |dimension: &str, group: &str, f: &dyn Fn(&Child) -> bool| {
+            let cells: Vec<Ratio> = (0..columns)
+                .map(|col| {
+                    let k = in_home.iter().filter(|c| in_column(col, c) && f(c)).count() as u64;
+                    Ratio::new(k, totals[col])
+                })
+                .collect();
+            if cells.last().is_some_and(|r| r.count > 0) {
+                rows.push(GenderRow {
+                    dimension: dimension.into(),
+                    group: group.into(),
+                    cells,
+                });
+            }
+        };
+        for g in ETHNIC_GROUPS {
+            table_row("ethnic_group", g, &|c| c.ethnicity.group() == g);
+        }
+        for b in AGE_BANDS {
+            table_row("age_band", b, &|c| age_of(c) == b);
+        }
+        let by_gender = GenderTable {
+            columns: genders
+                .iter()
+                .map(|g| g.label().to_string())
+                .chain(["All".to_string()])
+                .collect(),
+            totals,
+            rows,
+        };
+
         // The statutory indicator.
         let cohort = statutory_cohort(children.iter().copied(), p.last_day);
         let mut convicted = BTreeSet::new();
@@ -791,6 +907,7 @@ impl Scope<'_> {
         let statutory = Statutory {
             year_from: self.year_first,
             year_to: p.last_day,
+            cohort: cohort.len() as u64,
             indicator: Ratio::new(either, cohort.len() as u64),
             convicted: convicted.len() as u64,
             cautioned: cautioned.len() as u64,
@@ -822,6 +939,7 @@ impl Scope<'_> {
         Measures {
             scope,
             home_uid,
+            ofsted_urn: String::new(),
             incidents: n,
             responses,
             categories,
@@ -831,9 +949,24 @@ impl Scope<'_> {
             children: children_m,
             yos_snapshots,
             demographics,
+            by_gender,
             statutory,
             reg35,
         }
+    }
+}
+
+/// An offence reported to the police: a police referral for behaviour (not a missing or absent report).
+fn offence_reported(i: &Inc) -> bool {
+    i.rec.response == Response::Police && i.rec.police.as_ref().is_none_or(|p| p.reason == CallReason::Behaviour)
+}
+
+/// A missing or absent episode (reported to the police as such, or recorded as one without an offence reported):
+/// not a behaviour incident.
+fn missing_episode(i: &Inc) -> bool {
+    match &i.rec.police {
+        Some(p) if p.reason != CallReason::Behaviour => true,
+        _ => i.rec.missing.is_some() && !offence_reported(i),
     }
 }
 
@@ -872,15 +1005,36 @@ impl WeekCounts {
 }
 
 pub fn week_counts(store: &Store, period: &Period, children: &[Child]) -> anyhow::Result<WeekCounts> {
-    let mut s = store.connection().prepare_cached(
-        "SELECT response, COUNT(*) FROM incidents INDEXED BY incidents_time \
-         WHERE occurred_at >= ?1 AND occurred_at < ?2 GROUP BY response",
-    )?;
-    let rows = s
-        .query_map(params![to_db(period.start), to_db(period.end)], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    week_counts_of(store, period, children, None)
+}
+
+/// [`week_counts`] of one home (`Some(uid)`, through the `incidents_home_time` index) or of all homes (`None`).
+pub fn week_counts_of(
+    store: &Store,
+    period: &Period,
+    children: &[Child],
+    home: Option<&str>,
+) -> anyhow::Result<WeekCounts> {
+    let range = params![to_db(period.start), to_db(period.end)];
+    let pair = |r: &rusqlite::Row| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?));
+    let rows = match home {
+        None => store
+            .connection()
+            .prepare_cached(
+                "SELECT response, COUNT(*) FROM incidents INDEXED BY incidents_time \
+                 WHERE occurred_at >= ?1 AND occurred_at < ?2 GROUP BY response",
+            )?
+            .query_map(range, pair)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+        Some(uid) => store
+            .connection()
+            .prepare_cached(
+                "SELECT response, COUNT(*) FROM incidents INDEXED BY incidents_home_time \
+                 WHERE home_uid = ?3 AND occurred_at >= ?1 AND occurred_at < ?2 GROUP BY response",
+            )?
+            .query_map(params![to_db(period.start), to_db(period.end), uid], pair)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+    };
     let get = |code: &str| rows.iter().find(|(c, _)| c == code).map_or(0, |(_, n)| *n as u64);
     Ok(WeekCounts {
         label: period.label.clone(),
@@ -889,7 +1043,7 @@ pub fn week_counts(store: &Store, period: &Period, children: &[Child]) -> anyhow
         police: get("police"),
         children_in_home: children
             .iter()
-            .filter(|c| in_home_during(c, period.first_day, period.last_day))
+            .filter(|c| home.is_none_or(|h| c.home_uid == h) && in_home_during(c, period.first_day, period.last_day))
             .count() as u64,
     })
 }

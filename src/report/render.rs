@@ -56,6 +56,11 @@ fn measures_text(s: &mut String, m: &Measures) {
             "Diversion rate (not referred to police)",
             &m.responses.diversion_rate,
         );
+        row(
+            s,
+            "Diversion rate, behaviour (not missing)",
+            &m.responses.diversion_rate_behaviour,
+        );
         row(s, "Violence to a person or criminal damage", &m.violence_or_damage);
         let _ = writeln!(s, "  By category (an incident can have several):");
         lines_text(s, &m.categories, true);
@@ -69,6 +74,12 @@ fn measures_text(s: &mut String, m: &Measures) {
         row(s, "Calls for service", &pm.calls);
         let _ = writeln!(s, "  By reason:");
         lines_text(s, &pm.by_reason, false);
+        row(s, "Offences reported (behaviour referrals)", &pm.offences_reported);
+        row(
+            s,
+            "  of which violence or criminal damage",
+            &pm.offences_violence_or_damage,
+        );
         row(s, "999 (emergency)", &pm.emergency_999);
         row(s, "101 / non-emergency", &pm.non_emergency);
         if pm.route_not_recorded.count > 0 {
@@ -147,6 +158,8 @@ fn measures_text(s: &mut String, m: &Measures) {
         }
     }
 
+    gender_text(s, m);
+
     let st = &m.statutory;
     let _ = writeln!(
         s,
@@ -155,6 +168,7 @@ fn measures_text(s: &mut String, m: &Measures) {
         show_date(st.year_to)
     );
     let _ = writeln!(s, "  Children looked after 12+ months and aged 10+ at the period end:");
+    row(s, "Children in the cohort", &st.cohort);
     row(s, "Convicted or given a youth (cond.) caution", &st.indicator);
     row(s, "  of whom convicted", &st.convicted);
     row(s, "  of whom cautioned", &st.cautioned);
@@ -171,11 +185,66 @@ fn measures_text(s: &mut String, m: &Measures) {
     }
 }
 
-/// One measure a row: period, home, section, measure, count, of, percent (blank when there is nothing to count).
+/// A percentage cell of the gender table: "1/2 50%", or "-" with nobody to count.
+fn gender_cell(r: &Ratio) -> String {
+    match r.percent {
+        Some(p) => format!("{}/{} {p:.0}%", r.count, r.of),
+        None => "-".to_string(),
+    }
+}
+
+/// The percentage of each gender by ethnic group and by age band, with an all column.
+fn gender_text(s: &mut String, m: &Measures) {
+    let t = &m.by_gender;
+    let _ = writeln!(s, "\nChildren in the home by gender (% of each gender, by group)");
+    if m.children.in_home == 0 {
+        let _ = writeln!(s, "  No children in the home during this period.");
+        return;
+    }
+    let _ = write!(s, "    {:<14}", "");
+    for (c, n) in t.columns.iter().zip(&t.totals) {
+        let head: String = format!("{} ({n})", c.split(' ').next().unwrap_or(c));
+        let _ = write!(s, " {head:>14}");
+    }
+    let _ = writeln!(s);
+    let mut dim = "";
+    for r in &t.rows {
+        if r.dimension != dim {
+            dim = &r.dimension;
+            let _ = writeln!(
+                s,
+                "  {}:",
+                if dim == "ethnic_group" {
+                    "Ethnic group"
+                } else {
+                    "Age band"
+                }
+            );
+        }
+        let _ = write!(s, "    {:<14}", r.group);
+        for c in &r.cells {
+            let _ = write!(s, " {:>14}", gender_cell(c));
+        }
+        let _ = writeln!(s);
+    }
+}
+
+/// One measure a row: period, home (name, uid, Ofsted URN), section, measure, count, of, percent (blank when
+/// there is nothing to count).
 pub fn csv(r: &Report) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "period", "from", "to", "home", "section", "measure", "count", "of", "percent",
+        "period",
+        "from",
+        "to",
+        "home",
+        "home_uid",
+        "ofsted_urn",
+        "section",
+        "measure",
+        "count",
+        "of",
+        "percent",
     ])?;
     let from = r.period.first_day.to_string();
     let to = r.period.last_day.to_string();
@@ -199,6 +268,8 @@ pub fn csv(r: &Report) -> anyhow::Result<String> {
                 &from,
                 &to,
                 &crate::text::clean_line(&m.scope, 80),
+                m.home_uid.as_deref().unwrap_or(""),
+                &m.ofsted_urn,
                 &sec,
                 &name,
                 &count,
@@ -231,6 +302,11 @@ fn csv_rows(m: &Measures) -> Vec<(String, String, Value)> {
     put("responses", "police", Value::Ratio(m.responses.police));
     put("responses", "diversion_rate", Value::Ratio(m.responses.diversion_rate));
     put(
+        "responses",
+        "diversion_rate_behaviour",
+        Value::Ratio(m.responses.diversion_rate_behaviour),
+    );
+    put(
         "incidents",
         "violence_or_criminal_damage",
         Value::Ratio(m.violence_or_damage),
@@ -253,6 +329,12 @@ fn csv_rows(m: &Measures) -> Vec<(String, String, Value)> {
         "police",
         "referrals_violence_or_criminal_damage",
         Value::Ratio(m.police.referrals_violence_or_damage),
+    );
+    put("police", "offences_reported", Value::Count(m.police.offences_reported));
+    put(
+        "police",
+        "offences_violence_or_criminal_damage",
+        Value::Ratio(m.police.offences_violence_or_damage),
     );
     for l in &m.police.outcomes {
         put("police_outcome", &l.code, Value::Ratio(l.ratio));
@@ -288,6 +370,17 @@ fn csv_rows(m: &Measures) -> Vec<(String, String, Value)> {
         put(&format!("referred_{}", d.dimension), &d.group, Value::Ratio(d.referred));
         put(&format!("in_home_{}", d.dimension), &d.group, Value::Ratio(d.in_home));
     }
+    let t = &m.by_gender;
+    for r in &t.rows {
+        for (c, v) in t.columns.iter().zip(&r.cells) {
+            put(
+                &format!("gender_by_{}", r.dimension),
+                &format!("{} / {c}", r.group),
+                Value::Ratio(*v),
+            );
+        }
+    }
+    put("statutory", "cohort", Value::Count(m.statutory.cohort));
     put("statutory", "indicator", Value::Ratio(m.statutory.indicator));
     put("statutory", "convicted", Value::Count(m.statutory.convicted));
     put("statutory", "cautioned", Value::Count(m.statutory.cautioned));

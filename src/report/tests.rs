@@ -475,7 +475,8 @@ fn several_homes_are_reported_each_and_together() {
     let c = render::csv(&rep).unwrap();
     assert!(
         c.lines()
-            .any(|l| l.starts_with("2026-W47,2026-11-16,2026-11-22,Elm Lodge,responses,police,1,1,100.0"))
+            .any(|l| l
+                .starts_with("2026-W47,2026-11-16,2026-11-22,Elm Lodge,other-home-uid,,responses,police,1,1,100.0"))
     );
 }
 
@@ -498,9 +499,15 @@ fn renderers_carry_every_section() {
         assert!(t.contains(want), "missing {want:?} in\n{t}");
     }
     let c = render::csv(&rep).unwrap();
-    assert!(c.starts_with("period,from,to,home,section,measure,count,of,percent\n"));
-    assert!(c.contains("2026-W47,2026-11-16,2026-11-22,Oak House,responses,diversion_rate,4,6,66.7\n"));
-    assert!(c.contains(",Oak House,children,incidents_per_child_in_home,1.50,,\n"));
+    assert!(c.starts_with("period,from,to,home,home_uid,ofsted_urn,section,measure,count,of,percent\n"));
+    let at = format!("Oak House,{},SC123456", rep.total.home_uid.as_deref().unwrap());
+    assert!(
+        c.contains(&format!(
+            "2026-W47,2026-11-16,2026-11-22,{at},responses,diversion_rate,4,6,66.7\n"
+        )),
+        "{c}"
+    );
+    assert!(c.contains(&format!("{at},children,incidents_per_child_in_home,1.50,,\n")));
     let j: serde_json::Value = serde_json::from_str(&render::json(&rep).unwrap()).unwrap();
     assert_eq!(j["total"]["responses"]["police"]["count"], 2);
     assert_eq!(j["total"]["responses"]["police"]["of"], 6);
@@ -686,4 +693,155 @@ fn the_key_by_key_reader_agrees_with_the_whole_record() {
     );
     // A record without a key it always has is refused, not read as empty.
     assert!(keys.cur(br#"{"occurred_at":"2026-01-01T00:00:00Z"}"#).is_err());
+}
+
+/// W47 with one more incident: 8, B, Sat 21/11 10:00, a missing-person report to the police (police details,
+/// reason missing, response police). A missing report is for the child's safety: it is a police call and a
+/// police referral, but not an offence reported and not a behaviour incident.
+fn w47_with_a_missing_report() -> Report {
+    let (mut s, a) = home();
+    let b = s
+        .all_children()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Bea B")
+        .unwrap();
+    let t = local("21/11/2026", "10:00");
+    incident(&mut s, &a, &b, t, t + Duration::hours(1), |r| {
+        r.categories = vec![Category::MissingOrAbsent];
+        r.missing = Some(Missing {
+            kind: MissingKind::Missing,
+            left_at: Some(t),
+            reported_to_police: true,
+            police_reference: "M2".into(),
+            returned_at: None,
+            return_interview_offered: None,
+        });
+        as_police(
+            r,
+            police(
+                PoliceRoute::NonEmergency101,
+                CallReason::Missing,
+                PoliceOutcome::NotYetKnown,
+            ),
+        );
+    });
+    s.set_clock(Some(local("30/11/2026", "12:00")));
+    compute(&s, &Period::parse_week("2026-W47").unwrap()).unwrap()
+}
+
+#[test]
+fn offences_reported_are_behaviour_referrals_not_missing_reports() {
+    let m = w47_with_a_missing_report().total;
+    // Incidents 1, 3, 4, 5, 6, 7, 8. Referred to the police: 3, 6 (behaviour) and 8 (missing).
+    assert_eq!(m.incidents, 7);
+    assert_eq!(m.responses.police, r(3, 7));
+    // Calls for service: 3, 6 (behaviour), 5 (missing, no police details), 8 (missing).
+    assert_eq!(m.police.calls, 4);
+    assert_eq!(*find(&m.police.by_reason, "behaviour"), r(2, 4));
+    assert_eq!(*find(&m.police.by_reason, "missing"), r(2, 4));
+    assert_eq!(*find(&m.police.by_reason, "absent"), r(0, 4));
+    // Offences reported: 3 (violence and threats) and 6 (violence), not 8; both violence or damage.
+    assert_eq!(m.police.offences_reported, 2);
+    assert_eq!(m.police.offences_violence_or_damage, r(2, 2));
+    // Over every referral the missing report dilutes the share: 2 of 3.
+    assert_eq!(m.police.referrals_violence_or_damage, r(2, 3));
+}
+
+#[test]
+fn diversion_over_behaviour_incidents_beside_the_overall_rate() {
+    let m = w47().total;
+    // Behaviour incidents: 1, 3, 4, 6, 7 (5 is a missing episode). Not reported as an offence: 1, 4, 7.
+    assert_eq!(m.responses.diversion_rate_behaviour, r(3, 5));
+    assert_eq!(m.responses.diversion_rate, r(4, 6));
+    let m = w47_with_a_missing_report().total;
+    // 8 is a missing report: not a behaviour incident, so the behaviour rate is unchanged; the overall rate
+    // counts it as a referral: 4 not referred of 7.
+    assert_eq!(m.responses.diversion_rate_behaviour, r(3, 5));
+    assert_eq!(m.responses.diversion_rate, r(4, 7));
+    let t = render::text(&w47());
+    assert!(
+        t.contains("Diversion rate, behaviour (not missing)      3 of 5 (60.0%)"),
+        "{t}"
+    );
+    assert!(t.contains("Offences reported (behaviour referrals)      2"), "{t}");
+    let c = render::csv(&w47()).unwrap();
+    assert!(c.contains(",responses,diversion_rate_behaviour,3,5,60.0\n"), "{c}");
+    assert!(c.contains(",police,offences_reported,2,,\n"), "{c}");
+    assert!(
+        c.contains(",police,offences_violence_or_criminal_damage,2,2,100.0\n"),
+        "{c}"
+    );
+}
+
+#[test]
+fn the_percentage_of_each_gender_by_ethnic_group_and_age_band() {
+    let m = w47().total;
+    let t = &m.by_gender;
+    // In the home: A (male, White, 15), B (female, Black, 13), C (male, Mixed, 17 when he left), E (non-binary,
+    // Asian, 11).
+    assert_eq!(t.columns, ["Female", "Male", "Non-binary / other", "All"]);
+    assert_eq!(t.totals, [1, 2, 1, 4]);
+    let row = |dim: &str, g: &str| {
+        t.rows
+            .iter()
+            .find(|x| x.dimension == dim && x.group == g)
+            .unwrap_or_else(|| panic!("{dim} {g}"))
+            .cells
+            .clone()
+    };
+    // Of 1 girl, 2 boys, 1 non-binary child, 4 in all.
+    assert_eq!(row("ethnic_group", "White"), [r(0, 1), r(1, 2), r(0, 1), r(1, 4)]);
+    assert_eq!(row("ethnic_group", "Black"), [r(1, 1), r(0, 2), r(0, 1), r(1, 4)]);
+    assert_eq!(row("ethnic_group", "Mixed"), [r(0, 1), r(1, 2), r(0, 1), r(1, 4)]);
+    assert_eq!(row("ethnic_group", "Asian"), [r(0, 1), r(0, 2), r(1, 1), r(1, 4)]);
+    assert_eq!(row("age_band", "10-13"), [r(1, 1), r(0, 2), r(1, 1), r(2, 4)]);
+    assert_eq!(row("age_band", "15"), [r(0, 1), r(1, 2), r(0, 1), r(1, 4)]);
+    assert_eq!(row("age_band", "17+"), [r(0, 1), r(1, 2), r(0, 1), r(1, 4)]);
+    // Groups nobody is in are left out.
+    assert!(!t.rows.iter().any(|x| x.group == "Other" || x.group == "14"));
+    let text = render::text(&w47());
+    assert!(text.contains("Children in the home by gender"), "{text}");
+    assert!(
+        text.contains("    White                  0/1 0%        1/2 50%         0/1 0%        1/4 25%"),
+        "{text}"
+    );
+    let c = render::csv(&w47()).unwrap();
+    assert!(c.contains(",gender_by_age_band,10-13 / All,2,4,50.0\n"), "{c}");
+}
+
+#[test]
+fn the_statutory_cohort_counts_12_months_by_month() {
+    let (mut s, a) = home();
+    // The year to Sunday 22/11/2026 began on 23/11/2025: a child there since before November 2025 counts.
+    let f = child(&mut s, &a, "Fay F", |i| i.admitted = "31/10/2025".into());
+    let g = child(&mut s, &a, "Gus G", |i| i.admitted = "01/11/2025".into());
+    // Under 10 at the year's end: never in the cohort.
+    child(&mut s, &a, "Hal H", |i| {
+        i.dob = "01/01/2017".into();
+        i.admitted = "01/01/2020".into()
+    });
+    // F is cautioned in the year; G too, but G is not in the cohort.
+    for c in [&f, &g] {
+        let t = local("10/11/2026", "10:00");
+        incident(&mut s, &a, c, t, t + Duration::hours(1), |r| {
+            as_police(
+                r,
+                police(
+                    PoliceRoute::NonEmergency101,
+                    CallReason::Behaviour,
+                    PoliceOutcome::YouthCaution,
+                ),
+            )
+        });
+    }
+    s.set_clock(Some(local("30/11/2026", "12:00")));
+    let st = compute(&s, &Period::parse_week("2026-W47").unwrap())
+        .unwrap()
+        .total
+        .statutory;
+    // Cohort: A (since 01/09/2025, 15), E (2020, 11), F (31/10/2025). Convicted or cautioned: A and F.
+    assert_eq!(st.cohort, 3);
+    assert_eq!(st.indicator, r(2, 3));
+    assert_eq!((st.cautioned, st.convicted), (2, 0));
 }

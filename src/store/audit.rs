@@ -76,6 +76,7 @@ pub const AUDITED: &[&str] = &[
     "staff_recovery",
     "staff_must_change",
     "children",
+    "child_facts",
     "incidents",
     "entries",
     "drafts",

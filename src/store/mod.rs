@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/007_handover_ack.sql"),
     include_str!("schema/008_must_change.sql"),
     include_str!("schema/009_drafts_takeover.sql"),
+    include_str!("schema/010_figures_child_facts.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -10,7 +10,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Row, 
 
 use super::widgets::safe;
 use super::{Page, Screen};
-use crate::report::{Measures, Report, WeekCounts, compute, week_counts};
+use crate::report::{Measures, Report, WeekCounts, compute, week_counts_of};
 use crate::time::{Period, local_date};
 use crate::ui::app::{Ctx, Outcome};
 use crate::ui::keymap::{Hint, hint, plain_char};
@@ -31,6 +31,10 @@ struct Pair {
 
 pub struct Dashboard {
     view: View,
+    /// The homes of the database (uid, name) when it holds more than one; empty otherwise.
+    homes: Vec<(String, String)>,
+    /// Which home the figures are for: None for all homes together, else an index into `homes`.
+    home: Option<usize>,
     week: Result<Pair, String>,
     quarter: Result<Pair, String>,
     weeks: Result<Vec<WeekCounts>, String>,
@@ -44,12 +48,12 @@ fn pair(ctx: &Ctx<'_>, p: Period) -> Result<Pair, String> {
     })
 }
 
-fn last_weeks(ctx: &Ctx<'_>) -> Result<Vec<WeekCounts>, String> {
+fn last_weeks(ctx: &Ctx<'_>, home: Option<&str>) -> Result<Vec<WeekCounts>, String> {
     let children = ctx.store.all_children().map_err(|e| e.to_string())?;
     let mut p = Period::week_of(local_date(ctx.now));
     let mut v = Vec::with_capacity(WEEKS);
     for _ in 0..WEEKS {
-        v.push(week_counts(ctx.store, &p, &children).map_err(|e| e.to_string())?);
+        v.push(week_counts_of(ctx.store, &p, &children, home).map_err(|e| e.to_string())?);
         p = p.previous();
     }
     v.reverse();
@@ -59,12 +63,33 @@ fn last_weeks(ctx: &Ctx<'_>) -> Result<Vec<WeekCounts>, String> {
 impl Dashboard {
     pub fn new(ctx: &Ctx<'_>) -> Dashboard {
         let today = local_date(ctx.now);
+        let homes = ctx.store.homes().unwrap_or_default();
         Dashboard {
             view: View::Week,
+            homes: if homes.len() > 1 { homes } else { Vec::new() },
+            home: None,
             week: pair(ctx, Period::week_of(today)),
             quarter: pair(ctx, Period::quarter_of(today)),
-            weeks: last_weeks(ctx),
+            weeks: last_weeks(ctx, None),
         }
+    }
+
+    /// The home shown: its uid, or None for all homes.
+    fn home_uid(&self) -> Option<&str> {
+        self.home.and_then(|i| self.homes.get(i)).map(|(u, _)| u.as_str())
+    }
+
+    /// The next home in turn: all homes, then each home, then all homes again.
+    fn next_home(&mut self, ctx: &Ctx<'_>) {
+        if self.homes.is_empty() {
+            return;
+        }
+        self.home = match self.home {
+            None => Some(0),
+            Some(i) if i + 1 < self.homes.len() => Some(i + 1),
+            Some(_) => None,
+        };
+        self.weeks = last_weeks(ctx, self.home_uid().map(str::to_string).as_deref());
     }
 
     pub fn view_mode(&self) -> View {
@@ -112,14 +137,23 @@ fn rows(this: &Measures, before: &Measures) -> Vec<[String; 4]> {
             change(a as f64, b as f64, ""),
         ]
     };
-    let div = {
-        let (a, b) = (&this.responses.diversion_rate, &before.responses.diversion_rate);
+    let rate = |name: &str, a: &crate::report::Ratio, b: &crate::report::Ratio| {
         let ch = match (a.percent, b.percent) {
             (Some(x), Some(y)) => change(x, y, " pts"),
             _ => "-".to_string(),
         };
-        ["Diversion rate".to_string(), pct(a), pct(b), ch]
+        [name.to_string(), pct(a), pct(b), ch]
     };
+    let div = rate(
+        "Diversion rate",
+        &this.responses.diversion_rate,
+        &before.responses.diversion_rate,
+    );
+    let div_behaviour = rate(
+        "  behaviour only",
+        &this.responses.diversion_rate_behaviour,
+        &before.responses.diversion_rate_behaviour,
+    );
     vec![
         count("Incidents", this.incidents, before.incidents),
         count(
@@ -138,7 +172,13 @@ fn rows(this: &Measures, before: &Measures) -> Vec<[String; 4]> {
             before.responses.police.count,
         ),
         div,
+        div_behaviour,
         count("Police calls", this.police.calls, before.police.calls),
+        count(
+            "Offences reported",
+            this.police.offences_reported,
+            before.police.offences_reported,
+        ),
         count(
             "Children involved",
             this.children.involved.count,
@@ -164,21 +204,28 @@ impl Page for Dashboard {
             }
             (_, Some('w' | 'W')) => self.view = View::Week,
             (_, Some('q' | 'Q')) => self.view = View::Quarter,
+            (_, Some('h' | 'H')) => self.next_home(_ctx),
             _ => {}
         }
         Outcome::None
     }
 
     fn refresh(&mut self, ctx: &Ctx<'_>) {
-        let view = self.view;
+        let (view, home) = (self.view, self.home_uid().map(str::to_string));
         *self = Dashboard::new(ctx);
         self.view = view;
+        if let Some(h) = home
+            && let Some(i) = self.homes.iter().position(|(u, _)| *u == h)
+        {
+            self.home = Some(i);
+            self.weeks = last_weeks(ctx, Some(&h));
+        }
     }
 
     fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
         let theme = ctx.theme;
         let [head, table, charts] =
-            Layout::vertical([Constraint::Length(2), Constraint::Length(9), Constraint::Min(0)]).areas(area);
+            Layout::vertical([Constraint::Length(2), Constraint::Length(11), Constraint::Min(0)]).areas(area);
         let (pair, what) = match self.view {
             View::Week => (&self.week, "Week"),
             View::Quarter => (&self.quarter, "Quarter"),
@@ -207,6 +254,15 @@ impl Page for Dashboard {
                 },
             ),
         ]);
+        let mut tabs = tabs;
+        if !self.homes.is_empty() {
+            let name = match self.home.and_then(|i| self.homes.get(i)) {
+                None => "ALL HOMES".to_string(),
+                Some((_, name)) => crate::text::one_line(&safe(name), 30),
+            };
+            tabs.push_span(Span::raw("  Home: "));
+            tabs.push_span(Span::styled(format!("[{name}]"), theme.selected()));
+        }
         match pair {
             Err(e) => {
                 frame.render_widget(
@@ -240,7 +296,18 @@ impl Page for Dashboard {
                     "Change".to_string(),
                 ])
                 .style(theme.heading());
-                let body: Vec<Row> = rows(&p.this.total, &p.before.total)
+                let pick = |r: &'_ Report| -> Measures {
+                    match self.home_uid() {
+                        None => r.total.clone(),
+                        Some(uid) => r
+                            .per_home
+                            .iter()
+                            .find(|m| m.home_uid.as_deref() == Some(uid))
+                            .cloned()
+                            .unwrap_or_else(|| r.total.clone()),
+                    }
+                };
+                let body: Vec<Row> = rows(&pick(&p.this), &pick(&p.before))
                     .into_iter()
                     .map(|r| Row::new(r.to_vec()))
                     .collect();
@@ -262,12 +329,12 @@ impl Page for Dashboard {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![
-            hint("←/→", "week/quarter"),
-            hint("w", "week"),
-            hint("q", "quarter"),
-            hint("Esc", "back"),
-        ]
+        let mut v = vec![hint("←/→", "week/quarter"), hint("w", "week"), hint("q", "quarter")];
+        if !self.homes.is_empty() {
+            v.push(hint("h", "next home"));
+        }
+        v.push(hint("Esc", "back"));
+        v
     }
 }
 
@@ -435,6 +502,69 @@ mod tests {
         d.update(&ctx, key(KeyCode::Left));
         assert_eq!(d.view_mode(), View::Week);
         assert!(matches!(d.update(&ctx, key(KeyCode::Esc)), Outcome::Back));
+    }
+
+    /// A YOS's database of two homes: all homes together, then each home in turn with `h`, its own figures and
+    /// its own chart; the home's name is on the screen at 80x24.
+    #[test]
+    fn each_home_and_all_homes() {
+        let (mut store, a) = home();
+        let cin = crate::domain::child::validate_child(
+            &crate::store::children::tests::input("Far Away"),
+            local_date(store.now()),
+        )
+        .unwrap();
+        let mut cur = crate::domain::incident::fixtures::record();
+        cur.uid = "far-1".into();
+        cur.home_uid = "elm-uid".into();
+        cur.occurred_at = crate::time::parse_local("24/11/2026", "10:00").unwrap();
+        let json = serde_json::to_string(&cur).unwrap();
+        store
+            .write(&a, |w| {
+                w.insert(
+                    "other_homes",
+                    "INSERT INTO other_homes (uid, name) VALUES ('elm-uid', 'Elm Lodge')",
+                    [],
+                )?;
+                let cid = crate::store::children::insert_child(w, "far-child", "elm-uid", &cin)?;
+                w.insert(
+                    "incidents",
+                    "INSERT INTO incidents (uid, home_uid, child_id, occurred_at, recorded_at, recorded_by, status, \
+                     response, categories, summary, updated_at, record, current) VALUES ('far-1', 'elm-uid', ?1, ?2, \
+                     ?2, 'X', 'awaiting_review', 'in_house', '|criminal_damage|', 's', ?2, ?3, ?3)",
+                    rusqlite::params![cid, crate::time::to_db(cur.occurred_at), json],
+                )
+            })
+            .unwrap();
+        let p = protocol();
+        let now = crate::time::parse_local("25/11/2026", "12:00").unwrap();
+        let ctx = Ctx {
+            store: &store,
+            session: None,
+            protocol: &p,
+            now,
+            theme: Theme::plain(),
+        };
+        let mut d = Dashboard::new(&ctx);
+        let all = draw(&d, &ctx);
+        assert!(
+            all.contains("Home: [ALL HOMES]") && all.contains("h next home"),
+            "{all}"
+        );
+        // W48 so far: Elm Lodge's one incident.
+        let incidents = |s: &str| s.lines().find(|l| l.contains("Incidents  ")).unwrap_or("").to_string();
+        assert!(incidents(&all).contains(" 1 "), "{all}");
+        d.update(&ctx, key(KeyCode::Char('h')));
+        let oak = draw(&d, &ctx);
+        assert!(oak.contains("Home: [Oak House]"), "{oak}");
+        assert!(incidents(&oak).contains(" 0 "), "{oak}");
+        d.update(&ctx, key(KeyCode::Char('h')));
+        let elm = draw(&d, &ctx);
+        assert!(elm.contains("Home: [Elm Lodge]"), "{elm}");
+        assert!(incidents(&elm).contains(" 1 "), "{elm}");
+        insta::assert_snapshot!("dashboard_one_home_of_two", elm);
+        d.update(&ctx, key(KeyCode::Char('h')));
+        assert!(draw(&d, &ctx).contains("Home: [ALL HOMES]"));
     }
 
     #[test]
