@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/006_accounts.sql"),
     include_str!("schema/007_handover_ack.sql"),
     include_str!("schema/008_must_change.sql"),
+    include_str!("schema/009_received_sets_yos.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
