@@ -11,6 +11,7 @@ mod person;
 mod print;
 mod report;
 mod setup;
+mod sync;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,7 @@ pub use person::PersonArgs;
 pub use print::{PrintArgs, PrintWhat};
 pub use report::{ReportArgs, ReportFormat};
 pub use setup::SetupArgs;
+pub use sync::SyncArgs;
 
 /// The exit codes, at the end of every command's help.
 macro_rules! exit_codes {
@@ -113,6 +115,10 @@ pub enum Command {
     /// Set up a new database as a home or as a YOS, with its first manager (once per database).
     #[command(after_help = concat!("Examples:\n  echo \"$PASS\" | concordat --db /srv/oak/concordat.db setup --home \"Oak House\" --urn SC123456 --manager \"Pat Manager\" --passphrase-stdin\n  concordat setup --yos \"Northshire YOS\" --manager \"Kim Officer\"\n\nThe same checks as the first-run screen. A database that is already set up is refused and left as it was.\n\n", exit_codes!()))]
     Setup(SetupArgs),
+    /// Sync with the shared folder: on a YOS, read every home's new weekly sets, check them against their
+    /// manifests, import them and write a receipt for each; then show which weeks arrived, are missing or late.
+    #[command(after_help = concat!("Example:\n  concordat sync --as \"Kim Officer\" --folder /mnt/yos-share\n\n", exit_codes!()))]
+    Sync(SyncArgs),
     /// Replace the database with a backup (managers; checked first; the current database is kept aside).
     #[command(after_help = concat!("Example:\n  concordat restore --as \"Pat Manager\" backups/concordat-20261120-063000-daily.db\n\n", exit_codes!()))]
     Restore(RestoreArgs),
@@ -233,6 +239,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Backup(a)) => db_path(&cli).and_then(|db| backup::run(&db, a)),
         Some(Command::Restore(a)) => db_path(&cli).and_then(|db| backup::restore(&db, a)),
         Some(Command::Setup(a)) => db_path(&cli).and_then(|db| setup::run(&db, a)),
+        Some(Command::Sync(a)) => db_path(&cli).and_then(|db| sync::run(&db, a)),
     };
     match result {
         Ok(msg) => {
@@ -273,6 +280,7 @@ fn command_name(cli: &Cli) -> &'static str {
         Some(Command::Backup(_)) => "backup",
         Some(Command::Restore(_)) => "restore",
         Some(Command::Setup(_)) => "setup",
+        Some(Command::Sync(_)) => "sync",
     }
 }
 

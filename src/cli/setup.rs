@@ -14,10 +14,9 @@ use crate::store::settings::Role;
 use crate::store::staff::Setup;
 
 #[derive(Debug, Args)]
-#[group(id = "kind", required = true, multiple = false, args = ["home", "yos"])]
 pub struct SetupArgs {
     /// Set up a children's home with this name.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", required_unless_present = "yos", conflicts_with = "yos")]
     pub home: Option<String>,
     /// Set up a Youth Offending Service with this name: it reads the homes' weekly sets, records no incidents.
     #[arg(long, value_name = "NAME")]

@@ -19,8 +19,9 @@ use crate::domain::{Entry, Ethnicity, Gender, IncidentRecord, LegalStatus, curre
 use crate::store::audit::Writer;
 use crate::store::{Actor, Store, StoreError};
 
-/// Longest file read (a year of a large home is a few MB).
-pub const MAX_BYTES: u64 = 512 * 1024 * 1024;
+/// Longest file read (a year of a large home is a few MB; the file is read one record at a time, so memory does
+/// not grow with it).
+pub const MAX_BYTES: u64 = 64 * 1024 * 1024 * 1024;
 /// Longest text kept from any one field.
 const MAX_TEXT: usize = 100_000;
 
