@@ -22,7 +22,7 @@ pub struct SetupArgs {
     #[arg(long, value_name = "NAME")]
     pub yos: Option<String>,
     /// The home's Ofsted URN (letters and digits, e.g. SC123456); a home needs it to sync with the YOS.
-    #[arg(long, value_name = "URN", requires = "home")]
+    #[arg(long, value_name = "URN", conflicts_with = "yos")]
     pub urn: Option<String>,
     /// The first manager's name; their passphrase is then asked for (twice) or read from standard input.
     #[arg(long, value_name = "NAME")]
