@@ -301,3 +301,43 @@ fn a_yos_records_signs_and_sends_nothing_of_its_own() {
         .to_string();
     assert!(e.contains("home's database"), "{e}");
 }
+
+#[test]
+fn a_yos_signs_in_to_the_homes_arrivals_not_a_handover_and_its_menu_records_nothing() {
+    use common::ui::{draw, key, sign_in, terminal};
+    use ratatui::crossterm::event::KeyCode;
+    let dir = tempfile::tempdir().unwrap();
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).unwrap();
+    let (mut oak, oa, oc) = home(dir.path(), "Oak House", "SC111111");
+    week_set(&mut oak, &oa, &oc, &share, "2026-W50");
+    week_set(&mut oak, &oa, &oc, &share, "2026-W52");
+    let (mut y, ya) = yos_db(dir.path());
+    let now = t(2026, 12, 29, 9);
+    sync(&mut y, &ya, &share, now);
+    let mut app = concordat::ui::app::App::new(y, common::ui::protocol(), concordat::ui::theme::Theme::plain(), now);
+    sign_in(&mut app, 0, PASS);
+    let mut term = terminal(80, 24);
+    let text = draw(&app, &mut term).join("\n");
+    assert!(text.contains("Which weeks have arrived"), "{text}");
+    assert!(text.contains("Oak House (SC111111): 2 weeks arrived"), "{text}");
+    assert!(text.contains("missing 2026-W51"), "{text}");
+    assert!(!text.contains("Handover"), "{text}");
+    app.update(key(KeyCode::Esc));
+    let text = draw(&app, &mut term).join("\n");
+    assert!(text.contains("This is a YOS"), "{text}");
+    assert!(text.contains("weeks missing"), "{text}");
+    for gone in [
+        "New incident",
+        "Weekly file to the YOS",
+        "Handover",
+        "has not been exported",
+    ] {
+        assert!(!text.contains(gone), "{gone}: {text}");
+    }
+    // 'n' opens nothing on a YOS; 'a' opens the arrivals.
+    app.update(key(KeyCode::Char('n')));
+    assert!(draw(&app, &mut term).join("\n").contains("This is a YOS"));
+    app.update(key(KeyCode::Char('a')));
+    assert!(draw(&app, &mut term).join("\n").contains("Which weeks have arrived"));
+}

@@ -20,6 +20,7 @@ enum Item {
     Children,
     Dashboard,
     Export,
+    Arrivals,
     Staff,
     Settings,
     Passphrase,
@@ -34,6 +35,7 @@ const ITEMS: &[(Item, char, &str, bool)] = &[
     (Item::Children, 'c', "Children", false),
     (Item::Dashboard, 'r', "Reports and dashboard", false),
     (Item::Export, 'e', "Weekly file to the YOS", true),
+    (Item::Arrivals, 'a', "Homes' weekly sets (arrived, missing)", false),
     (Item::Staff, 's', "Staff accounts", true),
     (Item::Settings, 't', "Settings", true),
     (Item::Passphrase, 'p', "Change my passphrase", false),
@@ -58,8 +60,21 @@ impl MenuScreen {
         m
     }
 
+    /// A YOS records no incidents, keeps no register or handover and sends no weekly file: it sees the
+    /// homes' records and which of their weeks arrived.
     fn items(ctx: &Ctx<'_>) -> Vec<&'static (Item, char, &'static str, bool)> {
-        ITEMS.iter().filter(|i| !i.3 || ctx.is_manager()).collect()
+        let yos = is_yos(ctx);
+        ITEMS
+            .iter()
+            .filter(|i| !i.3 || ctx.is_manager())
+            .filter(|i| {
+                if yos {
+                    !matches!(i.0, Item::NewIncident | Item::Handover | Item::Children | Item::Export)
+                } else {
+                    i.0 != Item::Arrivals
+                }
+            })
+            .collect()
     }
 
     fn open(&self, ctx: &Ctx<'_>, item: Item) -> Outcome {
@@ -70,12 +85,28 @@ impl MenuScreen {
             Item::Children => Outcome::Push(Screen::new(super::children::ChildrenScreen::new(ctx))),
             Item::Dashboard => Outcome::Push(super::dashboard::open(ctx)),
             Item::Export => Outcome::Push(super::export::open(ctx)),
+            Item::Arrivals => Outcome::Push(super::arrivals::open(ctx)),
             Item::Staff => Outcome::Push(Screen::new(super::staff::StaffScreen::new(ctx))),
             Item::Settings => Outcome::Push(Screen::new(super::settings::SettingsScreen::new(ctx))),
             Item::Passphrase => Outcome::Push(Screen::new(super::signin::ChangePassphraseScreen::new(false))),
             Item::Lock => Outcome::Lock,
             Item::Quit => Outcome::Quit,
         }
+    }
+}
+
+fn is_yos(ctx: &Ctx<'_>) -> bool {
+    ctx.store.role().is_ok_and(|r| r == crate::store::settings::Role::Yos)
+}
+
+/// On a YOS: the homes with weeks missing (no weekly-file warnings: a YOS sends none).
+fn yos_reminders(ctx: &Ctx<'_>) -> Vec<String> {
+    let homes = crate::sync::yos::arrivals(ctx.store, ctx.now).unwrap_or_default();
+    let missing = homes.iter().filter(|h| !h.missing().is_empty()).count();
+    if missing == 0 {
+        vec![]
+    } else {
+        vec![format!("{missing} home(s) have weeks missing: a to see which.")]
     }
 }
 
@@ -89,7 +120,9 @@ impl Page for MenuScreen {
             .session
             .map(|s| ctx.store.open_drafts(&s.actor, INCIDENT).unwrap_or_default())
             .unwrap_or_default();
-        self.reminders = if ctx.is_manager() {
+        self.reminders = if is_yos(ctx) {
+            yos_reminders(ctx)
+        } else if ctx.is_manager() {
             super::export::reminders(ctx)
         } else {
             vec![]
@@ -163,12 +196,21 @@ impl Page for MenuScreen {
             head,
         );
         list(frame, body, lines, Some(self.selected), t);
-        let mut side = vec![
-            Line::from(""),
-            Line::from(Span::styled("In an emergency, call 999 first.", t.warning())),
-            Line::from("Record it afterwards with n."),
-            Line::from(""),
-        ];
+        let mut side = if is_yos(ctx) {
+            vec![
+                Line::from(""),
+                Line::from("This is a YOS: the homes' records arrive with concordat sync."),
+                Line::from("Which weeks arrived: a."),
+                Line::from(""),
+            ]
+        } else {
+            vec![
+                Line::from(""),
+                Line::from(Span::styled("In an emergency, call 999 first.", t.warning())),
+                Line::from("Record it afterwards with n."),
+                Line::from(""),
+            ]
+        };
         if !self.drafts.is_empty() {
             side.push(Line::from(Span::styled(
                 format!("! {} unfinished incident draft(s): d to finish.", self.drafts.len()),
