@@ -736,7 +736,8 @@ mod tests {
                  DROP INDEX incidents_recorded; CREATE INDEX incidents_recorded ON incidents(recorded_at); \
                  DROP INDEX incidents_updated; CREATE INDEX incidents_updated ON incidents(updated_at); \
                  DROP INDEX incidents_police_time; DROP TABLE staff_recovery; DROP TABLE handover_seen; DROP TABLE staff_must_change; DROP TABLE signing_keys; \
-                 DROP TABLE signing_began; ALTER TABLE audit DROP COLUMN signer; ALTER TABLE audit DROP COLUMN sig;",
+                 DROP TABLE signing_began; ALTER TABLE audit DROP COLUMN signer; ALTER TABLE audit DROP COLUMN sig; \
+                 DROP TABLE received_sets; DROP TABLE home_anchors;",
             )
             .unwrap();
             c.pragma_update(None, "user_version", 1).unwrap();
