@@ -7,7 +7,6 @@
 //! manifest, importing each in its own transaction, the receipts and the arrivals.
 
 mod common;
-#[allow(dead_code)]
 #[path = "../tests/fixtures/mod.rs"]
 mod fixtures;
 
