@@ -937,6 +937,26 @@ pub fn generate_homes(
     incidents: u32,
     seed: u64,
 ) -> anyhow::Result<DemoSummary> {
+    generate_homes_as(
+        store,
+        crate::store::settings::Role::Home,
+        homes,
+        children,
+        incidents,
+        seed,
+    )
+}
+
+/// [`generate_homes`], the database set up as `role`: a YOS's (for the sync benchmark) holds the same
+/// history, its own row named as the service.
+pub fn generate_homes_as(
+    store: &mut Store,
+    role: crate::store::settings::Role,
+    homes: u32,
+    children: u32,
+    incidents: u32,
+    seed: u64,
+) -> anyhow::Result<DemoSummary> {
     if store.is_set_up()? {
         anyhow::bail!("This database already holds a home's records: demo data is only written into a new one.");
     }
@@ -945,12 +965,17 @@ pub fn generate_homes(
     let stop = secs(end());
     let start = stop - YEARS * 36_525 * 864; // YEARS * 365.25 days
     store.set_clock(Some(at(start - 86_400)));
-    let mgr = store.setup(&Setup {
-        home_name: "Oak House",
-        ofsted_urn: "SC123456",
-        manager_name: STAFF[0].0,
-        passphrase: PASSPHRASE,
-    })?;
+    let yos = role == crate::store::settings::Role::Yos;
+    let (mgr, _) = store.setup_as(
+        &Setup {
+            home_name: if yos { "Northshire YOS" } else { "Oak House" },
+            ofsted_urn: if yos { "" } else { "SC123456" },
+            manager_name: STAFF[0].0,
+            passphrase: PASSPHRASE,
+        },
+        role,
+        false,
+    )?;
     // Every write is signed: each member of staff's key is unlocked by the demo passphrase.
     let mgr_actor = mgr.actor.clone();
     let mut actors = vec![mgr_actor.clone()];

@@ -137,3 +137,41 @@ pub fn quick<M: criterion::measurement::Measurement>(g: &mut criterion::Benchmar
         .measurement_time(Duration::from_secs(3))
         .warm_up_time(Duration::from_secs(1));
 }
+
+/// A YOS's database with `incidents` incidents (the usual layout: one home's rate, `incidents / 1000` homes),
+/// set up as a YOS, generated on first use and kept beside the others.
+pub fn db_yos(incidents: u32) -> PathBuf {
+    let dir = cache_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let name = format!(
+        "yos-{incidents}-seed{SEED}-g{GENERATOR}-s{}.db",
+        concordat::store::schema_version()
+    );
+    let p = dir.join(&name);
+    if !p.exists() {
+        let tmp = dir.join(format!("{name}.tmp"));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+        }
+        let t = Instant::now();
+        let mut s = Store::open(&tmp).unwrap();
+        let sum = concordat::demo::generate_homes_as(
+            &mut s,
+            concordat::store::settings::Role::Yos,
+            homes_for(incidents, false),
+            children_for(incidents, false),
+            incidents,
+            SEED,
+        )
+        .unwrap();
+        drop(s);
+        std::fs::rename(&tmp, &p).unwrap();
+        eprintln!(
+            "generated {} in {:.1} s: {}",
+            p.display(),
+            t.elapsed().as_secs_f64(),
+            sum.line()
+        );
+    }
+    p
+}

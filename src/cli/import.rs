@@ -6,16 +6,22 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::person::{Need, PersonArgs, sign_in};
-use crate::export::import::{MAX_BYTES, check, import};
+use crate::export::import::{MAX_BYTES, check_reader, import_reader};
 use crate::fsio::shown;
 use crate::store::{Actor, Store};
+use crate::sync::check::{check_set, manifest_beside, read_manifest};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     #[command(flatten)]
     pub person: PersonArgs,
-    /// A JSON file written by `concordat export`.
+    /// A JSON file written by `concordat export`; its manifest (`NAME.manifest.json`) must be beside it.
     pub file: PathBuf,
+    /// Import a file that has no manifest beside it. Risky: without the manifest nothing shows whether the file
+    /// was changed after the home wrote it (a response changed from police to in-house, a record removed), nor
+    /// that it is whole. Only for a file you know came straight from the home.
+    #[arg(long)]
+    pub without_manifest: bool,
 }
 
 pub fn run(db: &Path, args: &ImportArgs) -> anyhow::Result<String> {
@@ -27,9 +33,29 @@ pub fn run(db: &Path, args: &ImportArgs) -> anyhow::Result<String> {
     if meta.len() > MAX_BYTES {
         anyhow::bail!("{} is too large to be an export ({} bytes).", shown(f), meta.len());
     }
-    let bytes = std::fs::read(f).map_err(|e| anyhow::anyhow!("Cannot read {}: {e}.", shown(f)))?;
+    // The manifest beside it says the file is whole and unchanged since the home wrote it.
+    match manifest_beside(f).filter(|m| m.is_file()) {
+        Some(m) => {
+            let rm = read_manifest(&m);
+            let json = check_set(&rm, None).map_err(|e| anyhow::anyhow!("{e} Nothing was imported."))?;
+            if json.file_name() != f.file_name() {
+                anyhow::bail!("{} is not the file its manifest lists. Nothing was imported.", shown(f));
+            }
+        }
+        None if args.without_manifest => {}
+        None => anyhow::bail!(
+            "{} has no manifest beside it ({}), so nothing shows that it is whole and unchanged since the home \
+             wrote it. Copy the manifest next to it, or, if you know the file came straight from the home, \
+             give --without-manifest. Nothing was imported.",
+            shown(f),
+            manifest_beside(f)
+                .and_then(|m| m.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "NAME.manifest.json".into())
+        ),
+    }
+    let open = || std::fs::File::open(f).map_err(|e| anyhow::anyhow!("Cannot read {}: {e}.", shown(f)));
     // Check the file before the database is opened (or created): a bad file changes nothing.
-    check(&bytes).map_err(|e| anyhow::anyhow!("{}: {e:#} Nothing was imported.", shown(f)))?;
+    check_reader(open()?).map_err(|e| anyhow::anyhow!("{}: {e:#} Nothing was imported.", shown(f)))?;
     // Refused while any copy of the app has the database open (it says which): an import changes records that a
     // screen may be showing.
     let _held = crate::store::lock::exclusive(db, "import")?;
@@ -45,8 +71,8 @@ pub fn run(db: &Path, args: &ImportArgs) -> anyhow::Result<String> {
     } else {
         sign_in(&mut store, &args.person, Need::Manager("import a weekly file"))?
     };
-    let s =
-        import(&mut store, &actor, &bytes).map_err(|e| anyhow::anyhow!("{}: {e:#} Nothing was imported.", shown(f)))?;
+    let s = import_reader(&mut store, &actor, open()?, &mut |_, _, _| Ok(()))
+        .map_err(|e| anyhow::anyhow!("{}: {e:#} Nothing was imported.", shown(f)))?;
     if s.incidents == 0 && s.entries == 0 && s.children == 0 {
         return Ok(format!(
             "Nothing new in {}: its {} incident(s) are already here.",

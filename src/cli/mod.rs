@@ -10,6 +10,8 @@ mod period;
 mod person;
 mod print;
 mod report;
+mod setup;
+mod sync;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +28,8 @@ pub use period::PeriodArgs;
 pub use person::PersonArgs;
 pub use print::{PrintArgs, PrintWhat};
 pub use report::{ReportArgs, ReportFormat};
+pub use setup::SetupArgs;
+pub use sync::SyncArgs;
 
 /// The exit codes, at the end of every command's help.
 macro_rules! exit_codes {
@@ -108,6 +112,13 @@ pub enum Command {
     /// Copy the database to a backup file now (managers).
     #[command(after_help = concat!("Examples:\n  concordat backup --as \"Pat Manager\"\n  concordat backup --as \"Pat Manager\" --out /media/usb/\n\n", exit_codes!()))]
     Backup(BackupArgs),
+    /// Set up a new database as a home or as a YOS, with its first manager (once per database).
+    #[command(after_help = concat!("Examples:\n  echo \"$PASS\" | concordat --db /srv/oak/concordat.db setup --home \"Oak House\" --urn SC123456 --manager \"Pat Manager\" --passphrase-stdin\n  concordat setup --yos \"Northshire YOS\" --manager \"Kim Officer\"\n\nThe same checks as the first-run screen. A database that is already set up is refused and left as it was.\n\n", exit_codes!()))]
+    Setup(SetupArgs),
+    /// Sync with the shared folder: on a YOS, read every home's new weekly sets, check them against their
+    /// manifests, import them and write a receipt for each; then show which weeks arrived, are missing or late.
+    #[command(after_help = concat!("Example:\n  concordat sync --as \"Kim Officer\" --folder /mnt/yos-share\n\n", exit_codes!()))]
+    Sync(SyncArgs),
     /// Replace the database with a backup (managers; checked first; the current database is kept aside).
     #[command(after_help = concat!("Example:\n  concordat restore --as \"Pat Manager\" backups/concordat-20261120-063000-daily.db\n\n", exit_codes!()))]
     Restore(RestoreArgs),
@@ -227,6 +238,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Demo(a)) => demo::run(cli.db.as_deref(), a),
         Some(Command::Backup(a)) => db_path(&cli).and_then(|db| backup::run(&db, a)),
         Some(Command::Restore(a)) => db_path(&cli).and_then(|db| backup::restore(&db, a)),
+        Some(Command::Setup(a)) => db_path(&cli).and_then(|db| setup::run(&db, a)),
+        Some(Command::Sync(a)) => db_path(&cli).and_then(|db| sync::run(&db, a)),
     };
     match result {
         Ok(msg) => {
@@ -266,6 +279,8 @@ fn command_name(cli: &Cli) -> &'static str {
         Some(Command::Demo(_)) => "demo",
         Some(Command::Backup(_)) => "backup",
         Some(Command::Restore(_)) => "restore",
+        Some(Command::Setup(_)) => "setup",
+        Some(Command::Sync(_)) => "sync",
     }
 }
 

@@ -7,19 +7,21 @@
 //! An empty database (not set up) takes the file's home as its own.
 
 use std::collections::HashSet;
+use std::io::Read;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::{FORMAT, PSEUDONYM_UID_PREFIX};
 use crate::domain::{Entry, Ethnicity, Gender, IncidentRecord, LegalStatus, current};
 use crate::store::audit::Writer;
 use crate::store::{Actor, Store, StoreError};
 
-/// Longest file read (a year of a large home is a few MB).
-pub const MAX_BYTES: u64 = 512 * 1024 * 1024;
+/// Longest file read (a year of a large home is a few MB; the file is read one record at a time, so memory does
+/// not grow with it).
+pub const MAX_BYTES: u64 = 64 * 1024 * 1024 * 1024;
 /// Longest text kept from any one field.
 const MAX_TEXT: usize = 100_000;
 
@@ -115,95 +117,356 @@ fn clean(v: &mut Value, at: &str, too_long: &mut Vec<String>) {
     }
 }
 
-fn one_line_errors(errs: &[String]) -> String {
-    let shown: Vec<&str> = errs.iter().take(5).map(String::as_str).collect();
-    let more = if errs.len() > 5 {
-        format!(" (and {} more)", errs.len() - 5)
-    } else {
-        String::new()
-    };
-    format!("{}{more}", shown.join("; "))
-}
-
-/// Parse, check and clean a file; the typed home and records.
-/// Check a file before any database is opened (or created): a bad file changes nothing.
+/// Check a file before any database is opened (or created): a bad file changes nothing. The file is read as
+/// it goes, one record at a time.
 pub fn check(bytes: &[u8]) -> anyhow::Result<()> {
-    parse(bytes).map(|_| ())
+    check_reader(bytes)
 }
 
-fn parse(bytes: &[u8]) -> anyhow::Result<(HomeIn, Vec<RecordIn>)> {
-    parse_all(bytes).map(|(h, _, r)| (h, r))
+/// [`check`], reading from `reader` (a file of any size: one record is held at a time).
+pub fn check_reader(reader: impl Read) -> anyhow::Result<()> {
+    read_file(reader, crate::time::now(), &mut |_| Ok(())).map_err(|e| match e {
+        ReadError::File(m) => anyhow::anyhow!(m),
+        ReadError::Store(e) => anyhow::anyhow!(e),
+    })?;
+    Ok(())
 }
 
-/// The home, the list of children in the home during the period (empty in older files) and the records.
-fn parse_all(bytes: &[u8]) -> anyhow::Result<(HomeIn, Vec<ChildIn>, Vec<RecordIn>)> {
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let mut doc: Value =
-        serde_json::from_slice(bytes).map_err(|e| anyhow::anyhow!("The file is not a JSON export: {e}."))?;
-    if doc.get("format").and_then(Value::as_str) != Some(FORMAT) {
-        anyhow::bail!("The file is not a concordat export: /format is not \"{FORMAT}\".");
+/// What the file says about itself, before its records: its home and its period (as in the file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileHead {
+    pub home_uid: String,
+    pub home_name: String,
+    pub ofsted_urn: String,
+    pub period: Value,
+}
+
+/// What reading a file hands on, in order: its head once, then each record.
+enum Item {
+    Head(HomeIn, Value),
+    /// A child of the file's list of the children in the home during the period (after the head; older files
+    /// have none).
+    Child(Box<ChildIn>),
+    Record(Box<RecordIn>),
+}
+
+enum ReadError {
+    /// The file is wrong: plain words, with the JSON path.
+    File(String),
+    /// Writing what was read failed (a full disk, a conflict named in plain words…).
+    Store(StoreError),
+}
+
+/// Problems of one kind, the first few kept to be shown and all counted.
+#[derive(Default)]
+struct Problems {
+    shown: Vec<String>,
+    count: usize,
+}
+
+impl Problems {
+    fn push(&mut self, p: String) {
+        self.count += 1;
+        if self.shown.len() < 5 {
+            self.shown.push(p);
+        }
     }
-    if let Err(errs) = validate(&doc) {
-        anyhow::bail!(
+
+    fn line(&self) -> String {
+        let more = if self.count > self.shown.len() {
+            format!(" (and {} more)", self.count - self.shown.len())
+        } else {
+            String::new()
+        };
+        format!("{}{more}", self.shown.join("; "))
+    }
+}
+
+/// The state of one pass over a file.
+struct Reading<'a> {
+    now: DateTime<Utc>,
+    on: &'a mut dyn FnMut(Item) -> Result<(), StoreError>,
+    record_schema: jsonschema::Validator,
+    head: serde_json::Map<String, Value>,
+    head_done: bool,
+    schema: Problems,
+    too_long: Problems,
+    own: Problems,
+    dates: Problems,
+    /// Why reading stopped early (the file is not an export, or writing failed).
+    fatal: Option<ReadError>,
+}
+
+impl Reading<'_> {
+    fn problems(&self) -> bool {
+        self.schema.count + self.too_long.count + self.own.count + self.dates.count > 0
+    }
+
+    /// The part before the records: checked against the schema (with no records), cleaned, handed on.
+    fn finish_head(&mut self, with_records: bool) -> Result<(), ()> {
+        if self.head_done {
+            return Ok(());
+        }
+        self.head_done = true;
+        if self.head.get("format").and_then(Value::as_str) != Some(FORMAT) {
+            self.fatal = Some(ReadError::File(format!(
+                "The file is not a concordat export: /format is not \"{FORMAT}\"."
+            )));
+            return Err(());
+        }
+        let mut doc = Value::Object(self.head.clone());
+        if with_records {
+            doc["records"] = Value::Array(Vec::new());
+        }
+        if let Err(errs) = validate(&doc) {
+            errs.into_iter().for_each(|e| self.schema.push(e));
+            return Ok(());
+        }
+        let mut too_long = Vec::new();
+        clean(&mut doc, "", &mut too_long);
+        too_long.into_iter().for_each(|e| self.too_long.push(e));
+        if self.problems() {
+            return Ok(());
+        }
+        let home: HomeIn = match serde_json::from_value(doc["home"].take()) {
+            Ok(h) => h,
+            Err(e) => {
+                self.own.push(format!("/home: {e}"));
+                return Ok(());
+            }
+        };
+        let period = doc["period"].take();
+        // The list of children is small (the children in the home during the period): read whole.
+        let mut roster = Vec::new();
+        if let Value::Array(a) = doc["children"].take() {
+            for (i, c) in a.into_iter().enumerate() {
+                match serde_json::from_value::<ChildIn>(c) {
+                    Ok(c) if c.identified && (c.name.is_none() || parse_date(&c.dob).is_none()) => self
+                        .own
+                        .push(format!("/children/{i}: a named child needs a name and a date of birth")),
+                    Ok(c) => roster.push(c),
+                    Err(e) => self.own.push(format!("/children/{i}: {e}")),
+                }
+            }
+        }
+        if self.problems() {
+            return Ok(());
+        }
+        if let Err(e) = (self.on)(Item::Head(home, period)) {
+            self.fatal = Some(ReadError::Store(e));
+            return Err(());
+        }
+        for c in roster {
+            if let Err(e) = (self.on)(Item::Child(Box::new(c))) {
+                self.fatal = Some(ReadError::Store(e));
+                return Err(());
+            }
+        }
+        Ok(())
+    }
+
+    /// One record: checked against the schema, cleaned, checked against itself and the clock, handed on
+    /// while the file has shown no problem.
+    fn record(&mut self, i: usize, mut v: Value) -> Result<(), ()> {
+        let at = format!("/records/{i}");
+        let errs: Vec<String> = self
+            .record_schema
+            .iter_errors(&v)
+            .map(|e| {
+                let msg = crate::text::one_line(&e.to_string(), 160);
+                format!("{at}{}: {msg}", e.instance_path().as_str())
+            })
+            .collect();
+        if !errs.is_empty() {
+            errs.into_iter().for_each(|e| self.schema.push(e));
+            return Ok(());
+        }
+        let mut too_long = Vec::new();
+        clean(&mut v, &at, &mut too_long);
+        if !too_long.is_empty() {
+            too_long.into_iter().for_each(|e| self.too_long.push(e));
+            return Ok(());
+        }
+        let r = match serde_json::from_value::<RecordIn>(v) {
+            Ok(r) => r,
+            Err(e) => {
+                self.own.push(format!("{at}: {e}"));
+                return Ok(());
+            }
+        };
+        if r.recorded.uid != r.uid {
+            self.own
+                .push(format!("{at}/recorded/uid: not the record's uid {}", r.uid));
+        }
+        if r.recorded.child_uid != r.child.reference {
+            self.own.push(format!("{at}/recorded/child_uid: not the child's ref"));
+        }
+        for (j, e) in r.entries.iter().enumerate() {
+            if e.incident_uid != r.uid {
+                self.own
+                    .push(format!("{at}/entries/{j}/incident_uid: not the record's uid"));
+            }
+        }
+        if r.child.identified && (r.child.name.is_none() || parse_date(&r.child.dob).is_none()) {
+            self.own
+                .push(format!("{at}/child: a named child needs a name and a date of birth"));
+        }
+        check_dates(i, &r, self.now, &mut self.dates);
+        if self.problems() {
+            return Ok(());
+        }
+        if let Err(e) = (self.on)(Item::Record(Box::new(r))) {
+            self.fatal = Some(ReadError::Store(e));
+            return Err(());
+        }
+        Ok(())
+    }
+}
+
+struct Top<'r, 'a>(&'r mut Reading<'a>);
+struct Records<'r, 'a>(&'r mut Reading<'a>);
+
+/// Stops reading: the reason is kept in [`Reading::fatal`].
+const STOPPED: &str = "concordat: reading stopped";
+
+impl<'de> serde::de::DeserializeSeed<'de> for Top<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Top<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "records" && !self.0.head_done {
+                if self.0.finish_head(true).is_err() {
+                    return Err(A::Error::custom(STOPPED));
+                }
+                map.next_value_seed(Records(&mut *self.0))?;
+            } else if self.0.head_done {
+                let _: serde::de::IgnoredAny = map.next_value()?;
+                self.0.schema.push(format!("/{key}: not expected after the records"));
+            } else {
+                let v: Value = map.next_value()?;
+                self.0.head.insert(key, v);
+            }
+        }
+        if self.0.finish_head(false).is_err() {
+            return Err(A::Error::custom(STOPPED));
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Records<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Records<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of records")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        let mut i = 0;
+        while let Some(v) = seq.next_element::<Value>()? {
+            if self.0.record(i, v).is_err() {
+                return Err(A::Error::custom(STOPPED));
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+}
+
+/// The schema of one record: the export's own, pointed at its `export_record`.
+fn record_validator() -> jsonschema::Validator {
+    let mut schema: Value = serde_json::from_str(super::SCHEMA).expect("the bundled schema is JSON");
+    let defs = schema["$defs"].take();
+    let one = json!({
+        "$schema": schema["$schema"].clone(),
+        "$defs": defs,
+        "$ref": "#/$defs/export_record",
+    });
+    jsonschema::draft202012::new(&one).expect("the bundled schema is valid")
+}
+
+/// Read a file from `reader` (a byte order mark is allowed), one record at a time, handing each on to `on`
+/// only while no problem has been found; every problem is collected (the first few shown, all counted).
+fn read_file(
+    reader: impl Read,
+    now: DateTime<Utc>,
+    on: &mut dyn FnMut(Item) -> Result<(), StoreError>,
+) -> Result<(), ReadError> {
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, reader);
+    {
+        use std::io::BufRead;
+        let start = reader
+            .fill_buf()
+            .map_err(|e| ReadError::File(format!("The file cannot be read: {e}.")))?;
+        if start.starts_with("\u{feff}".as_bytes()) {
+            reader.consume(3);
+        }
+    }
+    let mut rd = Reading {
+        now,
+        on,
+        record_schema: record_validator(),
+        head: serde_json::Map::new(),
+        head_done: false,
+        schema: Problems::default(),
+        too_long: Problems::default(),
+        own: Problems::default(),
+        dates: Problems::default(),
+        fatal: None,
+    };
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let parsed = serde::de::DeserializeSeed::deserialize(Top(&mut rd), &mut de).and_then(|_| de.end());
+    if let Some(f) = rd.fatal.take() {
+        return Err(f);
+    }
+    if let Err(e) = parsed {
+        return Err(ReadError::File(format!("The file is not a JSON export: {e}.")));
+    }
+    if rd.schema.count > 0 {
+        return Err(ReadError::File(format!(
             "The file does not match the export format ({} problem{}): {}",
-            errs.len(),
-            if errs.len() == 1 { "" } else { "s" },
-            one_line_errors(&errs)
-        );
+            rd.schema.count,
+            if rd.schema.count == 1 { "" } else { "s" },
+            rd.schema.line()
+        )));
     }
-    let mut too_long = Vec::new();
-    clean(&mut doc, "", &mut too_long);
-    if !too_long.is_empty() {
-        anyhow::bail!(
+    if rd.too_long.count > 0 {
+        return Err(ReadError::File(format!(
             "The file holds text longer than concordat keeps, and nothing is ever cut: {}. Nothing was imported.",
-            one_line_errors(&too_long)
-        );
+            rd.too_long.line()
+        )));
     }
-    let home: HomeIn = serde_json::from_value(doc["home"].take()).map_err(|e| anyhow::anyhow!("/home: {e}"))?;
-    let mut records = Vec::new();
-    let mut errs = Vec::new();
-    let mut roster = Vec::new();
-    if let Value::Array(a) = doc["children"].take() {
-        for (i, c) in a.into_iter().enumerate() {
-            match serde_json::from_value::<ChildIn>(c) {
-                Ok(c) if c.identified && (c.name.is_none() || parse_date(&c.dob).is_none()) => {
-                    errs.push(format!("/children/{i}: a named child needs a name and a date of birth"))
-                }
-                Ok(c) => roster.push(c),
-                Err(e) => errs.push(format!("/children/{i}: {e}")),
-            }
-        }
+    if rd.own.count > 0 {
+        return Err(ReadError::File(format!(
+            "The file has {} problem(s): {}",
+            rd.own.count,
+            rd.own.line()
+        )));
     }
-    if let Value::Array(a) = doc["records"].take() {
-        for (i, r) in a.into_iter().enumerate() {
-            match serde_json::from_value::<RecordIn>(r) {
-                Ok(r) => {
-                    if r.recorded.uid != r.uid {
-                        errs.push(format!("/records/{i}/recorded/uid: not the record's uid {}", r.uid));
-                    }
-                    if r.recorded.child_uid != r.child.reference {
-                        errs.push(format!("/records/{i}/recorded/child_uid: not the child's ref"));
-                    }
-                    for (j, e) in r.entries.iter().enumerate() {
-                        if e.incident_uid != r.uid {
-                            errs.push(format!("/records/{i}/entries/{j}/incident_uid: not the record's uid"));
-                        }
-                    }
-                    if r.child.identified && (r.child.name.is_none() || parse_date(&r.child.dob).is_none()) {
-                        errs.push(format!(
-                            "/records/{i}/child: a named child needs a name and a date of birth"
-                        ));
-                    }
-                    records.push(r);
-                }
-                Err(e) => errs.push(format!("/records/{i}: {e}")),
-            }
-        }
+    if rd.dates.count > 0 {
+        return Err(ReadError::File(format!(
+            "The file has {} impossible date(s): {}.",
+            rd.dates.count,
+            rd.dates.line()
+        )));
     }
-    if !errs.is_empty() {
-        anyhow::bail!("The file has {} problem(s): {}", errs.len(), one_line_errors(&errs));
-    }
-    Ok((home, roster, records))
+    Ok(())
 }
 
 fn parse_date(s: &Option<String>) -> Option<NaiveDate> {
@@ -563,39 +826,35 @@ const CLOCK_SKEW_HOURS: i64 = 2;
 
 /// Dates a file may not carry: before 1900, in the future (an entry dated 9999 would make its incident an
 /// amendment in every later week), or a birth after the incident. Each names the record and the field.
-fn check_dates(records: &[RecordIn], now: DateTime<Utc>) -> Result<(), Vec<String>> {
+fn check_dates(i: usize, r: &RecordIn, now: DateTime<Utc>, errs: &mut Problems) {
     let floor = NaiveDate::from_ymd_opt(1900, 1, 1)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|d| d.and_utc())
         .unwrap_or_default();
     let ceiling = now + chrono::Duration::hours(CLOCK_SKEW_HOURS);
-    let mut errs = Vec::new();
-    let check = |errs: &mut Vec<String>, what: String, t: DateTime<Utc>| {
+    let check = |errs: &mut Problems, what: String, t: DateTime<Utc>| {
         if t < floor {
             errs.push(format!("{what} is {}, before 1900", ts(t)));
         } else if t > ceiling {
             errs.push(format!("{what} is {}, in the future", ts(t)));
         }
     };
-    for (i, r) in records.iter().enumerate() {
-        let name = format!("/records/{i} (incident {})", r.uid);
-        check(&mut errs, format!("{name} occurred_at"), r.recorded.occurred_at);
-        check(&mut errs, format!("{name} recorded_at"), r.recorded.recorded_at);
-        for (j, e) in r.entries.iter().enumerate() {
-            check(&mut errs, format!("{name} entries/{j} (entry {}) at", e.uid), e.at);
-        }
-        if let Some(dob) = parse_date(&r.child.dob) {
-            let born = dob.and_hms_opt(0, 0, 0).map(|d| d.and_utc()).unwrap_or_default();
-            check(&mut errs, format!("{name} child date of birth"), born);
-            if dob > crate::time::local_date(r.recorded.occurred_at) {
-                errs.push(format!(
-                    "{name} child date of birth {dob} is after the incident ({})",
-                    crate::time::local_date(r.recorded.occurred_at)
-                ));
-            }
+    let name = format!("/records/{i} (incident {})", r.uid);
+    check(errs, format!("{name} occurred_at"), r.recorded.occurred_at);
+    check(errs, format!("{name} recorded_at"), r.recorded.recorded_at);
+    for (j, e) in r.entries.iter().enumerate() {
+        check(errs, format!("{name} entries/{j} (entry {}) at", e.uid), e.at);
+    }
+    if let Some(dob) = parse_date(&r.child.dob) {
+        let born = dob.and_hms_opt(0, 0, 0).map(|d| d.and_utc()).unwrap_or_default();
+        check(errs, format!("{name} child date of birth"), born);
+        if dob > crate::time::local_date(r.recorded.occurred_at) {
+            errs.push(format!(
+                "{name} child date of birth {dob} is after the incident ({})",
+                crate::time::local_date(r.recorded.occurred_at)
+            ));
         }
     }
-    if errs.is_empty() { Ok(()) } else { Err(errs) }
 }
 
 /// The first top-level field in which two versions of a record differ, with both values (shortened).
@@ -625,250 +884,326 @@ fn first_difference(here: &Value, file: &Value) -> Option<String> {
 /// naming the record. A record already here may only gain entries: the same uid with a different saved record
 /// or different earlier entries is refused as a conflict naming both versions. Importing twice changes nothing.
 pub fn import(store: &mut Store, actor: &Actor, bytes: &[u8]) -> anyhow::Result<ImportSummary> {
+    import_reader(store, actor, bytes, &mut |_, _, _| Ok(()))
+}
+
+/// [`import`], reading the file from `reader` one record at a time (peak memory stays small whatever the file's
+/// size), inside one transaction. `after` runs in that same transaction once every record is in, with the
+/// file's head and what was imported (sync records the set it read there); its error undoes the import.
+pub fn import_reader(
+    store: &mut Store,
+    actor: &Actor,
+    reader: impl Read,
+    after: &mut dyn FnMut(&mut Writer<'_>, &FileHead, &ImportSummary) -> crate::store::Result<()>,
+) -> anyhow::Result<ImportSummary> {
     actor.require_manager("import a weekly file")?;
-    let (home, roster, records) = parse_all(bytes)?;
-    if let Err(errs) = check_dates(&records, store.now()) {
-        anyhow::bail!(
-            "The file has {} impossible date(s): {}.",
-            errs.len(),
-            one_line_errors(&errs)
-        );
-    }
     let own = store.home()?;
-    if let Some(h) = &own
-        && h.uid == home.uid
-        && store.is_set_up()?
-    {
-        anyhow::bail!(
-            "The file says it comes from this home ({}): an import never changes this home's own records.",
-            crate::text::display(&h.name)
-        );
-    }
+    let set_up = store.is_set_up()?;
+    let now = store.now();
     // Whose records are whose: this home's own (once set up), or the file's home's.
-    let own_uid = own
-        .as_ref()
-        .map(|h| h.uid.clone())
-        .filter(|_| store.is_set_up().unwrap_or(true));
-    let home_label = |uid: &str, fallback: &str| -> String {
-        if own_uid.as_deref() == Some(uid) {
-            format!("this home ({})", own.as_ref().map(|h| h.name.as_str()).unwrap_or(""))
-        } else if uid == home.uid {
-            format!("{} ({uid})", home.name)
+    let own_uid = own.as_ref().map(|h| h.uid.clone()).filter(|_| set_up);
+    let own_name = own.as_ref().map(|h| h.name.clone()).unwrap_or_default();
+    let mut reader = Some(reader);
+    let summary = store.write(actor, |w| {
+        let mut sum = ImportSummary::default();
+        let mut file: Option<FileCtx> = None;
+        let Some(reader) = reader.take() else {
+            return Err(StoreError::Invalid("The file was already read.".into()));
+        };
+        let read = read_file(reader, now, &mut |item| match item {
+            Item::Head(home, period) => {
+                if let Some(h) = &own
+                    && h.uid == home.uid
+                    && set_up
+                {
+                    return Err(StoreError::Invalid(format!(
+                        "The file says it comes from this home ({}): an import never changes this home's own \
+                         records.",
+                        crate::text::display(&h.name)
+                    )));
+                }
+                match &own {
+                    None => {
+                        // An empty database (a new PC): the file's home becomes this one, with a new pseudonym
+                        // secret.
+                        let secret = {
+                            use rand::RngCore;
+                            let mut b = [0u8; 32];
+                            rand::rng().fill_bytes(&mut b);
+                            hex::encode(b)
+                        };
+                        let now = w.now_str();
+                        w.insert(
+                            "home",
+                            "INSERT INTO home (id, uid, name, ofsted_urn, pseudonym_secret, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                            params![home.uid, home.name, home.ofsted_urn, secret, now],
+                        )?;
+                    }
+                    Some(h) if h.uid != home.uid => {
+                        sum.other_home = Some(home.name.clone());
+                        if find_id(w, "SELECT id FROM other_homes WHERE uid = ?1", &home.uid)?.is_none() {
+                            crate::store::audit::insert_other_home(w, &home.uid, &home.name, &home.ofsted_urn)?;
+                        }
+                    }
+                    Some(_) => {}
+                }
+                file = Some(FileCtx {
+                    home,
+                    period,
+                    own_uid: own_uid.clone(),
+                    own_name: own_name.clone(),
+                });
+                Ok(())
+            }
+            Item::Child(c) => match &file {
+                Some(f) => {
+                    let cuid = child_uid(&c);
+                    if let Some((_, h)) = owner(w, "SELECT id, home_uid FROM children WHERE uid = ?1", &cuid)?
+                        && h != f.home.uid
+                    {
+                        return Err(f.refuse(format!("Child {cuid}"), &h));
+                    }
+                    child_of(w, &c, &f.home.uid, None, &mut sum).map(|_| ())
+                }
+                None => Err(StoreError::Invalid("The file's children come before its home.".into())),
+            },
+            Item::Record(r) => match &file {
+                Some(f) => import_record(w, f, &r, &mut sum),
+                None => Err(StoreError::Invalid("The file's records come before its home.".into())),
+            },
+        });
+        match read {
+            Ok(()) => {}
+            Err(ReadError::File(m)) => return Err(StoreError::Invalid(m)),
+            Err(ReadError::Store(e)) => return Err(e),
+        }
+        let Some(f) = file else {
+            return Err(StoreError::Invalid("The file has no home.".into()));
+        };
+        let head = FileHead {
+            home_uid: f.home.uid.clone(),
+            home_name: f.home.name.clone(),
+            ofsted_urn: f.home.ofsted_urn.clone(),
+            period: f.period.clone(),
+        };
+        after(w, &head, &sum)?;
+        Ok(sum)
+    });
+    match summary {
+        Ok(s) => Ok(s),
+        Err(StoreError::Invalid(m)) => Err(anyhow::anyhow!(m)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The file being imported: its home, and this database's own.
+struct FileCtx {
+    home: HomeIn,
+    period: Value,
+    own_uid: Option<String>,
+    own_name: String,
+}
+
+impl FileCtx {
+    fn home_label(&self, uid: &str, fallback: &str) -> String {
+        if self.own_uid.as_deref() == Some(uid) {
+            format!("this home ({})", self.own_name)
+        } else if uid == self.home.uid {
+            format!("{} ({uid})", self.home.name)
         } else {
             format!("{fallback} ({uid})")
         }
-    };
-    let summary = store.write(actor, |w| {
-        let mut sum = ImportSummary::default();
-        match &own {
-            None => {
-                // An empty database (a new PC): the file's home becomes this one, with a new pseudonym secret.
-                let secret = {
-                    use rand::RngCore;
-                    let mut b = [0u8; 32];
-                    rand::rng().fill_bytes(&mut b);
-                    hex::encode(b)
-                };
-                let now = w.now_str();
-                w.insert(
-                    "home",
-                    "INSERT INTO home (id, uid, name, ofsted_urn, pseudonym_secret, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
-                    params![home.uid, home.name, home.ofsted_urn, secret, now],
+    }
+
+    fn refuse(&self, what: String, other_uid: &str) -> StoreError {
+        StoreError::Invalid(format!(
+            "{what} belongs to {}, but the file comes from {}: an import only adds or changes the records of the \
+             home the file comes from.",
+            crate::text::display(&self.home_label(other_uid, "another home")),
+            crate::text::display(&format!("{} ({})", self.home.name, self.home.uid))
+        ))
+    }
+}
+
+fn owner(w: &Writer<'_>, sql: &str, uid: &str) -> crate::store::Result<Option<(i64, String)>> {
+    Ok(w.conn()
+        .query_row(sql, [uid], |x| Ok((x.get(0)?, x.get(1)?)))
+        .optional()?)
+}
+
+/// One record of the file: a new incident (and child), new entries of one already here, or nothing new.
+fn import_record(w: &mut Writer<'_>, f: &FileCtx, r: &RecordIn, sum: &mut ImportSummary) -> crate::store::Result<()> {
+    let cuid = child_uid(&r.child);
+    if let Some((_, h)) = owner(w, "SELECT id, home_uid FROM children WHERE uid = ?1", &cuid)?
+        && h != f.home.uid
+    {
+        return Err(f.refuse(format!("Child {cuid} (incident {})", r.uid), &h));
+    }
+    if let Some((id, h)) = owner(w, "SELECT id, home_uid FROM incidents WHERE uid = ?1", &r.uid)?
+        && h != f.home.uid
+    {
+        return Err(f.refuse(format!("Incident {} (#{id} here)", r.uid), &h));
+    }
+    // The child as kept here: found by pseudonym first, so a child named in one file and not in another is one
+    // child, whose records all name the uid they are kept under.
+    let first = crate::time::local_date(r.recorded.occurred_at);
+    let (child_id, cuid) = child_of(w, &r.child, &f.home.uid, Some(first), sum)?;
+    let yos_open: bool = w
+        .conn()
+        .query_row("SELECT yos_open FROM children WHERE id = ?1", [child_id], |x| {
+            x.get::<_, i64>(0)
+        })?
+        != 0;
+    match find_id(w, "SELECT id FROM incidents WHERE uid = ?1", &r.uid)? {
+        None => {
+            let mut rec = r.recorded.clone();
+            rec.child_uid = cuid.clone();
+            rec.home_uid = f.home.uid.clone();
+            let cur = current(&rec, &r.entries);
+            let d = crate::store::incidents::derive(&cur, yos_open)?;
+            let updated = r
+                .entries
+                .iter()
+                .map(|e| e.at)
+                .chain([rec.recorded_at])
+                .max()
+                .unwrap_or(rec.recorded_at);
+            let json = serde_json::to_string(&rec).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let id = w.insert(
+                "incidents",
+                "INSERT INTO incidents (uid, home_uid, child_id, occurred_at, recorded_at, recorded_by, \
+                 recorded_by_id, status, response, categories, police_ref, summary, open_actions, updated_at, \
+                 record, current) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                params![
+                    rec.uid,
+                    rec.home_uid,
+                    child_id,
+                    ts(rec.occurred_at),
+                    ts(rec.recorded_at),
+                    rec.recorded_by,
+                    d.status,
+                    d.response,
+                    d.categories,
+                    d.police_ref,
+                    d.summary,
+                    d.open_actions,
+                    ts(updated),
+                    json,
+                    d.current
+                ],
+            )?;
+            for e in &r.entries {
+                if find_id(w, "SELECT id FROM entries WHERE uid = ?1", &e.uid)?.is_some() {
+                    return Err(StoreError::Invalid(format!(
+                        "entry {} of incident {} is already filed under another incident",
+                        e.uid, r.uid
+                    )));
+                }
+                insert_entry(w, id, e)?;
+                sum.entries += 1;
+            }
+            sum.incidents += 1;
+        }
+        Some(id) => {
+            let known: HashSet<String> = {
+                let mut s = w
+                    .conn()
+                    .prepare_cached("SELECT uid FROM entries WHERE incident_id = ?1")?;
+                s.query_map([id], |x| x.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            // Same uid: the same saved record and the same earlier entries, or a conflict.
+            let (stored, stored_entries): (String, Vec<(String, String, String, String)>) = {
+                let record: String = w
+                    .conn()
+                    .query_row("SELECT record FROM incidents WHERE id = ?1", [id], |x| x.get(0))?;
+                let mut s = w.conn().prepare_cached(
+                    "SELECT uid, at, by_name, change FROM entries WHERE incident_id = ?1 ORDER BY id",
                 )?;
+                let old = s
+                    .query_map([id], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                (record, old)
+            };
+            let conflict = |what: String| {
+                StoreError::Invalid(format!(
+                    "Incident {} (#{id} here) conflicts with the file's version: {what}. Both versions are \
+                     from {}; the one here is kept.",
+                    r.uid,
+                    crate::text::display(&format!("{} ({})", f.home.name, f.home.uid))
+                ))
+            };
+            let mut mine = r.recorded.clone();
+            mine.child_uid = cuid.clone();
+            mine.home_uid = f.home.uid.clone();
+            let file_v = serde_json::to_value(&mine).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let here_v: Value = serde_json::from_str(&stored).unwrap_or(Value::Null);
+            if let Some(d) = first_difference(&here_v, &file_v) {
+                return Err(conflict(format!("the saved record differs ({d})")));
             }
-            Some(h) if h.uid != home.uid => {
-                sum.other_home = Some(home.name.clone());
-                if find_id(w, "SELECT id FROM other_homes WHERE uid = ?1", &home.uid)?.is_none() {
-                    crate::store::audit::insert_other_home(w, &home.uid, &home.name, &home.ofsted_urn)?;
+            for (uid, at, by, change) in &stored_entries {
+                if let Some(e) = r.entries.iter().find(|e| &e.uid == uid) {
+                    let change_v: Value = serde_json::from_str(change).unwrap_or(Value::Null);
+                    let file_change = serde_json::to_value(&e.change).unwrap_or(Value::Null);
+                    let d = if crate::time::from_db(at) != Some(e.at) {
+                        Some(format!("at: here {at}, in the file {}", ts(e.at)))
+                    } else if by != &e.by {
+                        Some(format!("by: here {by}, in the file {}", e.by))
+                    } else {
+                        first_difference(&change_v, &file_change)
+                    };
+                    if let Some(d) = d {
+                        return Err(conflict(format!("entry {uid} differs ({d})")));
+                    }
                 }
             }
-            Some(_) => {}
+            let new: Vec<&Entry> = r.entries.iter().filter(|e| !known.contains(&e.uid)).collect();
+            if new.is_empty() {
+                sum.unchanged += 1;
+                return Ok(());
+            }
+            let (record, old) = (stored, stored_entries);
+            let bad = |e: serde_json::Error| StoreError::Invalid(format!("incident {} is unreadable: {e}", r.uid));
+            let record: IncidentRecord = serde_json::from_str(&record).map_err(bad)?;
+            let mut all: Vec<Entry> = old
+                .into_iter()
+                .map(|(uid, at, by, change)| {
+                    Ok(Entry {
+                        uid,
+                        incident_uid: r.uid.clone(),
+                        at: crate::time::from_db(&at).unwrap_or_default(),
+                        by,
+                        change: serde_json::from_str(&change).map_err(bad)?,
+                    })
+                })
+                .collect::<crate::store::Result<_>>()?;
+            for e in &new {
+                insert_entry(w, id, e)?;
+                sum.entries += 1;
+                all.push((*e).clone());
+            }
+            let cur = current(&record, &all);
+            let d = crate::store::incidents::derive(&cur, yos_open)?;
+            let updated = all.iter().map(|e| e.at).max().unwrap_or(record.recorded_at);
+            w.update(
+                "incidents",
+                id,
+                "import",
+                "UPDATE incidents SET status=?1, response=?2, categories=?3, police_ref=?4, summary=?5, \
+                 open_actions=?6, current=?7, updated_at=MAX(updated_at, ?8) WHERE id=?9",
+                params![
+                    d.status,
+                    d.response,
+                    d.categories,
+                    d.police_ref,
+                    d.summary,
+                    d.open_actions,
+                    d.current,
+                    ts(updated),
+                    id
+                ],
+            )?;
         }
-        let owner = |w: &Writer<'_>, sql: &str, uid: &str| -> crate::store::Result<Option<(i64, String)>> {
-            Ok(w.conn().query_row(sql, [uid], |x| Ok((x.get(0)?, x.get(1)?))).optional()?)
-        };
-        let refuse = |what: String, other_uid: &str| {
-            StoreError::Invalid(format!(
-                "{what} belongs to {}, but the file comes from {}: an import only adds or changes the records of \
-                 the home the file comes from.",
-                crate::text::display(&home_label(other_uid, "another home")),
-                crate::text::display(&format!("{} ({})", home.name, home.uid))
-            ))
-        };
-        for c in &roster {
-            let cuid = child_uid(c);
-            if let Some((_, h)) = owner(w, "SELECT id, home_uid FROM children WHERE uid = ?1", &cuid)?
-                && h != home.uid
-            {
-                return Err(refuse(format!("Child {cuid}"), &h));
-            }
-            child_of(w, c, &home.uid, None, &mut sum)?;
-        }
-        for r in &records {
-            let cuid = child_uid(&r.child);
-            if let Some((_, h)) = owner(w, "SELECT id, home_uid FROM children WHERE uid = ?1", &cuid)?
-                && h != home.uid
-            {
-                return Err(refuse(format!("Child {cuid} (incident {})", r.uid), &h));
-            }
-            if let Some((id, h)) = owner(w, "SELECT id, home_uid FROM incidents WHERE uid = ?1", &r.uid)?
-                && h != home.uid
-            {
-                return Err(refuse(format!("Incident {} (#{id} here)", r.uid), &h));
-            }
-            // The child as kept here: found by pseudonym first, so a child named in one file and not in another is
-            // one child, whose records all name the uid they are kept under.
-            let first = crate::time::local_date(r.recorded.occurred_at);
-            let (child_id, cuid) = child_of(w, &r.child, &home.uid, Some(first), &mut sum)?;
-            let yos_open: bool = w
-                .conn()
-                .query_row("SELECT yos_open FROM children WHERE id = ?1", [child_id], |x| x.get::<_, i64>(0))?
-                != 0;
-            match find_id(w, "SELECT id FROM incidents WHERE uid = ?1", &r.uid)? {
-                None => {
-                    let mut rec = r.recorded.clone();
-                    rec.child_uid = cuid.clone();
-                    rec.home_uid = home.uid.clone();
-                    let cur = current(&rec, &r.entries);
-                    let d = crate::store::incidents::derive(&cur, yos_open)?;
-                    let updated = r.entries.iter().map(|e| e.at).chain([rec.recorded_at]).max().unwrap_or(rec.recorded_at);
-                    let json = serde_json::to_string(&rec).map_err(|e| StoreError::Invalid(e.to_string()))?;
-                    let id = w.insert(
-                        "incidents",
-                        "INSERT INTO incidents (uid, home_uid, child_id, occurred_at, recorded_at, recorded_by, \
-                         recorded_by_id, status, response, categories, police_ref, summary, open_actions, updated_at, \
-                         record, current) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-                        params![
-                            rec.uid,
-                            rec.home_uid,
-                            child_id,
-                            ts(rec.occurred_at),
-                            ts(rec.recorded_at),
-                            rec.recorded_by,
-                            d.status,
-                            d.response,
-                            d.categories,
-                            d.police_ref,
-                            d.summary,
-                            d.open_actions,
-                            ts(updated),
-                            json,
-                            d.current
-                        ],
-                    )?;
-                    for e in &r.entries {
-                        if find_id(w, "SELECT id FROM entries WHERE uid = ?1", &e.uid)?.is_some() {
-                            return Err(StoreError::Invalid(format!(
-                                "entry {} of incident {} is already filed under another incident",
-                                e.uid, r.uid
-                            )));
-                        }
-                        insert_entry(w, id, e)?;
-                        sum.entries += 1;
-                    }
-                    sum.incidents += 1;
-                }
-                Some(id) => {
-                    let known: HashSet<String> = {
-                        let mut s = w.conn().prepare_cached("SELECT uid FROM entries WHERE incident_id = ?1")?;
-                        s.query_map([id], |x| x.get::<_, String>(0))?
-                            .collect::<rusqlite::Result<_>>()?
-                    };
-                    // Same uid: the same saved record and the same earlier entries, or a conflict.
-                    let (stored, stored_entries): (String, Vec<(String, String, String, String)>) = {
-                        let record: String =
-                            w.conn()
-                                .query_row("SELECT record FROM incidents WHERE id = ?1", [id], |x| x.get(0))?;
-                        let mut s = w.conn().prepare_cached(
-                            "SELECT uid, at, by_name, change FROM entries WHERE incident_id = ?1 ORDER BY id",
-                        )?;
-                        let old = s
-                            .query_map([id], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?)))?
-                            .collect::<rusqlite::Result<_>>()?;
-                        (record, old)
-                    };
-                    let conflict = |what: String| {
-                        StoreError::Invalid(format!(
-                            "Incident {} (#{id} here) conflicts with the file's version: {what}. Both versions are \
-                             from {}; the one here is kept.",
-                            r.uid,
-                            crate::text::display(&format!("{} ({})", home.name, home.uid))
-                        ))
-                    };
-                    let mut mine = r.recorded.clone();
-                    mine.child_uid = cuid.clone();
-                    mine.home_uid = home.uid.clone();
-                    let file_v = serde_json::to_value(&mine).map_err(|e| StoreError::Invalid(e.to_string()))?;
-                    let here_v: Value = serde_json::from_str(&stored).unwrap_or(Value::Null);
-                    if let Some(d) = first_difference(&here_v, &file_v) {
-                        return Err(conflict(format!("the saved record differs ({d})")));
-                    }
-                    for (uid, at, by, change) in &stored_entries {
-                        if let Some(e) = r.entries.iter().find(|e| &e.uid == uid) {
-                            let change_v: Value = serde_json::from_str(change).unwrap_or(Value::Null);
-                            let file_change = serde_json::to_value(&e.change).unwrap_or(Value::Null);
-                            let d = if crate::time::from_db(at) != Some(e.at) {
-                                Some(format!("at: here {at}, in the file {}", ts(e.at)))
-                            } else if by != &e.by {
-                                Some(format!("by: here {by}, in the file {}", e.by))
-                            } else {
-                                first_difference(&change_v, &file_change)
-                            };
-                            if let Some(d) = d {
-                                return Err(conflict(format!("entry {uid} differs ({d})")));
-                            }
-                        }
-                    }
-                    let new: Vec<&Entry> = r.entries.iter().filter(|e| !known.contains(&e.uid)).collect();
-                    if new.is_empty() {
-                        sum.unchanged += 1;
-                        continue;
-                    }
-                    let (record, old) = (stored, stored_entries);
-                    let bad = |e: serde_json::Error| StoreError::Invalid(format!("incident {} is unreadable: {e}", r.uid));
-                    let record: IncidentRecord = serde_json::from_str(&record).map_err(bad)?;
-                    let mut all: Vec<Entry> = old
-                        .into_iter()
-                        .map(|(uid, at, by, change)| {
-                            Ok(Entry {
-                                uid,
-                                incident_uid: r.uid.clone(),
-                                at: crate::time::from_db(&at).unwrap_or_default(),
-                                by,
-                                change: serde_json::from_str(&change).map_err(bad)?,
-                            })
-                        })
-                        .collect::<crate::store::Result<_>>()?;
-                    for e in &new {
-                        insert_entry(w, id, e)?;
-                        sum.entries += 1;
-                        all.push((*e).clone());
-                    }
-                    let cur = current(&record, &all);
-                    let d = crate::store::incidents::derive(&cur, yos_open)?;
-                    let updated = all.iter().map(|e| e.at).max().unwrap_or(record.recorded_at);
-                    w.update(
-                        "incidents",
-                        id,
-                        "import",
-                        "UPDATE incidents SET status=?1, response=?2, categories=?3, police_ref=?4, summary=?5, \
-                         open_actions=?6, current=?7, updated_at=MAX(updated_at, ?8) WHERE id=?9",
-                        params![
-                            d.status,
-                            d.response,
-                            d.categories,
-                            d.police_ref,
-                            d.summary,
-                            d.open_actions,
-                            d.current,
-                            ts(updated),
-                            id
-                        ],
-                    )?;
-                }
-            }
-        }
-        Ok(sum)
-    })?;
-    Ok(summary)
+    }
+    Ok(())
 }

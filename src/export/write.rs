@@ -147,6 +147,7 @@ pub fn write_hooked(
     hook: &mut dyn FnMut(Stage) -> std::io::Result<()>,
 ) -> anyhow::Result<ExportResult> {
     actor.require_manager("send the weekly file to the YOS")?;
+    store.require_home("send a weekly file: it reads the homes' sets")?;
     check_folder(dir)?;
     // Finish (or clear away) what an earlier export left when it was stopped, before choosing a version.
     let mut recovered = recover_unfinished(store);

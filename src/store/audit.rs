@@ -85,6 +85,8 @@ pub const AUDITED: &[&str] = &[
     "handover_seen",
     "handover_notes",
     "exports",
+    "received_sets",
+    "home_anchors",
 ];
 
 /// Columns whose audit rows hold a SHA-256 digest of the value instead of the value itself:

@@ -66,6 +66,8 @@ fn d(x: NaiveDate) -> String {
 impl Store {
     /// Add a child to the register. Returns the new child, or every field's problem.
     pub fn add_child(&mut self, actor: &Actor, input: &ChildInput) -> Result<Child, ChildError> {
+        self.require_home("keep a register of children")
+            .map_err(ChildError::Store)?;
         let today = crate::time::local_date(self.now());
         let v = validate_child(input, today).map_err(ChildError::Fields)?;
         let home = self

@@ -129,6 +129,7 @@ impl Store {
     /// Save a completed incident. Fills in who recorded it and when; closes the draft it came from.
     /// The record must pass [`IncidentRecord::validate`].
     pub fn save_incident(&mut self, actor: &Actor, mut rec: IncidentRecord, draft_id: Option<i64>) -> Result<i64> {
+        self.require_home("record incidents")?;
         let now = self.now();
         let child = self
             .child_by_uid(&rec.child_uid)?
@@ -185,6 +186,13 @@ impl Store {
 
     /// Add later information to a saved incident: an attributed, timed entry. Never changes the record.
     pub fn add_entry(&mut self, actor: &Actor, incident_id: i64, change: Change) -> Result<Entry> {
+        // A home's records are the home's: a YOS neither signs them nor adds to them (the home's next set
+        // brings what it adds).
+        self.require_home(if manager_only(&change) {
+            "review or sign a home's incidents"
+        } else {
+            "add to a home's incident records"
+        })?;
         if manager_only(&change) {
             actor.require_manager("review and sign incidents")?;
         }

@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/008_must_change.sql"),
     include_str!("schema/009_drafts_takeover.sql"),
     include_str!("schema/010_figures_child_facts.sql"),
+    include_str!("schema/011_received_sets_yos.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -22,6 +22,25 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("yos_contact_phone", ""),
 ];
 
+/// What this database is: a children's home (the default, and every database made before there was a choice)
+/// or a Youth Offending Service that reads the homes' weekly sets. Set once, at set-up (the `role` setting),
+/// never changed afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Role {
+    #[default]
+    Home,
+    Yos,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Home => "home",
+            Role::Yos => "yos",
+        }
+    }
+}
+
 fn default_of(key: &str) -> Option<&'static str> {
     DEFAULTS.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
 }
@@ -78,6 +97,31 @@ pub fn yos_contact_line(store: &Store) -> Option<String> {
 }
 
 impl Store {
+    /// This database's role (see [`Role`]): `yos` only when set up as a YOS.
+    pub fn role(&self) -> Result<Role> {
+        let v: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = 'role'", [], |r| r.get(0))
+            .optional()?;
+        Ok(if v.as_deref() == Some("yos") {
+            Role::Yos
+        } else {
+            Role::Home
+        })
+    }
+
+    /// Refuse what only a home does (record or sign its own incidents, send its weekly file) on a YOS's
+    /// database. `what` completes "a YOS does not …".
+    pub fn require_home(&self, what: &str) -> Result<()> {
+        if self.role()? == Role::Yos {
+            return Err(StoreError::NotAllowed(format!(
+                "This is a YOS's database: a YOS does not {what}. The homes do that in their own copy of \
+                 concordat."
+            )));
+        }
+        Ok(())
+    }
+
     /// Check a folder before it becomes the export folder: it exists, is a folder, can be written to (a
     /// temporary file is created there and removed), and is not the data folder nor the backups folder.
     pub fn check_export_folder(&self, dir: &Path) -> Result<()> {

@@ -149,6 +149,38 @@ pub struct Setup<'a> {
     pub passphrase: &'a str,
 }
 
+/// The checks of a set-up, shared by the first-run screen and `concordat setup`, made before anything is
+/// written: the name of the home (or YOS), the URN (letters and digits; a YOS has none), the manager's name and
+/// the passphrase. Returns the cleaned (name, URN, manager's name).
+pub fn check_setup(s: &Setup<'_>, role: super::settings::Role) -> Result<(String, String, String)> {
+    let is_yos = role == super::settings::Role::Yos;
+    if is_yos && !s.ofsted_urn.trim().is_empty() {
+        return Err(StoreError::Invalid(
+            "A YOS has no Ofsted URN: leave it out (the homes' URNs come with their files).".into(),
+        ));
+    }
+    let home = crate::text::clean_line(s.home_name, 100).trim().to_string();
+    if home.is_empty() {
+        return Err(StoreError::Invalid(
+            if is_yos {
+                "Enter the name of the YOS."
+            } else {
+                "Enter the name of the home."
+            }
+            .into(),
+        ));
+    }
+    let urn = crate::text::clean_line(s.ofsted_urn, 20).trim().to_string();
+    if !urn.is_empty() && !urn.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(StoreError::Invalid(
+            "An Ofsted URN is letters and digits only, e.g. SC123456.".into(),
+        ));
+    }
+    let name = validate_staff_name(s.manager_name).map_err(StoreError::Invalid)?;
+    validate_passphrase(s.passphrase).map_err(StoreError::Invalid)?;
+    Ok((home, urn, name))
+}
+
 fn staff_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Staff> {
     let role: String = r.get(2)?;
     let locked: Option<String> = r.get(6)?;
@@ -169,34 +201,52 @@ impl Store {
     /// Set up the home and its first manager (without a recovery code: demo data, tests; the app's set-up
     /// screen uses [`Store::setup_with_recovery`]). Returns the manager, signed in.
     pub fn setup(&mut self, s: &Setup<'_>) -> Result<SignedIn> {
-        self.setup_inner(s, false).map(|(m, _)| m)
+        self.setup_inner(s, false, super::settings::Role::Home).map(|(m, _)| m)
+    }
+
+    /// Set up as a home or as a YOS (`concordat setup`; the first-run screen): the same checks either way. A
+    /// YOS's "home" row holds the service's own name (no URN): it is never a children's home, records no
+    /// incidents and takes no home's file as its own. Returns the manager and, with `with_code`, their
+    /// recovery code.
+    pub fn setup_as(
+        &mut self,
+        s: &Setup<'_>,
+        role: super::settings::Role,
+        with_code: bool,
+    ) -> Result<(SignedIn, Option<String>)> {
+        self.setup_inner(s, with_code, role)
     }
 
     /// Set up the home and its first manager, who is given a recovery code (returned, to be shown once; only
     /// its hash is kept).
     pub fn setup_with_recovery(&mut self, s: &Setup<'_>) -> Result<(SignedIn, String)> {
-        let (m, code) = self.setup_inner(s, true)?;
+        let (m, code) = self.setup_inner(s, true, super::settings::Role::Home)?;
         Ok((m, code.unwrap_or_default()))
     }
 
     /// The set-up transaction registers the manager's key and is signed by it (its system rows are covered by
     /// that signature).
-    fn setup_inner(&mut self, s: &Setup<'_>, with_code: bool) -> Result<(SignedIn, Option<String>)> {
+    fn setup_inner(
+        &mut self,
+        s: &Setup<'_>,
+        with_code: bool,
+        role: super::settings::Role,
+    ) -> Result<(SignedIn, Option<String>)> {
         if self.is_set_up()? {
-            return Err(StoreError::Invalid("This home is already set up.".into()));
+            return Err(StoreError::Invalid(match self.role()? {
+                super::settings::Role::Yos => "This YOS is already set up.".into(),
+                super::settings::Role::Home => "This home is already set up.".into(),
+            }));
         }
-        let home = crate::text::clean_line(s.home_name, 100).trim().to_string();
-        if home.is_empty() {
-            return Err(StoreError::Invalid("Enter the name of the home.".into()));
-        }
-        let urn = crate::text::clean_line(s.ofsted_urn, 20).trim().to_string();
-        if !urn.is_empty() && !urn.chars().all(|c| c.is_ascii_alphanumeric()) {
+        let is_yos = role == super::settings::Role::Yos;
+        if is_yos && self.home()?.is_some() {
             return Err(StoreError::Invalid(
-                "An Ofsted URN is letters and digits only, e.g. SC123456.".into(),
+                "This database already holds a home's records: it cannot become a YOS's. Set the YOS up in a \
+                 new file."
+                    .into(),
             ));
         }
-        let name = validate_staff_name(s.manager_name).map_err(StoreError::Invalid)?;
-        validate_passphrase(s.passphrase).map_err(StoreError::Invalid)?;
+        let (home, urn, name) = check_setup(s, role)?;
         let key = super::keys::new_passphrase(s.passphrase)?;
         let hash = key.pass_hash.clone();
         let code = with_code.then(new_recovery_code);
@@ -251,6 +301,13 @@ impl Store {
             )?;
             for (k, v) in super::settings::DEFAULTS {
                 w.insert("settings", "INSERT INTO settings (key, value) VALUES (?1, ?2)", params![k, v])?;
+            }
+            if is_yos {
+                w.insert(
+                    "settings",
+                    "INSERT INTO settings (key, value) VALUES ('role', ?1)",
+                    params![role.code()],
+                )?;
             }
             if let Some(r) = &sealed {
                 insert_recovery(w, id, r)?;

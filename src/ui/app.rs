@@ -686,7 +686,12 @@ impl App {
                 theme: self.theme,
             };
             let mut stack = vec![Screen::new(screens::menu::MenuScreen::new(&ctx))];
-            stack.push(Screen::new(screens::handover::HandoverScreen::new(&ctx)));
+            // On a YOS there is no handover of its own: the homes' arrivals instead.
+            if self.store.role().is_ok_and(|r| r == crate::store::settings::Role::Yos) {
+                stack.push(screens::arrivals::open(&ctx));
+            } else {
+                stack.push(Screen::new(screens::handover::HandoverScreen::new(&ctx)));
+            }
             // A form kept in memory at the last lock (its draft could not be written) comes back first, to its
             // author only.
             if let Some(i) = self.unsaved.iter().position(|(id, _)| Some(*id) == actor.staff_id)

@@ -21,6 +21,7 @@ enum Item {
     Children,
     Dashboard,
     Export,
+    Arrivals,
     Staff,
     Settings,
     Passphrase,
@@ -35,6 +36,7 @@ const ITEMS: &[(Item, char, &str, bool)] = &[
     (Item::Children, 'c', "Children", false),
     (Item::Dashboard, 'r', "Reports and dashboard", false),
     (Item::Export, 'e', "Weekly file to the YOS", true),
+    (Item::Arrivals, 'a', "Homes' weekly sets (arrived, missing)", false),
     (Item::Staff, 's', "Staff accounts", true),
     (Item::Settings, 't', "Settings", true),
     (Item::Passphrase, 'p', "Change my passphrase", false),
@@ -93,8 +95,21 @@ impl MenuScreen {
         m
     }
 
+    /// A YOS records no incidents, keeps no register or handover and sends no weekly file: it sees the
+    /// homes' records and which of their weeks arrived.
     fn items(ctx: &Ctx<'_>) -> Vec<&'static (Item, char, &'static str, bool)> {
-        ITEMS.iter().filter(|i| !i.3 || ctx.is_manager()).collect()
+        let yos = is_yos(ctx);
+        ITEMS
+            .iter()
+            .filter(|i| !i.3 || ctx.is_manager())
+            .filter(|i| {
+                if yos {
+                    !matches!(i.0, Item::NewIncident | Item::Handover | Item::Children | Item::Export)
+                } else {
+                    i.0 != Item::Arrivals
+                }
+            })
+            .collect()
     }
 
     fn open(&self, ctx: &Ctx<'_>, item: Item) -> Outcome {
@@ -105,6 +120,7 @@ impl MenuScreen {
             Item::Children => Outcome::Push(Screen::new(super::children::ChildrenScreen::new(ctx))),
             Item::Dashboard => Outcome::Push(super::dashboard::open(ctx)),
             Item::Export => Outcome::Push(super::export::open(ctx)),
+            Item::Arrivals => Outcome::Push(super::arrivals::open(ctx)),
             Item::Staff => Outcome::Push(Screen::new(super::staff::StaffScreen::new(ctx))),
             Item::Settings => Outcome::Push(Screen::new(super::settings::SettingsScreen::new(ctx))),
             Item::Passphrase => Outcome::Push(Screen::new(super::signin::ChangePassphraseScreen::new(false))),
@@ -228,6 +244,21 @@ impl MenuScreen {
     }
 }
 
+fn is_yos(ctx: &Ctx<'_>) -> bool {
+    ctx.store.role().is_ok_and(|r| r == crate::store::settings::Role::Yos)
+}
+
+/// On a YOS: the homes with weeks missing (no weekly-file warnings: a YOS sends none).
+fn yos_reminders(ctx: &Ctx<'_>) -> Vec<String> {
+    let homes = crate::sync::yos::arrivals(ctx.store, ctx.now).unwrap_or_default();
+    let missing = homes.iter().filter(|h| !h.missing().is_empty()).count();
+    if missing == 0 {
+        vec![]
+    } else {
+        vec![format!("{missing} home(s) have weeks missing: a to see which.")]
+    }
+}
+
 impl Page for MenuScreen {
     fn title(&self) -> String {
         "Menu".into()
@@ -241,7 +272,9 @@ impl Page for MenuScreen {
         // A draft taken over or discarded: the cursor stays on the list.
         let total = Self::items(ctx).len() + self.drafts.len();
         self.selected = self.selected.min(total.saturating_sub(1));
-        self.reminders = if ctx.is_manager() {
+        self.reminders = if is_yos(ctx) {
+            yos_reminders(ctx)
+        } else if ctx.is_manager() {
             super::export::reminders(ctx)
         } else {
             vec![]
@@ -350,12 +383,21 @@ impl Page for MenuScreen {
             frame.render_widget(Paragraph::new(side).wrap(ratatui::widgets::Wrap { trim: true }), right);
             return;
         }
-        let mut side = vec![
-            Line::from(""),
-            Line::from(Span::styled("In an emergency, call 999 first.", t.warning())),
-            Line::from("Record it afterwards with n."),
-            Line::from(""),
-        ];
+        let mut side = if is_yos(ctx) {
+            vec![
+                Line::from(""),
+                Line::from("This is a YOS: the homes' records arrive with concordat sync."),
+                Line::from("Which weeks arrived: a."),
+                Line::from(""),
+            ]
+        } else {
+            vec![
+                Line::from(""),
+                Line::from(Span::styled("In an emergency, call 999 first.", t.warning())),
+                Line::from("Record it afterwards with n."),
+                Line::from(""),
+            ]
+        };
         let mine = self.drafts.iter().filter(|d| Self::mine(ctx, d)).count();
         if mine > 0 {
             side.push(Line::from(Span::styled(

@@ -1,6 +1,7 @@
 //! The screens. Each is a [`Page`]: it turns keys into [`Outcome`]s (never writing to the database itself:
 //! writes are [`Effect`]s the app performs) and draws itself from its own state.
 
+pub mod arrivals;
 pub mod browser;
 pub mod children;
 pub mod dashboard;
