@@ -11,6 +11,7 @@ pub mod print;
 pub mod protocol;
 pub mod report;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod time;
 pub mod ui;
