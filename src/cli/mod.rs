@@ -10,6 +10,7 @@ mod period;
 mod person;
 mod print;
 mod report;
+mod sync;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ pub use period::PeriodArgs;
 pub use person::PersonArgs;
 pub use print::{PrintArgs, PrintWhat};
 pub use report::{ReportArgs, ReportFormat};
+pub use sync::SyncArgs;
 
 /// The exit codes, at the end of every command's help.
 macro_rules! exit_codes {
@@ -111,6 +113,10 @@ pub enum Command {
     /// Replace the database with a backup (managers; checked first; the current database is kept aside).
     #[command(after_help = concat!("Example:\n  concordat restore --as \"Pat Manager\" backups/concordat-20261120-063000-daily.db\n\n", exit_codes!()))]
     Restore(RestoreArgs),
+    /// Send every finished week not yet sent into the sync folder and read the YOS's receipts (managers; on a
+    /// YOS database: read every home's new weekly files).
+    #[command(after_help = concat!("Examples:\n  concordat sync --as \"Pat Manager\"                    into the sync folder set in Settings\n  concordat sync --as \"Pat Manager\" --folder /mnt/yos-share\n\n", exit_codes!()))]
+    Sync(SyncArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -227,6 +233,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Demo(a)) => demo::run(cli.db.as_deref(), a),
         Some(Command::Backup(a)) => db_path(&cli).and_then(|db| backup::run(&db, a)),
         Some(Command::Restore(a)) => db_path(&cli).and_then(|db| backup::restore(&db, a)),
+        Some(Command::Sync(a)) => db_path(&cli).and_then(|db| sync::run(&db, a)),
     };
     match result {
         Ok(msg) => {
@@ -266,6 +273,7 @@ fn command_name(cli: &Cli) -> &'static str {
         Some(Command::Demo(_)) => "demo",
         Some(Command::Backup(_)) => "backup",
         Some(Command::Restore(_)) => "restore",
+        Some(Command::Sync(_)) => "sync",
     }
 }
 

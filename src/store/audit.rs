@@ -83,6 +83,7 @@ pub const AUDITED: &[&str] = &[
     "handover_seen",
     "handover_notes",
     "exports",
+    "export_receipts",
 ];
 
 /// Columns whose audit rows hold a SHA-256 digest of the value instead of the value itself:

@@ -386,6 +386,15 @@ pub fn backed_up_today(db: &Path, now: DateTime<Utc>) -> bool {
         .any(|b| b.kind == "daily" && crate::time::local_date(b.taken) == today)
 }
 
+/// Was a verified daily backup (a full check of the file and its audit chain) taken within `within` of `now`?
+/// A zero span is never enough.
+pub fn checked_within(db: &Path, now: DateTime<Utc>, within: chrono::Duration) -> bool {
+    within > chrono::Duration::zero()
+        && list(db)
+            .iter()
+            .any(|b| b.kind == "daily" && b.taken <= now && now - b.taken <= within)
+}
+
 /// The automatic backup at the first start of each day (England's date). Never stops the app from opening:
 /// a problem is returned as a message (and printed), nothing more. Returns None when all is well. The app
 /// itself calls [`daily_checked`], which refuses a database that does not verify.

@@ -12,6 +12,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("day_shift_start", "07:30"),
     ("night_shift_start", "22:00"),
     ("export_folder", ""),
+    // The sync folder shared with the YOS (homes/<URN>/outbox and receipts); empty: no sync.
+    ("sync_folder", ""),
     // Who is named in the weekly file: "yos_open" (default), "all", or "none".
     ("export_identify", "yos_open"),
     // Whose free-text accounts are included: "yos_open" (default), "all", or "none".
@@ -38,7 +40,7 @@ pub fn validate(key: &str, value: &str) -> Result<String> {
         "day_shift_start" | "night_shift_start" => crate::time::parse_time(&v)
             .map(|t| t.format("%H:%M").to_string())
             .map_err(StoreError::Invalid),
-        "export_folder" => Ok(v),
+        "export_folder" | "sync_folder" => Ok(v),
         "yos_contact_name" => Ok(crate::text::clean_line(&v, 100).trim().to_string()),
         "yos_contact_email" => {
             if v.is_empty() || (v.contains('@') && !v.contains(char::is_whitespace)) {
@@ -77,7 +79,27 @@ pub fn yos_contact_line(store: &Store) -> Option<String> {
     }
 }
 
+/// What a database is: a home's records (every database made before the YOS role existed) or a YOS's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Home,
+    Yos,
+}
+
 impl Store {
+    /// The database's role: the setting `role`, set only at set-up; `home` when absent.
+    pub fn role(&self) -> Result<Role> {
+        let v: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = 'role'", [], |r| r.get(0))
+            .optional()?;
+        Ok(if v.as_deref() == Some("yos") {
+            Role::Yos
+        } else {
+            Role::Home
+        })
+    }
+
     /// Check a folder before it becomes the export folder: it exists, is a folder, can be written to (a
     /// temporary file is created there and removed), and is not the data folder nor the backups folder.
     pub fn check_export_folder(&self, dir: &Path) -> Result<()> {
@@ -158,7 +180,7 @@ impl Store {
             };
         }
         let value = validate(key, value)?;
-        if key == "export_folder" && !value.is_empty() {
+        if (key == "export_folder" || key == "sync_folder") && !value.is_empty() {
             self.check_export_folder(Path::new(&value))?;
         }
         let id: Option<i64> = self

@@ -140,7 +140,7 @@ impl Page for ExportScreen {
                     .home()
                     .ok()
                     .flatten()
-                    .map(|h| export::file_names(&h.name, &self.period, v)[0].clone())
+                    .map(|h| export::file_names(&h.ofsted_urn, &h.name, &self.period, v)[0].clone())
                     .unwrap_or_default();
                 Outcome::Flash(format!("Written: {name} (+ .json, .manifest.json)."))
             }
