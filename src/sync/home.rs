@@ -118,6 +118,8 @@ pub struct WeekState {
     pub period: Period,
     /// The newest set sent for the week.
     pub sent: Option<Sent>,
+    /// An earlier version the YOS rejected, with the reason, when the newest has no receipt yet.
+    pub earlier_rejection: Option<(u32, String)>,
 }
 
 /// A set in the ledger and what the YOS said of it.
@@ -149,10 +151,11 @@ impl WeekState {
                 } else {
                     String::new()
                 };
-                let got = match &s.receipt {
-                    None => "not yet received".to_string(),
-                    Some(r) if r.status == ReceiptStatus::Accepted => format!("received {}", r.read_at),
-                    Some(r) => format!("rejected: {}", r.reason),
+                let got = match (&s.receipt, &self.earlier_rejection) {
+                    (None, Some((v, why))) => format!("not yet received (v{v} rejected: {why})"),
+                    (None, None) => "not yet received".to_string(),
+                    (Some(r), _) if r.status == ReceiptStatus::Accepted => format!("received {}", r.read_at),
+                    (Some(r), _) => format!("rejected: {}", r.reason),
                 };
                 format!("sent{v} {} by {}; {got}", s.at, s.by)
             }
@@ -219,6 +222,7 @@ pub fn week_states(store: &Store, now: DateTime<Utc>, limit: usize) -> anyhow::R
     // The newest version of each week in the ledger.
     let mut newest: HashMap<(String, String), Sent> = HashMap::new();
     let mut labels: HashMap<(String, String), String> = HashMap::new();
+    let mut rejections: HashMap<(String, String), (u32, String)> = HashMap::new();
     {
         let mut s = store.connection().prepare_cached(
             "SELECT uid, period_label, period_start, period_end, version, generated_at, generated_by, files \
@@ -240,6 +244,11 @@ pub fn week_states(store: &Store, now: DateTime<Utc>, limit: usize) -> anyhow::R
         for (uid, label, key, version, at, by, files) in rows {
             if !label.contains("-W") {
                 continue;
+            }
+            if let Some(r) = receipts.get(&uid).filter(|r| r.status == ReceiptStatus::Rejected)
+                && rejections.get(&key).is_none_or(|(v, _)| *v < version)
+            {
+                rejections.insert(key.clone(), (version, r.reason.clone()));
             }
             if newest.get(&key).is_some_and(|s| s.version > version) {
                 continue;
@@ -273,8 +282,14 @@ pub fn week_states(store: &Store, now: DateTime<Utc>, limit: usize) -> anyhow::R
         .into_iter()
         .map(|p| {
             let key = (crate::time::to_db(p.start), crate::time::to_db(p.end));
+            let sent = newest.get(&key).cloned();
+            let earlier_rejection = rejections
+                .get(&key)
+                .filter(|(v, _)| sent.as_ref().is_some_and(|s| s.receipt.is_none() && s.version > *v))
+                .cloned();
             WeekState {
-                sent: newest.get(&key).cloned(),
+                sent,
+                earlier_rejection,
                 period: p,
             }
         })
