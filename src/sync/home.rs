@@ -141,26 +141,22 @@ pub struct ReceiptRow {
 }
 
 impl WeekState {
-    /// One line: "2026-W47  sent v2 Mon 23 Nov 10:00 by Pat Manager; received Tue 24 Nov 09:00".
+    /// One line: "2026-W47: v2 sent 23/11 10:00 by Pat Manager; received 24/11 09:00", "…; REJECTED: why",
+    /// "2026-W48: not yet sent".
     pub fn line(&self) -> String {
         let what = match &self.sent {
             None => "not yet sent".to_string(),
             Some(s) => {
-                let v = if s.version > 1 {
-                    format!(" v{}", s.version)
-                } else {
-                    String::new()
-                };
                 let got = match (&s.receipt, &self.earlier_rejection) {
-                    (None, Some((v, why))) => format!("not yet received (v{v} rejected: {why})"),
+                    (None, Some((v, why))) => format!("v{v} rejected: {why}"),
                     (None, None) => "not yet received".to_string(),
                     (Some(r), _) if r.status == ReceiptStatus::Accepted => format!("received {}", r.read_at),
-                    (Some(r), _) => format!("rejected: {}", r.reason),
+                    (Some(r), _) => format!("REJECTED: {}", r.reason),
                 };
-                format!("sent{v} {} by {}; {got}", s.at, s.by)
+                format!("v{} sent {} by {}; {got}", s.version, s.at, s.by)
             }
         };
-        crate::text::display(&format!("{}  {what}", self.period.label))
+        crate::text::display(&format!("{}: {what}", self.period.label))
     }
 
     pub fn rejected(&self) -> bool {
@@ -207,7 +203,7 @@ pub fn week_states(store: &Store, now: DateTime<Utc>, limit: usize) -> anyhow::R
             } else {
                 ReceiptStatus::Rejected
             };
-            let read_at = crate::time::from_db(&at).map(crate::time::show).unwrap_or(at);
+            let read_at = crate::time::from_db(&at).map(crate::time::show_short).unwrap_or(at);
             (
                 uid,
                 ReceiptRow {
@@ -259,7 +255,7 @@ pub fn week_states(store: &Store, now: DateTime<Utc>, limit: usize) -> anyhow::R
                 Sent {
                     set: set_of(&files).unwrap_or_default(),
                     version,
-                    at: crate::time::from_db(&at).map(crate::time::show).unwrap_or(at),
+                    at: crate::time::from_db(&at).map(crate::time::show_short).unwrap_or(at),
                     by,
                     receipt: receipts.get(&uid).cloned(),
                 },
