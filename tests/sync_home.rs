@@ -428,3 +428,64 @@ fn the_command_line_refuses_the_current_week_and_syncs_a_home() {
     assert!(!o.status.success());
     assert!(cli::stderr(&o).contains("No sync folder"), "{}", cli::stderr(&o));
 }
+
+mod common;
+
+/// Two homes of one name in one database (a YOS's): the browser's filter tells them apart by Ofsted URN, and
+/// choosing one leaves only its incidents.
+#[test]
+fn the_browser_tells_homes_of_one_name_apart_by_urn_and_filters_by_home() {
+    use common::*;
+    use ratatui::crossterm::event::KeyCode;
+    let at = t(2026, 11, 22, 8, 0);
+    let mut h = home(at);
+    let w = h.worker();
+    let c = h.child.clone();
+    save_at(
+        &mut h,
+        &w,
+        record(&c, at - chrono::Duration::hours(3), "Shouted at staff."),
+        at - chrono::Duration::hours(2),
+    );
+    let theirs = {
+        let r = record(&c, at - chrono::Duration::hours(1), "Other home's incident.");
+        let mut r = r;
+        r.uid = "other-oak-1".into();
+        r.child_uid = "other-oak-child".into();
+        h.store
+            .bulk(|b| {
+                let by = Actor::system("test import");
+                b.add_other_home(&by, at, "other-oak", "Oak House", "SC654321")?;
+                b.set_home("other-oak");
+                let input = ChildInput {
+                    name: "Riley Other".into(),
+                    dob: "04/03/2011".into(),
+                    gender: "male".into(),
+                    ethnicity: "white_british".into(),
+                    legal_status: "s31".into(),
+                    admitted: "06/01/2025".into(),
+                    ..Default::default()
+                };
+                b.add_child(&by, at, "other-oak-child", &input)?;
+                b.save_incident(&by, at, r)
+            })
+            .unwrap()
+    };
+    let mut app = as_manager(h);
+    app.update(key(KeyCode::Esc));
+    app.update(ch('i'));
+    let s = screen(&app);
+    assert!(s.contains(&format!("#{theirs} Oak House (SC654321)")), "{s}");
+    app.update(ch('f'));
+    app.update(key(KeyCode::Right));
+    assert!(screen(&app).contains("Oak House (SC123456)"), "{}", screen(&app));
+    app.update(key(KeyCode::Right));
+    assert!(screen(&app).contains("Oak House (SC654321)"), "{}", screen(&app));
+    app.update(ctrl('s'));
+    let s = screen(&app);
+    assert!(s.contains("Filtered: Oak House (SC654321)"), "{s}");
+    assert!(
+        s.contains("Other home's incident") && !s.contains("Shouted at staff"),
+        "{s}"
+    );
+}

@@ -583,6 +583,22 @@ impl Store {
 
     /// The homes this database knows, as (uid, name): this home first, then those whose files were imported,
     /// by name.
+    /// Each home's Ofsted URN by uid (this home and the homes imported), for telling apart homes of one name.
+    pub fn home_urns(&self) -> Result<std::collections::HashMap<String, String>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT uid, ofsted_urn FROM home UNION ALL SELECT uid, ofsted_urn FROM other_homes")?;
+        let v = s
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut m = std::collections::HashMap::new();
+        for (uid, urn) in v {
+            // This home's own row comes first and wins.
+            m.entry(uid).or_insert(urn);
+        }
+        Ok(m)
+    }
+
     pub fn homes(&self) -> Result<Vec<(String, String)>> {
         let mut v = Vec::new();
         if let Some(h) = self.home()? {
