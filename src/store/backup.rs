@@ -634,6 +634,38 @@ mod tests {
     }
 
     #[test]
+    fn a_verified_daily_backup_of_the_last_week_lets_the_export_skip_the_full_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("c.db");
+        let mut s = setup_file(&db);
+        let taken = crate::time::now() - chrono::Duration::days(3);
+        s.set_clock(Some(taken));
+        // The first start of that day: a full check and the audit chain, then the copy.
+        assert_eq!(daily_checked(&s).unwrap(), None);
+        drop(s);
+        let now = crate::time::now();
+        assert!(!backed_up_today(&db, now));
+        assert!(checked_within(
+            &db,
+            now,
+            chrono::Duration::days(super::super::QUICK_OPEN_DAYS)
+        ));
+        assert!(!checked_within(&db, now, chrono::Duration::days(2)));
+        assert!(
+            !checked_within(&db, now, chrono::Duration::zero()),
+            "the app's own open always checks"
+        );
+        // A backup taken by hand (not verified as the daily one is) does not count.
+        let other = tempfile::tempdir().unwrap();
+        let db2 = other.path().join("c.db");
+        drop(setup_file(&db2));
+        assert!(!checked_within(&db2, now, chrono::Duration::days(7)));
+        // The export's open works on it.
+        let s = Store::open_for_export(&db).unwrap();
+        assert!(s.home().unwrap().is_some());
+    }
+
+    #[test]
     fn retention_keeps_14_daily_and_8_weekly() {
         let start = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
         // 120 days of daily backups, newest first.

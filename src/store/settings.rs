@@ -213,6 +213,22 @@ mod tests {
     use crate::store::staff::tests::{actor, set_up};
 
     #[test]
+    fn the_sync_folder_is_checked_when_set() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        assert_eq!(s.setting("sync_folder").unwrap(), "");
+        let e = s
+            .set_setting(&a, "sync_folder", "/no/such/folder/anywhere")
+            .unwrap_err();
+        assert!(e.to_string().contains("does not exist"), "{e}");
+        assert_eq!(s.setting("sync_folder").unwrap(), "");
+        let d = tempfile::tempdir().unwrap();
+        s.set_setting(&a, "sync_folder", d.path().to_str().unwrap()).unwrap();
+        assert_eq!(s.setting("sync_folder").unwrap(), d.path().to_str().unwrap());
+        assert_eq!(s.role().unwrap(), super::Role::Home);
+    }
+
+    #[test]
     fn settings_have_defaults_and_only_managers_change_them() {
         let (mut s, m) = set_up();
         assert_eq!(s.setting_u32("idle_lock_minutes").unwrap(), 10);

@@ -321,7 +321,7 @@ impl Page for ExportScreen {
         lines.push(Line::from(""));
         if ctx.is_manager() {
             lines.push(Line::from(
-                "Ctrl+S (or F2) writes this week's file; a second export is a new version, nothing is \
+                "Ctrl+S (or F2) writes the chosen week's file; a second export is a new version, nothing is \
                  overwritten. s sends every finished week not yet sent to the sync folder.",
             ));
         } else {
