@@ -702,7 +702,6 @@ mod tests {
         assert!(reminders(&ctx).is_empty(), "{:?}", reminders(&ctx));
         let mut page = ExportScreen::new(&ctx);
         page.syncing = Some(page.tally(&ctx));
-        drop(ctx);
         sync_now(&mut s, &a).unwrap();
         let ctx = Ctx {
             store: &s,
