@@ -412,9 +412,9 @@ fn writes_three_private_files_never_overwrites_and_keeps_a_ledger() {
     assert_eq!(
         names,
         [
-            "oak-house-2026-W47.csv",
-            "oak-house-2026-W47.json",
-            "oak-house-2026-W47.manifest.json"
+            "SC123456-oak-house-2026-W47.csv",
+            "SC123456-oak-house-2026-W47.json",
+            "SC123456-oak-house-2026-W47.manifest.json"
         ]
     );
     #[cfg(unix)]
@@ -445,7 +445,7 @@ fn writes_three_private_files_never_overwrites_and_keeps_a_ledger() {
     fx.store.set_clock(Some(t(2026, 11, 23, 11, 0)));
     let r2 = export::write(&mut fx.store, &fx.manager, &week(), out.path()).unwrap();
     assert_eq!(r2.version, 2);
-    assert!(r2.files[0].ends_with("oak-house-2026-W47-v2.csv"));
+    assert!(r2.files[0].ends_with("SC123456-oak-house-2026-W47-v2.csv"));
     assert_eq!(std::fs::read(&r2.files[0]).unwrap(), csv1);
     assert_eq!(std::fs::read(&r2.files[1]).unwrap(), json1);
     assert_eq!(std::fs::read(&r1.files[0]).unwrap(), csv1, "v1 untouched");

@@ -58,8 +58,14 @@ pub fn run(db: &Path, args: &ExportArgs) -> anyhow::Result<String> {
             anyhow::bail!("{} is the backups folder: nothing was written.", fsio::shown(dir));
         }
     }
-    let mut store = Store::open(db)?;
+    // The quick open: a recent verified daily backup stands for the full read of the file (see its docs).
+    let mut store = Store::open_for_export(db)?;
     let period = args.period.period_or(|| crate::export::last_week(store.now()))?;
+    // The current week (or a future one) is not over: what it would send is not yet the week's record. A
+    // range of dates (--from/--to) is a one-off file asked for by hand and is written as before.
+    if !args.dry_run && period.label.contains("-W") {
+        crate::sync::home::check_finished(&period, store.now())?;
+    }
     let actor = match (&args.scheduled, &args.name) {
         (Some(keyfile), _) => {
             // The file holds the key a manager allowed; only the key that manager allowed last is accepted.

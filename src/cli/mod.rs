@@ -115,13 +115,14 @@ pub enum Command {
     /// Set up a new database as a home or as a YOS, with its first manager (once per database).
     #[command(after_help = concat!("Examples:\n  echo \"$PASS\" | concordat --db /srv/oak/concordat.db setup --home \"Oak House\" --urn SC123456 --manager \"Pat Manager\" --passphrase-stdin\n  concordat setup --yos \"Northshire YOS\" --manager \"Kim Officer\"\n\nThe same checks as the first-run screen. A database that is already set up is refused and left as it was.\n\n", exit_codes!()))]
     Setup(SetupArgs),
-    /// Sync with the shared folder: on a YOS, read every home's new weekly sets, check them against their
-    /// manifests, import them and write a receipt for each; then show which weeks arrived, are missing or late.
-    #[command(after_help = concat!("Example:\n  concordat sync --as \"Kim Officer\" --folder /mnt/yos-share\n\n", exit_codes!()))]
-    Sync(SyncArgs),
     /// Replace the database with a backup (managers; checked first; the current database is kept aside).
     #[command(after_help = concat!("Example:\n  concordat restore --as \"Pat Manager\" backups/concordat-20261120-063000-daily.db\n\n", exit_codes!()))]
     Restore(RestoreArgs),
+    /// Sync with the shared folder (managers). On a home: send every finished week not yet sent and read the
+    /// YOS's receipts. On a YOS: read every home's new weekly sets, check them against their manifests, import
+    /// them and write a receipt for each, then show which weeks arrived, are missing or late.
+    #[command(after_help = concat!("Examples:\n  concordat sync --as \"Pat Manager\"                    into the sync folder set in Settings\n  concordat sync --as \"Kim Officer\" --folder /mnt/yos-share\n\n", exit_codes!()))]
+    Sync(SyncArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,6 @@
-//! `concordat sync --as NAME [--folder DIR]`: the whole sync job on either side, chosen by the database's
-//! role. On a YOS: read every new set from every home's outbox in the sync folder, check, import, receipt, and
-//! say which weeks have arrived, are missing or late. (The home side is `sync::home::run`.)
+//! `concordat sync --as NAME [--folder DIR]`: the whole sync job on either side. On a home's database every
+//! finished week not yet sent goes into the home's outbox in the sync folder and the YOS's receipts are read;
+//! on a YOS database every new set from every home is read. The folder defaults to the `sync_folder` setting.
 
 use std::path::{Path, PathBuf};
 
@@ -14,8 +14,7 @@ use crate::store::settings::Role;
 pub struct SyncArgs {
     #[command(flatten)]
     pub person: PersonArgs,
-    /// The sync folder (default: the sync_folder setting): the shared folder that holds homes/<URN>/outbox and
-    /// homes/<URN>/receipts.
+    /// The sync folder (default: the sync folder setting).
     #[arg(long, value_name = "DIR")]
     pub folder: Option<PathBuf>,
 }
@@ -25,29 +24,36 @@ pub fn run(db: &Path, args: &SyncArgs) -> anyhow::Result<String> {
     if args.folder.as_ref().is_some_and(|f| f.as_os_str().is_empty()) {
         return Err(super::usage("--folder was given an empty path."));
     }
-    let _held = crate::store::lock::exclusive(db, "sync")?;
-    let mut store = Store::open(db)?;
-    let actor = sign_in(&mut store, &args.person, Need::Manager("sync with the YOS"))?;
+    // The quick open, as for the weekly export: a recent verified daily backup stands for the full read.
+    let mut store = Store::open_for_export(db)?;
+    let role = store.role()?;
+    // A YOS imports: nobody may be writing the database meanwhile (as `concordat import`).
+    let _held = match role {
+        Role::Yos => Some(crate::store::lock::exclusive(db, "sync")?),
+        Role::Home => None,
+    };
+    let actor = sign_in(
+        &mut store,
+        &args.person,
+        Need::Manager(match role {
+            Role::Home => "send the weekly file to the YOS",
+            Role::Yos => "read the homes' weekly files",
+        }),
+    )?;
     let folder = match &args.folder {
         Some(f) => f.clone(),
-        None => {
-            let f = store.setting("sync_folder").unwrap_or_default();
-            if f.trim().is_empty() {
-                return Err(super::usage(
-                    "No sync folder: give --folder DIR (the shared folder) or set the sync folder in Settings.",
-                ));
-            }
-            PathBuf::from(f)
-        }
+        None => PathBuf::from(store.setting("sync_folder")?.trim()),
     };
-    match store.role()? {
-        Role::Yos => {
-            let now = store.now();
-            let s = crate::sync::yos::run(&mut store, &actor, &folder, now, &mut |_, _| {})?;
-            Ok(s.lines.join("\n"))
-        }
-        Role::Home => anyhow::bail!(
-            "This is a home's database: the home side of sync is not part of this build. Nothing was sent."
-        ),
+    if folder.as_os_str().is_empty() {
+        anyhow::bail!("No sync folder: give --folder DIR or set the sync folder in Settings. Nothing was sent.");
     }
+    let now = store.now();
+    let mut progress = |_done: u64, _of: u64| {};
+    let summary = match role {
+        Role::Home => crate::sync::home::run(&mut store, &actor, &folder, now, &mut progress)?,
+        Role::Yos => crate::sync::Summary {
+            lines: crate::sync::yos::run(&mut store, &actor, &folder, now, &mut progress)?.lines,
+        },
+    };
+    Ok(summary.lines.join("\n"))
 }

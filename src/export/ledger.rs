@@ -11,6 +11,8 @@ pub(super) struct LedgerRow {
     pub(super) end: DateTime<Utc>,
     pub(super) version: u32,
     pub(super) generated_at: DateTime<Utc>,
+    /// A receipt from the YOS says this set was accepted.
+    pub(super) accepted: bool,
 }
 
 impl LedgerRow {
@@ -21,7 +23,9 @@ impl LedgerRow {
 
 pub(super) fn ledger(store: &Store) -> anyhow::Result<Vec<LedgerRow>> {
     let mut s = store.connection().prepare_cached(
-        "SELECT uid, period_label, period_start, period_end, version, generated_at FROM exports ORDER BY id",
+        "SELECT e.uid, e.period_label, e.period_start, e.period_end, e.version, e.generated_at, \
+         EXISTS (SELECT 1 FROM export_receipts r WHERE r.export_uid = e.uid AND r.status = 'accepted') \
+         FROM exports e ORDER BY e.id",
     )?;
     let rows = s
         .query_map([], |r| {
@@ -32,12 +36,13 @@ pub(super) fn ledger(store: &Store) -> anyhow::Result<Vec<LedgerRow>> {
                 r.get::<_, String>(3)?,
                 r.get::<_, i64>(4)?,
                 r.get::<_, String>(5)?,
+                r.get::<_, bool>(6)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows
         .into_iter()
-        .filter_map(|(uid, label, s, e, v, g)| {
+        .filter_map(|(uid, label, s, e, v, g, accepted)| {
             Some(LedgerRow {
                 uid,
                 label,
@@ -45,6 +50,7 @@ pub(super) fn ledger(store: &Store) -> anyhow::Result<Vec<LedgerRow>> {
                 end: crate::time::from_db(&e)?,
                 version: v as u32,
                 generated_at: crate::time::from_db(&g)?,
+                accepted,
             })
         })
         .collect())
@@ -70,13 +76,28 @@ pub fn last_week(now: DateTime<Utc>) -> Period {
 
 /// Incidents of exported periods added or changed after that export and not yet carried by a later one, with
 /// the export each amends. Uses the `incidents_updated` index: only rows changed since the last export are read.
+///
+/// With a sync folder set, "carried" means carried by a set the YOS accepted: an amendment is put in every new
+/// set until a receipt says a set generated after the change was accepted (a set that carried it and was lost
+/// on the way does not count). Every set generated after the change carried it, so the newest accepted set
+/// is the cut-off. Without a sync folder no receipt can come back, and an amendment travels once, as before.
 pub(super) fn amendments(store: &Store, period: &Period, home_uid: &str) -> anyhow::Result<Vec<(i64, LedgerRow)>> {
     let ledger = ledger(store)?;
     let others: Vec<&LedgerRow> = ledger
         .iter()
         .filter(|l| l.start != period.start || l.end != period.end)
         .collect();
-    let Some(since) = others.iter().map(|l| l.generated_at).max() else {
+    let resend = store.setting("sync_folder").is_ok_and(|f| !f.trim().is_empty());
+    let since = if resend {
+        match ledger.iter().filter(|l| l.accepted).map(|l| l.generated_at).max() {
+            Some(t) => Some(t),
+            // Nothing received yet: everything changed after the first export is owed.
+            None => others.iter().map(|l| l.generated_at).min(),
+        }
+    } else {
+        others.iter().map(|l| l.generated_at).max()
+    };
+    let Some(since) = since.filter(|_| !others.is_empty()) else {
         return Ok(vec![]);
     };
     let rows = {

@@ -338,8 +338,21 @@ mod tests {
         assert_eq!(slug("  St. Mary's / Annexe "), "st-mary-s-annexe");
         assert_eq!(slug("***"), "home");
         let p = Period::parse_week("2026-W47").unwrap();
-        assert_eq!(file_names("Oak House", &p, 1)[0], "oak-house-2026-W47.csv");
-        assert_eq!(file_names("Oak House", &p, 2)[2], "oak-house-2026-W47-v2.manifest.json");
+        assert_eq!(file_names("", "Oak House", &p, 1)[0], "oak-house-2026-W47.csv");
+        assert_eq!(
+            file_names("", "Oak House", &p, 2)[2],
+            "oak-house-2026-W47-v2.manifest.json"
+        );
+        // Homes are told apart by their Ofsted URN, in front (a URN that could not name a file is left out).
+        assert_eq!(
+            file_names("SC123456", "Oak House", &p, 1)[0],
+            "SC123456-oak-house-2026-W47.csv"
+        );
+        assert_eq!(
+            set_name("SC123456", "Oak House", &p, 3),
+            "SC123456-oak-house-2026-W47-v3"
+        );
+        assert_eq!(set_name("SC/1", "Oak House", &p, 1), "oak-house-2026-W47");
     }
 
     #[test]
@@ -424,7 +437,7 @@ mod tests {
             let e = write_hooked(&mut s, &a, &p, dir.path(), &mut stop_at(at)).unwrap_err();
             assert!(e.to_string().contains("recorded as version"), "{at:?}: {e}");
             let version = i as u32 + 1;
-            let names = file_names("Oak House", &p, version);
+            let names = file_names("SC123456", "Oak House", &p, version);
             // No manifest without its files: the manifest is always the last to appear.
             assert!(!dir.path().join(&names[2]).exists(), "{at:?}");
             let msgs = recover_unfinished(&s);

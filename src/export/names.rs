@@ -28,13 +28,25 @@ pub fn slug(name: &str) -> String {
     if s.is_empty() { "home".into() } else { s }
 }
 
-/// The three file names of an export version.
-pub fn file_names(home_name: &str, period: &Period, version: u32) -> [String; 3] {
-    let base = if version <= 1 {
-        format!("{}-{}", slug(home_name), period.label)
+/// The base name of a set: `SC123456-oak-house-2026-W47`, then `-v2`, `-v3` for later versions of the same
+/// period. The Ofsted URN in front tells homes apart in one YOS folder; a home without a usable URN (letters and
+/// digits only) gets the old name, `oak-house-2026-W47` (such a home cannot sync; a plain export still works).
+pub fn set_name(urn: &str, home_name: &str, period: &Period, version: u32) -> String {
+    let home = if crate::sync::layout::valid_urn(urn) {
+        format!("{urn}-{}", slug(home_name))
     } else {
-        format!("{}-{}-v{version}", slug(home_name), period.label)
+        slug(home_name)
     };
+    if version <= 1 {
+        format!("{home}-{}", period.label)
+    } else {
+        format!("{home}-{}-v{version}", period.label)
+    }
+}
+
+/// The three file names of an export version (see [`set_name`]).
+pub fn file_names(urn: &str, home_name: &str, period: &Period, version: u32) -> [String; 3] {
+    let base = set_name(urn, home_name, period, version);
     [
         format!("{base}.csv"),
         format!("{base}.json"),

@@ -10,7 +10,7 @@ pub(super) fn manifest(
     at: DateTime<Utc>,
     by: &str,
 ) -> anyhow::Result<Vec<u8>> {
-    let names = file_names(&g.home.name, period, version);
+    let names = file_names(&g.home.ofsted_urn, &g.home.name, period, version);
     let doc = json!({
         "format": "concordat-export-manifest",
         "version": FORMAT_VERSION,
@@ -176,13 +176,13 @@ pub fn write_hooked(
     let res = store.write(actor, |w| {
         let mut version = next_version(w.conn(), period)?;
         // A file of that name left by hand (or another PC) is never replaced: take the next free version.
-        while file_names(&built.home.name, period, version)
+        while file_names(&built.home.ofsted_urn, &built.home.name, period, version)
             .iter()
             .any(|n| dir.join(n).symlink_metadata().is_ok())
         {
             version += 1;
         }
-        let names = file_names(&built.home.name, period, version);
+        let names = file_names(&built.home.ofsted_urn, &built.home.name, period, version);
         let manifest = manifest(&built, period, &uid, version, w.now, &actor.name)
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
         // The hidden folder holds the set under its final names before the ledger row is written, so that

@@ -386,6 +386,15 @@ pub fn backed_up_today(db: &Path, now: DateTime<Utc>) -> bool {
         .any(|b| b.kind == "daily" && crate::time::local_date(b.taken) == today)
 }
 
+/// Was a verified daily backup (a full check of the file and its audit chain) taken within `within` of `now`?
+/// A zero span is never enough.
+pub fn checked_within(db: &Path, now: DateTime<Utc>, within: chrono::Duration) -> bool {
+    within > chrono::Duration::zero()
+        && list(db)
+            .iter()
+            .any(|b| b.kind == "daily" && b.taken <= now && now - b.taken <= within)
+}
+
 /// The automatic backup at the first start of each day (England's date). Never stops the app from opening:
 /// a problem is returned as a message (and printed), nothing more. Returns None when all is well. The app
 /// itself calls [`daily_checked`], which refuses a database that does not verify.
@@ -625,6 +634,38 @@ mod tests {
     }
 
     #[test]
+    fn a_verified_daily_backup_of_the_last_week_lets_the_export_skip_the_full_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("c.db");
+        let mut s = setup_file(&db);
+        let taken = crate::time::now() - chrono::Duration::days(3);
+        s.set_clock(Some(taken));
+        // The first start of that day: a full check and the audit chain, then the copy.
+        assert_eq!(daily_checked(&s).unwrap(), None);
+        drop(s);
+        let now = crate::time::now();
+        assert!(!backed_up_today(&db, now));
+        assert!(checked_within(
+            &db,
+            now,
+            chrono::Duration::days(super::super::QUICK_OPEN_DAYS)
+        ));
+        assert!(!checked_within(&db, now, chrono::Duration::days(2)));
+        assert!(
+            !checked_within(&db, now, chrono::Duration::zero()),
+            "the app's own open always checks"
+        );
+        // A backup taken by hand (not verified as the daily one is) does not count.
+        let other = tempfile::tempdir().unwrap();
+        let db2 = other.path().join("c.db");
+        drop(setup_file(&db2));
+        assert!(!checked_within(&db2, now, chrono::Duration::days(7)));
+        // The export's open works on it.
+        let s = Store::open_for_export(&db).unwrap();
+        assert!(s.home().unwrap().is_some());
+    }
+
+    #[test]
     fn retention_keeps_14_daily_and_8_weekly() {
         let start = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
         // 120 days of daily backups, newest first.
@@ -732,7 +773,7 @@ mod tests {
         {
             let c = Connection::open(&p).unwrap();
             c.execute_batch(
-                "DROP TABLE exports; DROP INDEX incidents_home_time; DROP INDEX incidents_home_open; \
+                "DROP TABLE export_receipts; DROP TABLE exports; DROP INDEX incidents_home_time; DROP INDEX incidents_home_open; \
                  DROP INDEX incidents_recorded; CREATE INDEX incidents_recorded ON incidents(recorded_at); \
                  DROP INDEX incidents_updated; CREATE INDEX incidents_updated ON incidents(updated_at); \
                  DROP INDEX incidents_police_time; DROP TABLE staff_recovery; DROP TABLE handover_seen; DROP TABLE staff_must_change; DROP TABLE signing_keys; DROP TABLE draft_takeovers; DROP TABLE child_facts; DROP TABLE received_sets; DROP TABLE home_anchors; \

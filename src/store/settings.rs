@@ -12,6 +12,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("day_shift_start", "07:30"),
     ("night_shift_start", "22:00"),
     ("export_folder", ""),
+    // The sync folder shared with the YOS (homes/<URN>/outbox and receipts); empty: no sync.
+    ("sync_folder", ""),
     // Who is named in the weekly file: "yos_open" (default), "all", or "none".
     ("export_identify", "yos_open"),
     // Whose free-text accounts are included: "yos_open" (default), "all", or "none".
@@ -57,7 +59,7 @@ pub fn validate(key: &str, value: &str) -> Result<String> {
         "day_shift_start" | "night_shift_start" => crate::time::parse_time(&v)
             .map(|t| t.format("%H:%M").to_string())
             .map_err(StoreError::Invalid),
-        "export_folder" => Ok(v),
+        "export_folder" | "sync_folder" => Ok(v),
         "yos_contact_name" => Ok(crate::text::clean_line(&v, 100).trim().to_string()),
         "yos_contact_email" => {
             if v.is_empty() || (v.contains('@') && !v.contains(char::is_whitespace)) {
@@ -202,7 +204,7 @@ impl Store {
             };
         }
         let value = validate(key, value)?;
-        if key == "export_folder" && !value.is_empty() {
+        if (key == "export_folder" || key == "sync_folder") && !value.is_empty() {
             self.check_export_folder(Path::new(&value))?;
         }
         let id: Option<i64> = self
@@ -233,6 +235,22 @@ mod tests {
     use super::*;
     use crate::domain::Role;
     use crate::store::staff::tests::{actor, set_up};
+
+    #[test]
+    fn the_sync_folder_is_checked_when_set() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        assert_eq!(s.setting("sync_folder").unwrap(), "");
+        let e = s
+            .set_setting(&a, "sync_folder", "/no/such/folder/anywhere")
+            .unwrap_err();
+        assert!(e.to_string().contains("does not exist"), "{e}");
+        assert_eq!(s.setting("sync_folder").unwrap(), "");
+        let d = tempfile::tempdir().unwrap();
+        s.set_setting(&a, "sync_folder", d.path().to_str().unwrap()).unwrap();
+        assert_eq!(s.setting("sync_folder").unwrap(), d.path().to_str().unwrap());
+        assert_eq!(s.role().unwrap(), super::Role::Home);
+    }
 
     #[test]
     fn settings_have_defaults_and_only_managers_change_them() {

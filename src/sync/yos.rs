@@ -132,7 +132,7 @@ pub fn run(
             ));
             continue;
         }
-        let outbox = layout::outbox_dir(folder, &urn);
+        let Ok(outbox) = layout::outbox_dir(folder, &urn) else { continue };
         let Ok(rd) = std::fs::read_dir(&outbox) else { continue };
         let mut names: Vec<String> = rd
             .filter_map(|e| e.ok())
@@ -147,13 +147,14 @@ pub fn run(
                     .push(format!("Passed over homes/{urn}/outbox/{name}: not a set's name."));
                 continue;
             }
-            if receipt_path(folder, &urn, &set).symlink_metadata().is_ok() {
+            let Ok(receipt) = receipt_path(folder, &urn, &set) else { continue };
+            if receipt.symlink_metadata().is_ok() {
                 sum.already += 1;
                 continue;
             }
             // Read before, but its receipt was lost (the share went away): write it again.
             if let Some(r) = recorded_receipt(store, &urn, &set)? {
-                match write_receipt(&receipt_path(folder, &urn, &set), &r) {
+                match write_receipt(&receipt, &r) {
                     Ok(()) => sum
                         .lines
                         .push(format!("{set}: read before; its receipt is written again.")),
@@ -222,7 +223,7 @@ fn recorded_receipt(store: &Store, urn: &str, set: &str) -> crate::store::Result
                         ofsted_urn: urn.to_string(),
                     },
                     period: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
-                    export_version: r.get::<_, i64>(3)? as u64,
+                    export_version: r.get::<_, i64>(3)? as u32,
                     manifest_sha256: r.get(5)?,
                     status: if status == "accepted" {
                         ReceiptStatus::Accepted
@@ -358,7 +359,7 @@ fn read_one(
             ofsted_urn: urn.to_string(),
             ..Default::default()
         },
-        period: serde_json::json!({}),
+        period: Default::default(),
         export_version: 0,
         manifest_sha256: rm.sha256.clone(),
         status: ReceiptStatus::Rejected,
@@ -370,8 +371,8 @@ fn read_one(
     if let Ok(m) = &rm.manifest {
         receipt.export_uid = m.export_uid.clone();
         receipt.home = m.home.clone();
-        receipt.period = m.period.clone();
-        receipt.export_version = m.export_version;
+        receipt.period = serde_json::from_value(m.period.clone()).unwrap_or_default();
+        receipt.export_version = u32::try_from(m.export_version).unwrap_or(u32::MAX);
     }
     let checked = check_set(rm, Some(urn)).and_then(|json| {
         let m = rm.manifest.as_ref().map_err(Clone::clone)?;
@@ -486,7 +487,7 @@ fn read_one(
             sum.lines.push(format!("{set}: REJECTED. {reason}"));
         }
     }
-    if let Err(e) = write_receipt(&receipt_path(folder, urn, set), &receipt) {
+    if let Err(e) = receipt_path(folder, urn, set).and_then(|p| write_receipt(&p, &receipt)) {
         sum.lines.push(format!(
             "{set}: recorded here, but {e:#} It will be written at the next sync."
         ));

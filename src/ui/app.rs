@@ -174,8 +174,14 @@ pub enum Effect {
     AddHandoverNote {
         text: String,
     },
-    /// Anything else a screen needs the app to write: performed by the closure's owner module.
-    Custom(String, serde_json::Value),
+    /// The weekly file of a finished week into the export folder (export screen, Ctrl+S).
+    WriteExport {
+        week: String,
+    },
+    /// A new key for the scheduled weekly export (export screen, `a`).
+    AuthoriseScheduledExport,
+    /// Sync now: every finished week owed into the sync folder, then the YOS's receipts (export screen, `s`).
+    SyncNow,
 }
 
 /// How an effect went, handed back to the screen that asked.
@@ -641,9 +647,17 @@ impl App {
                     .map(Some)
                     .map_err(|e| Done::Err(Self::error_text(&e)))
             }
-            Effect::Custom(name, value) => {
+            Effect::WriteExport { week } => {
                 let a = need(&actor).map_err(Done::Err)?;
-                screens::perform_custom(&mut self.store, &a, &name, &value).map_err(Done::Err)
+                screens::export::write_week(&mut self.store, &a, &week).map_err(Done::Err)
+            }
+            Effect::AuthoriseScheduledExport => {
+                let a = need(&actor).map_err(Done::Err)?;
+                screens::export::authorise(&mut self.store, &a).map_err(Done::Err)
+            }
+            Effect::SyncNow => {
+                let a = need(&actor).map_err(Done::Err)?;
+                screens::export::sync_now(&mut self.store, &a).map_err(Done::Err)
             }
         })();
         match res {

@@ -53,6 +53,32 @@ pub struct BrowserScreen {
     error: Option<String>,
 }
 
+/// Homes of one name (two "Oak House" in one YOS database) are told apart by their Ofsted URN, or by their
+/// uid when they have none: "Oak House (SC123456)". A name no other home has is shown as it is.
+fn told_apart(homes: Vec<(String, String)>, store: &crate::store::Store) -> Vec<(String, String)> {
+    let key = |n: &str| n.trim().to_lowercase();
+    let urns = store.home_urns().unwrap_or_default();
+    let shared: Vec<bool> = homes
+        .iter()
+        .map(|(u, n)| homes.iter().any(|(u2, n2)| u2 != u && key(n2) == key(n)))
+        .collect();
+    homes
+        .into_iter()
+        .zip(shared)
+        .map(|((uid, name), shared)| {
+            if !shared {
+                return (uid, name);
+            }
+            let tag = match urns.get(&uid).map(|u| u.trim()).filter(|u| !u.is_empty()) {
+                Some(urn) => urn.to_string(),
+                None => format!("home {}", crate::text::one_line(&uid, 8)),
+            };
+            let shown = format!("{name} ({tag})");
+            (uid, shown)
+        })
+        .collect()
+}
+
 impl BrowserScreen {
     pub fn new(ctx: &Ctx<'_>, filter: Filter) -> BrowserScreen {
         Self::looking_for(ctx, filter, LOOK_FOR)
@@ -70,7 +96,7 @@ impl BrowserScreen {
             look_for,
             drafts: Vec::new(),
             children: ctx.store.all_children().unwrap_or_default(),
-            homes: ctx.store.homes().unwrap_or_default(),
+            homes: told_apart(ctx.store.homes().unwrap_or_default(), ctx.store),
             editing: None,
             error: None,
         };

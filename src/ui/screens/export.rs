@@ -1,5 +1,7 @@
 //! The export screen: choose the week (←/→), see what the file will hold, then Ctrl+S writes it to the export
-//! folder (managers only; the library checks again).
+//! folder (managers only; the library checks again). Below, each finished week: sent (version, when, by whom),
+//! received by the YOS, rejected (why), or not yet sent; `s` syncs now (every week owed, then the receipts).
+//! Every write is a typed effect performed by the app.
 
 use chrono::Duration;
 use ratatui::Frame;
@@ -7,6 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::widgets::safe;
 use super::{Page, Screen};
@@ -26,6 +29,12 @@ pub struct ExportScreen {
     pending: usize,
     /// A scheduled export is being allowed (the next `done` is its answer).
     authorising: bool,
+    /// The sync folder setting (empty: no sync).
+    sync_folder: String,
+    /// Each finished week, newest first.
+    weeks: Vec<crate::sync::home::WeekState>,
+    /// A sync was asked for: (sets in the ledger, weeks rejected) before it (the next `done` is its answer).
+    syncing: Option<(usize, usize)>,
 }
 
 impl ExportScreen {
@@ -38,6 +47,9 @@ impl ExportScreen {
             written: vec![],
             pending: 0,
             authorising: false,
+            sync_folder: String::new(),
+            weeks: vec![],
+            syncing: None,
         };
         s.load(ctx);
         s
@@ -56,6 +68,18 @@ impl ExportScreen {
             .map(|(_, v, at, by)| (v, at, by))
             .collect();
         self.pending = export::pending_amendments(ctx.store, ctx.now).unwrap_or(0);
+        self.sync_folder = ctx.store.setting("sync_folder").unwrap_or_default();
+        self.weeks = crate::sync::home::week_states(ctx.store, ctx.now, WEEKS_SHOWN).unwrap_or_default();
+    }
+
+    /// (sets sent, weeks whose newest set was rejected), to say what a sync did.
+    fn tally(&self, ctx: &Ctx<'_>) -> (usize, usize) {
+        let sent = ctx
+            .store
+            .connection()
+            .query_row("SELECT COUNT(*) FROM exports", [], |r| r.get::<_, i64>(0))
+            .unwrap_or(0) as usize;
+        (sent, self.weeks.iter().filter(|w| w.rejected()).count())
     }
 
     fn this_week(ctx: &Ctx<'_>) -> Period {
@@ -84,17 +108,32 @@ impl Page for ExportScreen {
             if self.folder.trim().is_empty() {
                 return Outcome::Flash("No export folder: a manager sets it in Settings.".into());
             }
-            return Outcome::Effect(Effect::Custom(
-                "export:write".into(),
-                serde_json::json!({ "week": self.period.label }),
-            ));
+            if self.period.end > ctx.now {
+                return Outcome::Flash(format!(
+                    "{} is not over yet: its file is sent once the week has ended.",
+                    self.period.label
+                ));
+            }
+            return Outcome::Effect(Effect::WriteExport {
+                week: self.period.label.clone(),
+            });
         }
         if key.code == KeyCode::Char('a') {
             if !ctx.is_manager() {
                 return Outcome::Flash("Only a manager can allow a scheduled export.".into());
             }
             self.authorising = true;
-            return Outcome::Effect(Effect::Custom("export:authorise".into(), serde_json::json!({})));
+            return Outcome::Effect(Effect::AuthoriseScheduledExport);
+        }
+        if key.code == KeyCode::Char('s') {
+            if !ctx.is_manager() {
+                return Outcome::Flash("Only a manager can send the weekly file.".into());
+            }
+            if self.sync_folder.trim().is_empty() {
+                return Outcome::Flash("No sync folder: a manager sets it in Settings.".into());
+            }
+            self.syncing = Some(self.tally(ctx));
+            return Outcome::Effect(Effect::SyncNow);
         }
         match key.code {
             KeyCode::Left => {
@@ -118,6 +157,25 @@ impl Page for ExportScreen {
 
     fn done(&mut self, ctx: &Ctx<'_>, done: Done) -> Outcome {
         self.load(ctx);
+        if let Some((sent, rejected)) = self.syncing.take() {
+            return match done {
+                Done::Ok(_) => {
+                    let (sent_now, rejected_now) = self.tally(ctx);
+                    let n = sent_now.saturating_sub(sent);
+                    let mut m = if n == 0 {
+                        "Synced: nothing new to send.".to_string()
+                    } else {
+                        format!("Synced: {n} week(s) sent.")
+                    };
+                    if rejected_now > rejected || self.weeks.iter().any(|w| w.earlier_rejection.is_some()) {
+                        m.push_str(" The YOS rejected a file: see the list.");
+                    }
+                    Outcome::Flash(m)
+                }
+                Done::Err(e) => Outcome::Flash(format!("Not synced: {e}")),
+                Done::Fields(f) => Outcome::Flash(f.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" ")),
+            };
+        }
         if std::mem::take(&mut self.authorising) {
             return match done {
                 Done::Ok(_) => match newest_key_file(ctx.store.path()) {
@@ -140,7 +198,7 @@ impl Page for ExportScreen {
                     .home()
                     .ok()
                     .flatten()
-                    .map(|h| export::file_names(&h.name, &self.period, v)[0].clone())
+                    .map(|h| export::file_names(&h.ofsted_urn, &h.name, &self.period, v)[0].clone())
                     .unwrap_or_default();
                 Outcome::Flash(format!("Written: {name} (+ .json, .manifest.json)."))
             }
@@ -155,7 +213,17 @@ impl Page for ExportScreen {
 
     fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
         let t = &ctx.theme;
-        let [top, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(area);
+        let shown = self.weeks.len().min(WEEKS_SHOWN);
+        let week_lines: Vec<String> = self.weeks.iter().take(shown).map(|w| w.line()).collect();
+        // Each week's line wrapped at the width: a rejection's reason is shown whole.
+        let width = usize::from(area.width.max(1));
+        let rows: usize = week_lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+        let [top, body, list] = Layout::vertical([
+            Constraint::Length(3),
+            Constraint::Min(0),
+            Constraint::Length(if shown == 0 { 0 } else { (rows + 1).min(12) as u16 }),
+        ])
+        .areas(area);
         let p = &self.period;
         let status = match self.written.last() {
             None => Line::from(Span::styled("Not exported yet.", t.warning())),
@@ -235,6 +303,9 @@ impl Page for ExportScreen {
         } else {
             lines.push(Line::from(format!("Export folder: {}", safe(&self.folder))));
         }
+        if !self.sync_folder.trim().is_empty() {
+            lines.push(Line::from(format!("Sync folder: {}", safe(&self.sync_folder))));
+        }
         if let Some(yos) = crate::store::settings::yos_contact_line(ctx.store) {
             lines.push(Line::from(yos));
         }
@@ -250,8 +321,8 @@ impl Page for ExportScreen {
         lines.push(Line::from(""));
         if ctx.is_manager() {
             lines.push(Line::from(
-                "Ctrl+S (or F2) writes the CSV, the JSON and the manifest. A second export of a week is a new \
-                 version; nothing is overwritten.",
+                "Ctrl+S (or F2) writes the chosen week's file; a second export is a new version, nothing is \
+                 overwritten. s sends every finished week not yet sent to the sync folder.",
             ));
         } else {
             lines.push(Line::from(Span::styled(
@@ -260,12 +331,26 @@ impl Page for ExportScreen {
             )));
         }
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+        if shown > 0 {
+            let mut wl = vec![Line::from(Span::styled("Weeks (newest first)", t.heading()))];
+            for (w, text) in self.weeks.iter().zip(week_lines) {
+                let style = match &w.sent {
+                    None => t.warning(),
+                    Some(_) if w.rejected() || w.earlier_rejection.is_some() => t.error(),
+                    Some(s) if s.receipt.is_some() => t.ok(),
+                    Some(_) => t.muted(),
+                };
+                wl.push(Line::from(Span::styled(text, style)));
+            }
+            frame.render_widget(Paragraph::new(wl).wrap(Wrap { trim: false }), list);
+        }
     }
 
     fn hints(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
         let mut h = vec![hint("←/→", "week")];
         if ctx.is_manager() {
             h.push(hint("Ctrl+S", "write the file"));
+            h.push(hint("s", "sync now"));
             h.push(hint("a", "allow a scheduled export"));
         }
         h.push(hint("Esc", "back"));
@@ -283,9 +368,24 @@ pub fn reminders(ctx: &Ctx<'_>) -> Vec<String> {
         return vec![];
     }
     let mut v = vec![];
+    // Every finished week not yet sent, not only last week.
     let last = export::last_week(ctx.now);
-    if !export::is_exported(ctx.store, &last).unwrap_or(true) {
-        v.push(format!("Last week ({}) has not been exported.", last.label));
+    let mut due: Vec<String> = crate::sync::home::weeks_due(ctx.store, ctx.now)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| p.label)
+        .collect();
+    if !due.contains(&last.label) && !export::is_exported(ctx.store, &last).unwrap_or(true) {
+        due.push(last.label.clone());
+    }
+    match due.as_slice() {
+        [] => {}
+        [one] if *one == last.label => v.push(format!("Last week ({one}) has not been exported.")),
+        [one] => v.push(format!("The week {one} has not been exported.")),
+        [first, .., newest] => v.push(format!(
+            "{} finished weeks have not been exported ({first} to {newest}): s on the export screen sends them.",
+            due.len()
+        )),
     }
     if let Ok(n) = export::pending_amendments(ctx.store, ctx.now)
         && n > 0
@@ -314,29 +414,37 @@ fn newest_key_file(db: &std::path::Path) -> Option<std::path::PathBuf> {
         .map(|e| e.path())
 }
 
-/// Writes asked for by the export screen (`Effect::Custom("export:…")`).
-pub fn perform(store: &mut Store, actor: &Actor, name: &str, value: &serde_json::Value) -> Result<Option<i64>, String> {
-    match name {
-        "export:write" => {
-            let week = value.get("week").and_then(|w| w.as_str()).unwrap_or("");
-            let period = Period::parse_week(week)?;
-            let dir = store.setting("export_folder").map_err(|e| e.to_string())?;
-            export::write(store, actor, &period, std::path::Path::new(&dir))
-                .map(|_| None)
-                .map_err(|e| format!("{e:#}"))
-        }
-        "export:authorise" => {
-            // A new key for the scheduled task (the one allowed before stops working), kept in a new private file
-            // beside the database, never over another.
-            let secret = store.authorise_scheduled_export(actor).map_err(|e| e.to_string())?;
-            let db = store.path().to_path_buf();
-            let dir = db.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
-            crate::fsio::write_new_numbered(&dir.join(KEY_FILE), format!("{secret}\n").as_bytes(), Some(&db))
-                .map(|_| None)
-                .map_err(|e| e.to_string())
-        }
-        _ => Err(format!("unknown export action {name}")),
-    }
+/// How many weeks the export screen lists.
+const WEEKS_SHOWN: usize = 5;
+
+/// `Effect::WriteExport`: the weekly file of `week` into the export folder (managers; the library checks).
+pub fn write_week(store: &mut Store, actor: &Actor, week: &str) -> Result<Option<i64>, String> {
+    let period = Period::parse_week(week)?;
+    crate::sync::home::check_finished(&period, store.now()).map_err(|e| e.to_string())?;
+    let dir = store.setting("export_folder").map_err(|e| e.to_string())?;
+    export::write(store, actor, &period, std::path::Path::new(&dir))
+        .map(|_| None)
+        .map_err(|e| format!("{e:#}"))
+}
+
+/// `Effect::AuthoriseScheduledExport`: a new key for the scheduled task (the one allowed before stops
+/// working), kept in a new private file beside the database, never over another.
+pub fn authorise(store: &mut Store, actor: &Actor) -> Result<Option<i64>, String> {
+    let secret = store.authorise_scheduled_export(actor).map_err(|e| e.to_string())?;
+    let db = store.path().to_path_buf();
+    let dir = db.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    crate::fsio::write_new_numbered(&dir.join(KEY_FILE), format!("{secret}\n").as_bytes(), Some(&db))
+        .map(|_| None)
+        .map_err(|e| e.to_string())
+}
+
+/// `Effect::SyncNow`: every finished week owed into the sync folder, then the YOS's receipts.
+pub fn sync_now(store: &mut Store, actor: &Actor) -> Result<Option<i64>, String> {
+    let folder = store.setting("sync_folder").map_err(|e| e.to_string())?;
+    let now = store.now();
+    crate::sync::home::run(store, actor, std::path::Path::new(folder.trim()), now, &mut |_, _| {})
+        .map(|_| None)
+        .map_err(|e| format!("{e:#}"))
 }
 
 #[cfg(test)]
@@ -416,7 +524,7 @@ mod tests {
             ));
             page.update(&ctx, KeyEvent::from(KeyCode::Left));
         }
-        perform(&mut s, &a, "export:write", &serde_json::json!({"week": "2026-W47"})).unwrap();
+        write_week(&mut s, &a, "2026-W47").unwrap();
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
         let ctx = Ctx {
             store: &s,
@@ -466,13 +574,7 @@ mod tests {
         let w = s
             .add_staff(&actor(&m), "Sam Night", crate::domain::Role::Staff, "night shift 1")
             .unwrap();
-        let e = perform(
-            &mut s,
-            &actor(&w),
-            "export:write",
-            &serde_json::json!({"week": "2026-W47"}),
-        )
-        .unwrap_err();
+        let e = write_week(&mut s, &actor(&w), "2026-W47").unwrap_err();
         assert!(e.contains("only a manager"), "{e}");
     }
 
@@ -513,5 +615,111 @@ mod tests {
             screen.contains("YOS: Kim Officer, 01632 960000, yos@example.gov.uk"),
             "{screen}"
         );
+    }
+
+    #[test]
+    fn each_week_shows_what_the_yos_said_s_syncs_and_the_menu_counts_every_week_not_sent() {
+        use crate::sync::layout;
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        s.set_clock(crate::time::from_db("2026-11-11T10:00:00Z"));
+        let c = s
+            .add_child(&a, &crate::store::children::tests::input("Jordan Smith"))
+            .unwrap();
+        for (uid, day) in [("w45", 3), ("w46", 10)] {
+            let mut r = crate::domain::incident::fixtures::record();
+            r.uid = uid.into();
+            r.child_uid = c.uid.clone();
+            r.home_uid = String::new();
+            r.occurred_at = crate::time::from_db(&format!("2026-11-{day:02}T10:00:00Z")).unwrap();
+            s.save_incident(&a, r, None).unwrap();
+        }
+        let now = crate::time::from_db("2026-11-25T10:00:00Z").unwrap();
+        s.set_clock(Some(now));
+        let sync = tempfile::tempdir().unwrap();
+        s.set_setting(&a, "sync_folder", sync.path().to_str().unwrap()).unwrap();
+        let p = protocol();
+        let session = Session {
+            staff: m.staff.clone(),
+            actor: a.clone(),
+        };
+        {
+            let ctx = Ctx {
+                store: &s,
+                session: Some(&session),
+                protocol: &p,
+                now,
+                theme: Theme::plain(),
+            };
+            // W45, W46 and W47 are finished and not sent: the menu names them all, not only last week.
+            assert_eq!(
+                reminders(&ctx),
+                ["3 finished weeks have not been exported (2026-W45 to 2026-W47): s on the export screen sends them."]
+            );
+            let mut page = ExportScreen::new(&ctx);
+            let screen = render(&page, &ctx);
+            assert!(screen.contains("2026-W46: not yet sent"), "{screen}");
+            // `s` asks the app to sync: a typed effect, nothing written from the key handler.
+            assert!(matches!(
+                page.update(&ctx, KeyEvent::from(KeyCode::Char('s'))),
+                Outcome::Effect(Effect::SyncNow)
+            ));
+            assert!(std::fs::read_dir(sync.path()).unwrap().next().is_none());
+        }
+        sync_now(&mut s, &a).unwrap();
+        // The YOS rejects W46's set.
+        let urn = s.home().unwrap().unwrap().ofsted_urn;
+        let set = format!("{urn}-oak-house-2026-W46");
+        let mpath = layout::outbox_dir(sync.path(), &urn)
+            .unwrap()
+            .join(format!("{set}.manifest.json"));
+        let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&mpath).unwrap()).unwrap();
+        let r = layout::Receipt {
+            format: layout::RECEIPT_FORMAT.into(),
+            version: layout::RECEIPT_VERSION,
+            set: set.clone(),
+            export_uid: manifest["export_uid"].as_str().unwrap().into(),
+            home: serde_json::from_value(manifest["home"].clone()).unwrap(),
+            period: serde_json::from_value(manifest["period"].clone()).unwrap(),
+            export_version: 1,
+            manifest_sha256: String::new(),
+            status: layout::ReceiptStatus::Rejected,
+            reason: Some("the manifest names another home".into()),
+            read_at: "2026-11-25T11:00:00Z".into(),
+            read_by: "Northshire YOS".into(),
+            counts: None,
+        };
+        layout::write_receipt(&layout::receipt_path(sync.path(), &urn, &set).unwrap(), &r).unwrap();
+        let later = crate::time::from_db("2026-11-25T12:00:00Z").unwrap();
+        s.set_clock(Some(later));
+        let ctx = Ctx {
+            store: &s,
+            session: Some(&session),
+            protocol: &p,
+            now: later,
+            theme: Theme::plain(),
+        };
+        assert!(reminders(&ctx).is_empty(), "{:?}", reminders(&ctx));
+        let mut page = ExportScreen::new(&ctx);
+        page.syncing = Some(page.tally(&ctx));
+        sync_now(&mut s, &a).unwrap();
+        let ctx = Ctx {
+            store: &s,
+            session: Some(&session),
+            protocol: &p,
+            now: later,
+            theme: Theme::plain(),
+        };
+        let Outcome::Flash(said) = page.done(&ctx, Done::Ok(None)) else {
+            panic!("no message")
+        };
+        assert!(said.contains("1 week(s) sent") && said.contains("rejected"), "{said}");
+        let screen = render(&page, &ctx);
+        assert!(screen.contains("v1 rejected: the manifest names"), "{screen}");
+        assert!(
+            screen.contains("2026-W47: v1 sent 25/11 10:00 by Pat Manager"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(screen.replace(sync.path().to_str().unwrap(), "/srv/yos-share"));
     }
 }

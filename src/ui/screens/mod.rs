@@ -25,7 +25,6 @@ use ratatui::layout::Rect;
 
 use super::app::{Ctx, Done, FormDraft, Outcome};
 use super::keymap::Hint;
-use crate::store::{Actor, Store};
 
 pub use super::app::Effect;
 
@@ -103,18 +102,5 @@ pub fn restore_form(ctx: &Ctx<'_>, d: &FormDraft) -> Option<Screen> {
         "entry" => detail::restore(ctx, d),
         "handover_note" => handover::restore(ctx, d),
         _ => None,
-    }
-}
-
-/// Effects named by a screen module (`Effect::Custom`): each module performs its own kind of write here.
-pub fn perform_custom(
-    store: &mut Store,
-    actor: &Actor,
-    name: &str,
-    value: &serde_json::Value,
-) -> Result<Option<i64>, String> {
-    match name.split_once(':').map(|(m, _)| m).unwrap_or(name) {
-        "export" => export::perform(store, actor, name, value),
-        _ => Err(format!("unknown action {name}")),
     }
 }

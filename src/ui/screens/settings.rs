@@ -74,6 +74,8 @@ impl SettingsScreen {
             Field::text("night_shift_start", "Night shift starts", 5),
             Field::text("export_folder", "Export folder", 400)
                 .with_hint("A network share or synced folder for the weekly file."),
+            Field::text("sync_folder", "Sync folder", 400)
+                .with_hint("The folder shared with the YOS: weekly files go out, receipts come back."),
             Field::choice("export_identify", "Name in weekly file", share_options())
                 .with_hint("Others appear under a stable pseudonym. Follow your information-sharing agreement."),
             Field::choice("export_accounts", "Accounts in weekly file", share_options())
