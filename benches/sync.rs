@@ -76,7 +76,7 @@ fn share(n: usize) -> PathBuf {
                 .unwrap();
         }
         s.set_clock(Some(week.end + chrono::Duration::hours(9)));
-        let out = layout::outbox_dir(&dir, &urn);
+        let out = layout::outbox_dir(&dir, &urn).unwrap();
         std::fs::create_dir_all(&out).unwrap();
         concordat::export::write(&mut s, &a, &week, &out).unwrap();
     }

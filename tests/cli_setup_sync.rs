@@ -192,7 +192,7 @@ fn import_refuses_a_file_that_does_not_match_its_manifest() {
 fn sync_on_a_yos_from_the_command_line_says_what_arrived() {
     let dir = tempfile::tempdir().unwrap();
     let share = dir.path().join("share");
-    let out = concordat::sync::layout::outbox_dir(&share, "SC123456");
+    let out = concordat::sync::layout::outbox_dir(&share, "SC123456").unwrap();
     let json = home_set(dir.path(), &out);
     let set = json.file_stem().unwrap().to_string_lossy().into_owned();
     let ydb = dir.path().join("yos.db");
@@ -212,7 +212,7 @@ fn sync_on_a_yos_from_the_command_line_says_what_arrived() {
     assert!(text.contains("Sync: 1 set accepted, 0 rejected"), "{text}");
     assert!(text.contains(&format!("{set}: accepted, 1 new incident")), "{text}");
     assert!(text.contains("Oak House (SC123456): 1 week arrived"), "{text}");
-    assert!(concordat::sync::layout::receipt_path(&share, "SC123456", &set).exists());
+    assert!(concordat::sync::layout::receipt_path(&share, "SC123456", &set).unwrap().exists());
     // A home's database refuses; a missing folder is a plain message.
     let o = run_as(
         &dir.path().join("oak.db"),

@@ -56,7 +56,7 @@ fn week_set(s: &mut Store, a: &Actor, child: &str, sync: &Path, week: &str) -> S
         concordat::time::local_midnight(p.last_day + chrono::Duration::days(1)) + chrono::Duration::hours(9),
     ));
     let urn = s.home().unwrap().unwrap().ofsted_urn;
-    let out = layout::outbox_dir(sync, &urn);
+    let out = layout::outbox_dir(sync, &urn).unwrap();
     std::fs::create_dir_all(&out).unwrap();
     let r = export::write(s, a, &p, &out).unwrap();
     let name = r.files[2].file_name().unwrap().to_string_lossy().into_owned();
@@ -84,7 +84,7 @@ fn sync(s: &mut Store, a: &Actor, folder: &Path, now: DateTime<Utc>) -> yos::Sum
 }
 
 fn receipt(sync: &Path, urn: &str, set: &str) -> layout::Receipt {
-    read_receipt(&layout::receipt_path(sync, urn, set)).unwrap()
+    read_receipt(&layout::receipt_path(sync, urn, set).unwrap()).unwrap()
 }
 
 fn incidents(s: &Store) -> i64 {
@@ -178,7 +178,7 @@ fn two_homes_sync_into_a_yos_with_receipts_missing_weeks_and_refusals() {
     assert_eq!((s2.accepted, s2.rejected, s2.already), (0, 0, 4));
     assert_eq!(y.audit_count().unwrap(), audit);
     // The same export under another name: accepted as nothing new.
-    let oak_out = layout::outbox_dir(&share, "SC111111");
+    let oak_out = layout::outbox_dir(&share, "SC111111").unwrap();
     copy_set(&oak_out, &oak50, &oak_out, &format!("{oak50}-copy"), |_| {});
     let s3 = sync(&mut y, &ya, &share, now);
     assert_eq!((s3.accepted, s3.rejected), (1, 0), "{:#?}", s3.lines);
@@ -207,7 +207,7 @@ fn two_homes_sync_into_a_yos_with_receipts_missing_weeks_and_refusals() {
     );
 
     // A manifest claiming another home's URN, in this home's folder: rejected.
-    let elm_out = layout::outbox_dir(&share, "SC222222");
+    let elm_out = layout::outbox_dir(&share, "SC222222").unwrap();
     let elm53 = week_set(&mut elm, &ea, &ec, &share, "2026-W53");
     copy_set(&elm_out, &elm53, &oak_out, "SC111111-borrowed-2026-W53", |_| {});
     // (Elm Lodge's own copy of that week is held back for now.)
