@@ -131,6 +131,7 @@ fn incident(app: &mut App) -> i64 {
         missing: None,
         reg35: None,
         notifications: vec![],
+        not_told: vec![],
         ofsted_serious: false,
         child_view: None,
         review: Review::default(),

@@ -680,6 +680,8 @@ fn a_child_missing_now_is_shown_first() {
         left_at: Some(t(2026, 11, 22, 4, 45)),
         reported_to_police: true,
         police_reference: "CAD 77".into(),
+        reported_at: None,
+        not_reported_why: String::new(),
         returned_at: None,
         return_interview_offered: None,
     });
