@@ -291,6 +291,21 @@ pub fn detail_doc(d: &IncidentDetail, now: DateTime<Utc>, theme: Theme, width: u
 
     // Status and what is still to do, first: that is what the reader acts on.
     doc.heading("status", "Status");
+    if let Some(m) = c.missing.as_ref().filter(|m| m.away_now()) {
+        // The first thing to know: the child is not back (u, then "Missing", records the return).
+        doc.kv_styled(
+            if m.kind == MissingKind::Absent {
+                "ABSENT NOW"
+            } else {
+                "MISSING NOW"
+            },
+            &format!(
+                "NOT BACK YET (gone since {})",
+                crate::time::show(m.left_at.unwrap_or(c.occurred_at))
+            ),
+            t.error(),
+        );
+    }
     match (&c.review.signed_by, c.review.signed_at) {
         (Some(by), Some(at)) => doc.kv_styled(
             "Review",
