@@ -278,10 +278,10 @@ pub struct Missing {
     /// Only when reported: a reference beside "not reported" is refused ([`Missing::problems`]).
     pub police_reference: String,
     /// When the police were told (records made before issue 16 have none).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reported_at: Option<DateTime<Utc>>,
     /// Why the police were not told (an absent child whose whereabouts are known, …).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub not_reported_why: String,
     /// None: not back yet, so the child is missing (or absent) now.
     pub returned_at: Option<DateTime<Utc>>,
@@ -471,7 +471,8 @@ pub struct IncidentRecord {
     pub reg35: Option<Reg35>,
     pub notifications: Vec<Notification>,
     /// Who was not told when the record was made: to be told later (by a time) or not needed (with why).
-    #[serde(default)]
+    /// Left out of the stored JSON when empty, so records and export files read by older versions are unchanged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_told: Vec<NotTold>,
     /// The manager judged a police incident serious: Ofsted must be told (regulation 40).
     pub ofsted_serious: bool,

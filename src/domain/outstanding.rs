@@ -60,21 +60,6 @@ impl ActionKind {
             NotifyWho::Ofsted => ActionKind::NotifyOfsted,
         }
     }
-
-    /// An action the worker chose to leave for later ("to be told later") or that the missing episode started:
-    /// the handover shows these near its top with their due times.
-    pub fn is_promised(self) -> bool {
-        matches!(
-            self,
-            ActionKind::NotifyManagerOnCall
-                | ActionKind::NotifySocialWorker
-                | ActionKind::NotifyPlacingAuthority
-                | ActionKind::NotifyYos
-                | ActionKind::NotifyParent
-                | ActionKind::NotifyOfsted
-                | ActionKind::ReturnInterview
-        )
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +67,10 @@ pub struct Action {
     pub kind: ActionKind,
     /// When it is due; None when there is no fixed deadline (e.g. waiting for the police).
     pub due: Option<DateTime<Utc>>,
+    /// Someone chose this time: a person "to be told later, by …", or a return interview after the child came
+    /// back. The handover lists these at its top when due this shift.
+    #[serde(default)]
+    pub promised: bool,
 }
 
 impl Action {
@@ -153,6 +142,7 @@ pub fn actions_of(r: &ActionFacts, yos_open: bool) -> Vec<Action> {
         a.push(Action {
             kind: ActionKind::Reg35Incomplete,
             due: Some(t + Duration::hours(RECORD_WITHIN)),
+            promised: false,
         });
     }
     if r.review.signed_at.is_none() {
@@ -160,17 +150,20 @@ pub fn actions_of(r: &ActionFacts, yos_open: bool) -> Vec<Action> {
             a.push(Action {
                 kind: ActionKind::SpeakToStaff,
                 due: Some(t + Duration::hours(REVIEW_WITHIN)),
+                promised: false,
             });
         }
         a.push(Action {
             kind: ActionKind::ManagerReview,
             due: Some(t + Duration::hours(REVIEW_WITHIN)),
+            promised: false,
         });
     }
     if r.review.spoke_to_child_at.is_none() {
         a.push(Action {
             kind: ActionKind::SpeakToChild,
             due: Some(t + Duration::days(CHILD_WITHIN_DAYS)),
+            promised: false,
         });
     }
     if r.response == Response::Restorative
@@ -180,6 +173,7 @@ pub fn actions_of(r: &ActionFacts, yos_open: bool) -> Vec<Action> {
         a.push(Action {
             kind: ActionKind::RestorativePlanned,
             due: rj.planned_for,
+            promised: false,
         });
     }
     if let Some(p) = &r.police
@@ -189,6 +183,7 @@ pub fn actions_of(r: &ActionFacts, yos_open: bool) -> Vec<Action> {
         a.push(Action {
             kind: ActionKind::PoliceOutcome,
             due: None,
+            promised: false,
         });
     }
     notify_actions(r, yos_open, &mut a);
@@ -197,6 +192,7 @@ pub fn actions_of(r: &ActionFacts, yos_open: bool) -> Vec<Action> {
         a.push(Action {
             kind: ActionKind::ChildView,
             due: Some(t + Duration::days(CHILD_WITHIN_DAYS)),
+            promised: false,
         });
     }
     a
@@ -221,9 +217,9 @@ pub fn notify_actions(r: &ActionFacts, yos_open: bool, a: &mut Vec<Action>) {
         if told(who) {
             continue;
         }
-        let due = match not_told(who) {
+        let (due, promised) = match not_told(who) {
             Some(NotTold::NotNeeded { .. }) => continue,
-            Some(NotTold::Later { due, .. }) => *due,
+            Some(NotTold::Later { due, .. }) => (*due, true),
             None => {
                 let expected = match who {
                     NotifyWho::YosWorker => yos_open,
@@ -234,12 +230,13 @@ pub fn notify_actions(r: &ActionFacts, yos_open: bool, a: &mut Vec<Action>) {
                 if !expected {
                     continue;
                 }
-                t + Duration::hours(RECORD_WITHIN)
+                (t + Duration::hours(RECORD_WITHIN), false)
             }
         };
         a.push(Action {
             kind: ActionKind::tell(who),
             due: Some(due),
+            promised,
         });
     }
 }
@@ -251,6 +248,7 @@ pub fn missing_actions(r: &ActionFacts, a: &mut Vec<Action>) {
         a.push(Action {
             kind: ActionKind::ReturnInterview,
             due: Some(due),
+            promised: true,
         });
     }
 }

@@ -409,7 +409,7 @@ impl Sheet {
     pub fn due_this_shift(&self) -> Vec<&OutstandingItem> {
         self.outstanding
             .iter()
-            .filter(|o| o.action.kind.is_promised() && o.action.due.is_some_and(|d| d <= self.shift.end))
+            .filter(|o| o.action.promised && o.action.due.is_some_and(|d| d <= self.shift.end))
             .collect()
     }
 
