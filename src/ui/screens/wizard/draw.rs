@@ -314,7 +314,7 @@ fn notes(w: &Wizard, ctx: &Ctx<'_>) -> Vec<Line<'static>> {
                 )));
             }
             l.push(Line::from(Span::styled(
-                "Each person: 1 told now, 2 told at a time, 3 to be told later (by when), 4 not needed (why).",
+                "Each person: 1 told now, 2 told at, 3 tell later (by when), 4 not needed (why).",
                 t.muted(),
             )));
             if let Some(yos) = crate::store::settings::yos_contact_line(ctx.store) {

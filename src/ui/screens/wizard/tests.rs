@@ -796,13 +796,7 @@ fn the_yos_worker_at_night_is_to_be_told_later_and_the_record_says_so_without_a_
     assert!(parts_now(&app).contains("The child's view"), "{}", screen(&app));
     press(&mut app, KeyCode::PageDown);
     // The check step: complete, with the YOS worker as outstanding (not as missing information).
-    let lines: Vec<String> = {
-        let w = app.top();
-        let _ = w;
-        let s = screen(&app);
-        s.lines().map(str::to_string).collect()
-    };
-    let s = lines.join("\n");
+    let s = screen(&app);
     assert!(s.contains("Everything needed is here"), "{s}");
     let ctx = Ctx {
         store: &app.store,
