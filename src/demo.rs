@@ -608,6 +608,12 @@ impl Gen {
             } else {
                 String::new()
             },
+            reported_at: (k == MissingKind::Missing).then(|| at(t + 1800)),
+            not_reported_why: if k == MissingKind::Missing {
+                String::new()
+            } else {
+                "Whereabouts known: at a friend's house.".into()
+            },
             returned_at: Some(at(t + r.random_range(2..30) * 3600)),
             return_interview_offered: Some(true),
         });
@@ -698,6 +704,7 @@ impl Gen {
             missing,
             reg35,
             notifications,
+            not_told: vec![],
             ofsted_serious: serious && response == Response::Police,
             child_view: child_view_now.then(|| ChildView {
                 text: "I was angry about my mum not ringing. I'm sorry about the door.".into(),

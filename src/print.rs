@@ -405,8 +405,24 @@ pub fn incident_text(d: &IncidentDetail, home: &str, printed_at: DateTime<Utc>) 
     opt_block(&mut o, "MISSING / ABSENT", &r.missing);
     opt_block(&mut o, "RESTRAINT / CONTROL (REGULATION 35)", &r.reg35);
     section(&mut o, "WHO WAS TOLD");
-    if r.notifications.is_empty() {
+    if r.notifications.is_empty() && r.not_told.is_empty() {
         o.push_str("  Nobody recorded yet.\n");
+    }
+    for n in r
+        .not_told
+        .iter()
+        .filter(|n| !r.notifications.iter().any(|x| x.who == n.who()))
+    {
+        match n {
+            crate::domain::NotTold::Later { who, due } => {
+                o.push_str(&format!("  - {}: to be told later, by {}\n", who.label(), show(*due)))
+            }
+            crate::domain::NotTold::NotNeeded { who, why } => o.push_str(&format!(
+                "  - {}: not needed: {}\n",
+                who.label(),
+                crate::text::one_line(why, 200)
+            )),
+        }
     }
     for n in &r.notifications {
         o.push_str(&format!(

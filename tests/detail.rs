@@ -131,6 +131,7 @@ fn incident(app: &mut App) -> i64 {
         missing: None,
         reg35: None,
         notifications: vec![],
+        not_told: vec![],
         ofsted_serious: false,
         child_view: None,
         review: Review::default(),
@@ -506,9 +507,16 @@ fn childs_view_notification_and_return_from_missing() {
     press(&mut app, KeyCode::Char('u'));
     press(&mut app, KeyCode::Char('4'));
     press(&mut app, KeyCode::Char('m'));
-    for _ in 0..5 {
+    for _ in 0..3 {
         press(&mut app, KeyCode::Tab);
     }
+    press(&mut app, KeyCode::Right); // reported to the police: its time and reference appear
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Right); // not back yet
+    press(&mut app, KeyCode::Right); // came back: its date, time and the return interview appear
+    press(&mut app, KeyCode::Tab);
     typ(&mut app, "22/11/2026");
     press(&mut app, KeyCode::Tab);
     typ(&mut app, "10:00");

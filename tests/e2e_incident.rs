@@ -284,7 +284,16 @@ fn a_missing_episode_has_its_own_short_path() {
     t.send(CTRL_S);
     t.wait_for("Missing or absent");
     t.send("\x1b[C");
+    t.send("\x1b[C"); // absent
+    t.send(TAB);
+    t.send(TAB);
+    t.send(TAB);
     t.send("\x1b[C");
+    t.send("\x1b[C"); // not reported to the police
+    t.send(TAB);
+    t.send("We knew where he was.");
+    t.send(TAB);
+    t.send("\x1b[C"); // not back yet
     t.send(CTRL_S);
     t.wait_for("Control, discipline or restraint");
     t.send(CTRL_S);

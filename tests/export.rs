@@ -84,6 +84,7 @@ fn record(uid: &str, child_uid: &str, at: DateTime<Utc>, account: &str) -> Incid
         missing: None,
         reg35: None,
         notifications: vec![],
+        not_told: vec![],
         ofsted_serious: false,
         child_view: None,
         review: Review::default(),

@@ -680,6 +680,8 @@ fn a_child_missing_now_is_shown_first() {
         left_at: Some(t(2026, 11, 22, 4, 45)),
         reported_to_police: true,
         police_reference: "CAD 77".into(),
+        reported_at: None,
+        not_reported_why: String::new(),
         returned_at: None,
         return_interview_offered: None,
     });
@@ -693,4 +695,55 @@ fn a_child_missing_now_is_shown_first() {
         "Oak House",
     );
     assert!(text.contains("is MISSING now: gone since 22/11 04:45"), "{text}");
+}
+
+#[test]
+fn people_to_be_told_later_and_a_return_interview_head_the_handover_with_their_due_times() {
+    use concordat::domain::{NotTold, NotifyWho};
+    let mut h = home(morning());
+    let w = h.worker();
+    let c = h.child.clone();
+    // At 02:00 the YOS worker is to be told by 09:00 (this shift); the parent by tomorrow 10:00 (not this shift).
+    let mut r = record(&c, t(2026, 11, 22, 2, 0), "JJ kicked the lounge door.");
+    r.not_told = vec![
+        NotTold::Later {
+            who: NotifyWho::YosWorker,
+            due: t(2026, 11, 22, 9, 0),
+        },
+        NotTold::Later {
+            who: NotifyWho::ParentOrCarer,
+            due: t(2026, 11, 23, 10, 0),
+        },
+    ];
+    save_at(&mut h, &w, r, t(2026, 11, 22, 2, 30));
+    // A child who came back at 06:00 last Thursday: the return interview was due 72 hours later, and is overdue.
+    let mut m = record(&c, t(2026, 11, 19, 5, 0), "JJ did not come back from the shop.");
+    m.categories = vec![Category::MissingOrAbsent];
+    m.missing = Some(concordat::domain::incident::Missing {
+        kind: concordat::domain::incident::MissingKind::Missing,
+        left_at: Some(t(2026, 11, 19, 4, 45)),
+        reported_to_police: true,
+        police_reference: "CAD 78".into(),
+        reported_at: Some(t(2026, 11, 19, 5, 0)),
+        not_reported_why: String::new(),
+        returned_at: Some(t(2026, 11, 19, 6, 0)),
+        return_interview_offered: None,
+    });
+    save_at(&mut h, &w, m, t(2026, 11, 19, 7, 0));
+    let app = as_manager(h);
+    let s = screen(&app);
+    let yos = s.find("! Tell the YOS worker: due 22/11 09:00").expect(&s);
+    let ri = s
+        .find("! Return interview (within 72 h of coming back): OVERDUE since 22/11 06:00")
+        .expect(&s);
+    assert!(
+        yos < s.find("What happened").unwrap() && ri < s.find("What happened").unwrap(),
+        "{s}"
+    );
+    assert!(!s.contains("! Tell the parent or carer"), "not due this shift: {s}");
+    // The YOS worker's 24-hour default would have been 02:00 tomorrow: the worker's own time is kept.
+    let sheet = app.store.handover_sheet(morning(), Window::SinceHandover).unwrap();
+    assert!(sheet.outstanding.iter().any(|o| o.action.kind
+        == concordat::domain::outstanding::ActionKind::NotifyParent
+        && o.action.due == Some(t(2026, 11, 23, 10, 0))));
 }

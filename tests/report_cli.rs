@@ -67,6 +67,7 @@ fn db_with_one_incident(dir: &Path) -> PathBuf {
         missing: None,
         reg35: None,
         notifications: vec![],
+        not_told: vec![],
         ofsted_serious: false,
         child_view: None,
         review: Review::default(),

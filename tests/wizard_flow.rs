@@ -207,6 +207,14 @@ fn record(app: &mut App, s: &Spec) {
         typ(app, "22/11/2026");
         press(app, KeyCode::Enter);
         typ(app, "01:10");
+        press(app, KeyCode::Enter);
+        press(app, KeyCode::Right); // reported to the police: the time and reference appear
+        press(app, KeyCode::Enter);
+        typ(app, "01:40");
+        press(app, KeyCode::Enter);
+        typ(app, "M-555");
+        press(app, KeyCode::Enter);
+        press(app, KeyCode::Right); // not back yet: missing now
         press(app, KeyCode::PageDown);
     }
     assert!(header(app).contains("reg 35"), "{}", screen(app));
@@ -220,7 +228,7 @@ fn record(app: &mut App, s: &Spec) {
     }
     press(app, KeyCode::PageDown);
     assert!(header(app).contains("Who was told"), "{}", screen(app));
-    press(app, KeyCode::Char('y')); // manager on call, now
+    press(app, KeyCode::Char('1')); // manager on call: told now
     press(app, KeyCode::PageDown);
     assert!(header(app).contains("The child's view"), "{}", screen(app));
     press(app, KeyCode::PageDown);
@@ -299,6 +307,13 @@ fn one_incident_for_each_response_a_missing_episode_and_a_restraint() {
     let m = missing.missing.as_ref().unwrap();
     assert_eq!(m.kind, MissingKind::Missing);
     assert_eq!(m.left_at, Some(Utc.with_ymd_and_hms(2026, 11, 22, 1, 10, 0).unwrap()));
+    assert!(m.reported_to_police);
+    assert_eq!(
+        m.reported_at,
+        Some(Utc.with_ymd_and_hms(2026, 11, 22, 1, 40, 0).unwrap())
+    );
+    assert_eq!(m.police_reference, "M-555");
+    assert!(m.away_now());
     let rj = recs.iter().find(|r| r.response == Response::Restorative).unwrap();
     assert_eq!(rj.restorative.as_ref().unwrap().kind, RestorativeKind::Conversation);
     let ih = recs

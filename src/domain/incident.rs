@@ -269,14 +269,64 @@ pub enum MissingKind {
     Absent,
 }
 
+/// One missing (or absent) episode: left, reported (or not, and why), came back (or not yet), return interview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Missing {
     pub kind: MissingKind,
     pub left_at: Option<DateTime<Utc>>,
     pub reported_to_police: bool,
+    /// Only when reported: a reference beside "not reported" is refused ([`Missing::problems`]).
     pub police_reference: String,
+    /// When the police were told (records made before issue 16 have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported_at: Option<DateTime<Utc>>,
+    /// Why the police were not told (an absent child whose whereabouts are known, …).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub not_reported_why: String,
+    /// None: not back yet, so the child is missing (or absent) now.
     pub returned_at: Option<DateTime<Utc>>,
+    /// Some(true) once the return interview has been offered; due within [`RETURN_INTERVIEW_HOURS`] of the return.
     pub return_interview_offered: Option<bool>,
+}
+
+/// The return interview is offered within 72 hours of the child coming back.
+pub const RETURN_INTERVIEW_HOURS: i64 = 72;
+
+impl Missing {
+    /// The child has not come back: missing (or absent) now.
+    pub fn away_now(&self) -> bool {
+        self.returned_at.is_none()
+    }
+
+    /// When the return interview is due, while it has not been offered.
+    pub fn return_interview_due(&self) -> Option<DateTime<Utc>> {
+        match (self.returned_at, self.return_interview_offered) {
+            (Some(back), o) if o != Some(true) => Some(back + chrono::Duration::hours(RETURN_INTERVIEW_HOURS)),
+            _ => None,
+        }
+    }
+
+    /// What makes the episode contradict itself, in plain words.
+    pub fn problems(&self) -> Vec<String> {
+        let mut e = Vec::new();
+        if !self.reported_to_police && !self.police_reference.trim().is_empty() {
+            e.push("A police reference, but \"not reported\": choose one.".into());
+        }
+        if !self.reported_to_police && self.kind == MissingKind::Missing && self.not_reported_why.trim().is_empty() {
+            e.push("Say why the police were not told.".into());
+        }
+        if let (Some(l), Some(b)) = (self.left_at, self.returned_at)
+            && b < l
+        {
+            e.push("Came back before leaving: check the times.".into());
+        }
+        if let (Some(l), Some(r)) = (self.left_at, self.reported_at)
+            && r < l
+        {
+            e.push("Reported to the police before the child left: check the times.".into());
+        }
+        e
+    }
 }
 
 /// Regulation 35: any measure of control, discipline or restraint.
@@ -355,6 +405,24 @@ pub struct Notification {
     pub note: String,
 }
 
+/// Someone not told when the record was made, said honestly (issue 16): never a false "told" time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum NotTold {
+    /// To be told later, by `due`: an outstanding action until someone records that they told them.
+    Later { who: NotifyWho, due: DateTime<Utc> },
+    /// Not needed, and why.
+    NotNeeded { who: NotifyWho, why: String },
+}
+
+impl NotTold {
+    pub fn who(&self) -> NotifyWho {
+        match self {
+            NotTold::Later { who, .. } | NotTold::NotNeeded { who, .. } => *who,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildView {
     pub text: String,
@@ -402,6 +470,10 @@ pub struct IncidentRecord {
     pub missing: Option<Missing>,
     pub reg35: Option<Reg35>,
     pub notifications: Vec<Notification>,
+    /// Who was not told when the record was made: to be told later (by a time) or not needed (with why).
+    /// Left out of the stored JSON when empty, so records and export files read by older versions are unchanged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_told: Vec<NotTold>,
     /// The manager judged a police incident serious: Ofsted must be told (regulation 40).
     pub ofsted_serious: bool,
     pub child_view: Option<ChildView>,
@@ -465,8 +537,50 @@ impl IncidentRecord {
         if self.categories.contains(&Category::MissingOrAbsent) && self.missing.is_none() {
             e.push("Add the missing or absent details.".into());
         }
+        e.extend(self.notify_problems());
         if e.is_empty() { Ok(()) } else { Err(e) }
     }
+}
+
+impl IncidentRecord {
+    /// Who was told, who is to be told later and who need not be, contradicting itself: a person both told and
+    /// "not told", or twice "not told"; a "not needed" without why.
+    pub fn notify_problems(&self) -> Vec<String> {
+        let mut e = Vec::new();
+        for (i, n) in self.not_told.iter().enumerate() {
+            let who = n.who();
+            if self.notifications.iter().any(|x| x.who == who) || self.not_told[..i].iter().any(|x| x.who() == who) {
+                e.push(format!(
+                    "{} is recorded twice in who was told: choose one.",
+                    who.label()
+                ));
+            }
+            if let NotTold::NotNeeded { why, .. } = n
+                && why.trim().is_empty()
+            {
+                e.push(format!(
+                    "Say why telling the {} is not needed.",
+                    who.label().to_lowercase()
+                ));
+            }
+        }
+        e
+    }
+
+    /// The person's status on "Who was told", as the record says now.
+    pub fn told_status(&self, who: NotifyWho) -> Option<Told<'_>> {
+        if let Some(n) = self.notifications.iter().find(|n| n.who == who) {
+            return Some(Told::Told(n));
+        }
+        self.not_told.iter().find(|n| n.who() == who).map(Told::Not)
+    }
+}
+
+/// What the record says about telling one person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Told<'a> {
+    Told(&'a Notification),
+    Not(&'a NotTold),
 }
 
 /// What an entry adds to a saved record.
@@ -665,6 +779,7 @@ pub mod fixtures {
             missing: None,
             reg35: None,
             notifications: vec![],
+            not_told: vec![],
             ofsted_serious: false,
             child_view: None,
             review: Review::default(),

@@ -5,7 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CallReason, IncidentRecord, Notification, NotifyWho, Police, PoliceOutcome, Reg35, Response, Restorative, Review,
+    CallReason, IncidentRecord, Missing, NotTold, Notification, NotifyWho, Police, PoliceOutcome, Reg35, Response,
+    Restorative, Review,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -21,6 +22,11 @@ pub enum ActionKind {
     NotifySocialWorker,
     NotifyOfsted,
     ChildView,
+    NotifyManagerOnCall,
+    NotifyPlacingAuthority,
+    NotifyParent,
+    /// The child came back: the return interview is offered within 72 hours.
+    ReturnInterview,
 }
 
 impl ActionKind {
@@ -36,6 +42,22 @@ impl ActionKind {
             ActionKind::NotifySocialWorker => "Tell the social worker",
             ActionKind::NotifyOfsted => "Tell Ofsted (reg 40)",
             ActionKind::ChildView => "Child's view not recorded",
+            ActionKind::NotifyManagerOnCall => "Tell the manager on call",
+            ActionKind::NotifyPlacingAuthority => "Tell the placing authority",
+            ActionKind::NotifyParent => "Tell the parent or carer",
+            ActionKind::ReturnInterview => "Return interview (within 72 h of coming back)",
+        }
+    }
+
+    /// The action of telling someone.
+    pub fn tell(who: NotifyWho) -> ActionKind {
+        match who {
+            NotifyWho::ManagerOnCall => ActionKind::NotifyManagerOnCall,
+            NotifyWho::SocialWorker => ActionKind::NotifySocialWorker,
+            NotifyWho::PlacingAuthority => ActionKind::NotifyPlacingAuthority,
+            NotifyWho::YosWorker => ActionKind::NotifyYos,
+            NotifyWho::ParentOrCarer => ActionKind::NotifyParent,
+            NotifyWho::Ofsted => ActionKind::NotifyOfsted,
         }
     }
 }
@@ -45,6 +67,10 @@ pub struct Action {
     pub kind: ActionKind,
     /// When it is due; None when there is no fixed deadline (e.g. waiting for the police).
     pub due: Option<DateTime<Utc>>,
+    /// Someone chose this time: a person "to be told later, by …", or a return interview after the child came
+    /// back. The handover lists these at its top when due this shift.
+    #[serde(default)]
+    pub promised: bool,
 }
 
 impl Action {
@@ -68,6 +94,11 @@ pub struct ActionFacts {
     pub restorative: Option<Restorative>,
     pub police: Option<Police>,
     pub notifications: Vec<Notification>,
+    /// To be told later (by when) or not needed: read with the notifications (issue 16).
+    #[serde(default)]
+    pub not_told: Vec<NotTold>,
+    #[serde(default)]
+    pub missing: Option<Missing>,
     pub ofsted_serious: bool,
     /// Whether the child's view is recorded (its words are not needed here).
     #[serde(default, deserialize_with = "present")]
@@ -88,6 +119,8 @@ impl ActionFacts {
             restorative: r.restorative.clone(),
             police: r.police.clone(),
             notifications: r.notifications.clone(),
+            not_told: r.not_told.clone(),
+            missing: r.missing.clone(),
             ofsted_serious: r.ofsted_serious,
             child_view: r.child_view.is_some(),
         }
@@ -109,6 +142,7 @@ pub fn actions_of(r: &ActionFacts, yos_open: bool) -> Vec<Action> {
         a.push(Action {
             kind: ActionKind::Reg35Incomplete,
             due: Some(t + Duration::hours(RECORD_WITHIN)),
+            promised: false,
         });
     }
     if r.review.signed_at.is_none() {
@@ -116,17 +150,20 @@ pub fn actions_of(r: &ActionFacts, yos_open: bool) -> Vec<Action> {
             a.push(Action {
                 kind: ActionKind::SpeakToStaff,
                 due: Some(t + Duration::hours(REVIEW_WITHIN)),
+                promised: false,
             });
         }
         a.push(Action {
             kind: ActionKind::ManagerReview,
             due: Some(t + Duration::hours(REVIEW_WITHIN)),
+            promised: false,
         });
     }
     if r.review.spoke_to_child_at.is_none() {
         a.push(Action {
             kind: ActionKind::SpeakToChild,
             due: Some(t + Duration::days(CHILD_WITHIN_DAYS)),
+            promised: false,
         });
     }
     if r.response == Response::Restorative
@@ -136,6 +173,7 @@ pub fn actions_of(r: &ActionFacts, yos_open: bool) -> Vec<Action> {
         a.push(Action {
             kind: ActionKind::RestorativePlanned,
             due: rj.planned_for,
+            promised: false,
         });
     }
     if let Some(p) = &r.police
@@ -145,34 +183,74 @@ pub fn actions_of(r: &ActionFacts, yos_open: bool) -> Vec<Action> {
         a.push(Action {
             kind: ActionKind::PoliceOutcome,
             due: None,
+            promised: false,
         });
     }
-    let told = |w: NotifyWho| r.notifications.iter().any(|n| n.who == w);
-    if yos_open && !told(NotifyWho::YosWorker) {
-        a.push(Action {
-            kind: ActionKind::NotifyYos,
-            due: Some(t + Duration::hours(RECORD_WITHIN)),
-        });
-    }
-    if !told(NotifyWho::SocialWorker) {
-        a.push(Action {
-            kind: ActionKind::NotifySocialWorker,
-            due: Some(t + Duration::hours(RECORD_WITHIN)),
-        });
-    }
-    if r.ofsted_serious && !told(NotifyWho::Ofsted) {
-        a.push(Action {
-            kind: ActionKind::NotifyOfsted,
-            due: Some(t + Duration::hours(RECORD_WITHIN)),
-        });
-    }
+    notify_actions(r, yos_open, &mut a);
+    missing_actions(r, &mut a);
     if !r.child_view {
         a.push(Action {
             kind: ActionKind::ChildView,
             due: Some(t + Duration::days(CHILD_WITHIN_DAYS)),
+            promised: false,
         });
     }
     a
+}
+
+/// Who is still to be told. A person "to be told later" is due by the time the worker gave; one "not needed" (with
+/// why) is not asked for again; otherwise the YOS worker (child open to the YOS), the social worker and Ofsted (a
+/// serious police incident) are due within 24 hours. Recording that they were told closes it.
+pub fn notify_actions(r: &ActionFacts, yos_open: bool, a: &mut Vec<Action>) {
+    let t = r.occurred_at;
+    let told = |w: NotifyWho| r.notifications.iter().any(|n| n.who == w);
+    let not_told = |w: NotifyWho| r.not_told.iter().find(|n| n.who() == w);
+    // The YOS worker, the social worker and Ofsted first, as the handover has always listed them.
+    for who in [
+        NotifyWho::YosWorker,
+        NotifyWho::SocialWorker,
+        NotifyWho::Ofsted,
+        NotifyWho::ManagerOnCall,
+        NotifyWho::PlacingAuthority,
+        NotifyWho::ParentOrCarer,
+    ] {
+        if told(who) {
+            continue;
+        }
+        let (due, promised) = match not_told(who) {
+            Some(NotTold::NotNeeded { .. }) => continue,
+            Some(NotTold::Later { due, .. }) => (*due, true),
+            None => {
+                let expected = match who {
+                    NotifyWho::YosWorker => yos_open,
+                    NotifyWho::SocialWorker => true,
+                    NotifyWho::Ofsted => r.ofsted_serious,
+                    _ => false,
+                };
+                if !expected {
+                    continue;
+                }
+                (t + Duration::hours(RECORD_WITHIN), false)
+            }
+        };
+        a.push(Action {
+            kind: ActionKind::tell(who),
+            due: Some(due),
+            promised,
+        });
+    }
+}
+
+/// A child who has come back is offered a return interview within 72 hours; recording it closes the action.
+/// (A child not back yet is shown by the handover's "missing now" lines, not as an action.)
+pub fn missing_actions(r: &ActionFacts, a: &mut Vec<Action>) {
+    if let Some(due) = r.missing.as_ref().and_then(Missing::return_interview_due) {
+        a.push(Action {
+            kind: ActionKind::ReturnInterview,
+            due: Some(due),
+            promised: true,
+        });
+    }
 }
 
 #[cfg(test)]
@@ -245,5 +323,84 @@ mod tests {
         assert!(f.child_view);
         assert_eq!(actions_of(&f, true), actions(&r, true));
         assert_eq!(actions_of(&f, false), actions(&r, false));
+    }
+
+    #[test]
+    fn a_person_to_be_told_later_is_due_by_the_time_given_and_not_needed_is_not_asked_again() {
+        let mut r = record();
+        let nine = r.occurred_at + Duration::hours(7);
+        r.not_told = vec![
+            NotTold::Later {
+                who: NotifyWho::YosWorker,
+                due: nine,
+            },
+            NotTold::NotNeeded {
+                who: NotifyWho::SocialWorker,
+                why: "Told at the review meeting already".into(),
+            },
+            NotTold::Later {
+                who: NotifyWho::ParentOrCarer,
+                due: nine,
+            },
+        ];
+        let a = actions(&r, true);
+        let due = |k: ActionKind| a.iter().find(|x| x.kind == k).map(|x| x.due);
+        assert_eq!(due(ActionKind::NotifyYos), Some(Some(nine)));
+        assert_eq!(due(ActionKind::NotifyParent), Some(Some(nine)));
+        assert_eq!(due(ActionKind::NotifySocialWorker), None, "not needed, with why");
+        // Telling them (an entry) closes it.
+        r.notifications.push(Notification {
+            who: NotifyWho::YosWorker,
+            at: nine,
+            note: String::new(),
+        });
+        assert!(!actions(&r, true).iter().any(|x| x.kind == ActionKind::NotifyYos));
+        // Both told and "later" for one person is refused when saving.
+        assert!(r.validate(r.recorded_at).is_err());
+    }
+
+    #[test]
+    fn a_child_who_came_back_is_offered_a_return_interview_within_72_hours() {
+        let mut r = record();
+        let left = r.occurred_at;
+        let mut m = Missing {
+            kind: MissingKind::Missing,
+            left_at: Some(left),
+            reported_to_police: true,
+            police_reference: "CAD 9".into(),
+            reported_at: Some(left),
+            not_reported_why: String::new(),
+            returned_at: None,
+            return_interview_offered: None,
+        };
+        r.missing = Some(m.clone());
+        assert!(!actions(&r, false).iter().any(|x| x.kind == ActionKind::ReturnInterview));
+        m.returned_at = Some(left + Duration::hours(5));
+        r.missing = Some(m.clone());
+        let a = actions(&r, false);
+        let ri = a.iter().find(|x| x.kind == ActionKind::ReturnInterview).unwrap();
+        assert_eq!(ri.due, Some(left + Duration::hours(5 + 72)));
+        m.return_interview_offered = Some(true);
+        r.missing = Some(m);
+        assert!(!actions(&r, false).iter().any(|x| x.kind == ActionKind::ReturnInterview));
+    }
+
+    #[test]
+    fn an_older_record_with_only_a_list_of_notifications_still_reads() {
+        let r = record();
+        let mut v = serde_json::to_value(&r).unwrap();
+        v.as_object_mut().unwrap().remove("not_told");
+        v["missing"] = serde_json::json!({
+            "kind": "missing", "left_at": null, "reported_to_police": false, "police_reference": "CAD 1",
+            "returned_at": null, "return_interview_offered": null
+        });
+        v["notifications"] = serde_json::json!([{"who": "yos_worker", "at": "2026-11-18T02:30:00Z", "note": ""}]);
+        let old: IncidentRecord = serde_json::from_value(v.clone()).unwrap();
+        assert!(old.not_told.is_empty());
+        assert_eq!(old.notifications[0].who, NotifyWho::YosWorker);
+        assert!(old.missing.as_ref().unwrap().away_now());
+        let f: ActionFacts = serde_json::from_value(v).unwrap();
+        assert_eq!(f, ActionFacts::of(&old));
+        assert!(!actions_of(&f, true).iter().any(|x| x.kind == ActionKind::NotifyYos));
     }
 }

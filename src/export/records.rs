@@ -105,6 +105,14 @@ pub(super) fn withhold_record(r: &mut IncidentRecord) {
     for n in &mut r.notifications {
         n.note.clear();
     }
+    for n in &mut r.not_told {
+        if let crate::domain::NotTold::NotNeeded { why, .. } = n {
+            why.clear();
+        }
+    }
+    if let Some(m) = &mut r.missing {
+        m.not_reported_why.clear();
+    }
 }
 
 pub(super) fn withhold_entry(e: &mut Entry) {
@@ -116,6 +124,7 @@ pub(super) fn withhold_entry(e: &mut Entry) {
         Change::Restorative { restorative } => withhold_restorative(restorative),
         Change::Reg35 { reg35 } => withhold_reg35(reg35),
         Change::Notified { notification } => notification.note.clear(),
+        Change::Missing { missing } => missing.not_reported_why.clear(),
         Change::Correction { field, value, reason } => {
             reason.clear();
             if !matches!(field, CorrectableField::Location) {

@@ -156,6 +156,8 @@ pub(crate) fn home() -> (Store, Actor) {
             left_at: Some(t),
             reported_to_police: true,
             police_reference: "M1".into(),
+            reported_at: None,
+            not_reported_why: String::new(),
             returned_at: None,
             return_interview_offered: None,
         });
@@ -716,6 +718,8 @@ fn w47_with_a_missing_report() -> Report {
             police_reference: "M2".into(),
             returned_at: None,
             return_interview_offered: None,
+            reported_at: Some(t),
+            not_reported_why: String::new(),
         });
         as_police(
             r,

@@ -404,6 +404,15 @@ impl Sheet {
         }
     }
 
+    /// People to be told and return interviews due before this shift ends (or already overdue), soonest first:
+    /// shown at the top of the handover under the children missing now.
+    pub fn due_this_shift(&self) -> Vec<&OutstandingItem> {
+        self.outstanding
+            .iter()
+            .filter(|o| o.action.promised && o.action.due.is_some_and(|d| d <= self.shift.end))
+            .collect()
+    }
+
     pub fn overdue_count(&self) -> usize {
         self.outstanding.iter().filter(|o| o.overdue).count()
     }

@@ -136,6 +136,7 @@ pub fn record(child: &Child, at: DateTime<Utc>, account: &str) -> IncidentRecord
         missing: None,
         reg35: None,
         notifications: vec![],
+        not_told: vec![],
         ofsted_serious: false,
         child_view: None,
         review: Review::default(),

@@ -128,7 +128,8 @@ impl HandoverScreen {
         };
         // 1. What needs doing now: children missing now, and how much is overdue.
         let overdue = sheet.overdue_count();
-        if !sheet.missing_now.is_empty() || overdue > 0 {
+        let promised = sheet.due_this_shift();
+        if !sheet.missing_now.is_empty() || overdue > 0 || !promised.is_empty() {
             out.push(plain("Now".into(), t.heading()));
         }
         for m in &sheet.missing_now {
@@ -145,6 +146,22 @@ impl HandoverScreen {
                     t.error(),
                 )),
                 target: Some(Target::Incident(m.incident_id)),
+            });
+        }
+        // People to be told and return interviews due before this shift ends.
+        for o in promised {
+            out.push(Row {
+                line: Line::from(Span::styled(
+                    format!(
+                        "! {}: {} - {} #{}",
+                        o.action.kind.label(),
+                        due_text(o).trim_start_matches("! "),
+                        crate::text::one_line(&o.child_name, 20),
+                        o.incident_id
+                    ),
+                    if o.overdue { t.error() } else { t.warning() },
+                )),
+                target: Some(Target::Incident(o.incident_id)),
             });
         }
         if overdue > 0 {

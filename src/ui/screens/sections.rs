@@ -2,6 +2,8 @@
 //! outcome, restorative result, …): each as form fields, read back into the domain type with validation.
 //! One definition serves both the wizard and the detail screen's entries.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
 use crate::domain::*;
@@ -357,8 +359,11 @@ pub fn police_fill(f: &mut Form, x: &Police) {
 
 // ---------------------------------------------------------------- missing or absent
 
-pub fn missing_fields() -> Vec<Field> {
-    vec![
+/// The missing episode's fields. Which appear depends on the answers so far (`v`, the form's values): the police
+/// reference only when reported, why not when not; the return time and interview only when the child is back.
+pub fn missing_fields_for(v: &BTreeMap<String, String>) -> Vec<Field> {
+    let get = |k: &str| v.get(k).map(String::as_str).unwrap_or("");
+    let mut f = vec![
         Field::choice(
             "mi_kind",
             "Missing or absent",
@@ -367,15 +372,96 @@ pub fn missing_fields() -> Vec<Field> {
                 ("absent".into(), "Absent (known, without permission)".into()),
             ],
         )
-        .required(),
-        date_field("mi_left_date", "Left (date)"),
-        time_field("mi_left_time", "Left (time)"),
-        Field::toggle("mi_reported", "Reported to police"),
-        Field::text("mi_ref", "Police reference", 60),
-        date_field("mi_back_date", "Came back (date)").with_hint("Leave empty while the child is still away."),
-        time_field("mi_back_time", "Came back (time)"),
-        Field::choice("mi_interview", "Return interview", yes_no_unknown("Not yet")),
-    ]
+        .required()
+        .with_hint("←/→ to choose."),
+        date_field("mi_left_date", "Left/last seen, date"),
+        time_field("mi_left_time", "Left/last seen, time"),
+        Field::choice(
+            "mi_reported",
+            "Police",
+            vec![
+                ("yes".into(), "Reported to the police".into()),
+                ("no".into(), "Not reported".into()),
+            ],
+        )
+        .required()
+        .with_hint("←/→ to choose. A reference only when reported; if not, say why."),
+    ];
+    match get("mi_reported") {
+        "yes" => {
+            f.push(
+                Field::text("mi_rep_at", "  reported at", 16)
+                    .with_hint("hh:mm (the most recent one), or day/month/year hh:mm."),
+            );
+            f.push(Field::text("mi_ref", "  police reference", 60));
+        }
+        "no" => f.push(Field::text("mi_why", "  why not", LINE).with_hint("E.g. absent: we know where and with whom.")),
+        _ => {}
+    }
+    f.push(
+        Field::choice(
+            "mi_back",
+            "Back yet?",
+            vec![
+                ("no".into(), "Not back yet: missing now".into()),
+                ("yes".into(), "Came back".into()),
+            ],
+        )
+        .required()
+        .with_hint("←/→ to choose. Not back yet: the handover shows the child first until they are back."),
+    );
+    if get("mi_back") == "yes" {
+        f.push(date_field("mi_back_date", "  came back (date)"));
+        f.push(time_field("mi_back_time", "  came back (time)"));
+        f.push(
+            Field::choice(
+                "mi_interview",
+                "  return interview",
+                vec![
+                    ("".into(), "Not yet (due within 72 hours)".into()),
+                    ("yes".into(), "Offered".into()),
+                    ("no".into(), "Not offered".into()),
+                ],
+            )
+            .with_hint("Offered within 72 hours of coming back; until then it is an outstanding action."),
+        );
+    }
+    f
+}
+
+/// The fields as first shown (nothing chosen yet).
+pub fn missing_fields() -> Vec<Field> {
+    missing_fields_for(&BTreeMap::new())
+}
+
+/// Rebuild a form whose fields depend on its own answers (`build`), keeping what is typed and the field the
+/// cursor is on, when the fields shown change.
+pub fn resync(form: &mut Form, build: fn(&BTreeMap<String, String>) -> Vec<Field>) {
+    let v = form.values();
+    let fields = build(&v);
+    let same = fields.len() == form.fields.len()
+        && fields
+            .iter()
+            .zip(&form.fields)
+            .all(|(a, b)| a.key == b.key && a.label == b.label);
+    if same {
+        return;
+    }
+    let focus = form.focused_key();
+    let dirty = form.dirty;
+    let errors: Vec<(&'static str, String)> = form
+        .fields
+        .iter()
+        .filter_map(|f| f.error.clone().map(|e| (f.key, e)))
+        .collect();
+    let mut n = Form::new(fields);
+    n.restore(&v);
+    for (k, e) in errors {
+        n.set_error(k, e);
+    }
+    n.focus_on(focus);
+    n.dirty = dirty;
+    *form = n;
 }
 
 pub fn missing_read(f: &Form, now: DateTime<Utc>, p: &mut Problems) -> Missing {
@@ -388,36 +474,139 @@ pub fn missing_read(f: &Form, now: DateTime<Utc>, p: &mut Problems) -> Missing {
         }
     };
     let left = when(f, "mi_left_date", "mi_left_time", now, p);
-    let back = when(f, "mi_back_date", "mi_back_time", now, p);
-    if let (Some(l), Some(b)) = (left, back)
-        && b < l
-    {
-        p.push(("mi_back_date", "Came back before leaving: check the times.".into()));
-    }
-    Missing {
+    let reported = match f.get("mi_reported").as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => {
+            p.push(("mi_reported", "Say whether the police were told: ←/→.".into()));
+            false
+        }
+    };
+    let reported_at = if reported {
+        match past_time(&f.text("mi_rep_at"), now) {
+            Ok(t) => t,
+            Err(e) => {
+                p.push(("mi_rep_at", e));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let back = match f.get("mi_back").as_str() {
+        "yes" => {
+            let b = when(f, "mi_back_date", "mi_back_time", now, p);
+            if b.is_none() && !p.iter().any(|(k, _)| k.starts_with("mi_back")) {
+                p.push(("mi_back_date", "When did the child come back? Date and time.".into()));
+            }
+            b
+        }
+        "no" => None,
+        _ => {
+            p.push(("mi_back", "Is the child back yet? ←/→ to choose.".into()));
+            None
+        }
+    };
+    let m = Missing {
         kind,
         left_at: left,
-        reported_to_police: f.yes("mi_reported"),
-        police_reference: f.text("mi_ref"),
+        reported_to_police: reported,
+        police_reference: if reported { f.text("mi_ref") } else { String::new() },
+        reported_at,
+        not_reported_why: if reported { String::new() } else { f.text("mi_why") },
         returned_at: back,
-        return_interview_offered: opt_bool(&f.get("mi_interview")),
+        return_interview_offered: if back.is_some() {
+            opt_bool(&f.get("mi_interview"))
+        } else {
+            None
+        },
+    };
+    for e in m.problems() {
+        let key = if e.contains("why") {
+            "mi_why"
+        } else if e.contains("Came back") {
+            "mi_back_date"
+        } else if e.contains("Reported") {
+            "mi_rep_at"
+        } else {
+            "mi_reported"
+        };
+        p.push((key, e));
     }
+    m
 }
 
 pub fn missing_fill(f: &mut Form, x: &Missing) {
-    f.set(
-        "mi_kind",
-        if x.kind == MissingKind::Missing {
-            "missing"
-        } else {
-            "absent"
-        },
+    let mut v = BTreeMap::new();
+    let kind = if x.kind == MissingKind::Missing {
+        "missing"
+    } else {
+        "absent"
+    };
+    v.insert("mi_kind".to_string(), kind.to_string());
+    v.insert(
+        "mi_reported".to_string(),
+        if x.reported_to_police { "yes" } else { "no" }.to_string(),
     );
+    v.insert(
+        "mi_back".to_string(),
+        if x.returned_at.is_some() { "yes" } else { "no" }.to_string(),
+    );
+    *f = Form::new(missing_fields_for(&v));
+    f.restore(&v);
     fill_when(f, "mi_left_date", "mi_left_time", x.left_at);
-    f.set("mi_reported", if x.reported_to_police { "yes" } else { "no" });
+    if let Some(t) = x.reported_at {
+        f.set("mi_rep_at", &show_when(t));
+    }
     f.set("mi_ref", &x.police_reference);
+    f.set("mi_why", &x.not_reported_why);
     fill_when(f, "mi_back_date", "mi_back_time", x.returned_at);
     f.set("mi_interview", bool_code(x.return_interview_offered));
+    f.dirty = false;
+}
+
+/// `dd/mm/yyyy hh:mm`, local.
+fn show_when(t: DateTime<Utc>) -> String {
+    t.with_timezone(&crate::time::ZONE).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// `hh:mm` or `dd/mm/yyyy hh:mm`, as a local date and time; `hh:mm` on `day`.
+fn parse_when(s: &str, day: chrono::NaiveDate) -> Result<(DateTime<Utc>, bool), String> {
+    match s.trim().rsplit_once(' ') {
+        Some((d, tm)) => crate::time::parse_local(d.trim(), tm).map(|t| (t, true)),
+        None => crate::time::parse_local(&day.format("%d/%m/%Y").to_string(), s.trim()).map(|t| (t, false)),
+    }
+}
+
+/// A time that has passed: `23:20` is the most recent 23:20 (yesterday's when it is not yet 23:20 today). Empty is
+/// None; a time in the future is refused.
+pub fn past_time(s: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, String> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    let today = crate::time::local_date(now);
+    let (mut t, dated) = parse_when(s, today)?;
+    if !dated && t > now + chrono::Duration::minutes(1) {
+        t = parse_when(s, today.pred_opt().unwrap_or(today))?.0;
+    }
+    if t > now + chrono::Duration::minutes(1) {
+        return Err("That time is in the future.".into());
+    }
+    Ok(Some(t))
+}
+
+/// A time still to come: `09:00` is the next 09:00 (tomorrow's when it has passed today). A time already passed
+/// is refused.
+pub fn future_time(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    let today = crate::time::local_date(now);
+    let (mut t, dated) = parse_when(s, today)?;
+    if !dated && t <= now {
+        t = parse_when(s, today.succ_opt().unwrap_or(today))?.0;
+    }
+    if t <= now {
+        return Err("That time has passed: give a time still to come.".into());
+    }
+    Ok(t)
 }
 
 // ---------------------------------------------------------------- regulation 35
@@ -497,7 +686,7 @@ pub fn reg35_deadlines(t: DateTime<Utc>) -> String {
 
 // ---------------------------------------------------------------- notifications
 
-/// Keys of the notification fields, one toggle and one time per person.
+/// Keys of the notification fields, one status and one detail (a time, or why) per person.
 pub const NOTIFY_KEYS: [(NotifyWho, &str, &str); 6] = [
     (NotifyWho::ManagerOnCall, "nt_manager", "nt_manager_at"),
     (NotifyWho::SocialWorker, "nt_sw", "nt_sw_at"),
@@ -507,66 +696,135 @@ pub const NOTIFY_KEYS: [(NotifyWho, &str, &str); 6] = [
     (NotifyWho::Ofsted, "nt_ofsted", "nt_ofsted_at"),
 ];
 
-pub fn notify_fields() -> Vec<Field> {
-    let mut v = Vec::new();
-    for (who, t, at) in NOTIFY_KEYS {
-        v.push(Field::toggle(t, who.label()));
-        v.push(
-            Field::text(at, "  told at (hh:mm)", 16).with_hint("Today's time, or day/month/year hh:mm. Empty = now."),
-        );
-    }
-    v
+/// A person's status on "Who was told": the codes and what the worker sees (keys 1-4 pick them).
+pub const TOLD_NOW: &str = "now";
+pub const TOLD_AT: &str = "at";
+pub const TELL_LATER: &str = "later";
+pub const NOT_NEEDED: &str = "no";
+
+fn told_options() -> Vec<(String, String)> {
+    vec![
+        (TOLD_NOW.into(), "1 Told now".into()),
+        (TOLD_AT.into(), "2 Told at a time".into()),
+        (TELL_LATER.into(), "3 To be told later".into()),
+        (NOT_NEEDED.into(), "4 Not needed".into()),
+    ]
 }
 
-/// Who was told and when. `yos_required`: the child is open to the YOS, so the YOS worker must be told.
-pub fn notify_read(f: &Form, now: DateTime<Utc>, yos_required: bool, p: &mut Problems) -> Vec<Notification> {
+/// One row per person, then a time or why only for the statuses that need one.
+pub fn notify_fields_for(v: &BTreeMap<String, String>) -> Vec<Field> {
     let mut out = Vec::new();
     for (who, t, at) in NOTIFY_KEYS {
-        if !f.yes(t) {
-            if who == NotifyWho::YosWorker && yos_required {
-                p.push((t, "This child is open to the YOS: the YOS worker must be told.".into()));
+        out.push(
+            Field::choice(t, who.label(), told_options())
+                .with_hint("1 told now, 2 told at a time, 3 to be told later, 4 not needed (or ←/→)."),
+        );
+        match v.get(t).map(String::as_str) {
+            Some(TOLD_AT) => out.push(
+                Field::text(at, "  told at", 16).with_hint("hh:mm (the most recent one), or day/month/year hh:mm."),
+            ),
+            Some(TELL_LATER) => out.push(
+                Field::text(at, "  tell by", 16)
+                    .with_hint("By when, e.g. 09:00 (the next one). The handover keeps it until someone tells them."),
+            ),
+            Some(NOT_NEEDED) => {
+                out.push(Field::text(at, "  why not", LINE).with_hint("A few words, e.g. not open to the YOS."))
             }
-            continue;
-        }
-        let s = f.text(at);
-        let when = if s.is_empty() {
-            Some(now)
-        } else {
-            let parsed = match s.rsplit_once(' ') {
-                Some((d, tm)) => crate::time::parse_local(d, tm),
-                None => crate::time::parse_local(&crate::time::local_date(now).format("%d/%m/%Y").to_string(), &s),
-            };
-            match parsed {
-                Ok(x) if x > now + chrono::Duration::minutes(1) => {
-                    p.push((at, "That time is in the future.".into()));
-                    None
-                }
-                Ok(x) => Some(x),
-                Err(e) => {
-                    p.push((at, e));
-                    None
-                }
-            }
-        };
-        if let Some(w) = when {
-            out.push(Notification {
-                who,
-                at: w,
-                note: String::new(),
-            });
+            _ => {}
         }
     }
     out
 }
 
-pub fn notify_fill(f: &mut Form, list: &[Notification]) {
-    for n in list {
-        if let Some((_, t, at)) = NOTIFY_KEYS.iter().find(|(w, _, _)| *w == n.who) {
-            f.set(t, "yes");
-            let l = n.at.with_timezone(&crate::time::ZONE);
-            f.set(at, &l.format("%d/%m/%Y %H:%M").to_string());
+pub fn notify_fields() -> Vec<Field> {
+    notify_fields_for(&BTreeMap::new())
+}
+
+/// Who was told (and when), and who was not: to be told later (by when) or not needed (why). `yos_required`: the
+/// child is open to the YOS, so the YOS worker's row must be answered (never a silent default).
+pub fn notify_read(
+    f: &Form,
+    now: DateTime<Utc>,
+    yos_required: bool,
+    p: &mut Problems,
+) -> (Vec<Notification>, Vec<NotTold>) {
+    let mut told = Vec::new();
+    let mut not = Vec::new();
+    for (who, t, at) in NOTIFY_KEYS {
+        let detail = f.text(at);
+        match f.get(t).as_str() {
+            TOLD_NOW => told.push(Notification {
+                who,
+                at: now,
+                note: String::new(),
+            }),
+            TOLD_AT => match past_time(&detail, now) {
+                Ok(Some(x)) => told.push(Notification {
+                    who,
+                    at: x,
+                    note: String::new(),
+                }),
+                Ok(None) => p.push((at, "When were they told? e.g. 02:40.".into())),
+                Err(e) => p.push((at, e)),
+            },
+            TELL_LATER => {
+                if detail.is_empty() {
+                    p.push((at, "By when must they be told? e.g. 09:00.".into()));
+                } else {
+                    match future_time(&detail, now) {
+                        Ok(due) => not.push(NotTold::Later { who, due }),
+                        Err(e) => p.push((at, e)),
+                    }
+                }
+            }
+            NOT_NEEDED => {
+                if detail.is_empty() {
+                    p.push((at, "Say why, in a few words.".into()));
+                } else {
+                    not.push(NotTold::NotNeeded { who, why: detail });
+                }
+            }
+            _ => {
+                if who == NotifyWho::YosWorker && yos_required {
+                    p.push((t, "Open to the YOS: choose 1-4 for the YOS worker.".into()));
+                }
+            }
         }
     }
+    (told, not)
+}
+
+pub fn notify_fill(f: &mut Form, list: &[Notification], not_told: &[NotTold]) {
+    let old = f.values();
+    let mut v = BTreeMap::new();
+    for (who, t, at) in NOTIFY_KEYS {
+        if let Some(n) = list.iter().find(|n| n.who == who) {
+            v.insert(t.to_string(), TOLD_AT.to_string());
+            v.insert(at.to_string(), show_when(n.at));
+        } else if let Some(n) = not_told.iter().find(|n| n.who() == who) {
+            match n {
+                NotTold::Later { due, .. } => {
+                    v.insert(t.to_string(), TELL_LATER.to_string());
+                    v.insert(at.to_string(), show_when(*due));
+                }
+                NotTold::NotNeeded { why, .. } => {
+                    v.insert(t.to_string(), NOT_NEEDED.to_string());
+                    v.insert(at.to_string(), why.clone());
+                }
+            }
+        }
+    }
+    let extra: Vec<Field> = f
+        .fields
+        .drain(..)
+        .filter(|x| !NOTIFY_KEYS.iter().any(|(_, t, at)| x.key == *t || x.key == *at))
+        .collect();
+    let mut fields = notify_fields_for(&v);
+    fields.extend(extra);
+    let mut n = Form::new(fields);
+    n.restore(&old);
+    n.restore(&v);
+    *f = n;
 }
 
 #[cfg(test)]
@@ -607,6 +865,8 @@ mod tests {
     fn times_in_the_future_and_impossible_dates_are_refused() {
         let mut f = Form::new(missing_fields());
         f.set("mi_kind", "missing");
+        f.set("mi_reported", "yes");
+        f.set("mi_back", "no");
         f.set("mi_left_date", "22/11/2026");
         f.set("mi_left_time", "04:00");
         let mut p = vec![];
@@ -618,20 +878,152 @@ mod tests {
         assert_eq!(p[0].0, "mi_left_date");
     }
 
+    fn notify_form(v: &[(&str, &str)]) -> Form {
+        let m: BTreeMap<String, String> = v.iter().map(|(k, x)| (k.to_string(), x.to_string())).collect();
+        let mut f = Form::new(notify_fields_for(&m));
+        f.restore(&m);
+        f
+    }
+
     #[test]
-    fn yos_worker_must_be_told_when_open() {
-        let mut f = Form::new(notify_fields());
-        f.set("nt_sw", "yes");
-        f.set("nt_sw_at", "02:40");
+    fn the_yos_worker_of_a_yos_open_child_must_be_answered_never_a_silent_default() {
+        // Only the social worker answered: the YOS worker's row is asked for, nobody is "told" by default.
+        let f = notify_form(&[("nt_sw", TOLD_AT), ("nt_sw_at", "02:40")]);
         let mut p = vec![];
-        let n = notify_read(&f, now(), true, &mut p);
-        assert_eq!(n.len(), 1);
-        assert_eq!(n[0].at, Utc.with_ymd_and_hms(2026, 11, 22, 2, 40, 0).unwrap());
+        let (told, not) = notify_read(&f, now(), true, &mut p);
+        assert_eq!(told.len(), 1);
+        assert!(not.is_empty());
+        assert_eq!(told[0].at, Utc.with_ymd_and_hms(2026, 11, 22, 2, 40, 0).unwrap());
         assert_eq!(p[0].0, "nt_yos");
+        // Every one of the four answers is accepted, and none of them invents a time.
+        for (status, detail) in [(TELL_LATER, "09:00"), (NOT_NEEDED, "order ended"), (TOLD_AT, "02:50")] {
+            let f = notify_form(&[("nt_yos", status), ("nt_yos_at", detail)]);
+            let mut p = vec![];
+            let (told, not) = notify_read(&f, now(), true, &mut p);
+            assert!(p.is_empty(), "{status}: {p:?}");
+            assert_eq!(told.len() + not.len(), 1);
+        }
+        // "To be told later" and "not needed" without a time or why are refused on their own row.
+        for status in [TELL_LATER, NOT_NEEDED, TOLD_AT] {
+            let mut p = vec![];
+            notify_read(&notify_form(&[("nt_yos", status)]), now(), true, &mut p);
+            assert_eq!(p[0].0, "nt_yos_at", "{status}");
+        }
+    }
+
+    #[test]
+    fn a_time_to_tell_later_is_the_next_one_and_a_time_told_is_the_most_recent() {
+        // 03:00 on 22/11: "09:00" is this morning; "23:20" told is last night; "02:00" later is tomorrow.
+        let f = notify_form(&[
+            ("nt_yos", TELL_LATER),
+            ("nt_yos_at", "09:00"),
+            ("nt_manager", TOLD_AT),
+            ("nt_manager_at", "23:20"),
+            ("nt_parent", TELL_LATER),
+            ("nt_parent_at", "02:00"),
+        ]);
+        let mut p = vec![];
+        let (told, not) = notify_read(&f, now(), true, &mut p);
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(told[0].at, Utc.with_ymd_and_hms(2026, 11, 21, 23, 20, 0).unwrap());
+        assert_eq!(
+            not,
+            vec![
+                NotTold::Later {
+                    who: NotifyWho::YosWorker,
+                    due: Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap()
+                },
+                NotTold::Later {
+                    who: NotifyWho::ParentOrCarer,
+                    due: Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap()
+                },
+            ]
+        );
+        // A date given and passed is refused for "later"; in the future for "told at".
+        let mut p = vec![];
+        notify_read(
+            &notify_form(&[("nt_yos", TELL_LATER), ("nt_yos_at", "21/11/2026 09:00")]),
+            now(),
+            true,
+            &mut p,
+        );
+        assert!(p[0].1.contains("passed"), "{p:?}");
+        // Round trip through the fill used by a later entry.
         let mut round = Form::new(notify_fields());
-        notify_fill(&mut round, &n);
+        notify_fill(&mut round, &told, &not);
         let mut p2 = vec![];
-        assert_eq!(notify_read(&round, now(), false, &mut p2), n);
+        assert_eq!(notify_read(&round, now(), false, &mut p2), (told, not));
+        assert!(p2.is_empty(), "{p2:?}");
+    }
+
+    #[test]
+    fn a_missing_episode_does_not_contradict_itself() {
+        let m = |v: &[(&str, &str)]| {
+            let m: BTreeMap<String, String> = v.iter().map(|(k, x)| (k.to_string(), x.to_string())).collect();
+            let mut f = Form::new(missing_fields_for(&m));
+            f.restore(&m);
+            f
+        };
+        // The reference field is not there unless reported; a reference left over is not kept.
+        let f = m(&[
+            ("mi_kind", "missing"),
+            ("mi_reported", "no"),
+            ("mi_ref", "CAD 1"),
+            ("mi_back", "no"),
+        ]);
+        assert!(f.field("mi_ref").is_none());
+        let mut p = vec![];
+        let x = missing_read(&f, now(), &mut p);
+        assert_eq!(x.police_reference, "");
+        assert_eq!(p[0].0, "mi_why", "a missing child not reported needs a why: {p:?}");
+        // Reported, with a time and reference; not back yet: missing now, no return interview due.
+        let f = m(&[
+            ("mi_kind", "missing"),
+            ("mi_left_date", "21/11/2026"),
+            ("mi_left_time", "23:00"),
+            ("mi_reported", "yes"),
+            ("mi_rep_at", "23:40"),
+            ("mi_ref", "CAD 9"),
+            ("mi_back", "no"),
+        ]);
+        let mut p = vec![];
+        let x = missing_read(&f, now(), &mut p);
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(
+            x.reported_at,
+            Some(Utc.with_ymd_and_hms(2026, 11, 21, 23, 40, 0).unwrap())
+        );
+        assert!(x.away_now());
+        assert_eq!(x.return_interview_due(), None);
+        // "Back yet?" must be answered: never a silent "still missing".
+        let mut p = vec![];
+        missing_read(
+            &m(&[
+                ("mi_kind", "absent"),
+                ("mi_reported", "no"),
+                ("mi_why", "at his aunt's"),
+            ]),
+            now(),
+            &mut p,
+        );
+        assert_eq!(p[0].0, "mi_back", "{p:?}");
+        // Came back at 02:30: the interview is due 72 hours later; the fill shows the same answers.
+        let f = m(&[
+            ("mi_kind", "missing"),
+            ("mi_reported", "yes"),
+            ("mi_back", "yes"),
+            ("mi_back_date", "22/11/2026"),
+            ("mi_back_time", "02:30"),
+        ]);
+        let mut p = vec![];
+        let x = missing_read(&f, now(), &mut p);
+        assert!(p.is_empty(), "{p:?}");
+        let back = Utc.with_ymd_and_hms(2026, 11, 22, 2, 30, 0).unwrap();
+        assert_eq!(x.return_interview_due(), Some(back + chrono::Duration::hours(72)));
+        let mut round = Form::new(missing_fields());
+        missing_fill(&mut round, &x);
+        let mut p = vec![];
+        assert_eq!(missing_read(&round, now(), &mut p), x);
     }
 
     #[test]

@@ -213,13 +213,19 @@ fn reg35_form() -> Form {
     Form::new(f)
 }
 
-fn notify_form() -> Form {
-    let mut f = sections::notify_fields();
+/// "Who was told": one row per person (told now, told at, to be told later, not needed), a time or why only when
+/// needed, then the regulation 40 judgement.
+fn notify_build(v: &BTreeMap<String, String>) -> Vec<Field> {
+    let mut f = sections::notify_fields_for(v);
     f.push(
         Field::toggle("ofsted_serious", "Serious (reg 40)")
             .with_hint("The manager judges this police incident serious: Ofsted must be told (reg 40)."),
     );
-    Form::new(f)
+    f
+}
+
+fn notify_form() -> Form {
+    Form::new(notify_build(&BTreeMap::new()))
 }
 
 fn view_form() -> Form {
@@ -322,6 +328,9 @@ pub struct Wizard {
     view: Form,
     review_scroll: u16,
     problems: Vec<(Part, String)>,
+    /// What the saved record will leave outstanding from "Who was told" and the missing episode (the check step
+    /// lists them as outstanding, not as missing information).
+    outstanding: Vec<String>,
     saved: Option<i64>,
 }
 
@@ -379,6 +388,7 @@ impl Wizard {
             view: view_form(),
             review_scroll: 0,
             problems: vec![],
+            outstanding: vec![],
             saved: None,
         }
     }
@@ -419,6 +429,9 @@ impl Wizard {
         self.uid = s.uid.clone();
         self.danger = s.danger;
         self.answers = s.answers.clone();
+        // The fields these steps show depend on their answers.
+        self.missing = Form::new(sections::missing_fields_for(&s.values));
+        self.notify = Form::new(notify_build(&s.values));
         for f in [
             &mut self.about,
             &mut self.what,
@@ -661,6 +674,12 @@ impl Wizard {
             },
             Part::Missing => {
                 sections::missing_read(&self.missing, ctx.now, &mut p);
+                if self.chosen() == Some(Response::Police) && self.missing.get("mi_reported") == "no" {
+                    p.push((
+                        "mi_reported",
+                        "A police response: the police were told. Choose \"Reported\".".into(),
+                    ));
+                }
             }
             Part::Reg35 if self.reg35.yes("r35_used") => {
                 sections::reg35_read(&self.reg35, &mut p);
@@ -668,6 +687,7 @@ impl Wizard {
             Part::Notify => {
                 sections::notify_read(&self.notify, ctx.now, self.yos_open(), &mut p);
             }
+
             _ => {}
         }
         p
@@ -694,6 +714,7 @@ impl Wizard {
             .yes("r35_used")
             .then(|| sections::reg35_read(&self.reg35, &mut scratch));
         let view = self.view.text("child_view");
+        let (notifications, not_told) = sections::notify_read(&self.notify, ctx.now, false, &mut scratch);
         let rec = IncidentRecord {
             uid: self.uid.clone(),
             home_uid: ctx.store.home().ok().flatten().map(|h| h.uid).unwrap_or_default(),
@@ -727,7 +748,7 @@ impl Wizard {
                     step_id: s.step_id.clone(),
                     question: s.question.clone(),
                     answer_id: s.answer_id.clone(),
-                    answer: s.answer.clone(),
+                    answer: self.honest_answer(ctx.protocol, &s.step_id, &s.answer_id, &s.answer),
                     automatic: s.automatic,
                 })
                 .collect(),
@@ -743,7 +764,8 @@ impl Wizard {
                 .missing_ticked()
                 .then(|| sections::missing_read(&self.missing, ctx.now, &mut scratch)),
             reg35,
-            notifications: sections::notify_read(&self.notify, ctx.now, false, &mut scratch),
+            notifications,
+            not_told,
             ofsted_serious: self.notify.yes("ofsted_serious"),
             child_view: (!view.is_empty()).then_some(ChildView {
                 text: view,
@@ -761,6 +783,35 @@ impl Wizard {
             }
         }
         if probs.is_empty() { Ok(rec) } else { Err(probs) }
+    }
+
+    /// The answer kept for a protocol step. The immediate-danger step is answered from step 1; for a child who is
+    /// missing or absent the protocol's "No, everyone is safe now" would not be true (nobody knows the child is
+    /// safe), so the record says what step 1 established: no one here at the home is in immediate danger.
+    fn honest_answer(&self, p: &Protocol, step_id: &str, answer_id: &str, answer: &str) -> String {
+        let danger_step = p
+            .steps
+            .iter()
+            .any(|s| s.id == step_id && s.fact.as_deref() == Some("immediate_danger"));
+        if danger_step && answer_id == "no" && self.missing_ticked() {
+            let kind = if self.missing.get("mi_kind") == "absent" {
+                "absent"
+            } else {
+                "missing"
+            };
+            format!("No one here at the home is in immediate danger; the child is {kind} (see the missing episode)")
+        } else {
+            answer.to_string()
+        }
+    }
+
+    /// Make the step's fields match its answers (a time or why appears only when needed).
+    fn resync(&mut self) {
+        match self.part {
+            Part::Notify => sections::resync(&mut self.notify, notify_build),
+            Part::Missing => sections::resync(&mut self.missing, sections::missing_fields_for),
+            _ => {}
+        }
     }
 
     fn title_for_draft(&self) -> String {
@@ -817,8 +868,23 @@ impl Wizard {
                     self.police.set("po_reason", "missing");
                 }
             }
+            Part::Missing if self.chosen() == Some(Response::Police) && self.missing.get("mi_reported").is_empty() => {
+                // The police were called: the episode says so, with what is already known.
+                let mut v = self.missing.values();
+                v.insert("mi_reported".into(), "yes".into());
+                v.entry("mi_ref".into()).or_insert_with(|| self.police.text("po_ref"));
+                let called = format!("{} {}", self.police.text("po_date"), self.police.text("po_time"));
+                v.entry("mi_rep_at".into()).or_insert_with(|| called.trim().to_string());
+                self.missing = Form::new(sections::missing_fields_for(&v));
+                self.missing.restore(&v);
+            }
             Part::Review => {
-                self.problems = self.record(ctx).err().unwrap_or_default();
+                let r = self.record(ctx);
+                self.outstanding = match &r {
+                    Ok(rec) => outstanding_of(rec, self.yos_open()),
+                    Err(_) => vec![],
+                };
+                self.problems = r.err().unwrap_or_default();
             }
             _ => {}
         }
@@ -968,6 +1034,34 @@ impl Wizard {
     }
 }
 
+/// What a record will leave for later from who was told and the missing episode, in the words the check step
+/// shows: the child missing now, each person to be told later (by when), the return interview (by when).
+pub fn outstanding_of(rec: &IncidentRecord, yos_open: bool) -> Vec<String> {
+    use crate::domain::outstanding::{ActionFacts, missing_actions, notify_actions};
+    let mut out = vec![];
+    if let Some(m) = rec.missing.as_ref().filter(|m| m.away_now()) {
+        let what = if m.kind == MissingKind::Absent {
+            "absent"
+        } else {
+            "missing"
+        };
+        out.push(format!(
+            "The child is {what} now: the handover shows this first until \"came back\" is recorded."
+        ));
+    }
+    let facts = ActionFacts::of(rec);
+    let mut a = vec![];
+    notify_actions(&facts, yos_open, &mut a);
+    missing_actions(&facts, &mut a);
+    for x in a {
+        match x.due {
+            Some(d) => out.push(format!("{}: by {}", x.kind.label(), crate::time::show(d))),
+            None => out.push(x.kind.label().to_string()),
+        }
+    }
+    out
+}
+
 /// Which step a validation message belongs to.
 fn part_for(msg: &str) -> Part {
     let m = msg.to_lowercase();
@@ -1053,7 +1147,9 @@ impl Page for Wizard {
                 if key.code == KeyCode::BackTab && Wizard::first_focus(f) {
                     return self.backward(ctx);
                 }
-                match f.handle_key(key) {
+                let ev = f.handle_key(key);
+                self.resync();
+                match ev {
                     FormEvent::Done => self.forward(ctx),
                     FormEvent::Cancel => self.backward(ctx),
                     _ => Outcome::None,

@@ -680,7 +680,12 @@ impl Page for EntryForm {
     }
 
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match self.form.handle_key(key) {
+        let ev = self.form.handle_key(key);
+        if self.kind == EntryKind::Missing {
+            // "Came back" shows its time and the return interview; "reported" its reference.
+            sections::resync(&mut self.form, sections::missing_fields_for);
+        }
+        match ev {
             FormEvent::Save => {
                 self.form.clear_errors();
                 let read = self.read(ctx.now);

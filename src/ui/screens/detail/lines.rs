@@ -90,23 +90,40 @@ pub fn missing_pairs(m: &Missing) -> Pairs {
             }
             .into(),
         ),
-        ("Left", when(m.left_at)),
+        ("Left / last seen", when(m.left_at)),
         (
             "Reported to police",
-            if m.reported_to_police { "Yes" } else { "No" }.into(),
+            match (m.reported_to_police, m.reported_at) {
+                (true, Some(t)) => format!("Yes, {}", crate::time::show(t)),
+                (true, None) => "Yes".into(),
+                (false, _) if m.not_reported_why.is_empty() => "No".into(),
+                (false, _) => format!("No: {}", m.not_reported_why),
+            },
         ),
-        ("Police reference", m.police_reference.clone()),
+        (
+            "Police reference",
+            // An older record may hold a reference beside "not reported": shown, and said to be odd.
+            if m.reported_to_police || m.police_reference.is_empty() {
+                m.police_reference.clone()
+            } else {
+                format!("{} (recorded although not reported: check)", m.police_reference)
+            },
+        ),
         (
             "Came back",
             if m.returned_at.is_some() {
                 when(m.returned_at)
             } else {
-                "Not yet back".into()
+                "NOT BACK YET: missing now".into()
             },
         ),
         (
             "Return interview",
-            yes_no(m.return_interview_offered, "Not offered yet"),
+            match (m.return_interview_offered, m.return_interview_due()) {
+                (Some(true), _) => "Offered".into(),
+                (_, Some(due)) => format!("Not offered yet: due by {}", crate::time::show(due)),
+                (o, None) => yes_no(o, "After the child comes back (within 72 hours)"),
+            },
         ),
     ]
 }
@@ -274,6 +291,21 @@ pub fn detail_doc(d: &IncidentDetail, now: DateTime<Utc>, theme: Theme, width: u
 
     // Status and what is still to do, first: that is what the reader acts on.
     doc.heading("status", "Status");
+    if let Some(m) = c.missing.as_ref().filter(|m| m.away_now()) {
+        // The first thing to know: the child is not back (u, then "Missing", records the return).
+        doc.kv_styled(
+            if m.kind == MissingKind::Absent {
+                "ABSENT NOW"
+            } else {
+                "MISSING NOW"
+            },
+            &format!(
+                "NOT BACK YET (gone since {})",
+                crate::time::show(m.left_at.unwrap_or(c.occurred_at))
+            ),
+            t.error(),
+        );
+    }
     match (&c.review.signed_by, c.review.signed_at) {
         (Some(by), Some(at)) => doc.kv_styled(
             "Review",
@@ -409,8 +441,22 @@ pub fn detail_doc(d: &IncidentDetail, now: DateTime<Utc>, theme: Theme, width: u
     }
 
     doc.heading("told", "Who was told");
-    if c.notifications.is_empty() {
+    if c.notifications.is_empty() && c.not_told.is_empty() {
         doc.text(0, "Nobody recorded as told yet.", t.warning());
+    }
+    for n in &c.not_told {
+        // Someone told since (an entry) is listed below with the time they were told.
+        if c.notifications.iter().any(|x| x.who == n.who()) {
+            continue;
+        }
+        match n {
+            NotTold::Later { who, due } => doc.kv_styled(
+                who.label(),
+                &format!("To be told later, by {} (outstanding)", crate::time::show(*due)),
+                t.warning(),
+            ),
+            NotTold::NotNeeded { who, why } => doc.kv(who.label(), &format!("Not needed: {why}")),
+        }
     }
     for n in &c.notifications {
         let note = if n.note.is_empty() {

@@ -275,10 +275,18 @@ fn notes(w: &Wizard, ctx: &Ctx<'_>) -> Vec<Line<'static>> {
             };
             l.push(Line::from(Span::styled(what, t.muted())));
         }
-        Part::Missing => l.push(Line::from(Span::styled(
-            "Missing: whereabouts unknown. Absent: known, but away without permission.",
-            t.muted(),
-        ))),
+        Part::Missing => {
+            l.push(Line::from(Span::styled(
+                "Missing: whereabouts unknown. Absent: known, but away without permission.",
+                t.muted(),
+            )));
+            if w.missing.get("mi_back") == "no" {
+                l.push(Line::from(Span::styled(
+                    "Not back yet: the handover shows this child first until \"came back\" is recorded.",
+                    t.warning(),
+                )));
+            }
+        }
         Part::Reg35 => {
             if w.reg35.yes("r35_used") {
                 let due = w
@@ -306,7 +314,7 @@ fn notes(w: &Wizard, ctx: &Ctx<'_>) -> Vec<Line<'static>> {
                 )));
             }
             l.push(Line::from(Span::styled(
-                "Tick who was told (Space or y); the time empty means now.",
+                "Each person: 1 told now, 2 told at, 3 tell later (by when), 4 not needed (why).",
                 t.muted(),
             )));
             if let Some(yos) = crate::store::settings::yos_contact_line(ctx.store) {
@@ -338,6 +346,31 @@ fn form_lines(f: &Form, t: &Theme, l: &mut Vec<Line<'static>>) {
         for (i, line) in v.lines().enumerate() {
             l.push(kv(if i == 0 { x.label.trim() } else { "" }, line, t));
         }
+    }
+}
+
+/// Each person as the record will say it: told (when), to be told later (by when), not needed (why).
+fn told_lines(w: &Wizard, ctx: &Ctx<'_>, l: &mut Vec<Line<'static>>) {
+    let t = &ctx.theme;
+    let mut scratch = vec![];
+    let (told, not) = super::sections::notify_read(&w.notify, ctx.now, false, &mut scratch);
+    if told.is_empty() && not.is_empty() {
+        l.push(Line::from("Nobody recorded yet."));
+    }
+    for n in &told {
+        l.push(kv(n.who.label(), &format!("told {}", crate::time::show(n.at)), t));
+    }
+    for n in &not {
+        let s = match n {
+            crate::domain::NotTold::Later { due, .. } => {
+                format!("to be told later, by {} (outstanding)", crate::time::show(*due))
+            }
+            crate::domain::NotTold::NotNeeded { why, .. } => format!("not needed: {why}"),
+        };
+        l.push(kv(n.who().label(), &s, t));
+    }
+    if w.notify.yes("ofsted_serious") {
+        l.push(kv("Serious (reg 40)", "Yes", t));
     }
 }
 
@@ -407,7 +440,13 @@ pub(super) fn review_lines(w: &Wizard, ctx: &Ctx<'_>) -> Vec<Line<'static>> {
         l.push(Line::from("None used."));
     }
     l.push(h("Who was told"));
-    form_lines(&w.notify, t, &mut l);
+    told_lines(w, ctx, &mut l);
+    if !w.outstanding.is_empty() {
+        l.push(h("Outstanding after saving (on the handover)"));
+        for o in &w.outstanding {
+            l.push(Line::from(Span::styled(format!("- {o}"), t.warning())));
+        }
+    }
     l.push(h("The child's view"));
     let v = w.view.text("child_view");
     if v.is_empty() {

@@ -383,7 +383,7 @@ fn every_step_at_80x24() {
     // Open to the YOS: the worker must be told before going on.
     press(&mut app, KeyCode::PageDown);
     insta::assert_snapshot!("11_notify_yos_required", screen(&app));
-    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('2')); // told at a time: the time field appears
     press(&mut app, KeyCode::Enter);
     typ(&mut app, "02:40");
     press(&mut app, KeyCode::PageDown);
@@ -497,8 +497,8 @@ fn save_problems_are_shown_and_lead_to_the_step() {
     typ(&mut app, "A talk.");
     press(&mut app, KeyCode::PageDown);
     press(&mut app, KeyCode::PageDown);
-    press(&mut app, KeyCode::PageDown); // refused: the YOS worker must be told; the field is focused
-    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::PageDown); // refused: the YOS worker must be answered; the row is focused
+    press(&mut app, KeyCode::Char('1')); // told now
     press(&mut app, KeyCode::PageDown);
     press(&mut app, KeyCode::PageDown);
     assert!(parts_now(&app).contains("Check and save"), "{}", screen(&app));
@@ -572,12 +572,12 @@ fn the_record_keeps_the_protocol_and_the_path() {
             (Part::Details, "Choose 999 or non-emergency.".to_string()),
             (
                 Part::Notify,
-                "This child is open to the YOS: the YOS worker must be told.".to_string()
+                "Open to the YOS: choose 1-4 for the YOS worker.".to_string()
             )
         ]
     );
     w.police.set("po_route", "101");
-    w.notify.set("nt_yos", "yes");
+    w.notify.set("nt_yos", "now");
     let rec = w.record(&ctx).unwrap();
     assert_eq!(rec.uid, s.uid);
     assert_eq!(rec.protocol.sha256, "ab".repeat(32));
@@ -758,4 +758,209 @@ fn the_yos_contact_is_shown_on_the_who_was_told_step() {
     let s = screen(&app);
     assert!(s.contains("Who was told"), "{s}");
     assert!(s.contains("YOS: Kim Officer, 01632 960000, yos@example.gov.uk"), "{s}");
+}
+
+/// In-house all the way to "Who was told" (the child is open to the YOS).
+fn to_notify(app: &mut App) {
+    open(app);
+    to_what(app);
+    what(app, '2', false);
+    press(app, KeyCode::PageDown);
+    press(app, KeyCode::PageDown);
+    press(app, KeyCode::Char('2'));
+    press(app, KeyCode::Char('2')); // in-house suggested and chosen
+    press(app, KeyCode::PageDown);
+    typ(app, "A talk.");
+    press(app, KeyCode::PageDown);
+    press(app, KeyCode::PageDown); // no measure used
+    assert!(parts_now(app).contains("Who was told"), "{}", screen(app));
+}
+
+#[test]
+fn the_yos_worker_at_night_is_to_be_told_later_and_the_record_says_so_without_a_false_time() {
+    let mut app = app();
+    to_notify(&mut app);
+    // Nothing is chosen for anyone: going on is refused on the YOS worker's row (no silent default).
+    press(&mut app, KeyCode::PageDown);
+    let s = screen(&app);
+    assert!(parts_now(&app).contains("Who was told"), "{s}");
+    assert!(s.contains("▸ YOS worker"), "{s}");
+    assert!(s.contains("choose 1-4 for the YOS worker"), "{s}");
+    // 3: to be told later; the "tell by" field appears only now.
+    assert!(!s.contains("tell by"), "{s}");
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app).contains("▸   tell by"), "{}", screen(&app));
+    typ(&mut app, "09:00");
+    press(&mut app, KeyCode::PageDown);
+    assert!(parts_now(&app).contains("The child's view"), "{}", screen(&app));
+    press(&mut app, KeyCode::PageDown);
+    // The check step: complete, with the YOS worker as outstanding (not as missing information).
+    let s = screen(&app);
+    assert!(s.contains("Everything needed is here"), "{s}");
+    let ctx = Ctx {
+        store: &app.store,
+        session: app.session.as_ref(),
+        protocol: &app.protocol,
+        now: app.now,
+        theme: app.theme,
+    };
+    let st: Saved = serde_json::from_str(&app.top().form_draft().unwrap().0.values["state"]).unwrap();
+    let mut w = Wizard::new(&ctx, fake_walk);
+    w.load(&ctx, &st);
+    let review: Vec<String> = draw::review_lines(&w, &ctx)
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect())
+        .collect();
+    let review = review.join("\n");
+    assert!(
+        review.contains("YOS worker          to be told later, by Sun 22 Nov 2026 09:00 (outstanding)"),
+        "{review}"
+    );
+    assert!(review.contains("Outstanding after saving"), "{review}");
+    assert!(
+        review.contains("Tell the YOS worker: by Sun 22 Nov 2026 09:00"),
+        "{review}"
+    );
+    ctrl(&mut app, 's');
+    assert!(screen(&app).contains("Saved"), "{}", screen(&app));
+    let list = app.store.incident_page(&Default::default(), None, 10).unwrap();
+    let id = list[0].id;
+    let rec = app.store.incident(id).unwrap().record;
+    let nine = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+    assert!(
+        rec.notifications.is_empty(),
+        "nobody is said to be told: {:?}",
+        rec.notifications
+    );
+    assert_eq!(
+        rec.not_told,
+        vec![NotTold::Later {
+            who: NotifyWho::YosWorker,
+            due: nine
+        }]
+    );
+    let yos = |app: &App| {
+        let sheet = app
+            .store
+            .handover_sheet(now(), crate::store::handover::Window::SinceHandover)
+            .unwrap();
+        sheet
+            .outstanding
+            .iter()
+            .find(|o| o.action.kind == crate::domain::outstanding::ActionKind::NotifyYos)
+            .map(|o| o.action.due)
+    };
+    assert_eq!(
+        yos(&app),
+        Some(Some(nine)),
+        "due at the time the worker gave, not 24 hours"
+    );
+    // At 09:10 someone records that they told the YOS worker (an attributed entry): the action closes.
+    let m = app.session.as_ref().unwrap().actor.clone();
+    app.store
+        .add_entry(
+            &m,
+            id,
+            Change::Notified {
+                notification: Notification {
+                    who: NotifyWho::YosWorker,
+                    at: nine + Duration::minutes(10),
+                    note: "By phone".into(),
+                },
+            },
+        )
+        .unwrap();
+    assert_eq!(yos(&app), None);
+}
+
+#[test]
+fn a_missing_child_not_back_is_one_honest_episode() {
+    let mut app = app();
+    open(&mut app);
+    to_what(&mut app);
+    what(&mut app, '9', false); // missing or absent
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    // The protocol suggests police; keep it.
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Right); // 999
+    press(&mut app, KeyCode::Right); // 101
+    press(&mut app, KeyCode::PageDown);
+    assert!(parts_now(&app).contains("Missing or absent"), "{}", screen(&app));
+    // A police response: the episode says reported, already.
+    assert!(screen(&app).contains("Reported to the police"), "{}", screen(&app));
+    press(&mut app, KeyCode::Right); // missing
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter); // the police row
+    // "Not reported" is refused for a police response.
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::PageDown);
+    assert!(
+        screen(&app).contains("A police response: the police were told"),
+        "{}",
+        screen(&app)
+    );
+    press(&mut app, KeyCode::Left); // reported
+    assert!(screen(&app).contains("police reference"), "{}", screen(&app));
+    // Back yet? must be answered.
+    press(&mut app, KeyCode::PageDown);
+    assert!(screen(&app).contains("Is the child back yet?"), "{}", screen(&app));
+    press(&mut app, KeyCode::Right); // not back yet
+    assert!(screen(&app).contains("shows this child first"), "{}", screen(&app));
+    press(&mut app, KeyCode::PageDown);
+    assert!(parts_now(&app).contains("restraint"), "{}", screen(&app));
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Char('1')); // manager on call: told now
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Char('3')); // the YOS worker: later
+    press(&mut app, KeyCode::Enter);
+    typ(&mut app, "09:00");
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    ctrl(&mut app, 's');
+    assert!(screen(&app).contains("Saved"), "{}", screen(&app));
+    let id = app.store.incident_page(&Default::default(), None, 10).unwrap()[0].id;
+    let rec = app.store.incident(id).unwrap().record;
+    let m = rec.missing.clone().unwrap();
+    assert!(m.reported_to_police);
+    assert!(m.away_now());
+    assert_eq!(m.return_interview_due(), None);
+    // Step 1 is not stored as "everyone is safe" for a child nobody can find.
+    let danger = &rec.answers[0];
+    assert_eq!(danger.step_id, "danger");
+    assert!(danger.answer.contains("No one here at the home"), "{}", danger.answer);
+    assert!(danger.answer.contains("missing"), "{}", danger.answer);
+    let sheet = app
+        .store
+        .handover_sheet(now(), crate::store::handover::Window::SinceHandover)
+        .unwrap();
+    assert_eq!(sheet.missing_now.len(), 1);
+    // Came back at 04:00, recorded later as an attributed entry: the return interview is due 72 hours on.
+    let back = Utc.with_ymd_and_hms(2026, 11, 22, 4, 0, 0).unwrap();
+    let staff = app.session.as_ref().unwrap().actor.clone();
+    app.store
+        .add_entry(
+            &staff,
+            id,
+            Change::Missing {
+                missing: Missing {
+                    returned_at: Some(back),
+                    ..m
+                },
+            },
+        )
+        .unwrap();
+    let sheet = app
+        .store
+        .handover_sheet(back + Duration::hours(1), crate::store::handover::Window::SinceHandover)
+        .unwrap();
+    assert!(sheet.missing_now.is_empty());
+    let ri = sheet
+        .outstanding
+        .iter()
+        .find(|o| o.action.kind == crate::domain::outstanding::ActionKind::ReturnInterview)
+        .expect("return interview action");
+    assert_eq!(ri.action.due, Some(back + Duration::hours(72)));
 }
