@@ -6,6 +6,7 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod fsio;
+pub mod hash;
 pub mod log;
 pub mod print;
 pub mod protocol;

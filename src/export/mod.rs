@@ -33,11 +33,9 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::domain::{Change, Child, CorrectableField, Entry, IncidentRecord};
 use crate::store::{Actor, Home, Store, StoreError};
@@ -278,9 +276,7 @@ pub fn pseudonym(secret: &str, child_uid: &str) -> String {
     if let Some(p) = child_uid.strip_prefix(PSEUDONYM_UID_PREFIX) {
         return p.to_string();
     }
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
-    mac.update(child_uid.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    crate::hash::hmac_sha256_hex(secret.as_bytes(), child_uid.as_bytes())
 }
 
 /// The home's name as it appears in file names: `oak-house`.
@@ -566,8 +562,8 @@ struct HashWorker {
     done: std::thread::JoinHandle<FileHash>,
 }
 
-/// SHA-256 as ring computes it (its assembly is about twice as fast as the sha2 crate here, and an export of ten
-/// years is hundreds of megabytes). The tests check it against the sha2 crate.
+/// SHA-256 as ring computes it (the program's one SHA-256, `crate::hash`; an export of ten years is hundreds
+/// of megabytes, hashed on its own thread).
 type FileHash = ring::digest::Context;
 
 fn file_hash() -> FileHash {
@@ -1192,7 +1188,7 @@ fn home_json(h: &Home) -> Value {
 }
 
 fn sha256_hex(b: &[u8]) -> String {
-    hex::encode(Sha256::digest(b))
+    crate::hash::sha256_hex(b)
 }
 
 fn manifest(
@@ -1466,9 +1462,9 @@ pub fn write_hooked(
 
 /// The SHA-256 of a file, read in pieces.
 fn file_sha256(p: &Path) -> std::io::Result<String> {
-    let mut h = Sha256::new();
+    let mut h = crate::hash::Sha256::new();
     std::io::copy(&mut std::fs::File::open(p)?, &mut h)?;
-    Ok(hex::encode(h.finalize()))
+    Ok(h.finish_hex())
 }
 
 /// Move a recorded set's files from its hidden folder into `dir`, the manifest last, never over a file, then
@@ -1718,6 +1714,13 @@ mod tests {
         assert_ne!(a, pseudonym("secret", "child-2"));
         assert_eq!(a.len(), 64);
         assert_eq!(pseudonym("x", "pseudonym:abc"), "abc");
+        // The same pseudonyms as before ring replaced the sha2 and hmac crates (values from the old code): a
+        // child keeps their pseudonym in every weekly file.
+        assert_eq!(a, "6cd8eb8346b13554884b470ed0872f6422c36da9675017eccb5534d56c35ec0a");
+        assert_eq!(
+            pseudonym("a home secret é", "2b0f5c1e-uid"),
+            "b898b5f1787e6a50612113d6d6b426197fccd933ad67334cf6f30cd0f92dc16b"
+        );
     }
 
     fn entries(dir: &Path) -> Vec<String> {

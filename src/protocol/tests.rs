@@ -79,10 +79,7 @@ fn valid_protocol_parses_with_its_hash() {
     assert_eq!(p.steps.len(), 2);
     assert_eq!(p.steps[0].answers[1].next.as_deref(), Some("b"));
     assert_eq!(p.steps[1].answers[0].recommend, Some(Response::Restorative));
-    assert_eq!(
-        p.sha256,
-        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(VALID.as_bytes()))
-    );
+    assert_eq!(p.sha256, crate::hash::sha256_hex(VALID.as_bytes()));
     assert_eq!(p.sha256.len(), 64);
     // A different file, a different hash.
     let q = parse(&with("title = \"Test\"", "title = \"Test 2\"")).expect("valid");
