@@ -10,6 +10,7 @@ mod period;
 mod person;
 mod print;
 mod report;
+mod shell;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -111,11 +112,25 @@ pub enum Command {
     /// Replace the database with a backup (managers; checked first; the current database is kept aside).
     #[command(after_help = concat!("Example:\n  concordat restore --as \"Pat Manager\" backups/concordat-20261120-063000-daily.db\n\n", exit_codes!()))]
     Restore(RestoreArgs),
+    /// Print the shell's completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = concat!("Examples:\n  concordat completions bash > ~/.local/share/bash-completion/completions/concordat\n  concordat completions zsh > ~/.zfunc/_concordat\n\n", exit_codes!()))]
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write it to a new file.
+    #[command(after_help = concat!("Examples:\n  concordat man | man -l -\n  concordat man --out concordat.1\n\n", exit_codes!()))]
+    Man {
+        /// Write the page to this new file (never over an existing one) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ProtocolCommand {
     /// Validate a protocol file; every problem is reported with its step and line.
+    #[command(after_help = concat!("Examples:\n  concordat protocol check protocol.toml\n  concordat protocol check assets/london-protocol.toml\n\n", exit_codes!()))]
     Check {
         /// The protocol file (TOML).
         file: PathBuf,
@@ -227,6 +242,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Demo(a)) => demo::run(cli.db.as_deref(), a),
         Some(Command::Backup(a)) => db_path(&cli).and_then(|db| backup::run(&db, a)),
         Some(Command::Restore(a)) => db_path(&cli).and_then(|db| backup::restore(&db, a)),
+        Some(Command::Completions { shell }) => shell::completions(*shell),
+        Some(Command::Man { out }) => shell::man(out.as_deref()),
     };
     match result {
         Ok(msg) => {
@@ -266,6 +283,8 @@ fn command_name(cli: &Cli) -> &'static str {
         Some(Command::Demo(_)) => "demo",
         Some(Command::Backup(_)) => "backup",
         Some(Command::Restore(_)) => "restore",
+        Some(Command::Completions { .. }) => "completions",
+        Some(Command::Man { .. }) => "man",
     }
 }
 
