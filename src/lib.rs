@@ -9,6 +9,7 @@ pub mod fsio;
 pub mod hash;
 pub mod log;
 pub mod print;
+pub mod progress;
 pub mod protocol;
 pub mod report;
 pub mod store;

@@ -141,3 +141,30 @@ fn every_help_has_a_line_for_each_option_examples_and_exit_codes() {
     }
     assert!(help.contains("Exit codes: 0 done; 1 failed"));
 }
+
+/// The progress bar is drawn only on a terminal: a demo and a verify with captured output print their one
+/// message and nothing on standard error.
+#[test]
+fn no_progress_bar_in_captured_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    let out = concordat(&[
+        "--db",
+        db,
+        "demo",
+        "--children",
+        "3",
+        "--incidents",
+        "40",
+        "--seed",
+        "1",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    let out = concordat(&["--db", db, "verify"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("left"));
+}

@@ -9,6 +9,7 @@ mod import;
 mod period;
 mod person;
 mod print;
+mod progress;
 mod report;
 mod shell;
 mod verify;
@@ -233,15 +234,17 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             Err(e) => Err(e),
         },
-        Some(Command::Verify { anchors }) => db_path(&cli).and_then(|db| verify::verify(&db, anchors.as_deref())),
+        Some(Command::Verify { anchors }) => {
+            db_path(&cli).and_then(|db| progress::shown(|| verify::verify(&db, anchors.as_deref())))
+        }
         Some(Command::Protocol(ProtocolCommand::Check { file })) => verify::protocol_check(file),
         Some(Command::Print(a)) => db_path(&cli).and_then(|db| print::run(&db, a)),
         Some(Command::Export(a)) => db_path(&cli).and_then(|db| export::run(&db, a)),
         Some(Command::Import(a)) => db_path(&cli).and_then(|db| import::run(&db, a)),
         Some(Command::Report(a)) => db_path(&cli).and_then(|db| report::run(&db, a)),
-        Some(Command::Demo(a)) => demo::run(cli.db.as_deref(), a),
-        Some(Command::Backup(a)) => db_path(&cli).and_then(|db| backup::run(&db, a)),
-        Some(Command::Restore(a)) => db_path(&cli).and_then(|db| backup::restore(&db, a)),
+        Some(Command::Demo(a)) => progress::shown(|| demo::run(cli.db.as_deref(), a)),
+        Some(Command::Backup(a)) => db_path(&cli).and_then(|db| progress::shown(|| backup::run(&db, a))),
+        Some(Command::Restore(a)) => db_path(&cli).and_then(|db| progress::shown(|| backup::restore(&db, a))),
         Some(Command::Completions { shell }) => shell::completions(*shell),
         Some(Command::Man { out }) => shell::man(out.as_deref()),
     };
