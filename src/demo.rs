@@ -1076,10 +1076,12 @@ pub fn generate_homes_as(
                 Ok(())
             })?;
         }
+        let total = g.agenda.len() as u64;
         while let Some((&(t, _), _)) = g.agenda.first_key_value() {
             if t > stop {
                 break;
             }
+            crate::progress::report("making the records", total - g.agenda.len() as u64, total);
             store.bulk(|b| {
                 for _ in 0..BATCH {
                     match g.agenda.first_key_value() {
@@ -1092,6 +1094,7 @@ pub fn generate_homes_as(
                 Ok(())
             })?;
         }
+        crate::progress::report("making the records", total, total);
         Ok(())
     })();
     let restored = conn_sync(store, "FULL").and(store.connection().pragma_update(None, "cache_size", cache));

@@ -212,7 +212,11 @@ fn sync_on_a_yos_from_the_command_line_says_what_arrived() {
     assert!(text.contains("Sync: 1 set accepted, 0 rejected"), "{text}");
     assert!(text.contains(&format!("{set}: accepted, 1 new incident")), "{text}");
     assert!(text.contains("Oak House (SC123456): 1 week arrived"), "{text}");
-    assert!(concordat::sync::layout::receipt_path(&share, "SC123456", &set).unwrap().exists());
+    assert!(
+        concordat::sync::layout::receipt_path(&share, "SC123456", &set)
+            .unwrap()
+            .exists()
+    );
     // The same command on the home's database runs the home's side: it reads the YOS's receipt of that set.
     let o = run_as(
         &dir.path().join("oak.db"),

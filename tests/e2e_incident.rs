@@ -102,12 +102,12 @@ fn a_restorative_incident_from_start_to_end_and_read_back_after_restart() {
     sign_in_to_menu(&mut t);
     first_steps(&mut t, "Kicked the kitchen door after a phone call.");
     // The built-in protocol's questions: a parent would not call the police; it is linked to the child's
-    // needs; the harm can be put right together.
+    // needs; the child will meet the person harmed (restorative).
     t.wait_for("Would a reasonable parent");
     t.send("1");
     t.wait_for("linked to the child's needs");
     t.send("1");
-    t.wait_for("put right together");
+    t.wait_for("restorative conversation");
     t.send("1");
     t.wait_for("The protocol suggests: Restorative");
     t.send(CTRL_S);

@@ -426,9 +426,8 @@ fn writes_three_private_files_never_overwrites_and_keeps_a_ledger() {
     let csv1 = std::fs::read(&r1.files[0]).unwrap();
     let json1 = std::fs::read(&r1.files[1]).unwrap();
     let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&r1.files[2]).unwrap()).unwrap();
-    use sha2::Digest;
-    assert_eq!(m["files"][0]["sha256"], hex::encode(sha2::Sha256::digest(&csv1)));
-    assert_eq!(m["files"][1]["sha256"], hex::encode(sha2::Sha256::digest(&json1)));
+    assert_eq!(m["files"][0]["sha256"], concordat::hash::sha256_hex(&csv1));
+    assert_eq!(m["files"][1]["sha256"], concordat::hash::sha256_hex(&json1));
     assert_eq!(m["files"][0]["bytes"], csv1.len());
     assert_eq!(m["files"][1]["bytes"], json1.len());
     // Written straight to the files, the bytes are those built in memory.

@@ -12,7 +12,6 @@ use std::process::{Command, Stdio};
 
 use concordat::export;
 use concordat::store::Store;
-use sha2::{Digest, Sha256};
 
 const ENV_DB: &str = "CONCORDAT_TEST_EXPORT_DB";
 const ENV_DIR: &str = "CONCORDAT_TEST_EXPORT_DIR";
@@ -41,7 +40,7 @@ fn export_child() {
 }
 
 fn sha(p: &Path) -> String {
-    hex::encode(Sha256::digest(std::fs::read(p).unwrap()))
+    concordat::hash::sha256_hex(&std::fs::read(p).unwrap())
 }
 
 /// Every set in the ledger is whole in `dir` with the bytes it recorded; nothing else is there.

@@ -122,3 +122,23 @@ fn app_refuses_to_start_on_an_invalid_protocol_and_creates_no_database() {
         "only bad.toml is left"
     );
 }
+
+/// Every protocol shipped in assets/ (files named *protocol*.toml) passes `concordat protocol check`.
+#[test]
+fn every_shipped_protocol_is_valid() {
+    let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let mut checked = vec![];
+    for e in std::fs::read_dir(&assets).expect("assets") {
+        let path = e.expect("entry").path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        if !(name.contains("protocol") && name.ends_with(".toml")) {
+            continue;
+        }
+        let out = concordat(&["protocol".as_ref(), "check".as_ref(), path.as_os_str()], &[]);
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains(": valid."));
+        checked.push(name);
+    }
+    checked.sort();
+    assert_eq!(checked, ["london-protocol.toml", "protocol.toml"]);
+}

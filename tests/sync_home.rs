@@ -167,7 +167,6 @@ fn receipt(fx: &Fx, set: &str, status: layout::ReceiptStatus, reason: Option<&st
     let manifest = outbox(fx).join(format!("{set}.manifest.json"));
     let bytes = std::fs::read(&manifest).unwrap();
     let m: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    use sha2::Digest;
     let r = layout::Receipt {
         format: layout::RECEIPT_FORMAT.into(),
         version: layout::RECEIPT_VERSION,
@@ -176,7 +175,7 @@ fn receipt(fx: &Fx, set: &str, status: layout::ReceiptStatus, reason: Option<&st
         home: serde_json::from_value(m["home"].clone()).unwrap(),
         period: serde_json::from_value(m["period"].clone()).unwrap(),
         export_version: m["export_version"].as_u64().unwrap() as u32,
-        manifest_sha256: hex::encode(sha2::Sha256::digest(&bytes)),
+        manifest_sha256: concordat::hash::sha256_hex(&bytes),
         status,
         reason: reason.map(str::to_string),
         read_at: "2026-11-26T10:00:00Z".into(),

@@ -71,7 +71,8 @@ pub fn run(db: &Path, args: &ImportArgs) -> anyhow::Result<String> {
     } else {
         sign_in(&mut store, &args.person, Need::Manager("import a weekly file"))?
     };
-    let s = import_reader(&mut store, &actor, open()?, &mut |_, _, _| Ok(()))
+    let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+    let s = import_reader(&mut store, &actor, Counted::new(open()?, size), &mut |_, _, _| Ok(()))
         .map_err(|e| anyhow::anyhow!("{}: {e:#} Nothing was imported.", shown(f)))?;
     if s.incidents == 0 && s.entries == 0 && s.children == 0 {
         return Ok(format!(
@@ -94,4 +95,36 @@ pub fn run(db: &Path, args: &ImportArgs) -> anyhow::Result<String> {
             .unwrap_or_default(),
         s.unchanged
     ))
+}
+
+/// A file being read, telling [`crate::progress`] how many bytes of it are in.
+struct Counted<R> {
+    inner: R,
+    read: u64,
+    size: u64,
+    told: u64,
+}
+
+impl<R> Counted<R> {
+    fn new(inner: R, size: u64) -> Self {
+        Counted {
+            inner,
+            read: 0,
+            size,
+            told: 0,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        // About once a megabyte: the bar does not need every read.
+        if self.read - self.told >= 1 << 20 || n == 0 {
+            self.told = self.read;
+            crate::progress::report("importing (bytes read)", self.read, self.size.max(self.read));
+        }
+        Ok(n)
+    }
 }

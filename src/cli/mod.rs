@@ -9,8 +9,10 @@ mod import;
 mod period;
 mod person;
 mod print;
+mod progress;
 mod report;
 mod setup;
+mod shell;
 mod sync;
 mod verify;
 
@@ -123,11 +125,25 @@ pub enum Command {
     /// them and write a receipt for each, then show which weeks arrived, are missing or late.
     #[command(after_help = concat!("Examples:\n  concordat sync --as \"Pat Manager\"                    into the sync folder set in Settings\n  concordat sync --as \"Kim Officer\" --folder /mnt/yos-share\n\n", exit_codes!()))]
     Sync(SyncArgs),
+    /// Print the shell's completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = concat!("Examples:\n  concordat completions bash > ~/.local/share/bash-completion/completions/concordat\n  concordat completions zsh > ~/.zfunc/_concordat\n\n", exit_codes!()))]
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write it to a new file.
+    #[command(after_help = concat!("Examples:\n  concordat man | man -l -\n  concordat man --out concordat.1\n\n", exit_codes!()))]
+    Man {
+        /// Write the page to this new file (never over an existing one) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ProtocolCommand {
     /// Validate a protocol file; every problem is reported with its step and line.
+    #[command(after_help = concat!("Examples:\n  concordat protocol check protocol.toml\n  concordat protocol check assets/london-protocol.toml\n\n", exit_codes!()))]
     Check {
         /// The protocol file (TOML).
         file: PathBuf,
@@ -230,17 +246,21 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             Err(e) => Err(e),
         },
-        Some(Command::Verify { anchors }) => db_path(&cli).and_then(|db| verify::verify(&db, anchors.as_deref())),
+        Some(Command::Verify { anchors }) => {
+            db_path(&cli).and_then(|db| progress::shown(|| verify::verify(&db, anchors.as_deref())))
+        }
         Some(Command::Protocol(ProtocolCommand::Check { file })) => verify::protocol_check(file),
         Some(Command::Print(a)) => db_path(&cli).and_then(|db| print::run(&db, a)),
         Some(Command::Export(a)) => db_path(&cli).and_then(|db| export::run(&db, a)),
-        Some(Command::Import(a)) => db_path(&cli).and_then(|db| import::run(&db, a)),
+        Some(Command::Import(a)) => db_path(&cli).and_then(|db| progress::shown(|| import::run(&db, a))),
         Some(Command::Report(a)) => db_path(&cli).and_then(|db| report::run(&db, a)),
-        Some(Command::Demo(a)) => demo::run(cli.db.as_deref(), a),
-        Some(Command::Backup(a)) => db_path(&cli).and_then(|db| backup::run(&db, a)),
-        Some(Command::Restore(a)) => db_path(&cli).and_then(|db| backup::restore(&db, a)),
+        Some(Command::Demo(a)) => progress::shown(|| demo::run(cli.db.as_deref(), a)),
+        Some(Command::Backup(a)) => db_path(&cli).and_then(|db| progress::shown(|| backup::run(&db, a))),
+        Some(Command::Restore(a)) => db_path(&cli).and_then(|db| progress::shown(|| backup::restore(&db, a))),
+        Some(Command::Completions { shell }) => shell::completions(*shell),
+        Some(Command::Man { out }) => shell::man(out.as_deref()),
         Some(Command::Setup(a)) => db_path(&cli).and_then(|db| setup::run(&db, a)),
-        Some(Command::Sync(a)) => db_path(&cli).and_then(|db| sync::run(&db, a)),
+        Some(Command::Sync(a)) => db_path(&cli).and_then(|db| progress::shown(|| sync::run(&db, a))),
     };
     match result {
         Ok(msg) => {
@@ -282,6 +302,8 @@ fn command_name(cli: &Cli) -> &'static str {
         Some(Command::Restore(_)) => "restore",
         Some(Command::Setup(_)) => "setup",
         Some(Command::Sync(_)) => "sync",
+        Some(Command::Completions { .. }) => "completions",
+        Some(Command::Man { .. }) => "man",
     }
 }
 

@@ -48,7 +48,7 @@ pub fn run(db: &Path, args: &SyncArgs) -> anyhow::Result<String> {
         anyhow::bail!("No sync folder: give --folder DIR or set the sync folder in Settings. Nothing was sent.");
     }
     let now = store.now();
-    let mut progress = |_done: u64, _of: u64| {};
+    let mut progress = |done: u64, of: u64| crate::progress::report("sets", done, of);
     let summary = match role {
         Role::Home => crate::sync::home::run(&mut store, &actor, &folder, now, &mut progress)?,
         Role::Yos => crate::sync::Summary {

@@ -8,9 +8,7 @@ pub fn pseudonym(secret: &str, child_uid: &str) -> String {
     if let Some(p) = child_uid.strip_prefix(PSEUDONYM_UID_PREFIX) {
         return p.to_string();
     }
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
-    mac.update(child_uid.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    crate::hash::hmac_sha256_hex(secret.as_bytes(), child_uid.as_bytes())
 }
 
 /// The home's name as it appears in file names: `oak-house`.

@@ -43,8 +43,8 @@ pub(super) struct HashWorker {
     pub(super) done: std::thread::JoinHandle<FileHash>,
 }
 
-/// SHA-256 as ring computes it (its assembly is about twice as fast as the sha2 crate here, and an export of ten
-/// years is hundreds of megabytes). The tests check it against the sha2 crate.
+/// SHA-256 as ring computes it (the program's one SHA-256, `crate::hash`; an export of ten years is hundreds
+/// of megabytes, hashed on its own thread).
 type FileHash = ring::digest::Context;
 
 pub(super) fn file_hash() -> FileHash {
@@ -164,12 +164,12 @@ impl<W: Write> Write for Hashing<W> {
 }
 
 pub(super) fn sha256_hex(b: &[u8]) -> String {
-    hex::encode(Sha256::digest(b))
+    crate::hash::sha256_hex(b)
 }
 
 /// The SHA-256 of a file, read in pieces.
 pub(super) fn file_sha256(p: &Path) -> std::io::Result<String> {
-    let mut h = Sha256::new();
+    let mut h = crate::hash::Sha256::new();
     std::io::copy(&mut std::fs::File::open(p)?, &mut h)?;
-    Ok(hex::encode(h.finalize()))
+    Ok(h.finish_hex())
 }

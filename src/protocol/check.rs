@@ -4,7 +4,6 @@
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
-use sha2::{Digest, Sha256};
 use toml::de::{DeTable, DeValue};
 
 use super::{Answer, FACTS, MAX_BYTES, Problem, Protocol, Step};
@@ -250,7 +249,7 @@ pub(super) fn parse(text: &str) -> Result<Protocol, Vec<Problem>> {
             title,
             start,
             steps: read.into_iter().map(|r| r.step).collect(),
-            sha256: hex::encode(Sha256::digest(text.as_bytes())),
+            sha256: crate::hash::sha256_hex(text.as_bytes()),
         }),
         // Unreachable in practice: a missing part is always reported as a problem above.
         _ => Err(vec![Problem {

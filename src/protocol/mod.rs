@@ -17,6 +17,44 @@ pub use engine::{Recommendation, Shown, Walk, walk};
 /// The default protocol, written from the 2018 national protocol's steps.
 pub const DEFAULT_TOML: &str = include_str!("../../assets/protocol.toml");
 
+/// The London protocol (2025), written from its approach ("would this response be good enough for my child?").
+pub const LONDON_TOML: &str = include_str!("../../assets/london-protocol.toml");
+
+/// The protocols built into the app, by id, with a short name for the settings screen. A manager chooses one
+/// in settings (the `protocol` setting); [`AUTO`] keeps the area's own file, or the national one.
+pub const EMBEDDED: &[(&str, &str, &str)] = &[
+    ("national-2018", "National protocol (2018)", DEFAULT_TOML),
+    ("london-2025", "London protocol (2025)", LONDON_TOML),
+];
+
+/// The `protocol` setting's default: the area's own file (`--protocol`, or protocol.toml in the config
+/// folder) when there is one, else the national protocol.
+pub const AUTO: &str = "auto";
+
+/// The setting's values a manager can choose, with their names: [`AUTO`] first, then every embedded protocol.
+pub fn choices() -> Vec<(String, String)> {
+    let mut v = vec![(AUTO.to_string(), "The area's own file, else national".to_string())];
+    v.extend(EMBEDDED.iter().map(|(id, name, _)| (id.to_string(), name.to_string())));
+    v
+}
+
+/// The embedded protocol with this id, checked.
+pub fn embedded(id: &str) -> Option<Protocol> {
+    EMBEDDED
+        .iter()
+        .find(|(i, _, _)| *i == id)
+        .and_then(|(_, _, text)| parse(text).ok())
+}
+
+/// The protocol to use for the `protocol` setting's value: an embedded protocol by id, else `fallback` (what
+/// [`resolve`] found: the area's own file, or the national protocol). An unknown value falls back too.
+pub fn chosen(setting: &str, fallback: &Protocol) -> Protocol {
+    if setting == AUTO {
+        return fallback.clone();
+    }
+    embedded(setting).unwrap_or_else(|| fallback.clone())
+}
+
 /// A checked protocol, ready to walk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Protocol {

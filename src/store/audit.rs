@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::ValueRef;
 use rusqlite::{Params, Transaction, params};
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 use super::keys::Signer;
 use super::{Result, StoreError, ts};
@@ -112,7 +111,7 @@ pub fn audit_form(table: &str, mut row: Value) -> Value {
             if let Some(Value::String(v)) = m.get_mut(*col)
                 && !v.starts_with(DIGEST_PREFIX)
             {
-                *v = format!("{DIGEST_PREFIX}{}", hex::encode(Sha256::digest(v.as_bytes())));
+                *v = format!("{DIGEST_PREFIX}{}", crate::hash::sha256_hex(v.as_bytes()));
             }
         }
     }
@@ -194,11 +193,11 @@ pub fn hash_row(
     after: Option<&str>,
 ) -> String {
     let content = serde_json::json!([id, at, staff_id, staff_name, entity, entity_id, action, before, after]);
-    let mut h = Sha256::new();
+    let mut h = crate::hash::Sha256::new();
     h.update(prev.as_bytes());
     h.update(b"\n");
     h.update(content.to_string().as_bytes());
-    hex::encode(h.finalize())
+    h.finish_hex()
 }
 
 /// Writes inside one transaction, each followed by its audit row.

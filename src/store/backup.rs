@@ -136,6 +136,7 @@ fn copy_to_temp(src: &Connection, dir: &Path, verify: bool) -> Result<tempfile::
         let mut dst = Connection::open(&path)?;
         {
             let b = Backup::new(src, &mut dst)?;
+            crate::progress::report("copying the records", 0, 1);
             let mut tries = 0;
             loop {
                 // All pages in one step: a consistent snapshot even if the app writes meanwhile.
@@ -152,6 +153,7 @@ fn copy_to_temp(src: &Connection, dir: &Path, verify: bool) -> Result<tempfile::
                 }
             }
         }
+        crate::progress::report("copying the records", 1, 1);
         // A single file, whatever the source's journal mode.
         let _: String = dst.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
         if !verify {

@@ -22,6 +22,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("yos_contact_name", ""),
     ("yos_contact_email", ""),
     ("yos_contact_phone", ""),
+    // The protocol the wizard walks: "auto" (the area's own file, else national) or an embedded protocol's id.
+    ("protocol", crate::protocol::AUTO),
 ];
 
 /// What this database is: a children's home (the default, and every database made before there was a choice)
@@ -73,6 +75,13 @@ pub fn validate(key: &str, value: &str) -> Result<String> {
                 Ok(v)
             } else {
                 bad("A phone number is digits, spaces and + ( ) - only.")
+            }
+        }
+        "protocol" => {
+            if v == crate::protocol::AUTO || crate::protocol::EMBEDDED.iter().any(|(id, _, _)| *id == v) {
+                Ok(v)
+            } else {
+                bad("Choose one of the protocols listed.")
             }
         }
         "export_identify" | "export_accounts" => match v.as_str() {

@@ -76,6 +76,11 @@ impl Store {
             "SELECT id, at, staff_id, staff_name, entity, entity_id, action, before, after, prev_hash, hash \
              FROM audit ORDER BY id",
         )?;
+        let total: u64 = self
+            .conn
+            .query_row("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0))
+            .map(|n| n.max(0) as u64)
+            .unwrap_or(0);
         let mut rows = s.query([])?;
         let mut prev = GENESIS.to_string();
         let mut expected_id = 1i64;
@@ -92,6 +97,9 @@ impl Store {
             let prev_hash: String = r.get(9)?;
             let hash: String = r.get(10)?;
             rep.audit_rows += 1;
+            if rep.audit_rows % 2048 == 0 || rep.audit_rows as u64 == total {
+                crate::progress::report("checking the audit trail", rep.audit_rows as u64, total);
+            }
             if id != expected_id {
                 rep.problems.push(format!(
                     "Audit row {expected_id} is missing (the next row is {id}): rows were removed outside the app."

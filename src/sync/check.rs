@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::layout::{MANIFEST_SUFFIX, ReceiptHome};
 use crate::store::verify::Anchor;
@@ -98,7 +97,7 @@ pub fn read_manifest(path: &Path) -> ReadManifest {
             };
         }
     };
-    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let sha256 = crate::hash::sha256_hex(&bytes);
     let manifest = if bytes.len() as u64 > MAX_MANIFEST_BYTES {
         Err(format!("{name} is too large to be a manifest."))
     } else {
@@ -115,7 +114,7 @@ pub fn read_manifest(path: &Path) -> ReadManifest {
 /// SHA-256 (hex) and size of a file, read in pieces.
 pub fn file_sum(path: &Path) -> std::io::Result<(String, u64)> {
     let mut f = std::fs::File::open(path)?;
-    let mut h = Sha256::new();
+    let mut h = crate::hash::Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut n = 0u64;
     loop {
@@ -126,7 +125,7 @@ pub fn file_sum(path: &Path) -> std::io::Result<(String, u64)> {
         h.update(&buf[..k]);
         n += k as u64;
     }
-    Ok((hex::encode(h.finalize()), n))
+    Ok((h.finish_hex(), n))
 }
 
 /// The head of an export's JSON (its records are skipped, never held).

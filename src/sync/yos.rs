@@ -132,7 +132,9 @@ pub fn run(
             ));
             continue;
         }
-        let Ok(outbox) = layout::outbox_dir(folder, &urn) else { continue };
+        let Ok(outbox) = layout::outbox_dir(folder, &urn) else {
+            continue;
+        };
         let Ok(rd) = std::fs::read_dir(&outbox) else { continue };
         let mut names: Vec<String> = rd
             .filter_map(|e| e.ok())
@@ -147,7 +149,9 @@ pub fn run(
                     .push(format!("Passed over homes/{urn}/outbox/{name}: not a set's name."));
                 continue;
             }
-            let Ok(receipt) = receipt_path(folder, &urn, &set) else { continue };
+            let Ok(receipt) = receipt_path(folder, &urn, &set) else {
+                continue;
+            };
             if receipt.symlink_metadata().is_ok() {
                 sum.already += 1;
                 continue;

@@ -231,7 +231,11 @@ pub struct FormDraft {
 
 pub struct App {
     pub store: Store,
+    /// The protocol the wizard walks: the one a manager chose in settings (the `protocol` setting), else
+    /// `area_protocol`.
     pub protocol: Protocol,
+    /// What the command line found: `--protocol FILE`, protocol.toml in the config folder, or the national one.
+    pub area_protocol: Protocol,
     pub theme: Theme,
     pub session: Option<Session>,
     /// Screens, the top one showing. Never empty.
@@ -269,9 +273,16 @@ impl App {
                 None => Screen::new(screens::setup::SetupScreen::new()),
             }
         };
+        let chosen = crate::protocol::chosen(
+            &store
+                .setting("protocol")
+                .unwrap_or_else(|_| crate::protocol::AUTO.into()),
+            &protocol,
+        );
         App {
             store,
-            protocol,
+            protocol: chosen,
+            area_protocol: protocol,
             theme,
             session: None,
             stack: vec![first],
@@ -581,10 +592,15 @@ impl App {
             }
             Effect::SetSetting { key, value } => {
                 let a = need(&actor).map_err(Done::Err)?;
-                self.store
+                let r = self
+                    .store
                     .set_setting(&a, &key, &value)
                     .map(|_| None)
-                    .map_err(|e| Done::Err(Self::error_text(&e)))
+                    .map_err(|e| Done::Err(Self::error_text(&e)));
+                if key == "protocol" {
+                    self.choose_protocol();
+                }
+                r
             }
             Effect::SaveDraft {
                 id,
@@ -674,6 +690,16 @@ impl App {
         self.start_session(who.into());
     }
 
+    /// Take the protocol a manager chose in settings (read again at each sign-in and after the setting
+    /// changes). Records already made keep the protocol they were made under (`IncidentCore::protocol`).
+    fn choose_protocol(&mut self) {
+        let setting = self
+            .store
+            .setting("protocol")
+            .unwrap_or_else(|_| crate::protocol::AUTO.into());
+        self.protocol = crate::protocol::chosen(&setting, &self.area_protocol);
+    }
+
     fn start_session(&mut self, who: crate::store::staff::SignedIn) {
         let crate::store::staff::SignedIn { staff, actor } = who;
         self.session = Some(Session {
@@ -682,6 +708,7 @@ impl App {
         });
         self.locked_note = None;
         self.last_activity = self.now;
+        self.choose_protocol();
         // The menu underneath; the handover first.
         let mut restored = false;
         let mut kept_at = None;

@@ -86,6 +86,8 @@ impl SettingsScreen {
                 .with_hint("Shown on the \"Who was told\" step and the export screen."),
             Field::text("yos_contact_phone", "YOS contact phone", 30),
             Field::text("yos_contact_email", "YOS contact e-mail", 100),
+            Field::choice("protocol", "Protocol", crate::protocol::choices())
+                .with_hint("The questions the next incidents follow. Records keep the protocol they were made under."),
         ]);
         if let Ok(Some(h)) = ctx.store.home() {
             form.set("home_name", &h.name);
@@ -196,10 +198,16 @@ impl Page for SettingsScreen {
             _ => String::new(),
         };
         let w = usize::from(inner.width);
-        let mut lines: Vec<Line<'static>> = wrap_text(&format!("Every change is recorded with your name.{lock}"), w)
-            .into_iter()
-            .map(Line::from)
-            .collect();
+        let in_use = format!(
+            " Protocol in use: {} {}.",
+            crate::text::display(&ctx.protocol.id),
+            crate::text::display(&ctx.protocol.version)
+        );
+        let mut lines: Vec<Line<'static>> =
+            wrap_text(&format!("Every change is recorded with your name.{lock}{in_use}"), w)
+                .into_iter()
+                .map(Line::from)
+                .collect();
         if let Some(p) = &self.problem {
             lines.extend(
                 wrap_text(&format!("! {p}"), w)
@@ -358,5 +366,37 @@ mod tests {
         );
         assert!(screen.lines().all(|l| l.chars().count() <= 80));
         insta::assert_snapshot!(screen);
+    }
+
+    #[test]
+    fn a_manager_chooses_the_protocol_and_the_change_is_audited() {
+        let (mut s, m) = set_up();
+        let p = protocol();
+        let session = Session {
+            staff: m.staff.clone(),
+            actor: actor(&m),
+        };
+        let mut page = SettingsScreen::new(&ctx(&s, &session, &p));
+        assert_eq!(page.form.get("protocol"), crate::protocol::AUTO);
+        let screen = render(&page, &ctx(&s, &session, &p));
+        assert!(screen.contains("Protocol in use: t 1."), "{screen}");
+        page.form.set("protocol", "london-2025");
+        assert_eq!(save(&mut page, &mut s, &session, &p), "Settings saved.");
+        assert_eq!(s.setting("protocol").unwrap(), "london-2025");
+        let (who, action, after): (String, String, String) = s
+            .connection()
+            .query_row(
+                "SELECT staff_name, action, after FROM audit WHERE entity = 'settings' ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(who, "Pat Manager");
+        assert!(action == "insert" || action == "update", "{action}");
+        assert!(after.contains("london-2025"), "{after}");
+        // Only the protocols listed can be chosen.
+        assert!(s.set_setting(&session.actor, "protocol", "/tmp/other.toml").is_err());
+        assert_eq!(s.setting("protocol").unwrap(), "london-2025");
+        assert!(s.verify().unwrap().is_sound());
     }
 }

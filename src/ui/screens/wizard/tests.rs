@@ -964,3 +964,81 @@ fn a_missing_child_not_back_is_one_honest_episode() {
         .expect("return interview action");
     assert_eq!(ri.action.due, Some(back + Duration::hours(72)));
 }
+
+/// The protocol a manager chooses in settings is the one the next incident walks and records; a record keeps
+/// the protocol it was made under when the setting changes again.
+#[test]
+fn the_chosen_protocol_is_used_by_the_next_incident_and_kept_by_the_record() {
+    let mut app = app();
+    assert_eq!(app.protocol.id, "test-area");
+    assert_eq!(
+        app.perform(Effect::SetSetting {
+            key: "protocol".into(),
+            value: "london-2025".into(),
+        }),
+        Done::Ok(None)
+    );
+    assert_eq!(app.protocol.id, "london-2025");
+    open(&mut app);
+    to_what(&mut app);
+    what(&mut app, '2', false);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    // The London question, asked after the facts already recorded (no danger, weapon or injury).
+    assert!(
+        screen(&app).contains("Would calling the police be good enough"),
+        "{}",
+        screen(&app)
+    );
+    press(&mut app, KeyCode::Char('1')); // No, I would not call the police for my child
+    press(&mut app, KeyCode::Char('1')); // linked to his needs: yes
+    press(&mut app, KeyCode::Char('2')); // no restorative meeting: he will help repair the door
+    assert!(
+        screen(&app).contains("The protocol suggests: In-house"),
+        "{}",
+        screen(&app)
+    );
+    let record = {
+        let ctx = Ctx {
+            store: &app.store,
+            session: app.session.as_ref(),
+            protocol: &app.protocol,
+            now: app.now,
+            theme: app.theme,
+        };
+        let s: Saved = serde_json::from_str(&app.top().form_draft().unwrap().0.values["state"]).unwrap();
+        let mut w = Wizard::new(&ctx, crate::protocol::walk);
+        w.load(&ctx, &s);
+        w.notify.set("nt_yos", "yes");
+        w.in_house.set("ih_done", "A talk once he was calm.");
+        w.in_house
+            .set("ih_reparation", "He will help repair the door on Saturday.");
+        w.record(&ctx).unwrap_or_else(|p| panic!("{p:?}"))
+    };
+    assert_eq!(record.recommended, Response::InHouse);
+    assert_eq!(
+        (record.protocol.id.as_str(), record.protocol.version.as_str()),
+        ("london-2025", "1.0")
+    );
+    assert_eq!(record.protocol.sha256.len(), 64);
+    let id = match app.perform(Effect::SaveIncident {
+        record: Box::new(record),
+        draft_id: None,
+    }) {
+        Done::Ok(Some(id)) => id,
+        other => panic!("{other:?}"),
+    };
+    // Back to the area's own protocol: the saved record keeps London.
+    assert_eq!(
+        app.perform(Effect::SetSetting {
+            key: "protocol".into(),
+            value: crate::protocol::AUTO.into(),
+        }),
+        Done::Ok(None)
+    );
+    assert_eq!(app.protocol.id, "test-area");
+    let kept = app.store.incident(id).unwrap().record;
+    assert_eq!(kept.protocol.id, "london-2025");
+    assert_eq!(kept.protocol.version, "1.0");
+    assert!(app.store.verify().unwrap().is_sound());
+}
