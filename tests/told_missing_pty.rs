@@ -107,7 +107,7 @@ fn a_yos_open_child_at_2am_the_yos_worker_to_be_told_later_by_9_is_saved_without
     t.send("1");
     t.wait_for("linked to the child's needs");
     t.send("1");
-    t.wait_for("put right together");
+    t.wait_for("restorative conversation");
     t.send("1");
     t.wait_for("The protocol suggests: Restorative");
     t.send(CTRL_S);

@@ -1009,7 +1009,7 @@ fn the_chosen_protocol_is_used_by_the_next_incident_and_kept_by_the_record() {
         let s: Saved = serde_json::from_str(&app.top().form_draft().unwrap().0.values["state"]).unwrap();
         let mut w = Wizard::new(&ctx, crate::protocol::walk);
         w.load(&ctx, &s);
-        w.notify.set("nt_yos", "yes");
+        w.notify.set("nt_yos", "now");
         w.in_house.set("ih_done", "A talk once he was calm.");
         w.in_house
             .set("ih_reparation", "He will help repair the door on Saturday.");
