@@ -153,9 +153,10 @@ impl Page for Dashboard {
         "Reports".into()
     }
 
-    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+    fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
         match (key.code, plain_char(&key)) {
             (KeyCode::Esc, _) => return Outcome::Back,
+            (_, Some('n')) => return super::new_incident(ctx),
             (KeyCode::Left | KeyCode::Right, _) => {
                 self.view = match self.view {
                     View::Week => View::Quarter,
@@ -263,6 +264,7 @@ impl Page for Dashboard {
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
         vec![
+            super::NEW_INCIDENT,
             hint("←/→", "week/quarter"),
             hint("w", "week"),
             hint("q", "quarter"),

@@ -186,6 +186,10 @@ impl Page for MenuScreen {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![hint("↑/↓ Enter", "open"), hint("letter", "go straight there")]
+        vec![
+            super::NEW_INCIDENT,
+            hint("↑/↓ Enter", "open"),
+            hint("letter", "go straight there"),
+        ]
     }
 }
