@@ -474,3 +474,43 @@ fn review(w: &Wizard, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
         );
     }
 }
+
+#[cfg(test)]
+mod step_and_label_tests {
+    use super::*;
+
+    /// "Who else was present" is 20 characters: its value never runs into it.
+    #[test]
+    fn a_long_label_stays_apart_from_its_value() {
+        let l = kv("Who else was present", "Lily Brown", &Theme::plain());
+        let s: String = l.spans.iter().map(|s| s.content.to_string()).collect();
+        assert!(s.contains("present ") && !s.contains("presentLily"), "{s}");
+        let l = kv("A label longer than the column", "Lily", &Theme::plain());
+        let s: String = l.spans.iter().map(|s| s.content.to_string()).collect();
+        assert!(s.contains("column Lily"), "{s}");
+    }
+
+    /// Each answer leads to the next question: the step number and the total stay put while the questions go on.
+    #[test]
+    fn the_step_count_does_not_grow_with_the_questions() {
+        let base = |qs: usize| {
+            let mut v = vec![Part::Danger, Part::About, Part::What, Part::Calm];
+            v.extend((0..qs).map(|i| Part::Question(format!("q{i}"))));
+            v.extend([
+                Part::Response,
+                Part::Details,
+                Part::Reg35,
+                Part::Notify,
+                Part::View,
+                Part::Review,
+            ]);
+            v
+        };
+        let first = step_number(&base(1), &Part::Question("q0".into()));
+        let third = step_number(&base(3), &Part::Question("q2".into()));
+        assert_eq!(first, (5, 11, Some(1)));
+        assert_eq!(third, (5, 11, Some(3)), "the same step and total, question 3");
+        assert_eq!(step_number(&base(3), &Part::Review), (11, 11, None));
+        assert_eq!(step_number(&base(1), &Part::Response), step_number(&base(4), &Part::Response));
+    }
+}
