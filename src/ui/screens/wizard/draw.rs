@@ -511,6 +511,9 @@ mod step_and_label_tests {
         assert_eq!(first, (5, 11, Some(1)));
         assert_eq!(third, (5, 11, Some(3)), "the same step and total, question 3");
         assert_eq!(step_number(&base(3), &Part::Review), (11, 11, None));
-        assert_eq!(step_number(&base(1), &Part::Response), step_number(&base(4), &Part::Response));
+        assert_eq!(
+            step_number(&base(1), &Part::Response),
+            step_number(&base(4), &Part::Response)
+        );
     }
 }
