@@ -901,7 +901,24 @@ impl App {
             return;
         }
         let hints = self.hints();
-        let help_text = hint_lines(&hints, &self.theme, area.width);
+        let mut help_text = hint_lines(&hints, &self.theme, area.width);
+        // More keys than two lines hold: the rest are behind F1, and the bar says so.
+        if help_text.len() > 2 {
+            help_text.truncate(2);
+            help_text.push(Line::from(vec![
+                Span::raw("… more: "),
+                Span::styled("F1", self.theme.key()),
+                Span::raw(" all keys"),
+            ]));
+            let last = help_text.remove(2);
+            let keep = (area.width as usize).saturating_sub(last.width());
+            let mut second = help_text.pop().unwrap_or_default();
+            while (second.width() > keep || second.spans.len() % 2 == 1) && !second.spans.is_empty() {
+                second.spans.pop();
+            }
+            second.spans.extend(last.spans);
+            help_text.push(second);
+        }
         let help_h = help_text.len().clamp(1, 2) as u16;
         // A long message (a print's whole path) wraps onto up to three lines instead of being cut.
         let flash_h = self

@@ -599,7 +599,7 @@ impl Page for HandoverScreen {
         }
         vec![
             super::NEW_INCIDENT,
-            hint("↑↓/PgUp/PgDn", "move"),
+            hint("↑↓", "move"),
             hint("Enter", "open/close"),
             hint("a", "acknowledge"),
             hint("o", "write a note"),

@@ -186,10 +186,6 @@ impl Page for MenuScreen {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![
-            super::NEW_INCIDENT,
-            hint("↑/↓ Enter", "open"),
-            hint("letter", "go straight there"),
-        ]
+        vec![hint("↑/↓ Enter", "open"), hint("letter", "go straight there")]
     }
 }
