@@ -238,6 +238,33 @@ pub fn write_new_numbered(path: &Path, bytes: &[u8], db: Option<&Path>) -> Resul
     Err(WriteError::Exists(shown(path)))
 }
 
+/// A private folder (0700 on unix) at `dir`, created with its parents when missing. An existing folder is kept
+/// and made private; a file or a link in its place is refused (nothing is written through a link).
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_dir() => {}
+        Ok(_) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                format!("{} is not a folder", shown(dir)),
+            ));
+        }
+        Err(_) => {
+            let mut b = std::fs::DirBuilder::new();
+            b.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+            b.create(dir)?;
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
 /// Make the folder's new entries durable (a rename is only safe once the folder is synced).
 pub fn sync_dir(dir: &Path) {
     #[cfg(unix)]

@@ -509,12 +509,27 @@ pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     })
 }
 
-/// Where prints go from the app: the export folder when set, else the current folder.
+/// Where prints go from the app: the `prints` folder beside the database (the user's data folder), never the
+/// YOS export folder nor the folder the app was started from. Shown whole (an absolute path) so the screen can
+/// say where the file is.
 pub fn print_dir(store: &Store) -> PathBuf {
-    match store.setting("export_folder") {
-        Ok(f) if !f.trim().is_empty() => PathBuf::from(f.trim()),
-        _ => PathBuf::from("."),
+    prints_dir_for(store.path())
+}
+
+/// The `prints` folder beside the database file `db`.
+pub fn prints_dir_for(db: &Path) -> PathBuf {
+    let db = std::path::absolute(db).unwrap_or_else(|_| db.to_path_buf());
+    match db.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.join("prints"),
+        _ => PathBuf::from("prints"),
     }
+}
+
+/// The prints folder, created private (0700 on unix) when missing.
+pub fn ready_print_dir(store: &Store) -> std::io::Result<PathBuf> {
+    let dir = print_dir(store);
+    crate::fsio::private_dir(&dir)?;
+    Ok(dir)
 }
 
 pub fn handover_file_name(now: DateTime<Utc>) -> String {

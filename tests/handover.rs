@@ -170,7 +170,7 @@ fn a_note_being_typed_survives_a_lock() {
     let h = home(morning());
     let id = h.staff.id;
     let mut app = app_signed_in(h, id, STAFF_PASS);
-    app.update(ch('n'));
+    app.update(ch('o'));
     for c in "Ring the YOS".chars() {
         app.update(ch(c));
     }
@@ -200,7 +200,7 @@ fn an_empty_note_is_refused_in_the_form() {
     let h = home(morning());
     let id = h.staff.id;
     let mut app = app_signed_in(h, id, STAFF_PASS);
-    app.update(ch('n'));
+    app.update(ch('o'));
     app.update(ctrl('s'));
     assert!(screen(&app).contains("is required"), "{}", screen(&app));
     assert!(

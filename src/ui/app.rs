@@ -182,6 +182,17 @@ pub enum Effect {
     AuthoriseScheduledExport,
     /// Sync now: every finished week owed into the sync folder, then the YOS's receipts (export screen, `s`).
     SyncNow,
+    /// A print-out, written by the app into the prints folder beside the database; the app says where.
+    Print(PrintJob),
+}
+
+/// What to print ([`Effect::Print`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintJob {
+    /// The handover sheet for this stretch of time.
+    Handover(crate::store::handover::Window),
+    /// One incident, whole.
+    Incident(i64),
 }
 
 /// How an effect went, handed back to the screen that asked.
@@ -201,6 +212,8 @@ pub enum Outcome {
     None,
     /// Back to the previous screen.
     Back,
+    /// Back to the menu: every screen above it closes.
+    Menu,
     /// Open a screen on top of this one.
     Push(Screen),
     /// Replace this screen.
@@ -329,6 +342,8 @@ impl App {
                 }
             }
             Msg::Resize(w, h) => self.size = (w, h),
+            // Nothing goes unseen into a form while the window is too small to show it.
+            Msg::Paste(_) if self.too_small() => self.last_activity = self.now,
             Msg::Paste(s) => {
                 self.last_activity = self.now;
                 self.flash = None;
@@ -351,6 +366,16 @@ impl App {
                 }
                 self.last_activity = self.now;
                 self.flash = None;
+                if self.too_small() {
+                    // Only the keys shown on the "too small" screen work: the rest are dropped, never typed
+                    // into a form nobody can see.
+                    if is_ctrl(&k, 'q') {
+                        self.quit_safely();
+                    } else if is_ctrl(&k, 'l') && self.session.is_some() {
+                        self.lock("Locked on request.");
+                    }
+                    return;
+                }
                 if self.show_help {
                     self.show_help = false;
                     return;
@@ -365,6 +390,13 @@ impl App {
                 }
                 if is_ctrl(&k, 'l') && self.session.is_some() {
                     self.lock("Locked on request.");
+                    return;
+                }
+                // A new incident from anywhere once signed in (`n` on the lists; Ctrl+N in forms too). The
+                // screen underneath stays as it was: Esc from the first step comes back to it.
+                if is_ctrl(&k, 'n') && self.session.is_some() && self.top().title() != "New incident" {
+                    let s = screens::wizard::start(&self.ctx());
+                    self.stack.push(s);
                     return;
                 }
                 let out = {
@@ -392,11 +424,26 @@ impl App {
                     self.refresh_top();
                 }
             }
+            Outcome::Menu => {
+                // Never over unsaved typing: a form open underneath (Ctrl+N from it) is shown again instead.
+                let typing = self.stack.len() > 2
+                    && self.stack[1..self.stack.len() - 1]
+                        .iter()
+                        .any(|s| s.form_draft().is_some());
+                if self.session.is_some() && self.stack.len() > 1 && !typing {
+                    self.stack.truncate(1);
+                    self.refresh_top();
+                } else {
+                    self.handle(Outcome::Back);
+                }
+            }
             Outcome::Push(s) => self.stack.push(s),
             Outcome::Replace(s) => {
                 self.stack.pop();
                 self.stack.push(s);
             }
+            // A print is said by the app itself (where the file is): the screen has nothing to do after it.
+            Outcome::Effect(Effect::Print(job)) => self.flash = Some(self.print(job)),
             Outcome::Effect(e) => {
                 let epoch = self.epoch;
                 let done = self.perform(e);
@@ -675,10 +722,49 @@ impl App {
                 let a = need(&actor).map_err(Done::Err)?;
                 screens::export::sync_now(&mut self.store, &a).map_err(Done::Err)
             }
+            Effect::Print(job) => {
+                let f = self.print(job);
+                if f.error { Err(Done::Err(f.text)) } else { Ok(None) }
+            }
         })();
         match res {
             Ok(id) => Done::Ok(id),
             Err(d) => d,
+        }
+    }
+
+    /// Write a print-out into the prints folder beside the database (created private), never over a file, and
+    /// say where it is, the whole path.
+    fn print(&self, job: PrintJob) -> Flash {
+        if self.session.is_none() {
+            return Flash {
+                text: "Not printed: sign in first.".into(),
+                error: true,
+            };
+        }
+        let res = crate::print::ready_print_dir(&self.store)
+            .map_err(anyhow::Error::from)
+            .and_then(|dir| match job {
+                PrintJob::Handover(w) => crate::print::print_handover(&self.store, self.now, w, &dir),
+                PrintJob::Incident(id) => crate::print::print_incident(
+                    &self.store,
+                    id,
+                    self.now,
+                    &dir.join(crate::print::incident_file_name(id)),
+                ),
+            });
+        match res {
+            Ok(p) => Flash {
+                text: format!("Printed to {} (names children: keep it safe).", crate::fsio::shown(&p)),
+                error: false,
+            },
+            Err(e) => Flash {
+                text: format!(
+                    "Not printed: {e:#}. Nothing was written to {}.",
+                    crate::fsio::shown(&crate::print::print_dir(&self.store))
+                ),
+                error: true,
+            },
         }
     }
 
@@ -953,24 +1039,64 @@ impl App {
         h
     }
 
+    /// True when the window is smaller than the app draws in: only Ctrl+Q and Ctrl+L work then.
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_W || self.size.1 < MIN_H
+    }
+
     /// Draw the whole screen. Reads state only.
     pub fn view(&self, frame: &mut Frame<'_>) {
         let area = frame.area();
         if area.width < MIN_W || area.height < MIN_H {
-            let msg = format!(
-                "Make the window larger: concordat needs {MIN_W}x{MIN_H}, this one is {}x{}.",
-                area.width, area.height
-            );
-            frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+            let mut lines = vec![
+                Line::from(Span::styled("In an emergency, call 999 first.", self.theme.warning())),
+                Line::from(format!(
+                    "Make the window larger: concordat needs {MIN_W}x{MIN_H}, this one is {}x{}.",
+                    area.width, area.height
+                )),
+                Line::from("Keys typed now are not used. Nothing is lost."),
+            ];
+            let mut keys = vec![Span::styled("Ctrl+Q", self.theme.key()), Span::raw(" quit")];
+            if self.session.is_some() {
+                keys.push(Span::raw("  "));
+                keys.push(Span::styled("Ctrl+L", self.theme.key()));
+                keys.push(Span::raw(" lock"));
+            }
+            lines.push(Line::from(keys));
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
             return;
         }
         let hints = self.hints();
-        let help_text = hint_lines(&hints, &self.theme, area.width);
+        let mut help_text = hint_lines(&hints, &self.theme, area.width);
+        // More keys than two lines hold: the rest are behind F1, and the bar says so.
+        if help_text.len() > 2 {
+            help_text.truncate(2);
+            help_text.push(Line::from(vec![
+                Span::raw("… more: "),
+                Span::styled("F1", self.theme.key()),
+                Span::raw(" all keys"),
+            ]));
+            let last = help_text.remove(2);
+            let keep = (area.width as usize).saturating_sub(last.width());
+            let mut second = help_text.pop().unwrap_or_default();
+            while (second.width() > keep || second.spans.len() % 2 == 1) && !second.spans.is_empty() {
+                second.spans.pop();
+            }
+            second.spans.extend(last.spans);
+            help_text.push(second);
+        }
         let help_h = help_text.len().clamp(1, 2) as u16;
+        // A long message (a print's whole path) wraps onto up to three lines instead of being cut.
+        let flash_h = self
+            .flash
+            .as_ref()
+            .map(|f| (f.text.chars().count() + 2).div_ceil(area.width.max(1) as usize))
+            .unwrap_or(1)
+            .clamp(1, 3) as u16;
         let [top, body, flash, help] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(1),
-            Constraint::Length(1),
+            Constraint::Length(flash_h),
             Constraint::Length(help_h),
         ])
         .areas(area);
@@ -981,7 +1107,8 @@ impl App {
             let st = if f.error { self.theme.error() } else { self.theme.ok() };
             let prefix = if f.error { "! " } else { "" };
             frame.render_widget(
-                Paragraph::new(Span::styled(format!("{prefix}{}", crate::text::display(&f.text)), st)),
+                Paragraph::new(Span::styled(format!("{prefix}{}", crate::text::display(&f.text)), st))
+                    .wrap(Wrap { trim: false }),
                 flash,
             );
         }

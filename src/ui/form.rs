@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -42,6 +44,18 @@ pub enum Value {
     Info(String),
 }
 
+/// What a text field holds, for the keys that only make sense there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    #[default]
+    Plain,
+    /// A date: `y` puts yesterday, `t` today; what is typed over a filled-in date replaces it.
+    Date,
+    /// A time: what is typed over a filled-in time replaces it. With a date field's key, the time is the most
+    /// recent one: a time later than now today moves that date to yesterday (while the app filled it in).
+    Time(Option<&'static str>),
+}
+
 #[derive(Debug, Clone)]
 pub struct Field {
     pub key: &'static str,
@@ -51,6 +65,11 @@ pub struct Field {
     pub error: Option<String>,
     /// A short hint shown under the focused field.
     pub hint: String,
+    pub kind: Kind,
+    /// The value was filled in (not typed): the first character typed replaces it.
+    pub fresh: bool,
+    /// A date the app filled in and may move (today or yesterday, from the time typed).
+    pub auto: bool,
 }
 
 impl Field {
@@ -62,7 +81,25 @@ impl Field {
             required: false,
             error: None,
             hint: String::new(),
+            kind: Kind::Plain,
+            fresh: false,
+            auto: false,
         }
+    }
+
+    /// A date, day/month/year: `y` yesterday, `t` today, typing over a filled-in date replaces it.
+    pub fn date(key: &'static str, label: &str) -> Field {
+        let mut f = Field::text(key, label, 10);
+        f.kind = Kind::Date;
+        f
+    }
+
+    /// A time, hh:mm: typing over a filled-in time replaces it. With `date` (the key of the date field it
+    /// belongs to), a time later than now moves a filled-in date to yesterday: `23:20` typed at 02:00 is last night.
+    pub fn time(key: &'static str, label: &str, date: Option<&'static str>) -> Field {
+        let mut f = Field::text(key, label, 5);
+        f.kind = Kind::Time(date);
+        f
     }
 
     pub fn text(key: &'static str, label: &str, max: usize) -> Field {
@@ -210,6 +247,10 @@ impl Field {
                 a.move_cursor(CursorMove::Bottom);
                 a.move_cursor(CursorMove::End);
                 *area = a;
+                if self.kind != Kind::Plain {
+                    self.fresh = !clean.is_empty();
+                    self.auto = !clean.is_empty();
+                }
             }
             Value::Choice { options, selected } => *selected = options.iter().position(|o| o.0 == v),
             Value::Multi { options, on, .. } => {
@@ -231,6 +272,28 @@ impl Field {
             }
             _ => None,
         }
+    }
+}
+
+/// An empty text area with the same look (mask, wrapping) as `old`.
+fn fresh_area(old: &TextArea<'static>) -> TextArea<'static> {
+    let mut a = new_area("");
+    if let Some(m) = old.mask_char() {
+        a.set_mask_char(m);
+    }
+    a.set_wrap_mode(old.wrap_mode());
+    a
+}
+
+/// The date of the most recent `t` (local time) at or before `now`: today, or yesterday when `t` is still to
+/// come today (`23:20` at 02:00 is last night). A time the clocks skipped today (the spring hour) was last seen
+/// yesterday. A minute ahead counts as now (a clock a little fast).
+pub fn most_recent_date(t: NaiveTime, now: DateTime<Utc>) -> NaiveDate {
+    let today = crate::time::local_date(now);
+    let yesterday = today.pred_opt().unwrap_or(today);
+    match crate::time::local_to_utc(today.and_time(t)) {
+        Ok(x) if x <= now + chrono::Duration::minutes(1) => today,
+        _ => yesterday,
     }
 }
 
@@ -268,6 +331,8 @@ pub struct Form {
     pub dirty: bool,
     /// Letters typed in a row on the focused choice: "oa" finds "Oak House" among a hundred homes.
     typed: String,
+    /// The time now, for "yesterday", "today" and the most recent time typed ([`Form::set_now`]).
+    now: Option<DateTime<Utc>>,
 }
 
 impl Form {
@@ -277,11 +342,45 @@ impl Form {
             focus: 0,
             dirty: false,
             typed: String::new(),
+            now: None,
         };
         if !f.fields.is_empty() && !f.fields[0].focusable() {
             f.next();
         }
         f
+    }
+
+    /// The time now (the screen passes it on each key): `y`/`t` in a date field and the most recent time.
+    pub fn set_now(&mut self, now: DateTime<Utc>) {
+        self.now = Some(now);
+    }
+
+    /// Like [`Form::handle_key`], at `now`.
+    pub fn handle_key_at(&mut self, k: KeyEvent, now: DateTime<Utc>) -> FormEvent {
+        self.set_now(now);
+        self.handle_key(k)
+    }
+
+    fn today(&self) -> NaiveDate {
+        crate::time::local_date(self.now.unwrap_or_else(crate::time::now))
+    }
+
+    /// After a time field changed: a date the app filled in follows the most recent such time.
+    fn follow_time(&mut self, i: usize) {
+        let Some(f) = self.fields.get(i) else { return };
+        let Kind::Time(Some(dk)) = f.kind else { return };
+        let Ok(t) = crate::time::parse_time(&f.get()) else {
+            return;
+        };
+        let now = self.now.unwrap_or_else(crate::time::now);
+        let day = most_recent_date(t, now);
+        if let Some(d) = self.field_mut(dk)
+            && d.auto
+            && d.get() != crate::time::show_date(day)
+        {
+            d.set(&crate::time::show_date(day));
+            d.error = None;
+        }
     }
 
     pub fn field(&self, key: &str) -> Option<&Field> {
@@ -446,9 +545,63 @@ impl Form {
             _ => {}
         }
         let focus = self.focus;
+        let today = self.today();
         let Some(f) = self.fields.get_mut(focus) else {
             return FormEvent::None;
         };
+        // Ctrl+U empties the field (text, choice or ticks), whatever it holds.
+        if super::keymap::is_ctrl(&k, 'u') {
+            match &mut f.value {
+                Value::Text { area, .. } => *area = fresh_area(area),
+                Value::Choice { selected, .. } => *selected = None,
+                Value::Multi { on, .. } => on.iter_mut().for_each(|x| *x = false),
+                Value::Toggle(b) => *b = false,
+                Value::Info(_) => return FormEvent::None,
+            }
+            f.fresh = false;
+            f.auto = false;
+            f.error = None;
+            self.dirty = true;
+            return FormEvent::Changed;
+        }
+        if f.kind == Kind::Date
+            && let Some(c @ ('y' | 'Y' | 't' | 'T')) = plain_char(&k)
+        {
+            let d = if c.eq_ignore_ascii_case(&'y') {
+                today.pred_opt().unwrap_or(today)
+            } else {
+                today
+            };
+            f.set(&crate::time::show_date(d));
+            f.auto = false;
+            f.error = None;
+            self.dirty = true;
+            return FormEvent::Changed;
+        }
+        let edits = matches!(
+            k.code,
+            KeyCode::Char(_)
+                | KeyCode::Backspace
+                | KeyCode::Delete
+                | KeyCode::Left
+                | KeyCode::Right
+                | KeyCode::Home
+                | KeyCode::End
+        );
+        let was_fresh = f.fresh && edits;
+        if edits {
+            f.fresh = false;
+        }
+        if was_fresh
+            && let Value::Text { area, .. } = &mut f.value
+            && plain_char(&k).is_some_and(|c| !is_hidden(c))
+        {
+            // Typing over a filled-in date or time replaces it.
+            *area = fresh_area(area);
+        }
+        if matches!(f.kind, Kind::Date) && matches!(k.code, KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete) {
+            f.auto = false;
+        }
         let changed = match &mut f.value {
             Value::Text {
                 area, max, multiline, ..
@@ -604,24 +757,29 @@ impl Form {
         if changed {
             f.error = None;
             self.dirty = true;
+            self.follow_time(focus);
             FormEvent::Changed
         } else {
             FormEvent::None
         }
     }
 
-    /// Height of a field's rows when drawn at `width`.
+    /// Height of a field's rows when drawn at `width`: its value, then its error in full (wrapped).
     fn field_height(f: &Field, width: u16) -> u16 {
+        let w = width.saturating_sub(LABEL_W + 1).max(10);
         let base = match &f.value {
             Value::Text { multiline: true, .. } => 4,
-            Value::Multi { options, .. } => {
-                let total: usize = options.iter().map(|o| o.1.chars().count() + 6).sum();
-                let w = width.saturating_sub(LABEL_W + 1).max(10) as usize;
-                total.div_ceil(w).clamp(1, 6) as u16
-            }
+            Value::Multi { options, .. } => multi_lines(options, &[], None, w).len().clamp(1, 6) as u16,
             _ => 1,
         };
-        base + u16::from(f.error.is_some())
+        base + Self::error_height(f, w)
+    }
+
+    fn error_height(f: &Field, w: u16) -> u16 {
+        f.error
+            .as_ref()
+            .map(|e| wrapped_height(&format!("! {e}"), w))
+            .unwrap_or(0)
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
@@ -665,7 +823,8 @@ impl Form {
             );
             let vx = area.x + LABEL_W + 1;
             let vw = area.width.saturating_sub(LABEL_W + 1);
-            let vh = h - u16::from(f.error.is_some());
+            let eh = Self::error_height(f, vw.max(10));
+            let vh = h - eh;
             let vrect = Rect {
                 x: vx,
                 y,
@@ -678,9 +837,13 @@ impl Form {
                     x: vx,
                     y: y + vh,
                     width: vw,
-                    height: 1,
+                    height: eh,
                 };
-                frame.render_widget(Paragraph::new(Span::styled(format!("! {e}"), theme.error())), er);
+                frame.render_widget(
+                    Paragraph::new(Span::styled(format!("! {e}"), theme.error()))
+                        .wrap(ratatui::widgets::Wrap { trim: false }),
+                    er,
+                );
             }
             y += h;
         }
@@ -696,6 +859,22 @@ impl Form {
         }
     }
 
+    /// "today" or "yesterday" beside a date field that holds one of them.
+    fn day_word(&self, f: &Field) -> Option<&'static str> {
+        if f.kind != Kind::Date {
+            return None;
+        }
+        let d = crate::time::parse_date(&f.get()).ok()?;
+        let today = self.today();
+        if d == today {
+            Some("today")
+        } else if Some(d) == today.pred_opt() {
+            Some("yesterday")
+        } else {
+            None
+        }
+    }
+
     fn render_value(&self, frame: &mut Frame<'_>, f: &Field, focused: bool, r: Rect, theme: &Theme) {
         match &f.value {
             Value::Text { area, mask, .. } => {
@@ -706,7 +885,12 @@ impl Form {
                     width: r.width.saturating_sub(cw),
                     ..r
                 };
-                if focused {
+                if focused && f.fresh {
+                    // Filled in: shown marked, since the first key typed replaces it.
+                    let mut spans = vec![Span::styled(area.lines().join(" "), theme.selected())];
+                    spans.push(Span::styled(" type to replace", theme.muted()));
+                    frame.render_widget(Paragraph::new(Line::from(spans)), tr);
+                } else if focused {
                     frame.render_widget(area, tr);
                 } else {
                     let text = area.lines().join("\n");
@@ -715,7 +899,14 @@ impl Form {
                     } else {
                         text
                     };
-                    frame.render_widget(Paragraph::new(shown).wrap(ratatui::widgets::Wrap { trim: false }), tr);
+                    let mut spans = vec![Span::raw(shown)];
+                    if let Some(day) = self.day_word(f) {
+                        spans.push(Span::styled(format!(" ({day})"), theme.muted()));
+                    }
+                    frame.render_widget(
+                        Paragraph::new(Line::from(spans)).wrap(ratatui::widgets::Wrap { trim: false }),
+                        tr,
+                    );
                 }
                 // A passphrase's length is not shown.
                 if !*mask && (focused || n * 10 >= max * 9) {
@@ -747,21 +938,35 @@ impl Form {
                 frame.render_widget(Paragraph::new(line), r);
             }
             Value::Multi { options, on, cursor } => {
-                let mut spans = Vec::new();
-                for (i, (o, is_on)) in options.iter().zip(on).enumerate() {
-                    let mark = if *is_on { "[x]" } else { "[ ]" };
-                    let st = if focused && i == *cursor {
-                        theme.selected()
-                    } else {
-                        ratatui::style::Style::default()
-                    };
-                    spans.push(Span::styled(format!("{mark} {}", o.1), st));
-                    spans.push(Span::raw("  "));
+                // Each box with its number key, the cursor (▸) on the one Space ticks; whole boxes per line.
+                let cur = focused.then_some(*cursor);
+                let rows = multi_lines(options, on, cur, r.width);
+                let lines: Vec<Line<'static>> = rows
+                    .into_iter()
+                    .map(|row| {
+                        Line::from(
+                            row.into_iter()
+                                .flat_map(|(i, text)| {
+                                    let st = if cur == Some(i) {
+                                        theme.selected()
+                                    } else {
+                                        ratatui::style::Style::default()
+                                    };
+                                    [Span::styled(text, st), Span::raw(" ")]
+                                })
+                                .collect::<Vec<_>>(),
+                        )
+                    })
+                    .collect();
+                let more = lines.len() > r.height as usize;
+                let mut lines = lines;
+                if more && r.height > 0 {
+                    lines.truncate(r.height as usize);
+                    if let Some(l) = lines.last_mut() {
+                        l.spans.push(Span::styled("↓ more", theme.muted()));
+                    }
                 }
-                frame.render_widget(
-                    Paragraph::new(Line::from(spans)).wrap(ratatui::widgets::Wrap { trim: false }),
-                    r,
-                );
+                frame.render_widget(Paragraph::new(lines), r);
             }
             Value::Toggle(b) => {
                 let text = if *b { "[x] Yes" } else { "[ ] No" };
@@ -782,7 +987,10 @@ impl Form {
     pub fn field_hints(&self) -> &'static [super::keymap::Hint] {
         use super::keymap::hint;
         const CHOICE: &[super::keymap::Hint] = &[hint("←/→", "choose"), hint("letter", "jump")];
-        const MULTI: &[super::keymap::Hint] = &[hint("←/→", "move"), hint("Space", "tick")];
+        const MULTI: &[super::keymap::Hint] =
+            &[hint("←/→", "move"), hint("Space/1-9", "tick"), hint("Ctrl+U", "clear")];
+        const DATE: &[super::keymap::Hint] = &[hint("y", "yesterday"), hint("t", "today"), hint("Ctrl+U", "clear")];
+        const TEXT: &[super::keymap::Hint] = &[hint("Ctrl+U", "clear")];
         const TOGGLE: &[super::keymap::Hint] = &[hint("Space/y/n", "yes or no")];
         const MULTILINE: &[super::keymap::Hint] = &[hint("Alt+Enter", "new line")];
         match self.fields.get(self.focus).map(|f| &f.value) {
@@ -790,6 +998,8 @@ impl Form {
             Some(Value::Multi { .. }) => MULTI,
             Some(Value::Toggle(_)) => TOGGLE,
             Some(Value::Text { multiline: true, .. }) => MULTILINE,
+            Some(Value::Text { .. }) if self.fields.get(self.focus).is_some_and(|f| f.kind == Kind::Date) => DATE,
+            Some(Value::Text { mask: false, .. }) => TEXT,
             _ => &[],
         }
     }
@@ -820,6 +1030,58 @@ fn type_ahead(options: &[(String, String)], selected: Option<usize>, typed: &str
 }
 
 const LABEL_W: u16 = 24;
+
+/// Rows needed for `s` wrapped at `w` columns (words kept whole where they fit).
+fn wrapped_height(s: &str, w: u16) -> u16 {
+    let w = w.max(1) as usize;
+    let mut rows = 1usize;
+    let mut used = 0usize;
+    for word in s.split(' ') {
+        let n = word.chars().count();
+        let need = if used == 0 { n } else { used + 1 + n };
+        if need <= w {
+            used = need;
+        } else if n <= w {
+            rows += 1;
+            used = n;
+        } else {
+            // A word longer than the line is broken.
+            rows += (used + 1 + n).div_ceil(w) - 1;
+            used = (used + 1 + n) % w;
+        }
+    }
+    rows as u16
+}
+
+/// Tick boxes laid out in rows of `w` columns, each whole: `▸1 [x] Shouting`. The number is its key (1-9, 0);
+/// the cursor, when focused, marks the box Space ticks.
+fn multi_lines(options: &[(String, String)], on: &[bool], cursor: Option<usize>, w: u16) -> Vec<Vec<(usize, String)>> {
+    let w = w.max(10) as usize;
+    let mut rows: Vec<Vec<(usize, String)>> = vec![];
+    let mut used = 0usize;
+    for (i, o) in options.iter().enumerate() {
+        let num = match i {
+            0..=8 => char::from(b'1' + i as u8),
+            9 => '0',
+            _ => ' ',
+        };
+        let mark = if on.get(i).copied().unwrap_or(false) {
+            "[x]"
+        } else {
+            "[ ]"
+        };
+        let cur = if cursor == Some(i) { '▸' } else { ' ' };
+        let text = format!("{cur}{num} {mark} {}", o.1);
+        let n = text.chars().count() + 1;
+        if rows.is_empty() || (used + n > w && used > 0) {
+            rows.push(vec![]);
+            used = 0;
+        }
+        used += n;
+        rows.last_mut().expect("a row").push((i, text));
+    }
+    rows
+}
 
 pub fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
@@ -986,5 +1248,154 @@ mod tests {
             "a space on its own is the next option, as before"
         );
         assert!(f.dirty);
+    }
+
+    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    }
+
+    fn when_form(now: DateTime<Utc>) -> Form {
+        let l = now.with_timezone(&crate::time::ZONE);
+        let mut f = Form::new(vec![
+            Field::date("date", "Date"),
+            Field::time("time", "Time", Some("date")),
+            Field::text("where", "Where", 50),
+        ]);
+        f.set("date", &l.format("%d/%m/%Y").to_string());
+        f.set("time", &l.format("%H:%M").to_string());
+        f.set_now(now);
+        f
+    }
+
+    fn type_in(f: &mut Form, now: DateTime<Utc>, s: &str) {
+        for c in s.chars() {
+            f.handle_key_at(key(KeyCode::Char(c)), now);
+        }
+    }
+
+    /// 02:10 on 22/11 (GMT): 23:20 typed over the filled-in time replaces it and is last night, shown as
+    /// yesterday; 01:50 then is today again.
+    #[test]
+    fn a_time_typed_over_the_filled_in_one_replaces_it_and_is_the_most_recent() {
+        let now = at(2026, 11, 22, 2, 10);
+        let mut f = when_form(now);
+        f.handle_key(key(KeyCode::Tab));
+        assert_eq!(f.focused_key(), "time");
+        type_in(&mut f, now, "23:20");
+        assert_eq!(f.get("time"), "23:20", "typing replaced 02:10, not appended");
+        assert_eq!(f.get("date"), "21/11/2026", "23:20 at 02:10 is last night");
+        assert_eq!(f.day_word(f.field("date").unwrap()), Some("yesterday"));
+        f.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        assert_eq!(f.get("time"), "", "Ctrl+U clears the field");
+        type_in(&mut f, now, "01:50");
+        assert_eq!(f.get("date"), "22/11/2026", "01:50 at 02:10 is today");
+        // Midnight wrap: at 00:05, 23:59 is yesterday and 00:05 (now) is today.
+        let now = at(2026, 11, 22, 0, 5);
+        let mut f = when_form(now);
+        f.focus_on("time");
+        type_in(&mut f, now, "23:59");
+        assert_eq!(f.get("date"), "21/11/2026");
+        f.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        type_in(&mut f, now, "00:05");
+        assert_eq!(f.get("date"), "22/11/2026");
+    }
+
+    /// A date the worker chose is theirs: the time no longer moves it.
+    #[test]
+    fn y_and_t_in_a_date_field_and_a_chosen_date_stays() {
+        let now = at(2026, 11, 22, 2, 10);
+        let mut f = when_form(now);
+        assert_eq!(f.focused_key(), "date");
+        f.handle_key_at(key(KeyCode::Char('y')), now);
+        assert_eq!(f.get("date"), "21/11/2026");
+        f.handle_key_at(key(KeyCode::Char('t')), now);
+        assert_eq!(f.get("date"), "22/11/2026");
+        f.handle_key(key(KeyCode::Tab));
+        type_in(&mut f, now, "23:20");
+        assert_eq!(f.get("date"), "22/11/2026", "t chose today: 23:20 does not move it");
+        assert_eq!(FormEvent::None, f.handle_key(key(KeyCode::Tab)));
+        // The hints say so.
+        f.focus_on("date");
+        assert!(f.field_hints().iter().any(|h| h.keys == "y" && h.action == "yesterday"));
+        assert!(f.field_hints().iter().any(|h| h.keys == "Ctrl+U"));
+    }
+
+    /// Clock changes (Europe/London). 29 March 2026: 01:00-02:00 did not happen, so at 03:00 BST "01:30" was last
+    /// seen yesterday; "00:30" is today. 25 October 2026: 01:30 happens twice; at 01:10 GMT (the second pass)
+    /// 01:30 BST has already been, today.
+    #[test]
+    fn the_most_recent_time_on_clock_change_days() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        // 03:00 BST on 29/03 is 02:00 UTC.
+        let spring = at(2026, 3, 29, 2, 0);
+        assert_eq!(most_recent_date(t(1, 30), spring), d(3, 28));
+        assert_eq!(most_recent_date(t(0, 30), spring), d(3, 29));
+        assert_eq!(most_recent_date(t(3, 0), spring), d(3, 29));
+        assert_eq!(most_recent_date(t(3, 30), spring), d(3, 28));
+        // 01:10 GMT on 25/10 is 01:10 UTC, after 01:30 BST (00:30 UTC).
+        let autumn = at(2026, 10, 25, 1, 10);
+        assert_eq!(most_recent_date(t(1, 30), autumn), d(10, 25));
+        // 00:50 BST on 25/10 (23:50 UTC on the 24th): 01:30 is still to come, so yesterday's.
+        let before = at(2026, 10, 24, 23, 50);
+        assert_eq!(most_recent_date(t(1, 30), before), d(10, 24));
+        assert_eq!(most_recent_date(t(0, 40), before), d(10, 25));
+    }
+
+    fn drawn(f: &Form, w: u16, h: u16) -> String {
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        term.draw(|fr| f.render(fr, fr.area(), &Theme::plain())).unwrap();
+        let buf = term.backend().buffer();
+        (0..h)
+            .map(|y| {
+                (0..w)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// At 80 columns: tick boxes carry their number keys and the cursor; a long error is shown whole, wrapped
+    /// under the field it belongs to.
+    #[test]
+    fn numbered_tick_boxes_and_a_wrapped_error_at_80_columns() {
+        let opts: Vec<(String, String)> = [
+            "Violence to a person",
+            "Criminal damage",
+            "Threats",
+            "Theft",
+            "Public order",
+            "Drugs",
+            "Weapon",
+            "Sexual behaviour",
+            "Missing or absent",
+            "Other",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (format!("c{i}"), l.to_string()))
+        .collect();
+        let mut f = Form::new(vec![
+            Field::multi("kinds", "What kind", opts),
+            Field::time("time", "Time", None),
+        ]);
+        f.handle_key(key(KeyCode::Char('2')));
+        f.handle_key(key(KeyCode::Right));
+        f.set_error(
+            "time",
+            "'25:70' is not a time: use hh:mm, 24-hour. For example 02:15 for a quarter past two in the night, \
+             or 23:20 for twenty past eleven at night.",
+        );
+        let s = drawn(&f, 80, 12);
+        insta::assert_snapshot!("form_ticks_and_wrapped_error", s);
+        assert!(s.contains("1 [ ] Violence to a person"), "{s}");
+        assert!(s.contains("2 [x] Criminal damage"), "{s}");
+        assert!(s.contains("▸3 [ ] Threats"), "the cursor is on the third: {s}");
+        assert!(s.contains("0 [ ] Other"), "{s}");
+        assert!(s.contains("twenty past eleven at night."), "the error is whole: {s}");
     }
 }

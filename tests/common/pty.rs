@@ -11,7 +11,7 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 pub const COLS: u16 = 80;
 pub const ROWS: u16 = 24;
@@ -38,6 +38,8 @@ pub struct Pty {
     parser: Arc<Mutex<vt100::Parser>>,
     /// Everything the program wrote, raw (for debugging a failure).
     raw: Arc<Mutex<Vec<u8>>>,
+    /// The terminal's side, kept to resize the window.
+    master: Arc<Mutex<Box<dyn MasterPty + Send>>>,
 }
 
 impl Pty {
@@ -74,11 +76,12 @@ impl Pty {
         let writer = pair.master.take_writer().expect("pty writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
+        let master = Arc::new(Mutex::new(pair.master));
         {
             let parser = parser.clone();
             let raw = raw.clone();
             // Keep the master alive as long as the reader runs.
-            let master = pair.master;
+            let master = master.clone();
             std::thread::spawn(move || {
                 let _master = master;
                 let mut buf = [0u8; 8192];
@@ -98,7 +101,24 @@ impl Pty {
             writer,
             parser,
             raw,
+            master,
         }
+    }
+
+    /// Resize the window (the program gets SIGWINCH), and the screen read back with it.
+    pub fn resize(&mut self, rows: u16, cols: u16) {
+        self.parser.lock().unwrap().screen_mut().set_size(rows, cols);
+        self.master
+            .lock()
+            .unwrap()
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pseudo-terminal");
+        std::thread::sleep(Duration::from_millis(150));
     }
 
     /// Send bytes (a key sequence from [`keys`], or text).

@@ -423,6 +423,7 @@ impl Page for BrowserScreen {
         }
         match key.code {
             KeyCode::Esc => Outcome::Back,
+            KeyCode::Char('n') => super::new_incident(ctx),
             KeyCode::Down => {
                 self.down(ctx);
                 Outcome::None
@@ -475,13 +476,7 @@ impl Page for BrowserScreen {
                 }
             }
             KeyCode::Char('p') => match self.selected_row() {
-                Some(r) => {
-                    let path = crate::print::print_dir(ctx.store).join(crate::print::incident_file_name(r.id));
-                    match crate::print::print_incident(ctx.store, r.id, ctx.now, &path) {
-                        Ok(p) => Outcome::Flash(format!("Printed to {}", p.display())),
-                        Err(e) => Outcome::Flash(format!("Not printed: {e}")),
-                    }
-                }
+                Some(r) => Outcome::Effect(crate::ui::app::Effect::Print(crate::ui::app::PrintJob::Incident(r.id))),
                 None => Outcome::None,
             },
             _ => Outcome::None,
@@ -628,7 +623,9 @@ impl Page for BrowserScreen {
             return h;
         }
         vec![
+            super::NEW_INCIDENT,
             hint("Enter", "open"),
+            hint("/", "search"),
             hint("f", "filter"),
             hint("x", "clear"),
             hint("t", "timeline"),

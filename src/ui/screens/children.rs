@@ -49,6 +49,7 @@ impl Page for ChildrenScreen {
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
         match key.code {
             KeyCode::Esc => return Outcome::Back,
+            KeyCode::Char('n') => return super::new_incident(ctx),
             KeyCode::Up => self.selected = step(self.selected, self.children.len(), false, 1),
             KeyCode::Down => self.selected = step(self.selected, self.children.len(), true, 1),
             KeyCode::PageUp => self.selected = step(self.selected, self.children.len(), false, 10),
@@ -127,6 +128,7 @@ impl Page for ChildrenScreen {
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
         vec![
+            super::NEW_INCIDENT,
             hint("a", "add"),
             hint("Enter", "edit"),
             hint("d", "discharge"),

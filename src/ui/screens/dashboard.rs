@@ -193,9 +193,10 @@ impl Page for Dashboard {
         "Reports".into()
     }
 
-    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+    fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
         match (key.code, plain_char(&key)) {
             (KeyCode::Esc, _) => return Outcome::Back,
+            (_, Some('n')) => return super::new_incident(ctx),
             (KeyCode::Left | KeyCode::Right, _) => {
                 self.view = match self.view {
                     View::Week => View::Quarter,
@@ -204,7 +205,7 @@ impl Page for Dashboard {
             }
             (_, Some('w' | 'W')) => self.view = View::Week,
             (_, Some('q' | 'Q')) => self.view = View::Quarter,
-            (_, Some('h' | 'H')) => self.next_home(_ctx),
+            (_, Some('h' | 'H')) => self.next_home(ctx),
             _ => {}
         }
         Outcome::None
@@ -329,7 +330,12 @@ impl Page for Dashboard {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut v = vec![hint("←/→", "week/quarter"), hint("w", "week"), hint("q", "quarter")];
+        let mut v = vec![
+            super::NEW_INCIDENT,
+            hint("←/→", "week/quarter"),
+            hint("w", "week"),
+            hint("q", "quarter"),
+        ];
         if !self.homes.is_empty() {
             v.push(hint("h", "next home"));
         }

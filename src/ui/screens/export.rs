@@ -150,6 +150,7 @@ impl Page for ExportScreen {
                 }
             }
             KeyCode::Esc => return Outcome::Back,
+            KeyCode::Char('n') => return super::new_incident(ctx),
             _ => {}
         }
         Outcome::None
@@ -347,7 +348,7 @@ impl Page for ExportScreen {
     }
 
     fn hints(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut h = vec![hint("←/→", "week")];
+        let mut h = vec![super::NEW_INCIDENT, hint("←/→", "week")];
         if ctx.is_manager() {
             h.push(hint("Ctrl+S", "write the file"));
             h.push(hint("s", "sync now"));

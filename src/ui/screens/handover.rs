@@ -16,7 +16,7 @@ use super::{Page, Screen};
 use crate::domain::outstanding::ActionKind;
 use crate::print::{categories_text, cell, due_text, response_text};
 use crate::store::handover::{NOTE_MAX, Seen, Sheet, Window};
-use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome};
+use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome, PrintJob};
 use crate::ui::form::{Field, Form, FormEvent};
 use crate::ui::keymap::{Hint, hint};
 use crate::ui::theme::Theme;
@@ -469,14 +469,9 @@ impl Page for HandoverScreen {
                 }
                 Outcome::None
             }
-            KeyCode::Char('n') => Outcome::Push(Screen::new(NoteScreen::new())),
-            KeyCode::Char('p') => {
-                let dir = crate::print::print_dir(ctx.store);
-                match crate::print::print_handover(ctx.store, ctx.now, self.window, &dir) {
-                    Ok(p) => Outcome::Flash(format!("Printed to {}", p.display())),
-                    Err(e) => Outcome::Flash(format!("Not printed: {e}")),
-                }
-            }
+            KeyCode::Char('n') => super::new_incident(ctx),
+            KeyCode::Char('o') => Outcome::Push(Screen::new(NoteScreen::new())),
+            KeyCode::Char('p') => Outcome::Effect(Effect::Print(PrintJob::Handover(self.window))),
             _ => Outcome::None,
         }
     }
@@ -620,10 +615,11 @@ impl Page for HandoverScreen {
             return vec![hint("y", "yes, acknowledge"), hint("Esc/n", "not yet")];
         }
         vec![
-            hint("↑↓/PgUp/PgDn", "move"),
+            super::NEW_INCIDENT,
+            hint("↑↓", "move"),
             hint("Enter", "open/close"),
             hint("a", "acknowledge"),
-            hint("n", "note"),
+            hint("o", "write a note"),
             hint("w", "period"),
             hint("r", "refresh"),
             hint("p", "print"),

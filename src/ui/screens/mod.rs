@@ -93,6 +93,14 @@ impl Screen {
     }
 }
 
+/// `n` on a top-level screen (and Ctrl+N anywhere once signed in): a new incident, on top of this screen.
+pub fn new_incident(ctx: &Ctx<'_>) -> Outcome {
+    Outcome::Push(wizard::start(ctx))
+}
+
+/// The hint for [`new_incident`], shown first on every top-level screen.
+pub const NEW_INCIDENT: Hint = super::keymap::hint("n", "new incident");
+
 /// Rebuild a form screen from the draft kept at a lock.
 pub fn restore_form(ctx: &Ctx<'_>, d: &FormDraft) -> Option<Screen> {
     match d.screen.as_str() {

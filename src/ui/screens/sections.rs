@@ -95,11 +95,11 @@ fn fill_when(form: &mut Form, date: &str, time: &str, t: Option<DateTime<Utc>>) 
 }
 
 fn date_field(key: &'static str, label: &str) -> Field {
-    Field::text(key, label, 10).with_hint("Day/month/year, e.g. 22/11/2026.")
+    Field::date(key, label).with_hint("Day/month/year, e.g. 22/11/2026. y yesterday, t today.")
 }
 
 fn time_field(key: &'static str, label: &str) -> Field {
-    Field::text(key, label, 5).with_hint("24-hour time, e.g. 02:15.")
+    Field::time(key, label, None).with_hint("24-hour time, e.g. 02:15.")
 }
 
 // ---------------------------------------------------------------- in-house

@@ -224,7 +224,12 @@ impl Page for SettingsScreen {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "save"), hint("Esc", "back")];
+        let mut h = vec![
+            hint("Ctrl+N", "new incident"),
+            hint("Tab/Enter", "next"),
+            hint("Ctrl+S", "save"),
+            hint("Esc", "back"),
+        ];
         h.extend_from_slice(self.form.field_hints());
         h
     }

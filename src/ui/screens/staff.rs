@@ -47,6 +47,7 @@ impl Page for StaffScreen {
         let sel = self.staff.get(self.selected);
         match key.code {
             KeyCode::Esc => Outcome::Back,
+            KeyCode::Char('n') => super::new_incident(ctx),
             KeyCode::Up => {
                 self.selected = step(self.selected, self.staff.len(), false, 1);
                 Outcome::None
@@ -111,6 +112,7 @@ impl Page for StaffScreen {
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
         vec![
+            super::NEW_INCIDENT,
             hint("a", "add"),
             hint("r", "reset passphrase"),
             hint("x", "deactivate"),

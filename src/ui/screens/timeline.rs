@@ -64,6 +64,7 @@ impl Page for TimelineScreen {
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
         match key.code {
             KeyCode::Esc => Outcome::Back,
+            KeyCode::Char('n') => super::new_incident(ctx),
             KeyCode::Char('i') | KeyCode::Enter => Outcome::Replace(Screen::new(super::browser::BrowserScreen::new(
                 ctx,
                 Filter {
@@ -116,6 +117,10 @@ impl Page for TimelineScreen {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![hint("Enter", "this child's incidents"), hint("Esc", "back")]
+        vec![
+            super::NEW_INCIDENT,
+            hint("Enter", "this child's incidents"),
+            hint("Esc", "back"),
+        ]
     }
 }

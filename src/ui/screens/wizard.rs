@@ -93,13 +93,13 @@ fn about_form(children: &[Child], now: DateTime<Utc>) -> Form {
         )
         .required()
         .with_hint("←/→ to choose, or type the first letter of the name."),
-        Field::text("date", "Date", 10)
+        Field::date("date", "Date")
             .required()
             .with("")
-            .with_hint("Day/month/year, e.g. 22/11/2026. Today is filled in."),
-        Field::text("time", "Time", 5)
+            .with_hint("Day/month/year. y yesterday, t today."),
+        Field::time("time", "Time", Some("date"))
             .required()
-            .with_hint("24-hour time when it started, e.g. 02:15."),
+            .with_hint("24-hour, e.g. 23:20 (a time later than now is yesterday)."),
         Field::text("location", "Where", 200)
             .required()
             .with_hint("E.g. the kitchen, the garden, outside the school."),
@@ -1087,7 +1087,7 @@ impl Page for Wizard {
 
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
         if self.saved.is_some() {
-            return Outcome::Back;
+            return Outcome::Menu;
         }
         if self.show_999 {
             // Any key: the call is made (or being made); record the rest.
@@ -1147,7 +1147,7 @@ impl Page for Wizard {
                 if key.code == KeyCode::BackTab && Wizard::first_focus(f) {
                     return self.backward(ctx);
                 }
-                let ev = f.handle_key(key);
+                let ev = f.handle_key_at(key, ctx.now);
                 self.resync();
                 match ev {
                     FormEvent::Done => self.forward(ctx),
@@ -1205,7 +1205,10 @@ impl Page for Wizard {
     }
 
     fn hints(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
-        if self.saved.is_some() || self.show_999 {
+        if self.saved.is_some() {
+            return vec![hint("any key", "menu")];
+        }
+        if self.show_999 {
             return vec![hint("any key", "continue")];
         }
         if self.confirm_leave {
@@ -1214,15 +1217,15 @@ impl Page for Wizard {
         let _ = ctx;
         let mut h = match &self.part {
             Part::Danger => vec![hint("y/n", "answer"), hint("Esc", "leave")],
-            Part::Question(_) => vec![hint("↑/↓ Enter", "answer"), hint("PgUp", "back a step")],
+            Part::Question(_) => vec![hint("↑/↓ Enter", "answer"), hint("Esc/PgUp", "back a step")],
             Part::Review => vec![
                 hint("Ctrl+S", "save"),
                 hint("↑/↓", "scroll"),
-                hint("PgUp", "back a step"),
+                hint("Esc/PgUp", "back a step"),
             ],
             _ => vec![
                 hint("PgDn", "next step"),
-                hint("PgUp", "back a step"),
+                hint("Esc/PgUp", "back a step"),
                 hint("Tab", "next field"),
             ],
         };

@@ -16,19 +16,23 @@ use crate::ui::theme::Theme;
 pub(super) fn view(w: &Wizard, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
     let t = &ctx.theme;
     let parts = w.parts(ctx);
+    let (n, total, q) = step_number(&parts, &w.part);
     if w.show_999 {
-        banner(frame, area, t, &format!("1 of {}", parts.len()));
+        banner(frame, area, t, &format!("1 of {total}"));
         return;
     }
     if let Some(id) = w.saved {
         saved(w, frame, area, ctx, id);
         return;
     }
-    let n = parts.iter().position(|p| *p == w.part).map_or(1, |i| i + 1);
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        format!(" Step {n} of {} · {} ", parts.len(), w.part.title()),
-        t.heading(),
-    ));
+    let title = match q {
+        Some(k) => format!(" Step {n} of {total} · {}, question {k} ", w.part.title()),
+        None => format!(" Step {n} of {total} · {} ", w.part.title()),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(title, t.heading()))
+        .title_bottom(Line::from(Span::styled(" Esc back ", t.muted())).right_aligned());
     let mut inner = block.inner(area);
     frame.render_widget(block, area);
     if w.confirm_leave && inner.height > 2 {
@@ -62,6 +66,29 @@ pub(super) fn view(w: &Wizard, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>)
             }
         }
     }
+}
+
+/// The step shown: the protocol's questions count as one step ("Questions", then which one), so the total
+/// does not grow as each answer leads to the next question. Returns (step, total, question number).
+pub(super) fn step_number(parts: &[Part], current: &Part) -> (usize, usize, Option<usize>) {
+    let mut n = 0;
+    let mut at = (1, None);
+    let mut q = 0;
+    for (i, p) in parts.iter().enumerate() {
+        let is_q = matches!(p, Part::Question(_));
+        let follows_q = i > 0 && matches!(parts[i - 1], Part::Question(_));
+        if !(is_q && follows_q) {
+            n += 1;
+            q = 0;
+        }
+        if is_q {
+            q += 1;
+        }
+        if p == current {
+            at = (n, is_q.then_some(q));
+        }
+    }
+    (at.0, n, at.1)
 }
 
 fn notes_height(lines: &[Line<'_>], width: u16) -> u16 {
@@ -330,8 +357,9 @@ fn notes(w: &Wizard, ctx: &Ctx<'_>) -> Vec<Line<'static>> {
     l
 }
 
+/// A label and its value, always apart: a label as wide as the column still gets a space after it.
 fn kv(k: &str, v: &str, t: &Theme) -> Line<'static> {
-    Line::from(vec![Span::styled(format!("{k:<20}"), t.muted()), Span::raw(safe(v))])
+    Line::from(vec![Span::styled(format!("{k:<21} "), t.muted()), Span::raw(safe(v))])
 }
 
 fn form_lines(f: &Form, t: &Theme, l: &mut Vec<Line<'static>>) {
@@ -460,10 +488,71 @@ pub(super) fn review_lines(w: &Wizard, ctx: &Ctx<'_>) -> Vec<Line<'static>> {
 }
 
 fn review(w: &Wizard, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+    let lines = review_lines(w, ctx);
+    // More below than fits: the last row says so (↓ scrolls).
+    let more = notes_height(&lines, area.width) > area.height + w.review_scroll && area.height > 1;
+    let body = Rect {
+        height: area.height - u16::from(more),
+        ..area
+    };
     frame.render_widget(
-        Paragraph::new(review_lines(w, ctx))
+        Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .scroll((w.review_scroll, 0)),
-        area,
+        body,
     );
+    if more {
+        let r = Rect {
+            y: area.y + area.height - 1,
+            height: 1,
+            ..area
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled("↓ more: ↓ to read on", ctx.theme.warning())).right_aligned(),
+            r,
+        );
+    }
+}
+
+#[cfg(test)]
+mod step_and_label_tests {
+    use super::*;
+
+    /// "Who else was present" is 20 characters: its value never runs into it.
+    #[test]
+    fn a_long_label_stays_apart_from_its_value() {
+        let l = kv("Who else was present", "Lily Brown", &Theme::plain());
+        let s: String = l.spans.iter().map(|s| s.content.to_string()).collect();
+        assert!(s.contains("present ") && !s.contains("presentLily"), "{s}");
+        let l = kv("A label longer than the column", "Lily", &Theme::plain());
+        let s: String = l.spans.iter().map(|s| s.content.to_string()).collect();
+        assert!(s.contains("column Lily"), "{s}");
+    }
+
+    /// Each answer leads to the next question: the step number and the total stay put while the questions go on.
+    #[test]
+    fn the_step_count_does_not_grow_with_the_questions() {
+        let base = |qs: usize| {
+            let mut v = vec![Part::Danger, Part::About, Part::What, Part::Calm];
+            v.extend((0..qs).map(|i| Part::Question(format!("q{i}"))));
+            v.extend([
+                Part::Response,
+                Part::Details,
+                Part::Reg35,
+                Part::Notify,
+                Part::View,
+                Part::Review,
+            ]);
+            v
+        };
+        let first = step_number(&base(1), &Part::Question("q0".into()));
+        let third = step_number(&base(3), &Part::Question("q2".into()));
+        assert_eq!(first, (5, 11, Some(1)));
+        assert_eq!(third, (5, 11, Some(3)), "the same step and total, question 3");
+        assert_eq!(step_number(&base(3), &Part::Review), (11, 11, None));
+        assert_eq!(
+            step_number(&base(1), &Part::Response),
+            step_number(&base(4), &Part::Response)
+        );
+    }
 }

@@ -420,6 +420,10 @@ fn every_step_at_80x24() {
         rec.notifications[0].at,
         Utc.with_ymd_and_hms(2026, 11, 22, 2, 40, 0).unwrap()
     );
+    // "Any key returns to the menu": to the menu, not to the screen the wizard was opened from.
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.stack.len(), 1, "{}", screen(&app));
+    assert_eq!(app.top().title(), "Menu");
 }
 
 #[test]
