@@ -163,6 +163,7 @@ pub fn police_record(child: &Child, at: DateTime<Utc>, account: &str, reference:
         diversion_asked: DiversionAsked::Outcome22,
         outcome: PoliceOutcome::NotYetKnown,
         court: None,
+        outcome_at: None,
     });
     r
 }
