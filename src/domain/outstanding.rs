@@ -181,7 +181,7 @@ pub fn actions_of(r: &ActionFacts, yos_open: bool) -> Vec<Action> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::incident::fixtures::record;
     use crate::domain::*;

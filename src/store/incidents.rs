@@ -551,4 +551,164 @@ pub(crate) mod tests {
         assert_eq!(s.incident_page(&pct, None, 100).unwrap().len(), 0);
         assert_eq!(s.child_incident_count(child.id, 7).unwrap(), 26);
     }
+
+    #[test]
+    fn a_correction_of_the_child_and_the_time_moves_the_row_and_keeps_the_original() {
+        let (mut s, m, id) = with_incident();
+        let a = actor(&m);
+        let mut other = input("Lily Brown");
+        other.yos_open = true;
+        let lily = s.add_child(&a, &other).unwrap();
+        let before = s.incident(id).unwrap();
+        let new_time = before.record.occurred_at - Duration::hours(2);
+        let fix = |field, value: String| Change::Correction {
+            field,
+            value,
+            reason: "wrong one picked".into(),
+        };
+        // Refused: a child not in the register, a time in the future, no reason.
+        assert!(
+            s.add_entry(&a, id, fix(CorrectableField::Child, "nobody".into()))
+                .is_err()
+        );
+        let future = (s.now() + Duration::hours(1)).to_rfc3339();
+        assert!(s.add_entry(&a, id, fix(CorrectableField::OccurredAt, future)).is_err());
+        assert!(
+            s.add_entry(
+                &a,
+                id,
+                Change::Correction {
+                    field: CorrectableField::Response,
+                    value: "police".into(),
+                    reason: " ".into()
+                }
+            )
+            .is_err()
+        );
+        s.add_entry(&a, id, fix(CorrectableField::Child, lily.uid.clone()))
+            .unwrap();
+        s.add_entry(&a, id, fix(CorrectableField::OccurredAt, new_time.to_rfc3339()))
+            .unwrap();
+        s.add_entry(&a, id, fix(CorrectableField::Categories, "theft,violence".into()))
+            .unwrap();
+        s.add_entry(&a, id, fix(CorrectableField::Response, "restorative".into()))
+            .unwrap();
+        let d = s.incident(id).unwrap();
+        assert_eq!(d.child.uid, lily.uid, "the row follows the corrected child");
+        assert_eq!(d.current.child_uid, lily.uid);
+        assert_eq!(d.current.occurred_at, new_time);
+        assert_eq!(d.current.categories, vec![Category::Theft, Category::Violence]);
+        assert_eq!(d.current.response, Response::Restorative);
+        assert_eq!(
+            d.record.child_uid, before.record.child_uid,
+            "the record as saved never changes"
+        );
+        assert_eq!(d.record.occurred_at, before.record.occurred_at);
+        assert_eq!(d.child_name(&before.record.child_uid), "Jordan Smith");
+        let rows = s
+            .incident_page(
+                &Filter {
+                    child_id: Some(lily.id),
+                    ..Default::default()
+                },
+                None,
+                10,
+            )
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].occurred_at, new_time);
+        assert_eq!(rows[0].response, Response::Restorative);
+        assert!(rows[0].categories.contains(&Category::Theft));
+        // Lily is open to the YOS: the YOS worker is now to be told.
+        let open = s.open_incidents(10).unwrap();
+        assert!(open[0].2, "the outstanding list reads the corrected child");
+        assert!(s.verify().unwrap().is_sound(), "{:?}", s.verify().unwrap());
+    }
+
+    #[test]
+    fn a_manager_cannot_sign_an_incomplete_restraint_record_or_a_police_one_without_the_ofsted_judgement() {
+        let (mut s, m, id) = with_incident();
+        let a = actor(&m);
+        s.add_entry(
+            &a,
+            id,
+            Change::Reg35 {
+                reg35: Reg35 {
+                    measure: "Two-person hold".into(),
+                    ..Default::default()
+                },
+            },
+        )
+        .unwrap();
+        let e = s
+            .add_entry(&a, id, Change::SignOff { comment: "ok".into() })
+            .unwrap_err();
+        assert!(e.to_string().contains("duration"), "{e}");
+        assert!(s.incident(id).unwrap().current.review.signed_at.is_none());
+        s.add_entry(
+            &a,
+            id,
+            Change::Reg35 {
+                reg35: crate::domain::outstanding::tests::complete_reg35(),
+            },
+        )
+        .unwrap();
+        let police = Police {
+            route: PoliceRoute::NonEmergency101,
+            reason: CallReason::Behaviour,
+            called_at: None,
+            reference: String::new(),
+            officer: String::new(),
+            attended: None,
+            arrest: false,
+            appropriate_adult: String::new(),
+            diversion_asked: DiversionAsked::None,
+            outcome: PoliceOutcome::NotYetKnown,
+            court: None,
+            outcome_at: None,
+        };
+        s.add_entry(&a, id, Change::Police { police }).unwrap();
+        let e = s
+            .add_entry(&a, id, Change::SignOff { comment: "ok".into() })
+            .unwrap_err();
+        assert!(e.to_string().contains("Ofsted"), "{e}");
+        s.add_entry(&a, id, Change::OfstedSerious { serious: true }).unwrap();
+        s.add_entry(&a, id, Change::SignOff { comment: "ok".into() }).unwrap();
+        let d = s.incident(id).unwrap();
+        assert!(d.current.review.signed_at.is_some());
+        let kinds: Vec<_> = crate::domain::outstanding::actions(&d.current, false)
+            .into_iter()
+            .map(|x| x.kind)
+            .collect();
+        assert!(
+            kinds.contains(&crate::domain::outstanding::ActionKind::NotifyOfsted),
+            "{kinds:?}"
+        );
+    }
+
+    #[test]
+    fn a_record_made_more_than_a_day_late_is_marked() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        let c = s.add_child(&a, &input("Jordan Smith")).unwrap();
+        let mut r = record();
+        r.child_uid = c.uid;
+        r.occurred_at = s.now() - Duration::hours(30);
+        r.late_record = false;
+        let id = s.save_incident(&a, r.clone(), None).unwrap();
+        assert!(s.incident(id).unwrap().record.late_record);
+        r.uid = String::new();
+        r.occurred_at = s.now() - Duration::hours(23);
+        r.late_record = true;
+        let id = s.save_incident(&a, r, None).unwrap();
+        assert!(
+            !s.incident(id).unwrap().record.late_record,
+            "the store decides, not the screen"
+        );
+        // An older record without the field reads as not late.
+        let mut v = serde_json::to_value(record()).unwrap();
+        v.as_object_mut().unwrap().remove("late_record");
+        let old: IncidentRecord = serde_json::from_value(v).unwrap();
+        assert!(!old.late_record);
+    }
 }
