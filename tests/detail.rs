@@ -138,6 +138,7 @@ fn incident(app: &mut App) -> i64 {
         review: Review::default(),
         recorded_by: String::new(),
         recorded_at: at,
+        late_record: false,
     };
     app.store.save_incident(&a, rec, None).unwrap()
 }

@@ -90,6 +90,7 @@ fn record(uid: &str, child_uid: &str, at: DateTime<Utc>, account: &str) -> Incid
         review: Review::default(),
         recorded_by: String::new(),
         recorded_at: at,
+        late_record: false,
     }
 }
 

@@ -141,6 +141,7 @@ pub fn record(child: &Child, at: DateTime<Utc>, account: &str) -> IncidentRecord
         review: Review::default(),
         recorded_by: String::new(),
         recorded_at: at,
+        late_record: false,
     }
 }
 
