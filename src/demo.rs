@@ -568,6 +568,7 @@ impl Gen {
             },
             outcome: PoliceOutcome::NotYetKnown,
             court: None,
+            outcome_at: None,
         });
         let restorative = (response == Response::Restorative).then(|| Restorative {
             kind: [
@@ -671,6 +672,7 @@ impl Gen {
                     kind: PersonKind::Staff,
                     name: "Jo Day".into(),
                     role: InvolvedAs::Victim,
+                    reports_to_police: false,
                 }]
             } else {
                 vec![]
@@ -713,6 +715,7 @@ impl Gen {
             review: Review::default(),
             recorded_by: String::new(),
             recorded_at: occurred,
+            late_record: false,
         };
         // What is added later, each at its own time (whatever falls after the end has not happened yet).
         let mgr = 0;

@@ -298,6 +298,16 @@ pub fn incident_text(d: &IncidentDetail, home: &str, printed_at: DateTime<Utc>) 
         show(r.recorded_at),
         display(&r.recorded_by)
     ));
+    if r.late_record {
+        o.push_str("RECORDED LATE: more than 24 hours after the incident.\n");
+    }
+    let still = r.reg35_missing();
+    if !still.is_empty() {
+        o.push_str(&format!(
+            "RESTRAINT RECORD (REG 35) INCOMPLETE: still needed: {}.\n",
+            still.join(", ")
+        ));
+    }
     o.push_str(&format!("Status: {}\n", r.status().label()));
     text_block(&mut o, "Location", &r.location);
     o.push_str(&format!(
@@ -474,13 +484,8 @@ pub fn incident_text(d: &IncidentDetail, home: &str, printed_at: DateTime<Utc>) 
     for e in &d.entries {
         o.push_str(&format!("  {}  {}  {}\n", show(e.at), display(&e.by), e.change.label()));
         if let crate::domain::Change::Correction { field, .. } = &e.change {
-            let before = match field {
-                crate::domain::CorrectableField::Account => &d.record.account,
-                crate::domain::CorrectableField::Location => &d.record.location,
-                crate::domain::CorrectableField::Injuries => &d.record.injuries,
-                crate::domain::CorrectableField::MedicalTreatment => &d.record.medical_treatment,
-                crate::domain::CorrectableField::DeescalationNotes => &d.record.deescalation_notes,
-            };
+            let before = field.shown(&field.value_of(&d.record), &|u: &str| d.child_name(u));
+            let before = &before;
             o.push_str(&format!(
                 "      As first recorded: {}\n",
                 crate::text::one_line(before, 500)

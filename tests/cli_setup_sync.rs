@@ -128,6 +128,7 @@ fn home_set(dir: &Path, out: &Path) -> std::path::PathBuf {
         diversion_asked: DiversionAsked::Outcome22,
         outcome: PoliceOutcome::NotYetKnown,
         court: None,
+        outcome_at: None,
     });
     s.save_incident(&a, r, None).unwrap();
     let week = concordat::time::Period::week_of(concordat::time::local_date(now));

@@ -93,6 +93,7 @@ fn incident(app: &mut App) -> i64 {
             kind: PersonKind::Staff,
             name: "Sam Night".into(),
             role: InvolvedAs::Witness,
+            reports_to_police: false,
         }],
         deescalation: vec![Deescalation::SpaceAndTime, Deescalation::TrustedAdult],
         deescalation_notes: "Offered time in his room.".into(),
@@ -127,6 +128,7 @@ fn incident(app: &mut App) -> i64 {
             diversion_asked: DiversionAsked::Outcome22,
             outcome: PoliceOutcome::NotYetKnown,
             court: None,
+            outcome_at: None,
         }),
         missing: None,
         reg35: None,
@@ -137,6 +139,7 @@ fn incident(app: &mut App) -> i64 {
         review: Review::default(),
         recorded_by: String::new(),
         recorded_at: at,
+        late_record: false,
     };
     app.store.save_incident(&a, rec, None).unwrap()
 }

@@ -55,6 +55,7 @@ fn record(uid: &str, child_uid: &str, at: DateTime<Utc>, account: &str) -> Incid
             kind: PersonKind::Staff,
             name: "Sam Night".into(),
             role: InvolvedAs::Witness,
+            reports_to_police: false,
         }],
         deescalation: vec![Deescalation::SpaceAndTime],
         deescalation_notes: "Offered space in the garden.".into(),
@@ -90,6 +91,7 @@ fn record(uid: &str, child_uid: &str, at: DateTime<Utc>, account: &str) -> Incid
         review: Review::default(),
         recorded_by: String::new(),
         recorded_at: at,
+        late_record: false,
     }
 }
 
@@ -160,6 +162,7 @@ fn fixture() -> Fx {
         diversion_asked: DiversionAsked::Outcome21,
         outcome: PoliceOutcome::NotYetKnown,
         court: None,
+        outcome_at: None,
     });
     r2.child_view = Some(ChildView {
         text: "I was angry about my mum.".into(),
@@ -226,6 +229,7 @@ fn fixture() -> Fx {
                 diversion_asked: DiversionAsked::Outcome21,
                 outcome: PoliceOutcome::Outcome21,
                 court: None,
+                outcome_at: None,
             },
         },
     )

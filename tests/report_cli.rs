@@ -73,6 +73,7 @@ fn db_with_one_incident(dir: &Path) -> PathBuf {
         review: Review::default(),
         recorded_by: String::new(),
         recorded_at: at,
+        late_record: false,
     };
     s.save_incident(&a, rec, None).unwrap();
     path

@@ -31,6 +31,9 @@ pub struct Involved {
     pub kind: PersonKind,
     pub name: String,
     pub role: InvolvedAs,
+    /// A victim who reports to the police themselves: their own right, not a referral by the home.
+    #[serde(default)]
+    pub reports_to_police: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -260,6 +263,9 @@ pub struct Police {
     pub diversion_asked: DiversionAsked,
     pub outcome: PoliceOutcome,
     pub court: Option<CourtOutcome>,
+    /// When the outcome was given (None while it is not yet known, and in records made before it was asked).
+    #[serde(default)]
+    pub outcome_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -480,9 +486,49 @@ pub struct IncidentRecord {
     pub review: Review,
     pub recorded_by: String,
     pub recorded_at: DateTime<Utc>,
+    /// Recorded more than 24 hours after the incident (regulation 35 asks for a record within 24 hours). Set
+    /// when the record is saved; kept with it.
+    #[serde(default)]
+    pub late_record: bool,
 }
 
+/// More than this long between the incident and its record marks the record as late.
+pub const LATE_AFTER_HOURS: i64 = 24;
+
 impl IncidentRecord {
+    /// What the regulation 35 record still lacks; empty when there was no measure or it is complete. The one
+    /// test of completeness: the check screen, the outstanding actions and the sign-off all ask it.
+    pub fn reg35_missing(&self) -> Vec<&'static str> {
+        self.reg35.as_ref().map(Reg35::missing_fields).unwrap_or_default()
+    }
+
+    /// Whether the record was made more than 24 hours after the incident.
+    pub fn is_late(occurred_at: DateTime<Utc>, recorded_at: DateTime<Utc>) -> bool {
+        recorded_at - occurred_at > chrono::Duration::hours(LATE_AFTER_HOURS)
+    }
+
+    /// Whether the police were involved (called, or told that the child was missing).
+    pub fn police_involved(&self) -> bool {
+        self.police.is_some() || self.missing.as_ref().is_some_and(|m| m.reported_to_police)
+    }
+
+    /// What stops a manager signing the record (its current state, with its entries): a regulation 35 record
+    /// that is not complete, and, where the police were involved, no judgement yet on telling Ofsted (reg 40).
+    pub fn sign_off_blockers(&self, entries: &[Entry]) -> Vec<String> {
+        let mut b = Vec::new();
+        let missing = self.reg35_missing();
+        if !missing.is_empty() {
+            b.push(format!(
+                "The restraint record (reg 35) is not complete: still needed: {}.",
+                missing.join(", ")
+            ));
+        }
+        if self.police_involved() && !entries.iter().any(|e| matches!(e.change, Change::OfstedSerious { .. })) {
+            b.push("The police were involved: first say whether it is serious enough to tell Ofsted (reg 40).".into());
+        }
+        b
+    }
+
     pub fn status(&self) -> Status {
         if self.review.signed_at.is_some() {
             Status::Reviewed
@@ -622,7 +668,9 @@ pub enum Change {
     SignOff {
         comment: String,
     },
-    /// A correction of a text field, with the reason; the old value stays in the history.
+    /// A correction, with the reason; the old value stays in the history. `value` is the new text, or for the
+    /// time, the child, the categories and the response: the time (RFC 3339), the child's uid, the category
+    /// codes separated by commas, the response code ([`CorrectableField::parse`]).
     Correction {
         field: CorrectableField,
         value: String,
@@ -641,9 +689,37 @@ pub enum CorrectableField {
     Injuries,
     MedicalTreatment,
     DeescalationNotes,
+    OccurredAt,
+    Child,
+    Categories,
+    Response,
+}
+
+/// A corrected value, read from [`Change::Correction`]'s `value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Corrected {
+    Text(String),
+    OccurredAt(DateTime<Utc>),
+    Child(String),
+    Categories(Vec<Category>),
+    Response(Response),
 }
 
 impl CorrectableField {
+    /// Every field that can be corrected: the text ones ([`CorrectableField::ALL`]) and the facts.
+    pub const EVERY: [CorrectableField; 9] = [
+        CorrectableField::OccurredAt,
+        CorrectableField::Child,
+        CorrectableField::Categories,
+        CorrectableField::Response,
+        CorrectableField::Account,
+        CorrectableField::Location,
+        CorrectableField::Injuries,
+        CorrectableField::MedicalTreatment,
+        CorrectableField::DeescalationNotes,
+    ];
+
+    /// The text fields.
     pub const ALL: [CorrectableField; 5] = [
         CorrectableField::Account,
         CorrectableField::Location,
@@ -658,6 +734,64 @@ impl CorrectableField {
             CorrectableField::Injuries => "Injuries",
             CorrectableField::MedicalTreatment => "Medical treatment",
             CorrectableField::DeescalationNotes => "What was tried",
+            CorrectableField::OccurredAt => "When it happened",
+            CorrectableField::Child => "The child",
+            CorrectableField::Categories => "What kind (categories)",
+            CorrectableField::Response => "The response",
+        }
+    }
+
+    pub fn is_text(self) -> bool {
+        CorrectableField::ALL.contains(&self)
+    }
+
+    /// Read a correction's value; None when it cannot be read (an empty value, as a withheld import has).
+    pub fn parse(self, value: &str) -> Option<Corrected> {
+        match self {
+            CorrectableField::OccurredAt => DateTime::parse_from_rfc3339(value)
+                .ok()
+                .map(|t| Corrected::OccurredAt(t.with_timezone(&Utc))),
+            CorrectableField::Child => (!value.trim().is_empty()).then(|| Corrected::Child(value.trim().to_string())),
+            CorrectableField::Categories => {
+                let mut v = Vec::new();
+                for c in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                    let c = Category::from_code(c)?;
+                    if !v.contains(&c) {
+                        v.push(c);
+                    }
+                }
+                (!v.is_empty()).then_some(Corrected::Categories(v))
+            }
+            CorrectableField::Response => Response::from_code(value.trim()).map(Corrected::Response),
+            _ => Some(Corrected::Text(value.to_string())),
+        }
+    }
+
+    /// A correction's value (or [`CorrectableField::value_of`] a record) as people read it; `child_name` gives a
+    /// child's name from their uid.
+    pub fn shown(self, value: &str, child_name: &dyn Fn(&str) -> String) -> String {
+        match self.parse(value) {
+            Some(Corrected::Text(t)) => t,
+            Some(Corrected::OccurredAt(t)) => crate::time::show(t),
+            Some(Corrected::Child(uid)) => child_name(&uid),
+            Some(Corrected::Categories(c)) => c.iter().map(|x| x.label()).collect::<Vec<_>>().join(", "),
+            Some(Corrected::Response(r)) => r.label().to_string(),
+            None => "(withheld)".to_string(),
+        }
+    }
+
+    /// The value a record holds for this field, written as a correction's value would be.
+    pub fn value_of(self, r: &IncidentRecord) -> String {
+        match self {
+            CorrectableField::Account => r.account.clone(),
+            CorrectableField::Location => r.location.clone(),
+            CorrectableField::Injuries => r.injuries.clone(),
+            CorrectableField::MedicalTreatment => r.medical_treatment.clone(),
+            CorrectableField::DeescalationNotes => r.deescalation_notes.clone(),
+            CorrectableField::OccurredAt => r.occurred_at.to_rfc3339(),
+            CorrectableField::Child => r.child_uid.clone(),
+            CorrectableField::Categories => r.categories.iter().map(|c| c.code()).collect::<Vec<_>>().join(","),
+            CorrectableField::Response => r.response.code().to_string(),
         }
     }
 }
@@ -710,16 +844,24 @@ pub fn apply(record: &mut IncidentRecord, entry: &Entry) {
             record.review.signed_at = Some(entry.at);
             record.review.comment = comment.clone();
         }
-        Change::Correction { field, value, .. } => {
-            let slot = match field {
-                CorrectableField::Account => &mut record.account,
-                CorrectableField::Location => &mut record.location,
-                CorrectableField::Injuries => &mut record.injuries,
-                CorrectableField::MedicalTreatment => &mut record.medical_treatment,
-                CorrectableField::DeescalationNotes => &mut record.deescalation_notes,
-            };
-            *slot = value.clone();
-        }
+        Change::Correction { field, value, .. } => match field.parse(value) {
+            Some(Corrected::Text(v)) => {
+                let slot = match field {
+                    CorrectableField::Location => &mut record.location,
+                    CorrectableField::Injuries => &mut record.injuries,
+                    CorrectableField::MedicalTreatment => &mut record.medical_treatment,
+                    CorrectableField::DeescalationNotes => &mut record.deescalation_notes,
+                    _ => &mut record.account,
+                };
+                *slot = v;
+            }
+            Some(Corrected::OccurredAt(t)) => record.occurred_at = t,
+            Some(Corrected::Child(uid)) => record.child_uid = uid,
+            Some(Corrected::Categories(c)) => record.categories = c,
+            Some(Corrected::Response(r)) => record.response = r,
+            // Unreadable (a value withheld from an export): the record keeps what it had.
+            None => {}
+        },
         Change::Note { .. } => {}
     }
 }
@@ -785,6 +927,7 @@ pub mod fixtures {
             review: Review::default(),
             recorded_by: "Sam Night".into(),
             recorded_at: at + chrono::Duration::minutes(40),
+            late_record: false,
         }
     }
 }
@@ -817,6 +960,7 @@ mod tests {
             diversion_asked: DiversionAsked::None,
             outcome: PoliceOutcome::NotYetKnown,
             court: None,
+            outcome_at: None,
         });
         let e = r.validate(r.recorded_at).unwrap_err();
         assert!(e[0].contains("say why"), "{e:?}");
@@ -871,5 +1015,68 @@ mod tests {
     fn change_serialises_with_a_type_tag() {
         let c = Change::Note { text: "hi".into() };
         assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"type":"note","text":"hi"}"#);
+    }
+
+    #[test]
+    fn corrections_reach_the_time_the_child_the_categories_and_the_response() {
+        let r = record();
+        let at = Utc.with_ymd_and_hms(2026, 11, 19, 9, 0, 0).unwrap();
+        let new_time = Utc.with_ymd_and_hms(2026, 11, 18, 1, 30, 0).unwrap();
+        let fix = |field, value: &str| Entry {
+            uid: "e".into(),
+            incident_uid: r.uid.clone(),
+            at,
+            by: "Pat Manager".into(),
+            change: Change::Correction {
+                field,
+                value: value.into(),
+                reason: "wrong".into(),
+            },
+        };
+        let entries = vec![
+            fix(CorrectableField::OccurredAt, &new_time.to_rfc3339()),
+            fix(CorrectableField::Child, "child-2"),
+            fix(CorrectableField::Categories, "violence,theft,violence"),
+            fix(CorrectableField::Response, "restorative"),
+            // Unreadable values (as an export that withheld them has) leave the record as it was.
+            fix(CorrectableField::Child, ""),
+            fix(CorrectableField::Categories, "nonsense"),
+            fix(CorrectableField::OccurredAt, ""),
+        ];
+        let now = current(&r, &entries);
+        assert_eq!(now.occurred_at, new_time);
+        assert_eq!(now.child_uid, "child-2");
+        assert_eq!(now.categories, vec![Category::Violence, Category::Theft]);
+        assert_eq!(now.response, Response::Restorative);
+        assert_eq!(r.occurred_at, Utc.with_ymd_and_hms(2026, 11, 18, 2, 10, 0).unwrap());
+        for f in CorrectableField::EVERY {
+            assert!(f.parse(&f.value_of(&now)).is_some(), "{f:?} reads back");
+        }
+        let names = |u: &str| if u == "child-2" { "Lily".to_string() } else { "?".into() };
+        assert_eq!(CorrectableField::Child.shown("child-2", &names), "Lily");
+        assert_eq!(CorrectableField::Response.shown("police", &names), "Police referral");
+    }
+
+    #[test]
+    fn older_records_read_with_the_new_fields_defaulted() {
+        let mut v = serde_json::to_value(record()).unwrap();
+        v.as_object_mut().unwrap().remove("late_record");
+        v["involved"] = serde_json::json!([{"kind": "staff", "name": "Sam", "role": "victim"}]);
+        let r: IncidentRecord = serde_json::from_value(v).unwrap();
+        assert!(!r.late_record);
+        assert!(!r.involved[0].reports_to_police);
+        let p = serde_json::json!({"route": "non_emergency101", "reason": "behaviour", "called_at": null,
+            "reference": "", "officer": "", "attended": null, "arrest": false, "appropriate_adult": "",
+            "diversion_asked": "none", "outcome": "charge", "court": null});
+        let p: Police = serde_json::from_value(p).unwrap();
+        assert_eq!(p.outcome_at, None);
+        assert!(IncidentRecord::is_late(
+            r.occurred_at,
+            r.occurred_at + chrono::Duration::hours(25)
+        ));
+        assert!(!IncidentRecord::is_late(
+            r.occurred_at,
+            r.occurred_at + chrono::Duration::hours(24)
+        ));
     }
 }

@@ -139,14 +139,19 @@ pub fn actions_of(r: &ActionFacts, yos_open: bool) -> Vec<Action> {
     if let Some(reg) = &r.reg35
         && !reg.missing_fields().is_empty()
     {
+        // The same test as the check screen's and the sign-off's (IncidentRecord::reg35_missing).
         a.push(Action {
             kind: ActionKind::Reg35Incomplete,
             due: Some(t + Duration::hours(RECORD_WITHIN)),
             promised: false,
         });
     }
+    // Regulation 35's deadlines (staff spoken to and the record signed within 48 hours, the child spoken to
+    // within 5 days) are for a measure of control, discipline or restraint. Every record is still reviewed and
+    // signed; without a measure that has no fixed deadline.
+    let restraint = r.reg35.is_some();
     if r.review.signed_at.is_none() {
-        if r.review.spoke_to_staff_at.is_none() {
+        if restraint && r.review.spoke_to_staff_at.is_none() {
             a.push(Action {
                 kind: ActionKind::SpeakToStaff,
                 due: Some(t + Duration::hours(REVIEW_WITHIN)),
@@ -155,11 +160,11 @@ pub fn actions_of(r: &ActionFacts, yos_open: bool) -> Vec<Action> {
         }
         a.push(Action {
             kind: ActionKind::ManagerReview,
-            due: Some(t + Duration::hours(REVIEW_WITHIN)),
+            due: restraint.then(|| t + Duration::hours(REVIEW_WITHIN)),
             promised: false,
         });
     }
-    if r.review.spoke_to_child_at.is_none() {
+    if restraint && r.review.spoke_to_child_at.is_none() {
         a.push(Action {
             kind: ActionKind::SpeakToChild,
             due: Some(t + Duration::days(CHILD_WITHIN_DAYS)),
@@ -254,15 +259,29 @@ pub fn missing_actions(r: &ActionFacts, a: &mut Vec<Action>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::incident::fixtures::record;
     use crate::domain::*;
 
     #[test]
     fn a_fresh_record_has_its_deadlines() {
-        let r = record();
+        let mut r = record();
+        let plain = actions(&r, true);
+        let review = plain.iter().find(|x| x.kind == ActionKind::ManagerReview).unwrap();
+        assert_eq!(review.due, None, "no regulation 35 deadline without a restraint");
+        assert!(
+            !plain.iter().any(|x| matches!(
+                x.kind,
+                ActionKind::SpeakToStaff | ActionKind::SpeakToChild | ActionKind::Reg35Incomplete
+            )),
+            "{plain:?}"
+        );
+        r.reg35 = Some(complete_reg35());
         let a = actions(&r, true);
+        assert!(a.iter().any(|x| x.kind == ActionKind::SpeakToStaff));
+        assert!(a.iter().any(|x| x.kind == ActionKind::SpeakToChild));
+        assert!(!a.iter().any(|x| x.kind == ActionKind::Reg35Incomplete));
         let kinds: Vec<_> = a.iter().map(|x| x.kind).collect();
         assert!(kinds.contains(&ActionKind::ManagerReview));
         assert!(kinds.contains(&ActionKind::NotifyYos));
@@ -272,6 +291,37 @@ mod tests {
         assert!(!review.overdue(r.occurred_at + Duration::hours(47)));
         assert!(review.overdue(r.occurred_at + Duration::hours(49)));
         assert!(!actions(&r, false).iter().any(|x| x.kind == ActionKind::NotifyYos));
+    }
+
+    pub fn complete_reg35() -> Reg35 {
+        Reg35 {
+            measure: "Two-person hold".into(),
+            duration_minutes: Some(4),
+            used_by: "Sam Night, Jo Day".into(),
+            others_present: String::new(),
+            avoid_tried: "Space and time".into(),
+            effectiveness: "He calmed and sat down".into(),
+            consequences: String::new(),
+            injuries: String::new(),
+            treatment: String::new(),
+        }
+    }
+
+    #[test]
+    fn reg35_tasks_follow_the_one_completeness_test() {
+        let mut r = record();
+        let mut reg = complete_reg35();
+        reg.duration_minutes = None;
+        reg.effectiveness.clear();
+        r.reg35 = Some(reg);
+        assert_eq!(r.reg35_missing(), vec!["duration", "effectiveness"]);
+        let a = actions(&r, false);
+        let inc = a.iter().find(|x| x.kind == ActionKind::Reg35Incomplete).unwrap();
+        assert_eq!(inc.due, Some(r.occurred_at + Duration::hours(24)));
+        assert_eq!(r.sign_off_blockers(&[]).len(), 1, "{:?}", r.sign_off_blockers(&[]));
+        r.reg35 = Some(complete_reg35());
+        assert!(r.reg35_missing().is_empty());
+        assert!(r.sign_off_blockers(&[]).is_empty());
     }
 
     #[test]

@@ -1078,7 +1078,7 @@ fn import_record(w: &mut Writer<'_>, f: &FileCtx, r: &RecordIn, sum: &mut Import
                     rec.uid,
                     rec.home_uid,
                     child_id,
-                    ts(rec.occurred_at),
+                    ts(cur.occurred_at),
                     ts(rec.recorded_at),
                     rec.recorded_by,
                     d.status,
@@ -1183,26 +1183,8 @@ fn import_record(w: &mut Writer<'_>, f: &FileCtx, r: &RecordIn, sum: &mut Import
                 all.push((*e).clone());
             }
             let cur = current(&record, &all);
-            let d = crate::store::incidents::derive(&cur, yos_open)?;
             let updated = all.iter().map(|e| e.at).max().unwrap_or(record.recorded_at);
-            w.update(
-                "incidents",
-                id,
-                "import",
-                "UPDATE incidents SET status=?1, response=?2, categories=?3, police_ref=?4, summary=?5, \
-                 open_actions=?6, current=?7, updated_at=MAX(updated_at, ?8) WHERE id=?9",
-                params![
-                    d.status,
-                    d.response,
-                    d.categories,
-                    d.police_ref,
-                    d.summary,
-                    d.open_actions,
-                    d.current,
-                    ts(updated),
-                    id
-                ],
-            )?;
+            crate::store::incidents::refresh_row(w, id, &cur, "import", updated)?;
         }
     }
     Ok(())

@@ -26,6 +26,7 @@ pub(crate) fn police(route: PoliceRoute, reason: CallReason, outcome: PoliceOutc
         diversion_asked: DiversionAsked::None,
         outcome,
         court: None,
+        outcome_at: None,
     }
 }
 
@@ -176,6 +177,7 @@ pub(crate) fn home() -> (Store, Actor) {
         );
     });
     s.set_clock(Some(t + Duration::hours(8)));
+    s.add_entry(&a, i6, Change::OfstedSerious { serious: false }).unwrap();
     s.add_entry(&a, i6, Change::SignOff { comment: "ok".into() }).unwrap();
     let t = local("20/11/2026", "15:00");
     let i7 = incident(&mut s, &a, &ca, t, t + Duration::hours(1), |r| {

@@ -727,6 +727,7 @@ mod tests {
             diversion_asked: crate::domain::DiversionAsked::None,
             outcome: crate::domain::PoliceOutcome::NotYetKnown,
             court: None,
+            outcome_at: None,
         });
         let late = s.save_incident(&a, r, None).unwrap();
         let got = s.recorded_since(since, 100).unwrap();

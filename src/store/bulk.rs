@@ -190,7 +190,7 @@ impl Bulk<'_> {
         if manager_only(&change) {
             actor.require_manager("review and sign incidents")?;
         }
-        let (inc_uid, cur, yos_open): (String, String, i64) = self
+        let (inc_uid, cur, _yos_open): (String, String, i64) = self
             .tx
             .prepare_cached(
                 "SELECT i.uid, i.current, c.yos_open FROM incidents i JOIN children c ON c.id = i.child_id \
@@ -219,7 +219,6 @@ impl Bulk<'_> {
             change,
         };
         apply(&mut cur, &entry);
-        let d = derive(&cur, yos_open != 0)?;
         let change_json = serde_json::to_string(&entry.change).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let kind = serde_json::to_value(&entry.change)
             .ok()
@@ -231,24 +230,7 @@ impl Bulk<'_> {
             "INSERT INTO entries (uid, incident_id, at, by_name, by_id, kind, change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![entry.uid, incident_id, ts(entry.at), entry.by, actor.staff_id, kind, change_json],
         )?;
-        w.update(
-            "incidents",
-            incident_id,
-            "amend",
-            "UPDATE incidents SET status=?1, response=?2, categories=?3, police_ref=?4, summary=?5, open_actions=?6, \
-             current=?7, updated_at=?8 WHERE id=?9",
-            params![
-                d.status,
-                d.response,
-                d.categories,
-                d.police_ref,
-                d.summary,
-                d.open_actions,
-                d.current,
-                ts(at),
-                incident_id
-            ],
-        )?;
+        super::incidents::refresh_row(&mut w, incident_id, &cur, "amend", at)?;
         Ok(entry)
     }
 

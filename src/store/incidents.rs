@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, params};
 use super::browse::{ROW_COLS, row_from};
 use super::{Actor, Result, Store, StoreError, parse_ts, ts};
 use crate::domain::outstanding::{ActionFacts, actions};
-use crate::domain::{Category, Change, Child, Entry, IncidentRecord, Response, Status, current};
+use crate::domain::{Category, Change, Child, CorrectableField, Entry, IncidentRecord, Response, Status, current};
 
 /// One line of an incident list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +34,20 @@ pub struct IncidentDetail {
     pub entries: Vec<Entry>,
     pub current: IncidentRecord,
     pub child: Child,
+    /// Names of every child the record has been filed under (uid, name): the one it was saved for and any a
+    /// correction named, so the history can say who it was before.
+    pub child_names: Vec<(String, String)>,
+}
+
+impl IncidentDetail {
+    /// A child's name from their uid, as far as this record knows it.
+    pub fn child_name(&self, uid: &str) -> String {
+        self.child_names
+            .iter()
+            .find(|(u, _)| u == uid)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| "(a child not in this register)".into())
+    }
 }
 
 /// Filters for the browser; every one optional, all combined.
@@ -84,6 +98,101 @@ pub(crate) fn derive(cur: &IncidentRecord, yos_open: bool) -> Result<Derived> {
         open_actions: actions(cur, yos_open).len() as i64,
         current: serde_json::to_string(cur).map_err(|e| StoreError::Invalid(e.to_string()))?,
     })
+}
+
+/// Refresh an incident row's copies of its current state (child, time, status, response, categories, police
+/// reference, summary, open actions, `current`): the one place that writes them after the row exists, used by
+/// [`Store::add_entry`], the bulk writer and the importer, so a correction of the time or the child moves the
+/// row too. The child is the one the current state names, when this register has them (an import's withheld
+/// child correction keeps the row's child).
+pub(crate) fn refresh_row(
+    w: &mut super::audit::Writer<'_>,
+    incident_id: i64,
+    cur: &IncidentRecord,
+    action: &str,
+    updated_at: DateTime<Utc>,
+) -> Result<()> {
+    let named: Option<(i64, i64)> = w
+        .conn()
+        .query_row(
+            "SELECT id, yos_open FROM children WHERE uid = ?1",
+            [&cur.child_uid],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (child_id, yos_open) = match named {
+        Some(x) => x,
+        None => w.conn().query_row(
+            "SELECT c.id, c.yos_open FROM incidents i JOIN children c ON c.id = i.child_id WHERE i.id = ?1",
+            [incident_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?,
+    };
+    let d = derive(cur, yos_open != 0)?;
+    w.update(
+        "incidents",
+        incident_id,
+        action,
+        "UPDATE incidents SET child_id=?1, occurred_at=?2, status=?3, response=?4, categories=?5, police_ref=?6, \
+         summary=?7, open_actions=?8, current=?9, updated_at=MAX(updated_at, ?10) WHERE id=?11",
+        params![
+            child_id,
+            ts(cur.occurred_at),
+            d.status,
+            d.response,
+            d.categories,
+            d.police_ref,
+            d.summary,
+            d.open_actions,
+            d.current,
+            ts(updated_at),
+            incident_id
+        ],
+    )
+}
+
+/// Check an entry against the record's state before it (`cur`, with its `entries`) and the register: what
+/// the store refuses whichever screen or file it comes from.
+fn check_entry(
+    store_children: &dyn Fn(&str) -> Result<bool>,
+    cur: &IncidentRecord,
+    entries: &[Entry],
+    change: &Change,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    match change {
+        Change::SignOff { .. } => {
+            if cur.review.signed_at.is_some() {
+                return Err(StoreError::Invalid("This incident has already been signed.".into()));
+            }
+            let b = cur.sign_off_blockers(entries);
+            if !b.is_empty() {
+                return Err(StoreError::Invalid(format!("Not signed: {}", b.join(" "))));
+            }
+        }
+        Change::Correction { field, value, reason } => {
+            if reason.trim().is_empty() {
+                return Err(StoreError::Invalid("Say why the correction is needed.".into()));
+            }
+            match field.parse(value) {
+                None => {
+                    return Err(StoreError::Invalid(format!(
+                        "The corrected {} cannot be read.",
+                        field.label().to_lowercase()
+                    )));
+                }
+                Some(crate::domain::Corrected::OccurredAt(t)) if t > now => {
+                    return Err(StoreError::Invalid("The corrected time is in the future.".into()));
+                }
+                Some(crate::domain::Corrected::Child(uid)) if !store_children(&uid)? => {
+                    return Err(StoreError::Invalid("Choose a child from the register.".into()));
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Which changes only a manager may add.
@@ -145,6 +254,7 @@ impl Store {
         rec.home_uid = home.uid;
         rec.recorded_by = actor.name.clone();
         rec.recorded_at = now;
+        rec.late_record = IncidentRecord::is_late(rec.occurred_at, now);
         rec.validate(now).map_err(|e| StoreError::Invalid(e.join(" ")))?;
         let json = serde_json::to_string(&rec).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let d = derive(&rec, child.yos_open)?;
@@ -197,15 +307,9 @@ impl Store {
             actor.require_manager("review and sign incidents")?;
         }
         let detail = self.incident(incident_id)?;
-        if detail.current.review.signed_at.is_some() && matches!(change, Change::SignOff { .. }) {
-            return Err(StoreError::Invalid("This incident has already been signed.".into()));
-        }
-        if let Change::Correction { reason, .. } = &change
-            && reason.trim().is_empty()
-        {
-            return Err(StoreError::Invalid("Say why the correction is needed.".into()));
-        }
         let now = self.now();
+        let known = |uid: &str| -> Result<bool> { Ok(self.child_by_uid(uid)?.is_some()) };
+        check_entry(&known, &detail.current, &detail.entries, &change, now)?;
         let entry = Entry {
             uid: crate::domain::new_uid(),
             incident_uid: detail.record.uid.clone(),
@@ -223,25 +327,21 @@ impl Store {
             // `detail` was read, and the current state must include it (no lost update).
             let mut entries = entries_in(w.conn(), incident_id, &detail.record.uid)?;
             let before = current(&detail.record, &entries);
-            if before.review.signed_at.is_some() && matches!(entry.change, Change::SignOff { .. }) {
-                return Err(StoreError::Invalid("This incident has already been signed.".into()));
-            }
+            let known = |uid: &str| -> Result<bool> {
+                Ok(w.conn()
+                    .query_row("SELECT 1 FROM children WHERE uid = ?1", [uid], |_| Ok(()))
+                    .optional()?
+                    .is_some())
+            };
+            check_entry(&known, &before, &entries, &entry.change, now)?;
             entries.push(entry.clone());
             let cur = current(&detail.record, &entries);
-            let d = derive(&cur, detail.child.yos_open)?;
             w.insert(
                 "entries",
                 "INSERT INTO entries (uid, incident_id, at, by_name, by_id, kind, change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![entry.uid, incident_id, ts(entry.at), entry.by, w.actor.staff_id, kind, change_json],
             )?;
-            w.update(
-                "incidents",
-                incident_id,
-                "amend",
-                "UPDATE incidents SET status=?1, response=?2, categories=?3, police_ref=?4, summary=?5, open_actions=?6, \
-                 current=?7, updated_at=?8 WHERE id=?9",
-                params![d.status, d.response, d.categories, d.police_ref, d.summary, d.open_actions, d.current, ts(now), incident_id],
-            )
+            refresh_row(w, incident_id, &cur, "amend", now)
         })?;
         Ok(entry)
     }
@@ -271,12 +371,33 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("incident {id}")))?;
         let bad = |e: serde_json::Error| StoreError::Invalid(format!("incident {id} is unreadable: {e}"));
+        let record: IncidentRecord = serde_json::from_str(&record).map_err(bad)?;
+        let entries = self.entries(id)?;
+        let mut uids = vec![record.child_uid.clone()];
+        for e in &entries {
+            if let Change::Correction {
+                field: CorrectableField::Child,
+                value,
+                ..
+            } = &e.change
+                && !uids.contains(value)
+            {
+                uids.push(value.clone());
+            }
+        }
+        let mut child_names = Vec::new();
+        for u in uids {
+            if let Some(c) = self.child_by_uid(&u)? {
+                child_names.push((u, c.display_name()));
+            }
+        }
         Ok(IncidentDetail {
             id,
-            record: serde_json::from_str(&record).map_err(bad)?,
+            record,
             current: serde_json::from_str(&cur).map_err(bad)?,
-            entries: self.entries(id)?,
+            entries,
             child: self.child(child_id)?,
+            child_names,
         })
     }
 
@@ -441,5 +562,165 @@ pub(crate) mod tests {
         };
         assert_eq!(s.incident_page(&pct, None, 100).unwrap().len(), 0);
         assert_eq!(s.child_incident_count(child.id, 7).unwrap(), 26);
+    }
+
+    #[test]
+    fn a_correction_of_the_child_and_the_time_moves_the_row_and_keeps_the_original() {
+        let (mut s, m, id) = with_incident();
+        let a = actor(&m);
+        let mut other = input("Lily Brown");
+        other.yos_open = true;
+        let lily = s.add_child(&a, &other).unwrap();
+        let before = s.incident(id).unwrap();
+        let new_time = before.record.occurred_at - Duration::hours(2);
+        let fix = |field, value: String| Change::Correction {
+            field,
+            value,
+            reason: "wrong one picked".into(),
+        };
+        // Refused: a child not in the register, a time in the future, no reason.
+        assert!(
+            s.add_entry(&a, id, fix(CorrectableField::Child, "nobody".into()))
+                .is_err()
+        );
+        let future = (s.now() + Duration::hours(1)).to_rfc3339();
+        assert!(s.add_entry(&a, id, fix(CorrectableField::OccurredAt, future)).is_err());
+        assert!(
+            s.add_entry(
+                &a,
+                id,
+                Change::Correction {
+                    field: CorrectableField::Response,
+                    value: "police".into(),
+                    reason: " ".into()
+                }
+            )
+            .is_err()
+        );
+        s.add_entry(&a, id, fix(CorrectableField::Child, lily.uid.clone()))
+            .unwrap();
+        s.add_entry(&a, id, fix(CorrectableField::OccurredAt, new_time.to_rfc3339()))
+            .unwrap();
+        s.add_entry(&a, id, fix(CorrectableField::Categories, "theft,violence".into()))
+            .unwrap();
+        s.add_entry(&a, id, fix(CorrectableField::Response, "restorative".into()))
+            .unwrap();
+        let d = s.incident(id).unwrap();
+        assert_eq!(d.child.uid, lily.uid, "the row follows the corrected child");
+        assert_eq!(d.current.child_uid, lily.uid);
+        assert_eq!(d.current.occurred_at, new_time);
+        assert_eq!(d.current.categories, vec![Category::Theft, Category::Violence]);
+        assert_eq!(d.current.response, Response::Restorative);
+        assert_eq!(
+            d.record.child_uid, before.record.child_uid,
+            "the record as saved never changes"
+        );
+        assert_eq!(d.record.occurred_at, before.record.occurred_at);
+        assert_eq!(d.child_name(&before.record.child_uid), "Jordan Smith");
+        let rows = s
+            .incident_page(
+                &Filter {
+                    child_id: Some(lily.id),
+                    ..Default::default()
+                },
+                None,
+                10,
+            )
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].occurred_at, new_time);
+        assert_eq!(rows[0].response, Response::Restorative);
+        assert!(rows[0].categories.contains(&Category::Theft));
+        // Lily is open to the YOS: the YOS worker is now to be told.
+        let open = s.open_incidents(10).unwrap();
+        assert!(open[0].2, "the outstanding list reads the corrected child");
+        assert!(s.verify().unwrap().is_sound(), "{:?}", s.verify().unwrap());
+    }
+
+    #[test]
+    fn a_manager_cannot_sign_an_incomplete_restraint_record_or_a_police_one_without_the_ofsted_judgement() {
+        let (mut s, m, id) = with_incident();
+        let a = actor(&m);
+        s.add_entry(
+            &a,
+            id,
+            Change::Reg35 {
+                reg35: Reg35 {
+                    measure: "Two-person hold".into(),
+                    ..Default::default()
+                },
+            },
+        )
+        .unwrap();
+        let e = s
+            .add_entry(&a, id, Change::SignOff { comment: "ok".into() })
+            .unwrap_err();
+        assert!(e.to_string().contains("duration"), "{e}");
+        assert!(s.incident(id).unwrap().current.review.signed_at.is_none());
+        s.add_entry(
+            &a,
+            id,
+            Change::Reg35 {
+                reg35: crate::domain::outstanding::tests::complete_reg35(),
+            },
+        )
+        .unwrap();
+        let police = Police {
+            route: PoliceRoute::NonEmergency101,
+            reason: CallReason::Behaviour,
+            called_at: None,
+            reference: String::new(),
+            officer: String::new(),
+            attended: None,
+            arrest: false,
+            appropriate_adult: String::new(),
+            diversion_asked: DiversionAsked::None,
+            outcome: PoliceOutcome::NotYetKnown,
+            court: None,
+            outcome_at: None,
+        };
+        s.add_entry(&a, id, Change::Police { police }).unwrap();
+        let e = s
+            .add_entry(&a, id, Change::SignOff { comment: "ok".into() })
+            .unwrap_err();
+        assert!(e.to_string().contains("Ofsted"), "{e}");
+        s.add_entry(&a, id, Change::OfstedSerious { serious: true }).unwrap();
+        s.add_entry(&a, id, Change::SignOff { comment: "ok".into() }).unwrap();
+        let d = s.incident(id).unwrap();
+        assert!(d.current.review.signed_at.is_some());
+        let kinds: Vec<_> = crate::domain::outstanding::actions(&d.current, false)
+            .into_iter()
+            .map(|x| x.kind)
+            .collect();
+        assert!(
+            kinds.contains(&crate::domain::outstanding::ActionKind::NotifyOfsted),
+            "{kinds:?}"
+        );
+    }
+
+    #[test]
+    fn a_record_made_more_than_a_day_late_is_marked() {
+        let (mut s, m) = set_up();
+        let a = actor(&m);
+        let c = s.add_child(&a, &input("Jordan Smith")).unwrap();
+        let mut r = record();
+        r.child_uid = c.uid;
+        r.occurred_at = s.now() - Duration::hours(30);
+        r.late_record = false;
+        let id = s.save_incident(&a, r.clone(), None).unwrap();
+        assert!(s.incident(id).unwrap().record.late_record);
+        r.uid = String::new();
+        r.occurred_at = s.now() - Duration::hours(23);
+        r.late_record = true;
+        let id = s.save_incident(&a, r, None).unwrap();
+        assert!(
+            !s.incident(id).unwrap().record.late_record,
+            "the store decides, not the screen"
+        );
+        // An older record without the field reads as not late.
+        let mut v = serde_json::to_value(record()).unwrap();
+        v.as_object_mut().unwrap().remove("late_record");
+        let old: IncidentRecord = serde_json::from_value(v).unwrap();
+        assert!(!old.late_record);
     }
 }

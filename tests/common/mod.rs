@@ -142,6 +142,7 @@ pub fn record(child: &Child, at: DateTime<Utc>, account: &str) -> IncidentRecord
         review: Review::default(),
         recorded_by: String::new(),
         recorded_at: at,
+        late_record: false,
     }
 }
 
@@ -164,6 +165,7 @@ pub fn police_record(child: &Child, at: DateTime<Utc>, account: &str, reference:
         diversion_asked: DiversionAsked::Outcome22,
         outcome: PoliceOutcome::NotYetKnown,
         court: None,
+        outcome_at: None,
     });
     r
 }

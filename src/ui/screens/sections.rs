@@ -252,6 +252,8 @@ pub fn police_fields() -> Vec<Field> {
         Field::choice("po_outcome", "Police outcome", outcome_options())
             .with("not_yet_known")
             .with_hint("Fill in later as news comes."),
+        Field::text("po_outcome_date", "Outcome given (date)", 10)
+            .with_hint("The day the police gave the outcome, e.g. 22/11/2026. Empty = today."),
         Field::choice(
             "po_court",
             "Court (if charged)",
@@ -292,6 +294,27 @@ pub fn police_read(f: &Form, now: DateTime<Utc>, p: &mut Problems) -> Police {
     if court.is_some() && outcome != PoliceOutcome::Charge {
         p.push(("po_court", "A court outcome needs the police outcome Charge.".into()));
     }
+    let outcome_at = if outcome == PoliceOutcome::NotYetKnown {
+        None
+    } else {
+        let d = f.text("po_outcome_date");
+        let d = if d.is_empty() {
+            crate::time::local_date(now).format("%d/%m/%Y").to_string()
+        } else {
+            d
+        };
+        match crate::time::parse_local(&d, "00:00") {
+            Ok(x) if x > now => {
+                p.push(("po_outcome_date", "That date is in the future.".into()));
+                None
+            }
+            Ok(x) => Some(x),
+            Err(e) => {
+                p.push(("po_outcome_date", e));
+                None
+            }
+        }
+    };
     let diversion = match f.get("po_diversion").as_str() {
         "outcome_21" => DiversionAsked::Outcome21,
         "outcome_22" => DiversionAsked::Outcome22,
@@ -310,6 +333,7 @@ pub fn police_read(f: &Form, now: DateTime<Utc>, p: &mut Problems) -> Police {
         diversion_asked: diversion,
         outcome,
         court,
+        outcome_at,
     }
 }
 
@@ -346,6 +370,12 @@ pub fn police_fill(f: &mut Form, x: &Police) {
         },
     );
     f.set("po_outcome", x.outcome.code());
+    if let Some(t) = x.outcome_at {
+        f.set(
+            "po_outcome_date",
+            &crate::time::local_date(t).format("%d/%m/%Y").to_string(),
+        );
+    }
     f.set(
         "po_court",
         match x.court {
@@ -851,6 +881,7 @@ mod tests {
             diversion_asked: DiversionAsked::Outcome22,
             outcome: PoliceOutcome::NotYetKnown,
             court: None,
+            outcome_at: None,
         };
         police_fill(&mut f, &x);
         let mut p = vec![];

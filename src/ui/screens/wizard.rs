@@ -110,6 +110,37 @@ fn about_form(children: &[Child], now: DateTime<Utc>) -> Form {
     ])
 }
 
+/// The "Person involved" choices: the home's staff and children by name (typing a name's first letter finds
+/// it), then someone not on the lists.
+fn people_lists(mut f: Form, children: &[Child], staff: &[Staff]) -> Form {
+    let mut opts: Vec<(String, String)> = vec![("".into(), "Nobody".into())];
+    opts.extend(
+        staff
+            .iter()
+            .map(|s| (format!("staff:{}", s.id), format!("{} (staff)", s.name))),
+    );
+    opts.extend(
+        children
+            .iter()
+            .map(|c| (format!("child:{}", c.uid), format!("{} (child)", c.display_name()))),
+    );
+    opts.extend([
+        ("staff".into(), "Other member of staff (type the name)".into()),
+        ("child".into(), "Other child (type the name)".into()),
+        ("public".into(), "Member of the public".into()),
+    ]);
+    for (k, _, _) in PEOPLE {
+        if let Some(x) = f.field_mut(k) {
+            x.value = Value::Choice {
+                options: opts.clone(),
+                selected: None,
+            };
+            x.hint = "A name from the home's lists (type its first letter), or someone else.".into();
+        }
+    }
+    f
+}
+
 trait WithValues {
     fn with_values(self, v: &[(&str, String)]) -> Self;
 }
@@ -164,6 +195,7 @@ fn what_form() -> Form {
             "  involved as",
             vec![
                 ("victim".into(), "Victim".into()),
+                ("victim_self".into(), "Victim, reports to police themselves".into()),
                 ("witness".into(), "Witness".into()),
                 ("other".into(), "Other".into()),
             ],
@@ -361,6 +393,7 @@ impl Wizard {
     pub fn new(ctx: &Ctx<'_>, walker: Walker) -> Wizard {
         let children = ctx.store.list_children(false).unwrap_or_default();
         let about = about_form(&children, ctx.now);
+        let what = people_lists(what_form(), &children, &ctx.store.list_staff(false).unwrap_or_default());
         Wizard {
             walker,
             uid: new_uid(),
@@ -374,7 +407,7 @@ impl Wizard {
             waiting: Waiting::Nothing,
             children,
             about,
-            what: what_form(),
+            what,
             calm: calm_form(),
             answers: BTreeMap::new(),
             q_sel: 0,
@@ -480,25 +513,46 @@ impl Wizard {
             .collect()
     }
 
+    /// Someone picked from the home's lists: their kind and name; None when typed (or nobody).
+    fn listed_person(&self, key: &str) -> Option<(PersonKind, String)> {
+        let v = self.what.get(key);
+        let name = self
+            .what
+            .field(key)
+            .map(shown_value)
+            .and_then(|l| l.rsplit_once(" (").map(|(n, _)| n.to_string()))?;
+        if v.starts_with("staff:") {
+            Some((PersonKind::Staff, name))
+        } else if v.starts_with("child:") {
+            Some((PersonKind::Child, name))
+        } else {
+            None
+        }
+    }
+
     fn involved(&self) -> Vec<Involved> {
         PEOPLE
             .iter()
             .filter_map(|(k, n, r)| {
-                let kind = match self.what.get(k).as_str() {
-                    "staff" => PersonKind::Staff,
-                    "child" => PersonKind::Child,
-                    "public" => PersonKind::Public,
-                    _ => return None,
+                let (kind, name) = match self.listed_person(k) {
+                    Some(x) => x,
+                    None => match self.what.get(k).as_str() {
+                        "staff" => (PersonKind::Staff, self.what.text(n)),
+                        "child" => (PersonKind::Child, self.what.text(n)),
+                        "public" => (PersonKind::Public, self.what.text(n)),
+                        _ => return None,
+                    },
                 };
                 let role = match self.what.get(r).as_str() {
-                    "victim" => InvolvedAs::Victim,
+                    "victim" | "victim_self" => InvolvedAs::Victim,
                     "witness" => InvolvedAs::Witness,
                     _ => InvolvedAs::Other,
                 };
                 Some(Involved {
                     kind,
-                    name: self.what.text(n),
+                    name,
                     role,
+                    reports_to_police: self.what.get(r) == "victim_self",
                 })
             })
             .collect()
@@ -631,8 +685,11 @@ impl Wizard {
                     p.push(("cost", e));
                 }
                 for (k, n, _) in PEOPLE {
-                    if !self.what.get(k).is_empty() && self.what.text(n).is_empty() {
+                    if !self.what.get(k).is_empty() && self.listed_person(k).is_none() && self.what.text(n).is_empty() {
                         p.push((n, "Give a name (or a role, e.g. 'night worker').".into()));
+                    }
+                    if self.what.get(k) == format!("child:{}", self.about.get("child")) {
+                        p.push((k, "That is the child this record is about: choose someone else.".into()));
                     }
                 }
             }
@@ -774,6 +831,7 @@ impl Wizard {
             review: Review::default(),
             recorded_by: String::new(),
             recorded_at: ctx.now,
+            late_record: IncidentRecord::is_late(occurred_at, ctx.now),
         };
         if let Err(es) = rec.validate(ctx.now) {
             for e in es {
@@ -878,6 +936,7 @@ impl Wizard {
                 self.missing = Form::new(sections::missing_fields_for(&v));
                 self.missing.restore(&v);
             }
+            Part::Reg35 => self.prefill_reg35(),
             Part::Review => {
                 let r = self.record(ctx);
                 self.outstanding = match &r {
@@ -888,6 +947,37 @@ impl Wizard {
             }
             _ => {}
         }
+    }
+
+    /// Regulation 35 asks again for what the record already says: what was tried to avoid the measure, injuries
+    /// and treatment. Fill those from the earlier steps where still empty (the worker can change them).
+    fn prefill_reg35(&mut self) {
+        if self.reg35.text("r35_avoid").is_empty() {
+            let tried = self.calm.field("calm").map(shown_value).unwrap_or_default();
+            let notes = self.calm.text("calm_notes");
+            let avoid = match (tried.is_empty(), notes.is_empty()) {
+                (true, true) => String::new(),
+                (false, true) => tried,
+                (true, false) => notes,
+                (false, false) => format!("{tried}. {notes}"),
+            };
+            self.reg35.set("r35_avoid", &avoid);
+        }
+        for (from, to) in [("injuries", "r35_injuries"), ("treatment", "r35_treatment")] {
+            if self.reg35.text(to).is_empty() {
+                let v = self.what.text(from);
+                self.reg35.set(to, &v);
+            }
+        }
+    }
+
+    /// What the regulation 35 record still lacks (empty when no measure was used, or it is complete): the same
+    /// test as the saved record's ([`IncidentRecord::reg35_missing`]).
+    pub fn reg35_missing(&self) -> Vec<&'static str> {
+        if !self.reg35.yes("r35_used") {
+            return vec![];
+        }
+        sections::reg35_read(&self.reg35, &mut vec![]).missing_fields()
     }
 
     fn go_to(&mut self, ctx: &Ctx<'_>, p: Part) {

@@ -89,7 +89,7 @@ impl EntryKind {
             EntryKind::Reg35 => "Restraint / control record (reg 35)",
             EntryKind::Notified => "Someone was told (notification)",
             EntryKind::ChildView => "The child's view, in their words",
-            EntryKind::Correction => "Correct a mistake in the text",
+            EntryKind::Correction => "Correct a mistake (time, child, kind, response, text)",
             EntryKind::Note => "A note",
             EntryKind::SpokeToStaff => "I spoke to the member of staff",
             EntryKind::SpokeToChild => "I spoke to the child",
@@ -296,7 +296,95 @@ fn field_code(f: CorrectableField) -> &'static str {
         CorrectableField::Injuries => "injuries",
         CorrectableField::MedicalTreatment => "medical_treatment",
         CorrectableField::DeescalationNotes => "deescalation_notes",
+        CorrectableField::OccurredAt => "occurred_at",
+        CorrectableField::Child => "child",
+        CorrectableField::Categories => "categories",
+        CorrectableField::Response => "response",
     }
+}
+
+/// The correction form for the field chosen (None: not chosen yet): what it says now, the right kind of input
+/// for the new value (text, a time, a child from the register, categories, a response), and the reason.
+fn correction_form(
+    chosen: Option<CorrectableField>,
+    c: &IncidentRecord,
+    children: &[Child],
+    now: DateTime<Utc>,
+) -> Form {
+    let opts = CorrectableField::EVERY
+        .iter()
+        .map(|x| (field_code(*x).to_string(), x.label().to_string()))
+        .collect();
+    let mut v = vec![
+        Field::choice("co_field", "What to correct", opts)
+            .required()
+            .with_hint("←/→ to choose. The old value stays in the history."),
+        Field::info("co_now", "Now reads", ""),
+    ];
+    match chosen {
+        Some(CorrectableField::OccurredAt) => {
+            let (d, t) = local(c.occurred_at);
+            let _ = now;
+            v.push(
+                Field::text("co_date", "Corrected date", 10)
+                    .required()
+                    .with(&d)
+                    .with_hint("Day/month/year, e.g. 22/11/2026."),
+            );
+            v.push(
+                Field::text("co_time", "Corrected time", 5)
+                    .required()
+                    .with(&t)
+                    .with_hint("24-hour time, e.g. 02:15."),
+            );
+        }
+        Some(CorrectableField::Child) => v.push(
+            Field::choice(
+                "co_child",
+                "The right child",
+                children.iter().map(|x| (x.uid.clone(), x.display_name())).collect(),
+            )
+            .required()
+            .with_hint("←/→ or the first letter of the name."),
+        ),
+        Some(CorrectableField::Categories) => {
+            let mut f = Field::multi(
+                "co_categories",
+                "What kind",
+                Category::ALL
+                    .iter()
+                    .map(|x| (x.code().to_string(), x.label().to_string()))
+                    .collect(),
+            )
+            .required()
+            .with_hint("←/→ move, Space ticks. Tick all that apply.");
+            f.set(&c.categories.iter().map(|x| x.code()).collect::<Vec<_>>().join(","));
+            v.push(f);
+        }
+        Some(CorrectableField::Response) => v.push(
+            Field::choice(
+                "co_response",
+                "The response given",
+                Response::ALL
+                    .iter()
+                    .map(|r| (r.code().to_string(), r.label().to_string()))
+                    .collect(),
+            )
+            .required()
+            .with_hint("←/→ to choose. Then add that response's details from the menu."),
+        ),
+        _ => v.push(Field::multiline("co_value", "Corrected text", LONG).required()),
+    }
+    v.push(
+        Field::text("co_reason", "Why it is corrected", 200)
+            .required()
+            .with_hint("Required: e.g. typed the wrong room."),
+    );
+    let mut f = Form::new(v);
+    if let Some(x) = chosen {
+        f.set("co_field", field_code(x));
+    }
+    f
 }
 
 fn fields(k: EntryKind, d: &IncidentDetail, now: DateTime<Utc>) -> Form {
@@ -368,22 +456,7 @@ fn fields(k: EntryKind, d: &IncidentDetail, now: DateTime<Utc>) -> Form {
             ),
             Field::multiline("cv_text", "The child's view", LONG).required(),
         ]),
-        EntryKind::Correction => {
-            let opts = CorrectableField::ALL
-                .iter()
-                .map(|x| (field_code(*x).to_string(), x.label().to_string()))
-                .collect();
-            Form::new(vec![
-                Field::choice("co_field", "What to correct", opts)
-                    .required()
-                    .with_hint("←/→ to choose. The old text stays in the history."),
-                Field::info("co_now", "Now reads", ""),
-                Field::multiline("co_value", "Corrected text", LONG).required(),
-                Field::text("co_reason", "Why it is corrected", 200)
-                    .required()
-                    .with_hint("Required: e.g. typed the wrong room."),
-            ])
-        }
+        EntryKind::Correction => correction_form(None, c, &[], now),
         EntryKind::Note => Form::new(vec![Field::multiline("nb_text", "Note", LONG).required()]),
         EntryKind::SpokeToStaff | EntryKind::SpokeToChild => {
             let due = if k == EntryKind::SpokeToStaff {
@@ -434,12 +507,17 @@ fn fields(k: EntryKind, d: &IncidentDetail, now: DateTime<Utc>) -> Form {
                 .spoke_to_child_at
                 .map(crate::time::show)
                 .unwrap_or_else(|| "not recorded yet".into());
-            Form::new(vec![
+            let mut v = vec![];
+            for (i, b) in c.sign_off_blockers(&d.entries).into_iter().enumerate() {
+                v.push(Field::info(["so_block1", "so_block2"][i.min(1)], "Before signing", &b));
+            }
+            v.extend([
                 Field::info("so_staff", "Spoke to staff", &staff),
                 Field::info("so_child", "Spoke to the child", &child),
                 Field::multiline("so_comment", "Comment", LONG)
                     .with_hint("What you discussed, what happens next. Signing adds your name and the time."),
-            ])
+            ]);
+            Form::new(v)
         }
     };
     f.dirty = false;
@@ -454,8 +532,14 @@ pub struct EntryForm {
     form: Form,
     /// The incident's current state when the form opened: to compare and to fill.
     current: IncidentRecord,
+    /// The entries so far (the sign-off asks whether Ofsted has been judged on).
+    entries: Vec<Entry>,
     /// Reopened after a lock: the detail screen is not underneath, so leaving opens it.
     restored: bool,
+    /// The register, for a correction of the child.
+    children: Vec<Child>,
+    /// Names of the children the record has been filed under, for "now reads".
+    child_names: Vec<(String, String)>,
 }
 
 impl EntryForm {
@@ -472,6 +556,13 @@ impl EntryForm {
             kind,
             child: d.child.display_name(),
             form: fields(kind, &d, ctx.now),
+            children: if kind == EntryKind::Correction {
+                ctx.store.list_children(false).unwrap_or_default()
+            } else {
+                vec![]
+            },
+            child_names: d.child_names.clone(),
+            entries: d.entries,
             current: d.current,
             restored: false,
         })
@@ -480,6 +571,9 @@ impl EntryForm {
     pub fn restore(ctx: &Ctx<'_>, d: &FormDraft) -> Option<EntryForm> {
         let kind = EntryKind::from_code(d.values.get(KIND_KEY)?)?;
         let mut s = EntryForm::new(ctx, d.context?, kind).ok()?;
+        if let Some(code) = d.values.get("co_field") {
+            s.rebuild_correction(code, ctx.now);
+        }
         s.form.restore(&d.values);
         s.sync_correction();
         s.form.dirty = true;
@@ -487,23 +581,47 @@ impl EntryForm {
         Some(s)
     }
 
-    /// The correction form shows what the chosen field says now.
+    /// The correction form shows what the chosen field says now, and the input for that kind of field.
     fn sync_correction(&mut self) {
         if self.kind != EntryKind::Correction {
             return;
         }
         let chosen = self.form.get("co_field");
-        let now = CorrectableField::ALL
-            .into_iter()
-            .find(|x| field_code(*x) == chosen)
-            .map(|x| crate::text::one_line(correctable(&self.current, x), 50))
-            .unwrap_or_default();
+        let now = self.correct_now(&chosen);
         let now = if now.is_empty() && !chosen.is_empty() {
             "(empty)".to_string()
         } else {
             now
         };
         self.form.set("co_now", &now);
+    }
+
+    fn correct_now(&self, code: &str) -> String {
+        let names = |u: &str| {
+            self.child_names
+                .iter()
+                .find(|(x, _)| x == u)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default()
+        };
+        CorrectableField::EVERY
+            .into_iter()
+            .find(|x| field_code(*x) == code)
+            .map(|x| crate::text::one_line(&correctable(&self.current, x, &names), 50))
+            .unwrap_or_default()
+    }
+
+    /// Put the input for the chosen field in place, keeping the reason typed and the cursor where it was.
+    fn rebuild_correction(&mut self, code: &str, now: DateTime<Utc>) {
+        let chosen = CorrectableField::EVERY.into_iter().find(|x| field_code(*x) == code);
+        let reason = self.form.get("co_reason");
+        let focus = self.form.focus;
+        let dirty = self.form.dirty;
+        self.form = correction_form(chosen, &self.current, &self.children, now);
+        self.form.set("co_reason", &reason);
+        self.form.focus = focus.min(self.form.fields.len().saturating_sub(1));
+        self.form.dirty = dirty;
+        self.sync_correction();
     }
 
     /// The change the form describes, or the problems to show beside the fields.
@@ -589,18 +707,52 @@ impl EntryForm {
                 }
             }
             EntryKind::Correction => {
-                let field = CorrectableField::ALL
+                let field = CorrectableField::EVERY
                     .into_iter()
                     .find(|x| field_code(*x) == f.get("co_field"));
-                let mut value = f.text("co_value");
                 let reason = f.text("co_reason");
+                let same = "That is what it says now: give the corrected value.";
+                let mut value = String::new();
                 match field {
                     None => p.push(("co_field", "Choose what to correct.".into())),
+                    Some(CorrectableField::OccurredAt) => match sections::when(f, "co_date", "co_time", now, &mut p) {
+                        Some(t) if t == c.occurred_at => p.push(("co_time", same.into())),
+                        Some(t) => value = t.to_rfc3339(),
+                        None if p.is_empty() => p.push(("co_date", "Give the date and time.".into())),
+                        None => {}
+                    },
+                    Some(CorrectableField::Child) => {
+                        value = f.get("co_child");
+                        if value.is_empty() {
+                            p.push(("co_child", "Choose the child.".into()));
+                        } else if value == c.child_uid {
+                            p.push(("co_child", same.into()));
+                        }
+                    }
+                    Some(CorrectableField::Categories) => {
+                        value = f.get("co_categories");
+                        if value.is_empty() {
+                            p.push(("co_categories", "Tick at least one kind of incident.".into()));
+                        } else if CorrectableField::Categories.parse(&value)
+                            == CorrectableField::Categories.parse(&CorrectableField::Categories.value_of(c))
+                        {
+                            p.push(("co_categories", same.into()));
+                        }
+                    }
+                    Some(CorrectableField::Response) => {
+                        value = f.get("co_response");
+                        if value.is_empty() {
+                            p.push(("co_response", "Choose the response.".into()));
+                        } else if value == c.response.code() {
+                            p.push(("co_response", same.into()));
+                        }
+                    }
                     Some(x) => {
+                        value = f.text("co_value");
                         if x != CorrectableField::Account {
                             value = crate::text::clean_line(&value, LONG);
                         }
-                        if value.trim() == correctable(c, x).trim() {
+                        if value.trim() == x.value_of(c).trim() {
                             p.push(("co_value", "That is what it says now: type the corrected text.".into()));
                         }
                         if x == CorrectableField::Account && value.is_empty() {
@@ -651,11 +803,14 @@ impl EntryForm {
             EntryKind::SignOff => {
                 // Regulation 35: the signature follows speaking to the member of staff. Once signed, the
                 // reminder to speak to them goes, so it must be on the record first.
-                if c.review.spoke_to_staff_at.is_none() {
+                if c.reg35.is_some() && c.review.spoke_to_staff_at.is_none() {
                     p.push((
                         "so_comment",
                         "First record that you spoke to the member of staff (Esc, then r).".into(),
                     ));
+                }
+                for b in c.sign_off_blockers(&self.entries) {
+                    p.push(("so_comment", b));
                 }
                 Change::SignOff {
                     comment: f.text("so_comment"),
@@ -710,7 +865,12 @@ impl Page for EntryForm {
                 })
             }
             FormEvent::Changed => {
-                self.sync_correction();
+                if self.kind == EntryKind::Correction && self.form.focused_key() == "co_field" {
+                    let code = self.form.get("co_field");
+                    self.rebuild_correction(&code, ctx.now);
+                } else {
+                    self.sync_correction();
+                }
                 Outcome::None
             }
             FormEvent::Done => Outcome::Flash("That was the last field. Ctrl+S saves.".into()),

@@ -52,6 +52,12 @@ pub fn police_pairs(p: &Police) -> Pairs {
         ("Asked to consider", diversion_label(p.diversion_asked).into()),
         ("Police outcome", p.outcome.label().into()),
         (
+            "Outcome given",
+            p.outcome_at
+                .map(|t| crate::time::local_date(t).format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
+        ),
+        (
             "Court outcome",
             p.court.map(|c| c.label().to_string()).unwrap_or_default(),
         ),
@@ -161,14 +167,9 @@ fn involved_as(r: InvolvedAs) -> &'static str {
     }
 }
 
-pub fn correctable(r: &IncidentRecord, f: CorrectableField) -> &str {
-    match f {
-        CorrectableField::Account => &r.account,
-        CorrectableField::Location => &r.location,
-        CorrectableField::Injuries => &r.injuries,
-        CorrectableField::MedicalTreatment => &r.medical_treatment,
-        CorrectableField::DeescalationNotes => &r.deescalation_notes,
-    }
+/// What a correctable field says now, as people read it (`names`: a child's name from their uid).
+pub fn correctable(r: &IncidentRecord, f: CorrectableField, names: &dyn Fn(&str) -> String) -> String {
+    f.shown(&f.value_of(r), names)
 }
 
 /// Text wrapped to a width, as styled lines. Every value passes through [`display`].
@@ -345,19 +346,43 @@ pub fn detail_doc(d: &IncidentDetail, now: DateTime<Utc>, theme: Theme, width: u
             .iter()
             .any(|e| matches!(&e.change, Change::Correction { field, .. } if *field == f))
         {
-            doc.text(LABEL, "↳ corrected: the earlier text is in the history", theme.muted());
+            let last = d.entries.iter().rev().find_map(|e| match &e.change {
+                Change::Correction { field, reason, .. } if *field == f => Some((e, reason)),
+                _ => None,
+            });
+            let why = last
+                .map(|(e, r)| format!(" ({} by {}: {})", crate::time::show(e.at), e.by, r.trim()))
+                .unwrap_or_default();
+            doc.text(
+                LABEL,
+                &format!("↳ corrected{why}; the earlier value is in the history"),
+                theme.muted(),
+            );
         }
     };
     doc.kv("When", &crate::time::show(c.occurred_at));
+    corrected(&mut doc, CorrectableField::OccurredAt);
+    if c.late_record {
+        doc.kv_styled(
+            "Recorded late",
+            &format!(
+                "LATE: recorded {}, more than 24 hours after the incident",
+                crate::time::show(c.recorded_at)
+            ),
+            t.warning(),
+        );
+    }
     doc.kv("Where", &c.location);
     corrected(&mut doc, CorrectableField::Location);
     let age = crate::time::age_on(d.child.dob, crate::time::local_date(c.occurred_at));
     let yos = if d.child.yos_open { ", open to the YOS" } else { "" };
     doc.kv("Child", &format!("{} (age {age} then{yos})", d.child.display_name()));
+    corrected(&mut doc, CorrectableField::Child);
     doc.kv(
         "Categories",
         &c.categories.iter().map(|x| x.label()).collect::<Vec<_>>().join(", "),
     );
+    corrected(&mut doc, CorrectableField::Categories);
     if c.immediate_danger {
         doc.kv_styled("Immediate danger", "Yes: 999", t.error());
     } else {
@@ -376,7 +401,14 @@ pub fn detail_doc(d: &IncidentDetail, now: DateTime<Utc>, theme: Theme, width: u
     let involved: Vec<String> = c
         .involved
         .iter()
-        .map(|i| format!("{} ({}, {})", i.name, kind_label(i.kind), involved_as(i.role)))
+        .map(|i| {
+            let own = if i.reports_to_police {
+                ", reports to the police themselves"
+            } else {
+                ""
+            };
+            format!("{} ({}, {}{own})", i.name, kind_label(i.kind), involved_as(i.role))
+        })
         .collect();
     doc.kv("Others involved", &involved.join("; "));
     doc.kv(
@@ -408,6 +440,7 @@ pub fn detail_doc(d: &IncidentDetail, now: DateTime<Utc>, theme: Theme, width: u
         Style::default()
     };
     doc.kv_styled("Chosen response", c.response.label(), chosen_style);
+    corrected(&mut doc, CorrectableField::Response);
     doc.kv("Rationale", &c.rationale);
 
     if let Some(x) = &c.in_house {
@@ -502,7 +535,7 @@ pub fn detail_doc(d: &IncidentDetail, now: DateTime<Utc>, theme: Theme, width: u
             Span::styled(format!("{:<LABEL$}", crate::time::show(e.at)), t.muted()),
             Span::styled(format!("{}: {}", display(&e.by), e.change.label()), t.heading()),
         ]));
-        for l in describe(&state, e) {
+        for l in describe_with(&state, e, &|u: &str| d.child_name(u)) {
             doc.text(LABEL, &l, Style::default());
         }
         apply(&mut state, e);
@@ -548,6 +581,11 @@ fn diff(part: &str, old: Option<Pairs>, new: Pairs) -> Vec<String> {
 
 /// What one entry changed, given the state just before it.
 pub fn describe(before: &IncidentRecord, e: &Entry) -> Vec<String> {
+    describe_with(before, e, &|u: &str| u.to_string())
+}
+
+/// As [`describe`], naming children by `names` (their uid to their name).
+pub fn describe_with(before: &IncidentRecord, e: &Entry, names: &dyn Fn(&str) -> String) -> Vec<String> {
     match &e.change {
         Change::Police { police } => diff(
             "Police details",
@@ -608,8 +646,8 @@ pub fn describe(before: &IncidentRecord, e: &Entry) -> Vec<String> {
         Change::Correction { field, value, reason } => vec![format!(
             "Correction of {}: {} -> {} because {}",
             field.label(),
-            quote(correctable(before, *field)),
-            quote(value),
+            quote(&correctable(before, *field, names)),
+            quote(&field.shown(value, names)),
             reason.trim()
         )],
         Change::Note { text } => vec![text.clone()],

@@ -7,7 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Part, Wizard, over_a_day, shown_value};
+use chrono::Duration;
+
 use crate::domain::Response;
+use crate::domain::outstanding::RECORD_WITHIN;
 use crate::ui::app::Ctx;
 use crate::ui::form::{Form, Value};
 use crate::ui::screens::widgets::safe;
@@ -321,6 +324,10 @@ fn notes(w: &Wizard, ctx: &Ctx<'_>) -> Vec<Line<'static>> {
                     .map(super::sections::reg35_deadlines)
                     .unwrap_or_else(|| "Enter the time of the incident first.".into());
                 l.push(Line::from(Span::styled(format!("Due: {due}"), t.warning())));
+                l.push(Line::from(Span::styled(
+                    "Leave empty what is not known yet: it stays on the handover until added.",
+                    t.muted(),
+                )));
             } else {
                 l.push(Line::from(Span::styled(
                     "Was any measure of control, discipline or restraint used? y for yes, then describe it.",
@@ -405,10 +412,27 @@ fn told_lines(w: &Wizard, ctx: &Ctx<'_>, l: &mut Vec<Line<'static>>) {
 pub(super) fn review_lines(w: &Wizard, ctx: &Ctx<'_>) -> Vec<Line<'static>> {
     let t = &ctx.theme;
     let mut l = vec![];
-    if w.problems.is_empty() {
+    let incomplete = w.reg35_missing();
+    if w.problems.is_empty() && incomplete.is_empty() {
         l.push(Line::from(Span::styled(
             "Everything needed is here. Read it through; Ctrl+S saves the record.",
             t.ok(),
+        )));
+    } else if w.problems.is_empty() {
+        l.push(Line::from(Span::styled(
+            format!(
+                "Not complete yet: the restraint record (reg 35) still needs: {}.",
+                incomplete.join(", ")
+            ),
+            t.warning(),
+        )));
+        let due = w
+            .occurred(ctx)
+            .map(|o| crate::time::show(o + Duration::hours(RECORD_WITHIN)))
+            .unwrap_or_default();
+        l.push(Line::from(Span::styled(
+            format!("Ctrl+S saves it marked incomplete; add the rest by {due} (PgUp to add it now)."),
+            t.warning(),
         )));
     } else {
         l.push(Line::from(Span::styled("Before this can be saved:", t.error())));

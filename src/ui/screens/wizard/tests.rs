@@ -290,10 +290,9 @@ fn what(app: &mut App, category: char, victim: bool) {
     if victim {
         press(app, KeyCode::Enter);
         press(app, KeyCode::Right); // "Nobody"
-        press(app, KeyCode::Right); // staff
+        press(app, KeyCode::Right); // the first on the home's staff list: Pat Manager
         press(app, KeyCode::Enter);
-        typ(app, "Sam (night worker)");
-        press(app, KeyCode::Enter);
+        press(app, KeyCode::Enter); // no name to type: it comes from the list
         press(app, KeyCode::Right); // victim
     }
 }
@@ -308,11 +307,13 @@ fn facts_from_the_record() {
         kind: PersonKind::Staff,
         name: "Sam".into(),
         role: InvolvedAs::Victim,
+        reports_to_police: false,
     };
     let witness = Involved {
         kind: PersonKind::Child,
         name: "Kim".into(),
         role: InvolvedAs::Witness,
+        reports_to_police: false,
     };
     let f = facts(
         true,
@@ -402,6 +403,14 @@ fn every_step_at_80x24() {
     assert_eq!(rec.location, "Kitchen");
     assert_eq!(rec.deescalation, vec![Deescalation::SpaceAndTime]);
     assert_eq!(rec.reg35.as_ref().unwrap().duration_minutes, Some(2));
+    // The check screen said what was missing (snapshot 13); the saved record says the same.
+    assert_eq!(rec.reg35_missing(), vec!["who used it", "effectiveness"]);
+    assert_eq!(
+        rec.reg35.as_ref().unwrap().avoid_tried,
+        "Space and time",
+        "filled from what was tried"
+    );
+    assert!(!rec.late_record);
     assert_eq!(rec.child_view.as_ref().unwrap().text, "I was angry about the game.");
     assert_eq!(rec.protocol.id, "test-area");
     let ids: Vec<_> = rec.answers.iter().map(|a| (a.step_id.as_str(), a.automatic)).collect();
@@ -594,8 +603,10 @@ fn the_record_keeps_the_protocol_and_the_path() {
         (last.step_id.as_str(), last.answer.as_str(), last.automatic),
         ("victim", "Staff", true)
     );
-    assert_eq!(rec.involved[0].name, "Sam (night worker)");
+    assert_eq!(rec.involved[0].name, "Pat Manager");
+    assert_eq!(rec.involved[0].kind, PersonKind::Staff);
     assert_eq!(rec.involved[0].role, InvolvedAs::Victim);
+    assert!(!rec.involved[0].reports_to_police);
     assert!(rec.validate(now()).is_ok());
 }
 
@@ -674,7 +685,7 @@ fn draft_round_trip_and_lock() {
     w.load(&ctx, &s);
     w.draft_id = Some(drafts[0].id);
     assert_eq!(w.part, Part::Calm);
-    assert_eq!(w.what.text("p1_name"), "Sam (night worker)");
+    assert!(w.what.get("p1_kind").starts_with("staff:"), "{}", w.what.get("p1_kind"));
     assert_eq!(w.facts()["victim"], "staff");
     assert_eq!(w.uid, s.uid);
     app.stack.pop();
@@ -1045,4 +1056,142 @@ fn the_chosen_protocol_is_used_by_the_next_incident_and_kept_by_the_record() {
     assert_eq!(kept.protocol.id, "london-2025");
     assert_eq!(kept.protocol.version, "1.0");
     assert!(app.store.verify().unwrap().is_sound());
+}
+
+/// Restraint: the reg 35 step is filled from what was tried; the check screen says "Everything needed is here"
+/// only when the record's own completeness test passes, and what it lists as missing is what the saved record
+/// (and so the handover and the sign-off) says is missing.
+#[test]
+fn the_check_screen_and_the_saved_record_agree_on_reg35() {
+    let mut app = app();
+    open(&mut app);
+    to_what(&mut app);
+    what(&mut app, '2', false);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Char(' ')); // space and time
+    press(&mut app, KeyCode::Enter);
+    typ(&mut app, "Offered the garden");
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::PageDown);
+    assert!(
+        screen(&app).contains("Space and time. Offered the garden"),
+        "{}",
+        screen(&app)
+    );
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Enter);
+    typ(&mut app, "Two-person hold");
+    // Straight on: duration, who used it and the effect are not known yet.
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown); // the YOS worker must be told: the cursor goes to it
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    let s = screen(&app);
+    assert!(!s.contains("Everything needed is here"), "{s}");
+    assert!(
+        s.contains("still needs: duration, who") && s.contains("used it, effectiveness."),
+        "{s}"
+    );
+    assert!(s.contains("Ctrl+S saves it marked incomplete"), "{s}");
+    ctrl(&mut app, 's');
+    let list = app.store.incident_page(&Default::default(), None, 10).unwrap();
+    let d = app.store.incident(list[0].id).unwrap();
+    assert_eq!(
+        d.current.reg35_missing(),
+        vec!["duration", "who used it", "effectiveness"]
+    );
+    let kinds: Vec<_> = crate::domain::outstanding::actions(&d.current, true)
+        .into_iter()
+        .map(|a| a.kind)
+        .collect();
+    assert!(kinds.contains(&crate::domain::outstanding::ActionKind::Reg35Incomplete));
+    assert!(!d.current.sign_off_blockers(&d.entries).is_empty());
+}
+
+#[test]
+fn everything_needed_only_when_reg35_is_complete() {
+    let mut app = app();
+    open(&mut app);
+    to_what(&mut app);
+    what(&mut app, '2', false);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Char('y'));
+    for v in [
+        "Two-person hold",
+        "3",
+        "Sam Night and Pat Manager",
+        "",
+        "",
+        "He calmed and sat down",
+    ] {
+        press(&mut app, KeyCode::Enter);
+        typ(&mut app, v);
+    }
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown); // the YOS worker must be told: the cursor goes to it
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    let s = screen(&app);
+    assert!(s.contains("Everything needed is here"), "{s}");
+}
+
+/// People involved come from the home's lists; a victim may report to the police themselves (their right), and
+/// the child the record is about cannot be picked as the other child.
+#[test]
+fn people_from_the_lists_and_a_victim_who_reports_themselves() {
+    let mut app = app();
+    open(&mut app);
+    to_what(&mut app);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    typ(&mut app, "Jay pushed Pat.");
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Enter);
+    }
+    press(&mut app, KeyCode::Right); // Nobody
+    press(&mut app, KeyCode::Right); // Pat Manager (staff)
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Right); // victim
+    press(&mut app, KeyCode::Right); // victim, reports to police themselves
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Right); // Nobody
+    press(&mut app, KeyCode::Right); // Pat Manager
+    press(&mut app, KeyCode::Right); // Jordan Smith (child): the child this record is about
+    press(&mut app, KeyCode::PageDown);
+    let s = screen(&app);
+    assert!(s.contains("That is the child this record is about"), "{s}");
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Left); // Nobody
+    press(&mut app, KeyCode::PageDown);
+    assert!(parts_now(&app).contains("What was tried"), "{}", screen(&app));
+    let ctx = Ctx {
+        store: &app.store,
+        session: app.session.as_ref(),
+        protocol: &app.protocol,
+        now: app.now,
+        theme: app.theme,
+    };
+    let s: Saved = serde_json::from_str(&app.top().form_draft().unwrap().0.values["state"]).unwrap();
+    let mut w = Wizard::new(&ctx, fake_walk);
+    w.load(&ctx, &s);
+    let inv = w.involved();
+    assert_eq!(inv.len(), 1, "{inv:?}");
+    assert_eq!(inv[0].name, "Pat Manager");
+    assert_eq!(inv[0].kind, PersonKind::Staff);
+    assert_eq!(inv[0].role, InvolvedAs::Victim);
+    assert!(inv[0].reports_to_police);
 }
