@@ -242,6 +242,8 @@ fn fixture() -> Fx {
         },
     )
     .unwrap();
+    // The police were involved: the manager's Ofsted judgement (reg 40) comes before the sign-off.
+    s.add_entry(&a, id2, Change::OfstedSerious { serious: false }).unwrap();
     s.add_entry(
         &a,
         id2,
@@ -350,7 +352,7 @@ fn csv_reads_back_with_formulas_neutralised_and_text_intact() {
         "current state, after entries"
     );
     assert_eq!(rows[1][col(&head, "status")], "reviewed");
-    assert_eq!(rows[1][col(&head, "entries")], "3");
+    assert_eq!(rows[1][col(&head, "entries")], "4", "a note, the Ofsted judgement, an outcome and the sign-off");
     // No cell of any row starts like a formula.
     for r in &rows {
         for c in r {
@@ -555,7 +557,7 @@ fn import_is_idempotent_and_round_trips_through_an_empty_database() {
     fresh.set_clock(Some(t(2026, 11, 24, 9, 0)));
     let who = Actor::system("import test");
     let s = import::import(&mut fresh, &who, &f.json).unwrap();
-    assert_eq!((s.incidents, s.entries, s.children), (3, 3, 2));
+    assert_eq!((s.incidents, s.entries, s.children), (3, 4, 2));
     assert_eq!(fresh.home().unwrap().unwrap().uid, "home-oak");
     let audit = fresh.audit_count().unwrap();
     let s = import::import(&mut fresh, &who, &f.json).unwrap();
