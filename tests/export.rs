@@ -352,7 +352,11 @@ fn csv_reads_back_with_formulas_neutralised_and_text_intact() {
         "current state, after entries"
     );
     assert_eq!(rows[1][col(&head, "status")], "reviewed");
-    assert_eq!(rows[1][col(&head, "entries")], "4", "a note, the Ofsted judgement, an outcome and the sign-off");
+    assert_eq!(
+        rows[1][col(&head, "entries")],
+        "4",
+        "a note, the Ofsted judgement, an outcome and the sign-off"
+    );
     // No cell of any row starts like a formula.
     for r in &rows {
         for c in r {
