@@ -250,6 +250,8 @@ fn with_history(app: &mut App, id: i64) {
             at: t0() + Duration::hours(1),
         },
     );
+    // The police were involved: the Ofsted judgement (reg 40) comes before the signature.
+    add(app, Change::OfstedSerious { serious: false });
     add(
         app,
         Change::SignOff {
@@ -362,8 +364,30 @@ fn correction_needs_a_reason() {
 fn manager_reviews_and_signs() {
     let mut app = new_app();
     let id = incident(&mut app);
+    // A restraint, fully recorded: speaking to the member of staff is then a regulation 35 step.
+    let a = actor(&app);
+    app.store
+        .add_entry(
+            &a,
+            id,
+            Change::Reg35 {
+                reg35: Reg35 {
+                    measure: "Held his arms".into(),
+                    duration_minutes: Some(2),
+                    used_by: "Sam Night".into(),
+                    others_present: String::new(),
+                    avoid_tried: "Space and time".into(),
+                    effectiveness: "He calmed".into(),
+                    consequences: String::new(),
+                    injuries: String::new(),
+                    treatment: String::new(),
+                },
+            },
+        )
+        .unwrap();
     push_detail(&mut app, id);
-    // Signing comes after speaking to the member of staff.
+    // Signing comes, the police being involved, after the Ofsted judgement (reg 40), and after speaking to
+    // the member of staff (reg 35). The form says one reason at a time.
     press(&mut app, KeyCode::Char('r'));
     for _ in 0..3 {
         press(&mut app, KeyCode::Down);
@@ -371,8 +395,42 @@ fn manager_reviews_and_signs() {
     press(&mut app, KeyCode::Enter);
     assert!(render(&app).contains("NOT RECORDED"));
     save(&mut app);
-    assert!(render(&app).contains("First record that you spoke to the member of staff"));
-    assert!(app.store.incident(id).unwrap().entries.is_empty());
+    let s = render(&app);
+    assert!(s.contains("serious enough to tell Ofsted"), "{s}");
+    assert_eq!(
+        app.store.incident(id).unwrap().entries.len(),
+        1,
+        "only the reg 35 record"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.top().title(), format!("Incident {id}"));
+    // The Ofsted judgement: "No" is a judgement the first time, though the record already reads not serious.
+    press(&mut app, KeyCode::Char('r'));
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    assert!(app.top().title().contains("Ofsted judgement"), "{}", app.top().title());
+    save(&mut app);
+    let d = app.store.incident(id).unwrap();
+    assert!(
+        d.entries
+            .iter()
+            .any(|e| e.change == Change::OfstedSerious { serious: false }),
+        "{:?}",
+        d.entries
+    );
+    assert_eq!(app.top().title(), format!("Incident {id}"));
+    // Still not signed: speaking to the member of staff comes first.
+    press(&mut app, KeyCode::Char('r'));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    save(&mut app);
+    let s = render(&app);
+    assert!(s.contains("First record that you spoke to the member of staff"), "{s}");
+    assert_eq!(app.store.incident(id).unwrap().entries.len(), 2, "not signed");
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.top().title(), format!("Incident {id}"));
     press(&mut app, KeyCode::Char('r'));

@@ -80,7 +80,7 @@ fn to_reg35(t: &mut Pty, account: &str) {
     t.send("1");
     t.wait_for("linked to the child's needs");
     t.send("1");
-    t.wait_for("put right together");
+    t.wait_for("restorative conversation");
     t.send("1");
     t.wait_for("The protocol suggests: Restorative");
     t.send(CTRL_S);

@@ -795,7 +795,14 @@ impl EntryForm {
                 let v = f.get("of_serious");
                 if v.is_empty() {
                     p.push(("of_serious", "Choose yes or no.".into()));
-                } else if (v == "yes") == c.ofsted_serious {
+                } else if (v == "yes") == c.ofsted_serious
+                    && self
+                        .entries
+                        .iter()
+                        .any(|e| matches!(e.change, Change::OfstedSerious { .. }))
+                {
+                    // Only a judgement already on the record is a repeat: before the first one, "No" is the
+                    // default of the record, not a judgement, and the sign-off waits for one.
                     p.push(("of_serious", "That is the judgement already recorded.".into()));
                 }
                 Change::OfstedSerious { serious: v == "yes" }
