@@ -225,6 +225,12 @@ fn record(app: &mut App, s: &Spec) {
         typ(app, "Two-person hold");
         press(app, KeyCode::Enter);
         typ(app, "3");
+        // Regulation 35 is complete only with who used it and how effective it was ("what was done to avoid it"
+        // is filled from what was tried); otherwise the check screen says what is missing.
+        for v in ["Sam Night and Pat Manager", "", "", "He calmed and sat down"] {
+            press(app, KeyCode::Enter);
+            typ(app, v);
+        }
     }
     press(app, KeyCode::PageDown);
     assert!(header(app).contains("Who was told"), "{}", screen(app));
@@ -302,6 +308,10 @@ fn one_incident_for_each_response_a_missing_episode_and_a_restraint() {
     let r35 = police.reg35.as_ref().unwrap();
     assert_eq!(r35.measure, "Two-person hold");
     assert_eq!(r35.duration_minutes, Some(3));
+    assert_eq!(r35.used_by, "Sam Night and Pat Manager");
+    assert_eq!(r35.avoid_tried, "Space and time", "filled from what was tried");
+    assert_eq!(r35.effectiveness, "He calmed and sat down");
+    assert!(police.reg35_missing().is_empty());
     let missing = recs.iter().find(|r| r.missing.is_some()).unwrap();
     assert!(missing.categories.contains(&Category::MissingOrAbsent));
     let m = missing.missing.as_ref().unwrap();

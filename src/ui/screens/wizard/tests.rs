@@ -829,7 +829,7 @@ fn the_yos_worker_at_night_is_to_be_told_later_and_the_record_says_so_without_a_
         .collect();
     let review = review.join("\n");
     assert!(
-        review.contains("YOS worker          to be told later, by Sun 22 Nov 2026 09:00 (outstanding)"),
+        review.contains("YOS worker            to be told later, by Sun 22 Nov 2026 09:00 (outstanding)"),
         "{review}"
     );
     assert!(review.contains("Outstanding after saving"), "{review}");
@@ -1087,8 +1087,8 @@ fn the_check_screen_and_the_saved_record_agree_on_reg35() {
     typ(&mut app, "Two-person hold");
     // Straight on: duration, who used it and the effect are not known yet.
     press(&mut app, KeyCode::PageDown);
-    press(&mut app, KeyCode::PageDown); // the YOS worker must be told: the cursor goes to it
-    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::PageDown); // the YOS worker must be answered: the cursor goes to it
+    press(&mut app, KeyCode::Char('1')); // told now
     press(&mut app, KeyCode::PageDown);
     press(&mut app, KeyCode::PageDown);
     let s = screen(&app);
@@ -1140,8 +1140,8 @@ fn everything_needed_only_when_reg35_is_complete() {
         typ(&mut app, v);
     }
     press(&mut app, KeyCode::PageDown);
-    press(&mut app, KeyCode::PageDown); // the YOS worker must be told: the cursor goes to it
-    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::PageDown); // the YOS worker must be answered: the cursor goes to it
+    press(&mut app, KeyCode::Char('1')); // told now
     press(&mut app, KeyCode::PageDown);
     press(&mut app, KeyCode::PageDown);
     let s = screen(&app);
