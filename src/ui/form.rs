@@ -799,8 +799,14 @@ impl Form {
             start += 1;
         }
         let mut y = area.y;
-        let hint_line = self.fields.get(self.focus).map(|f| !f.hint.is_empty()).unwrap_or(false);
-        let bottom = area.y + area.height - u16::from(hint_line && area.height > 4);
+        // The focused field's hint, wrapped whole (never cut off at 80 columns), at most three lines.
+        let hint_h: u16 = match self.fields.get(self.focus) {
+            Some(f) if !f.hint.is_empty() && area.height > 4 => {
+                wrapped_lines(&format!("  {}", f.hint), area.width as usize).clamp(1, 3) as u16
+            }
+            _ => 0,
+        };
+        let bottom = area.y + area.height - hint_h;
         for (i, f) in self.fields.iter().enumerate().skip(start) {
             let h = heights[i];
             if y + h > bottom {
@@ -847,15 +853,19 @@ impl Form {
             }
             y += h;
         }
-        if hint_line && area.height > 4 {
+        if hint_h > 0 {
             let f = &self.fields[self.focus];
             let r = Rect {
                 x: area.x,
-                y: area.y + area.height - 1,
+                y: area.y + area.height - hint_h,
                 width: area.width,
-                height: 1,
+                height: hint_h,
             };
-            frame.render_widget(Paragraph::new(Span::styled(format!("  {}", f.hint), theme.muted())), r);
+            frame.render_widget(
+                Paragraph::new(Span::styled(format!("  {}", f.hint), theme.muted()))
+                    .wrap(ratatui::widgets::Wrap { trim: false }),
+                r,
+            );
         }
     }
 
@@ -1102,6 +1112,27 @@ pub fn options<T: Copy>(
     all.iter()
         .map(|&x| (code(x).to_string(), label(x).to_string()))
         .collect()
+}
+
+/// How many lines `text` takes when wrapped at word boundaries to `width` columns (as ratatui's `Wrap` does,
+/// near enough to size the space for it).
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    if width == 0 {
+        return 1;
+    }
+    let (mut lines, mut used) = (1, 0usize);
+    for word in text.split(' ') {
+        let w = word.width();
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= width {
+            used = need;
+        } else {
+            lines += 1;
+            used = w.min(width);
+        }
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -1397,5 +1428,21 @@ mod tests {
         assert!(s.contains("▸3 [ ] Threats"), "the cursor is on the third: {s}");
         assert!(s.contains("0 [ ] Other"), "{s}");
         assert!(s.contains("twenty past eleven at night."), "the error is whole: {s}");
+    }
+
+    /// A hint longer than the window is wrapped whole under the form, never cut off ("Tick all that ap").
+    #[test]
+    fn a_long_hint_is_wrapped_never_cut_off_at_80_columns() {
+        let f = Form::new(vec![
+            Field::multi("kinds", "What kind", vec![("a".into(), "Violence".into())]).with_hint(
+                "←/→ move, Space ticks (or the number 1-9, 0 for the tenth). Tick all that apply, as the record \
+                 will be read by the manager.",
+            ),
+        ]);
+        let s = drawn(&f, 80, 12);
+        assert!(s.contains("Tick all that") && s.contains("apply, as the record"), "{s}");
+        assert!(s.contains("read by the manager."), "the hint is whole: {s}");
+        assert_eq!(wrapped_lines("  one two", 80), 1);
+        assert_eq!(wrapped_lines("aaaa bbbb cccc", 9), 2);
     }
 }
