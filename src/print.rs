@@ -277,6 +277,20 @@ fn opt_block<T: serde::Serialize>(o: &mut String, title: &str, v: &Option<T>) {
     }
 }
 
+/// What the record says about telling Ofsted (reg 40): never "no" for a judgement nobody has made yet.
+pub fn ofsted_line(d: &IncidentDetail) -> &'static str {
+    let judged = d
+        .entries
+        .iter()
+        .any(|e| matches!(e.change, crate::domain::Change::OfstedSerious { .. }));
+    match (d.current.ofsted_serious, judged, d.current.police_involved()) {
+        (true, _, _) => "judged serious: Ofsted must be told",
+        (false, true, _) => "judged not serious by the manager",
+        (false, false, true) => "not yet judged (the manager decides at sign-off)",
+        (false, false, false) => "not needed (no police involvement recorded)",
+    }
+}
+
 /// One incident in full: its current state, the protocol as answered, and every entry.
 pub fn incident_text(d: &IncidentDetail, home: &str, printed_at: DateTime<Utc>) -> String {
     let r = &d.current;
@@ -446,10 +460,7 @@ pub fn incident_text(d: &IncidentDetail, home: &str, printed_at: DateTime<Utc>) 
             }
         ));
     }
-    o.push_str(&format!(
-        "Ofsted to be told (reg 40, judged serious): {}\n",
-        if r.ofsted_serious { "yes" } else { "no" }
-    ));
+    o.push_str(&format!("Ofsted (reg 40): {}\n", ofsted_line(d)));
     section(&mut o, "THE CHILD'S VIEW");
     match &r.child_view {
         Some(v) => {

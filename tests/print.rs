@@ -120,6 +120,8 @@ fn an_incident_golden_has_every_part_and_its_history() {
         "Staff stepped back and gave space.",
         "Sam Night  Record saved",
         "Pat Manager  Correction",
+        // The police were involved and no manager has judged it yet: never "no" for a judgement not made.
+        "Ofsted (reg 40): not yet judged (the manager decides at sign-off)",
     ] {
         assert!(text.contains(must), "missing {must:?} in:\n{text}");
     }

@@ -499,14 +499,7 @@ pub fn detail_doc(d: &IncidentDetail, now: DateTime<Utc>, theme: Theme, width: u
         };
         doc.kv(n.who.label(), &format!("{}{note}", crate::time::show(n.at)));
     }
-    doc.kv(
-        "Ofsted (reg 40)",
-        if c.ofsted_serious {
-            "Judged serious: Ofsted must be told"
-        } else {
-            "Not judged serious"
-        },
-    );
+    doc.kv("Ofsted (reg 40)", crate::print::ofsted_line(d));
 
     doc.heading("child_view", "The child's view, in their words");
     match &c.child_view {
