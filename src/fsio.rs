@@ -56,10 +56,16 @@ fn resolved(path: &Path) -> Option<PathBuf> {
     Some(dir.join(path.file_name()?))
 }
 
-fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
+/// `p` with `suffix` appended to its file name (`db` → `db-wal`, `db.lock`).
+pub fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
     let mut s = p.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)
+}
+
+/// The backups folder beside a database: `<db folder>/backups/`.
+pub fn backups_dir(db: &Path) -> PathBuf {
+    db.parent().unwrap_or(Path::new(".")).join("backups")
 }
 
 /// Check that `path` may be written as a new file next to the database `db`: it does not exist, it is not
@@ -80,7 +86,7 @@ pub fn check_new(path: &Path, db: Option<&Path>) -> Result<(), WriteError> {
                 return Err(WriteError::Database(name));
             }
         }
-        let backups = crate::store::backup::backups_dir(db);
+        let backups = backups_dir(db);
         if let (Some(t), Ok(b)) = (&target, backups.canonicalize())
             && t.starts_with(&b)
         {
@@ -214,7 +220,7 @@ pub fn abandoned(path: &Path) -> bool {
 }
 
 /// A temporary folder whose name holds this tag is a recorded set (the weekly export): only its owner, who can
-/// read the ledger, may finish or remove it ([`crate::export::recover_unfinished`]). [`clean_leftovers`] keeps it.
+/// read the ledger, may finish or remove it (the export's recovery). [`clean_leftovers`] keeps it.
 pub const SET_TAG: &str = "-set-";
 
 /// Write `bytes` to `path`, or when a file of that name exists to the first free `NAME-2.EXT`, `NAME-3.EXT`, …
@@ -372,14 +378,14 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let db = d.path().join("c.db");
         std::fs::write(&db, b"x").unwrap();
-        std::fs::create_dir(crate::store::backup::backups_dir(&db)).unwrap();
+        std::fs::create_dir(backups_dir(&db)).unwrap();
         std::fs::create_dir(d.path().join("sub")).unwrap();
         for (p, want) in [
             (db.clone(), "database"),
             (d.path().join("c.db-wal"), "database"),
             (d.path().join("c.db-shm"), "database"),
             (d.path().join("sub/../c.db"), "database"),
-            (crate::store::backup::backups_dir(&db).join("new.db"), "backups"),
+            (backups_dir(&db).join("new.db"), "backups"),
         ] {
             let e = check_new(&p, Some(&db)).unwrap_err();
             assert!(e.to_string().contains(want), "{}: {e}", p.display());

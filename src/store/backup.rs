@@ -26,10 +26,7 @@ pub const KEEP_MIGRATION: usize = 8;
 
 const STAMP: &str = "%Y%m%d-%H%M%S";
 
-/// The backups folder beside a database: `<db folder>/backups/`.
-pub fn backups_dir(db: &Path) -> PathBuf {
-    db.parent().unwrap_or(Path::new(".")).join("backups")
-}
+pub use crate::fsio::{backups_dir, with_suffix};
 
 fn stem(db: &Path) -> String {
     db.file_stem()
@@ -308,12 +305,6 @@ fn sync_dir(dir: &Path) {
         let _ = f.sync_all();
     }
     let _ = dir;
-}
-
-pub fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
-    let mut s = p.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
 }
 
 pub fn ensure_backups_dir(db: &Path) -> Result<PathBuf> {

@@ -13,11 +13,11 @@ use super::{Result, StoreError};
 
 /// The lock file beside the database.
 pub fn lock_path(db: &Path) -> PathBuf {
-    super::backup::with_suffix(db, ".lock")
+    crate::fsio::with_suffix(db, ".lock")
 }
 
 fn note_path(db: &Path, pid: u32) -> PathBuf {
-    super::backup::with_suffix(db, &format!(".lock.{pid}"))
+    crate::fsio::with_suffix(db, &format!(".lock.{pid}"))
 }
 
 fn open_lock(db: &Path) -> Result<File> {
@@ -54,7 +54,7 @@ impl AppHold {
             std::process::id(),
             self.since
         );
-        let tmp = super::backup::with_suffix(&self.note, ".new");
+        let tmp = crate::fsio::with_suffix(&self.note, ".new");
         let ok = (|| -> std::io::Result<()> {
             let mut o = OpenOptions::new();
             o.write(true).create(true).truncate(true);
