@@ -1060,14 +1060,9 @@ pub fn generate_homes_as(
     g.schedule_incidents(planned);
     g.as_home(0, |g| g.plan_handovers(start, stop));
     g.sum.children_placed = g.children.iter().filter(|c| c.discharged.is_none()).count() as u32;
-    let conn_sync = |s: &Store, v: &str| s.connection().pragma_update(None, "synchronous", v);
-    conn_sync(store, "OFF")?;
     // A large history inserts into indexes keyed by random uids: a bigger page cache while loading keeps those
     // pages in memory instead of re-reading them for every batch. Put back afterwards.
-    let cache: i64 = store
-        .connection()
-        .pragma_query_value(None, "cache_size", |r| r.get(0))?;
-    store.connection().pragma_update(None, "cache_size", -262_144)?;
+    let fast = store.begin_fast_load()?;
     let result = (|| -> anyhow::Result<()> {
         if !others.is_empty() {
             let mut by = Actor::system("demo: other homes' files");
@@ -1100,13 +1095,11 @@ pub fn generate_homes_as(
         crate::progress::report("making the records", total, total);
         Ok(())
     })();
-    let restored = conn_sync(store, "FULL").and(store.connection().pragma_update(None, "cache_size", cache));
+    let restored = store.end_fast_load(fast);
     store.set_clock(None);
     result?;
     restored?;
-    store
-        .connection()
-        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    store.checkpoint()?;
     Ok(g.sum)
 }
 
@@ -1143,31 +1136,21 @@ mod tests {
         assert!(!open.is_empty() && open.len() < 30, "{} open", open.len());
         assert!(open.iter().all(|(r, _, _)| r.occurred_at > end() - Duration::days(60)));
         // Every category and every police outcome kind that matters appears.
-        let cats: String = s
-            .connection()
-            .prepare("SELECT group_concat(categories) FROM incidents")
-            .unwrap()
-            .query_row([], |r| r.get(0))
-            .unwrap();
+        let cats: String = s.all_categories();
         for c in Category::ALL {
             assert!(cats.contains(c.code()), "{c:?} missing");
         }
         // The same seed gives the same records.
         let (s2, sum2) = small(7);
         assert_eq!(sum, sum2);
-        let q = "SELECT group_concat(uid || occurred_at || current, '') FROM (SELECT uid, occurred_at, \
-                 current FROM incidents ORDER BY id)";
-        let a: String = s.connection().query_row(q, [], |r| r.get(0)).unwrap();
-        let b: String = s2.connection().query_row(q, [], |r| r.get(0)).unwrap();
+        let a = s.incidents_fingerprint();
+        let b = s2.incidents_fingerprint();
         let strip = |x: &str, st: &Store| x.replace(&st.home().unwrap().unwrap().uid, "");
         assert_eq!(strip(&a, &s), strip(&b, &s2));
         let (s3, _) = small(8);
-        let c: String = s3.connection().query_row(q, [], |r| r.get(0)).unwrap();
+        let c = s3.incidents_fingerprint();
         assert_ne!(strip(&a, &s), strip(&c, &s3));
-        let sync: i64 = s
-            .connection()
-            .pragma_query_value(None, "synchronous", |r| r.get(0))
-            .unwrap();
+        let sync = s.synchronous();
         assert_eq!(sync, 2, "synchronous is FULL again after loading");
     }
 
@@ -1184,17 +1167,7 @@ mod tests {
         let rep = s.verify().unwrap();
         assert!(rep.is_sound(), "{:?}", rep.problems);
         let own = s.home().unwrap().unwrap().uid;
-        let per_home: Vec<(String, i64, i64)> = s
-            .connection()
-            .prepare(
-                "SELECT i.home_uid, COUNT(*), SUM(i.recorded_by_id IS NULL) FROM incidents i \
-                 JOIN children c ON c.id = i.child_id AND c.home_uid = i.home_uid GROUP BY i.home_uid ORDER BY 1",
-            )
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let per_home: Vec<(String, i64, i64)> = s.incidents_per_home();
         // Each home has its share, and its incidents are about its own children.
         assert_eq!(per_home.len(), 3, "{per_home:?}");
         assert!(per_home.iter().all(|h| h.1 == 200), "{per_home:?}");
@@ -1205,45 +1178,18 @@ mod tests {
                 assert_eq!(no_account, n, "other homes' staff have no account here");
             }
         }
-        let others: i64 = s
-            .connection()
-            .query_row("SELECT COUNT(*) FROM other_homes", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(others, 2);
+        assert_eq!(s.other_homes_named().len(), 2);
         // Only this home's children are on its register, and its handover lists only its own incidents.
         assert_eq!(s.list_children(true).unwrap().len(), 10);
         let open = s.open_incidents(1000).unwrap();
         assert!(!open.is_empty());
-        let home_of = |id: i64| -> String {
-            s.connection()
-                .query_row("SELECT home_uid FROM incidents WHERE id = ?1", [id], |r| r.get(0))
-                .unwrap()
-        };
+        let home_of = |id: i64| -> String { s.incident_home(id) };
         assert!(open.iter().all(|(r, _, _)| home_of(r.id) == own));
         // This home's records do not depend on the other homes: the same as when it is the only one (what lets
         // the benchmarks compare this home's handover and week at 1,000 and at 1,000,000 incidents).
         let mut alone = Store::open_in_memory().unwrap();
         generate_homes(&mut alone, 1, 10, 200, 5).unwrap();
-        let own_records = |st: &Store| -> Vec<(String, String, String, String)> {
-            st.connection()
-                .prepare(
-                    "SELECT i.uid, i.occurred_at, i.police_ref, group_concat(e.uid || e.change, '') FROM incidents i \
-                     LEFT JOIN entries e ON e.incident_id = i.id WHERE i.home_uid = (SELECT uid FROM home) \
-                     GROUP BY i.id ORDER BY i.occurred_at, i.uid",
-                )
-                .unwrap()
-                .query_map([], |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                    ))
-                })
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap()
-        };
+        let own_records = |st: &Store| st.own_records();
         let mine = own_records(&s);
         assert_eq!(mine.len(), 200);
         assert_eq!(mine, own_records(&alone));
@@ -1252,25 +1198,14 @@ mod tests {
     /// Every child's (dob, admitted, left) as stored: left is the discharge date or the demo's end.
     fn stays(s: &Store) -> Vec<(String, chrono::NaiveDate, chrono::NaiveDate, chrono::NaiveDate)> {
         let day = |t: &str| chrono::NaiveDate::parse_from_str(&t[..10], "%Y-%m-%d").unwrap();
-        let mut q = s
-            .connection()
-            .prepare("SELECT name, dob, admitted, discharged FROM children")
-            .unwrap();
-        q.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-            ))
-        })
-        .unwrap()
-        .map(|r| {
-            let (n, dob, adm, dis) = r.unwrap();
-            let left = dis.map(|d| day(&d)).unwrap_or(crate::time::local_date(end()));
-            (n, day(&dob), day(&adm), left)
-        })
-        .collect()
+        s.child_stays()
+            .into_iter()
+            .map(|r| {
+                let (n, dob, adm, dis) = r;
+                let left = dis.map(|d| day(&d)).unwrap_or(crate::time::local_date(end()));
+                (n, day(&dob), day(&adm), left)
+            })
+            .collect()
     }
 
     #[test]
@@ -1298,19 +1233,8 @@ mod tests {
         generate_homes(&mut s, 200, 200, 200, 1).unwrap();
         let mut names = std::collections::HashSet::new();
         let mut urns = std::collections::HashSet::new();
-        let home: (String, String) = s
-            .connection()
-            .query_row("SELECT name, ofsted_urn FROM home", [], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap();
-        let mut q = s
-            .connection()
-            .prepare("SELECT name, ofsted_urn FROM other_homes")
-            .unwrap();
-        let others: Vec<(String, String)> = q
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect();
+        let home = s.home().unwrap().map(|h| (h.name, h.ofsted_urn)).unwrap();
+        let others: Vec<(String, String)> = s.other_homes_named();
         assert_eq!(others.len(), 199);
         for (name, urn) in std::iter::once(home).chain(others) {
             assert!(names.insert(look_alike_key(&name)), "name twice: {name}");

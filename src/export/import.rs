@@ -10,13 +10,13 @@ use std::collections::HashSet;
 use std::io::Read;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{FORMAT, PSEUDONYM_UID_PREFIX};
 use crate::domain::{Entry, Ethnicity, Gender, IncidentRecord, LegalStatus, current};
 use crate::store::audit::Writer;
+use crate::store::import_rows::EntryRow;
 use crate::store::{Actor, Store, StoreError};
 
 /// Longest file read (a year of a large home is a few MB; the file is read one record at a time, so memory does
@@ -486,10 +486,6 @@ fn child_uid(c: &ChildIn) -> String {
     }
 }
 
-fn find_id(w: &Writer<'_>, sql: &str, uid: &str) -> crate::store::Result<Option<i64>> {
-    Ok(w.conn().query_row(sql, [uid], |r| r.get(0)).optional()?)
-}
-
 /// What the YOS knows of an imported child beyond the register's columns (`child_facts.facts`).
 #[derive(Debug, Default, Clone, PartialEq, serde::Serialize, Deserialize)]
 struct Facts {
@@ -505,27 +501,11 @@ struct Facts {
 }
 
 /// The register's columns of a child as kept here, before or after a file's facts.
-#[derive(Debug, Clone, PartialEq)]
-struct Kept {
-    name: String,
-    dob: NaiveDate,
-    gender: String,
-    ethnicity: String,
-    legal_status: String,
-    admitted: NaiveDate,
-    discharged: Option<NaiveDate>,
-    discharge_reason: String,
-    yos_open: bool,
-    yos_ref: String,
-}
+type Kept = crate::store::import_rows::ChildColumns;
 
 /// The dob kept when nothing is known of it (files written before ages travelled).
 fn unknown_dob() -> NaiveDate {
     NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default()
-}
-
-fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
 }
 
 /// The latest birth date at which a child is `age` on `on`.
@@ -628,37 +608,21 @@ fn child_of(
         None
     };
     let by_pseudonym = match &c.pseudonym {
-        Some(p) => w
-            .conn()
-            .query_row(
-                "SELECT id FROM child_facts WHERE home_uid = ?1 AND pseudonym = ?2",
-                params![home_uid, p],
-                |r| r.get::<_, i64>(0),
-            )
-            .optional()?,
+        Some(p) => w.child_id_by_pseudonym(home_uid, p)?,
         None => None,
     };
     let found = match by_pseudonym {
         Some(id) => Some(id),
-        None => match find_id(w, "SELECT id FROM children WHERE uid = ?1", &cuid)? {
+        None => match w.child_id_by_uid(&cuid)? {
             Some(id) => Some(id),
             None => match &c.pseudonym {
-                Some(p) => find_id(
-                    w,
-                    "SELECT id FROM children WHERE uid = ?1",
-                    &format!("{PSEUDONYM_UID_PREFIX}{p}"),
-                )?,
+                Some(p) => w.child_id_by_uid(&format!("{PSEUDONYM_UID_PREFIX}{p}"))?,
                 None => None,
             },
         },
     };
     let facts_row: Option<(String, String)> = match found {
-        Some(id) => w
-            .conn()
-            .query_row("SELECT pseudonym, facts FROM child_facts WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?,
+        Some(id) => w.child_facts(id)?,
         None => None,
     };
     let Some(id) = found else {
@@ -698,58 +662,14 @@ fn child_of(
         }
         apply(&mut kept, &mut facts, c, incident_day, name);
         sum.children += 1;
-        let id = w.insert(
-            "children",
-            "INSERT INTO children (uid, home_uid, name, dob, gender, ethnicity, legal_status, admitted, discharged, \
-             discharge_reason, yos_open, yos_ref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                cuid,
-                home_uid,
-                kept.name,
-                day(kept.dob),
-                kept.gender,
-                kept.ethnicity,
-                kept.legal_status,
-                day(kept.admitted),
-                kept.discharged.map(day),
-                kept.discharge_reason,
-                kept.yos_open as i64,
-                kept.yos_ref
-            ],
-        )?;
+        let id = w.insert_imported_child(&cuid, home_uid, &kept)?;
         if let Some(p) = &c.pseudonym {
             let f = serde_json::to_string(&facts).map_err(|e| StoreError::Invalid(e.to_string()))?;
-            w.insert(
-                "child_facts",
-                "INSERT INTO child_facts (id, home_uid, pseudonym, facts) VALUES (?1, ?2, ?3, ?4)",
-                params![id, home_uid, p, f],
-            )?;
+            w.insert_child_facts(id, home_uid, p, &f)?;
         }
         return Ok((id, cuid));
     };
-    let (uid, was): (String, Kept) = w.conn().query_row(
-        "SELECT uid, name, dob, gender, ethnicity, legal_status, admitted, discharged, discharge_reason, yos_open, \
-         yos_ref FROM children WHERE id = ?1",
-        [id],
-        |r| {
-            let date = |s: String| NaiveDate::parse_from_str(&s, "%Y-%m-%d").unwrap_or_default();
-            Ok((
-                r.get(0)?,
-                Kept {
-                    name: r.get(1)?,
-                    dob: date(r.get(2)?),
-                    gender: r.get(3)?,
-                    ethnicity: r.get(4)?,
-                    legal_status: r.get(5)?,
-                    admitted: date(r.get(6)?),
-                    discharged: r.get::<_, Option<String>>(7)?.map(date),
-                    discharge_reason: r.get(8)?,
-                    yos_open: r.get::<_, i64>(9)? != 0,
-                    yos_ref: r.get(10)?,
-                },
-            ))
-        },
-    )?;
+    let (uid, was): (String, Kept) = w.child_columns(id)?;
     let had = match &facts_row {
         Some((_, f)) => serde_json::from_str(f).unwrap_or_default(),
         // Kept before the files carried facts: what was estimated then.
@@ -761,64 +681,23 @@ fn child_of(
     let (mut kept, mut facts) = (was.clone(), had.clone());
     apply(&mut kept, &mut facts, c, incident_day, name);
     if kept != was {
-        w.update(
-            "children",
-            id,
-            "import",
-            "UPDATE children SET name=?1, dob=?2, gender=?3, ethnicity=?4, legal_status=?5, admitted=?6, \
-             discharged=?7, discharge_reason=?8, yos_open=?9, yos_ref=?10 WHERE id=?11",
-            params![
-                kept.name,
-                day(kept.dob),
-                kept.gender,
-                kept.ethnicity,
-                kept.legal_status,
-                day(kept.admitted),
-                kept.discharged.map(day),
-                kept.discharge_reason,
-                kept.yos_open as i64,
-                kept.yos_ref,
-                id
-            ],
-        )?;
+        w.update_imported_child(id, &kept)?;
     }
     let f = serde_json::to_string(&facts).map_err(|e| StoreError::Invalid(e.to_string()))?;
     match (&facts_row, &c.pseudonym) {
         (None, Some(p)) => {
-            w.insert(
-                "child_facts",
-                "INSERT INTO child_facts (id, home_uid, pseudonym, facts) VALUES (?1, ?2, ?3, ?4)",
-                params![id, home_uid, p, f],
-            )?;
+            w.insert_child_facts(id, home_uid, p, &f)?;
         }
         (Some(_), _) if facts != had => {
-            w.update(
-                "child_facts",
-                id,
-                "import",
-                "UPDATE child_facts SET facts = ?1 WHERE id = ?2",
-                params![f, id],
-            )?;
+            w.update_child_facts(id, &f)?;
         }
         _ => {}
     }
     Ok((id, uid))
 }
 
-fn entry_kind(e: &Entry) -> String {
-    serde_json::to_value(&e.change)
-        .ok()
-        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
-        .unwrap_or_default()
-}
-
 fn insert_entry(w: &mut Writer<'_>, incident_id: i64, e: &Entry) -> crate::store::Result<i64> {
-    let change = serde_json::to_string(&e.change).map_err(|x| StoreError::Invalid(x.to_string()))?;
-    w.insert(
-        "entries",
-        "INSERT INTO entries (uid, incident_id, at, by_name, by_id, kind, change) VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6)",
-        params![e.uid, incident_id, ts(e.at), e.by, entry_kind(e), change],
-    )
+    crate::store::incidents::insert_entry_row(w, incident_id, e, None)
 }
 
 /// How far in the future a date in a file may be (another PC's clock may be a little ahead).
@@ -932,16 +811,11 @@ pub fn import_reader(
                             rand::rng().fill_bytes(&mut b);
                             hex::encode(b)
                         };
-                        let now = w.now_str();
-                        w.insert(
-                            "home",
-                            "INSERT INTO home (id, uid, name, ofsted_urn, pseudonym_secret, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
-                            params![home.uid, home.name, home.ofsted_urn, secret, now],
-                        )?;
+                        crate::store::import_rows::insert_home(w, &home.uid, &home.name, &home.ofsted_urn, &secret)?;
                     }
                     Some(h) if h.uid != home.uid => {
                         sum.other_home = Some(home.name.clone());
-                        if find_id(w, "SELECT id FROM other_homes WHERE uid = ?1", &home.uid)?.is_none() {
+                        if w.other_home_id(&home.uid)?.is_none() {
                             crate::store::audit::insert_other_home(w, &home.uid, &home.name, &home.ofsted_urn)?;
                         }
                     }
@@ -958,7 +832,7 @@ pub fn import_reader(
             Item::Child(c) => match &file {
                 Some(f) => {
                     let cuid = child_uid(&c);
-                    if let Some((_, h)) = owner(w, "SELECT id, home_uid FROM children WHERE uid = ?1", &cuid)?
+                    if let Some((_, h)) = w.child_owner(&cuid)?
                         && h != f.home.uid
                     {
                         return Err(f.refuse(format!("Child {cuid}"), &h));
@@ -1025,21 +899,15 @@ impl FileCtx {
     }
 }
 
-fn owner(w: &Writer<'_>, sql: &str, uid: &str) -> crate::store::Result<Option<(i64, String)>> {
-    Ok(w.conn()
-        .query_row(sql, [uid], |x| Ok((x.get(0)?, x.get(1)?)))
-        .optional()?)
-}
-
 /// One record of the file: a new incident (and child), new entries of one already here, or nothing new.
 fn import_record(w: &mut Writer<'_>, f: &FileCtx, r: &RecordIn, sum: &mut ImportSummary) -> crate::store::Result<()> {
     let cuid = child_uid(&r.child);
-    if let Some((_, h)) = owner(w, "SELECT id, home_uid FROM children WHERE uid = ?1", &cuid)?
+    if let Some((_, h)) = w.child_owner(&cuid)?
         && h != f.home.uid
     {
         return Err(f.refuse(format!("Child {cuid} (incident {})", r.uid), &h));
     }
-    if let Some((id, h)) = owner(w, "SELECT id, home_uid FROM incidents WHERE uid = ?1", &r.uid)?
+    if let Some((id, h)) = w.incident_owner(&r.uid)?
         && h != f.home.uid
     {
         return Err(f.refuse(format!("Incident {} (#{id} here)", r.uid), &h));
@@ -1048,19 +916,13 @@ fn import_record(w: &mut Writer<'_>, f: &FileCtx, r: &RecordIn, sum: &mut Import
     // child, whose records all name the uid they are kept under.
     let first = crate::time::local_date(r.recorded.occurred_at);
     let (child_id, cuid) = child_of(w, &r.child, &f.home.uid, Some(first), sum)?;
-    let yos_open: bool = w
-        .conn()
-        .query_row("SELECT yos_open FROM children WHERE id = ?1", [child_id], |x| {
-            x.get::<_, i64>(0)
-        })?
-        != 0;
-    match find_id(w, "SELECT id FROM incidents WHERE uid = ?1", &r.uid)? {
+    let yos_open = w.child_yos_open(child_id)?;
+    match w.incident_id_by_uid(&r.uid)? {
         None => {
             let mut rec = r.recorded.clone();
             rec.child_uid = cuid.clone();
             rec.home_uid = f.home.uid.clone();
             let cur = current(&rec, &r.entries);
-            let d = crate::store::incidents::derive(&cur, yos_open)?;
             let updated = r
                 .entries
                 .iter()
@@ -1068,32 +930,19 @@ fn import_record(w: &mut Writer<'_>, f: &FileCtx, r: &RecordIn, sum: &mut Import
                 .chain([rec.recorded_at])
                 .max()
                 .unwrap_or(rec.recorded_at);
-            let json = serde_json::to_string(&rec).map_err(|e| StoreError::Invalid(e.to_string()))?;
-            let id = w.insert(
-                "incidents",
-                "INSERT INTO incidents (uid, home_uid, child_id, occurred_at, recorded_at, recorded_by, \
-                 recorded_by_id, status, response, categories, police_ref, summary, open_actions, updated_at, \
-                 record, current) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-                params![
-                    rec.uid,
-                    rec.home_uid,
+            let id = crate::store::incidents::insert_row(
+                w,
+                &crate::store::incidents::NewIncidentRow {
+                    record: &rec,
+                    current: &cur,
                     child_id,
-                    ts(cur.occurred_at),
-                    ts(rec.recorded_at),
-                    rec.recorded_by,
-                    d.status,
-                    d.response,
-                    d.categories,
-                    d.police_ref,
-                    d.summary,
-                    d.open_actions,
-                    ts(updated),
-                    json,
-                    d.current
-                ],
+                    yos_open,
+                    recorded_by_id: None,
+                    updated_at: updated,
+                },
             )?;
             for e in &r.entries {
-                if find_id(w, "SELECT id FROM entries WHERE uid = ?1", &e.uid)?.is_some() {
+                if w.entry_id_by_uid(&e.uid)?.is_some() {
                     return Err(StoreError::Invalid(format!(
                         "entry {} of incident {} is already filed under another incident",
                         e.uid, r.uid
@@ -1105,26 +954,10 @@ fn import_record(w: &mut Writer<'_>, f: &FileCtx, r: &RecordIn, sum: &mut Import
             sum.incidents += 1;
         }
         Some(id) => {
-            let known: HashSet<String> = {
-                let mut s = w
-                    .conn()
-                    .prepare_cached("SELECT uid FROM entries WHERE incident_id = ?1")?;
-                s.query_map([id], |x| x.get::<_, String>(0))?
-                    .collect::<rusqlite::Result<_>>()?
-            };
+            let known: HashSet<String> = w.entry_uids(id)?;
             // Same uid: the same saved record and the same earlier entries, or a conflict.
-            let (stored, stored_entries): (String, Vec<(String, String, String, String)>) = {
-                let record: String = w
-                    .conn()
-                    .query_row("SELECT record FROM incidents WHERE id = ?1", [id], |x| x.get(0))?;
-                let mut s = w.conn().prepare_cached(
-                    "SELECT uid, at, by_name, change FROM entries WHERE incident_id = ?1 ORDER BY id",
-                )?;
-                let old = s
-                    .query_map([id], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?)))?
-                    .collect::<rusqlite::Result<_>>()?;
-                (record, old)
-            };
+            let stored = w.incident_record_json(id)?;
+            let stored_entries = w.entry_rows(id)?;
             let conflict = |what: String| {
                 StoreError::Invalid(format!(
                     "Incident {} (#{id} here) conflicts with the file's version: {what}. Both versions are \
@@ -1141,7 +974,7 @@ fn import_record(w: &mut Writer<'_>, f: &FileCtx, r: &RecordIn, sum: &mut Import
             if let Some(d) = first_difference(&here_v, &file_v) {
                 return Err(conflict(format!("the saved record differs ({d})")));
             }
-            for (uid, at, by, change) in &stored_entries {
+            for EntryRow { uid, at, by, change } in &stored_entries {
                 if let Some(e) = r.entries.iter().find(|e| &e.uid == uid) {
                     let change_v: Value = serde_json::from_str(change).unwrap_or(Value::Null);
                     let file_change = serde_json::to_value(&e.change).unwrap_or(Value::Null);
@@ -1167,7 +1000,7 @@ fn import_record(w: &mut Writer<'_>, f: &FileCtx, r: &RecordIn, sum: &mut Import
             let record: IncidentRecord = serde_json::from_str(&record).map_err(bad)?;
             let mut all: Vec<Entry> = old
                 .into_iter()
-                .map(|(uid, at, by, change)| {
+                .map(|EntryRow { uid, at, by, change }| {
                     Ok(Entry {
                         uid,
                         incident_uid: r.uid.clone(),

@@ -2,71 +2,15 @@
 
 use super::*;
 
-/// An earlier export an amendment refers to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct LedgerRow {
-    pub(super) uid: String,
-    pub(super) label: String,
-    pub(super) start: DateTime<Utc>,
-    pub(super) end: DateTime<Utc>,
-    pub(super) version: u32,
-    pub(super) generated_at: DateTime<Utc>,
-    /// A receipt from the YOS says this set was accepted.
-    pub(super) accepted: bool,
-}
-
-impl LedgerRow {
-    pub(super) fn name(&self) -> String {
-        format!("{}-v{}", self.label, self.version)
-    }
-}
+pub(super) use crate::store::exports::LedgerRow;
 
 pub(super) fn ledger(store: &Store) -> anyhow::Result<Vec<LedgerRow>> {
-    let mut s = store.connection().prepare_cached(
-        "SELECT e.uid, e.period_label, e.period_start, e.period_end, e.version, e.generated_at, \
-         EXISTS (SELECT 1 FROM export_receipts r WHERE r.export_uid = e.uid AND r.status = 'accepted') \
-         FROM exports e ORDER BY e.id",
-    )?;
-    let rows = s
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, bool>(6)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(uid, label, s, e, v, g, accepted)| {
-            Some(LedgerRow {
-                uid,
-                label,
-                start: crate::time::from_db(&s)?,
-                end: crate::time::from_db(&e)?,
-                version: v as u32,
-                generated_at: crate::time::from_db(&g)?,
-                accepted,
-            })
-        })
-        .collect())
+    Ok(store.export_ledger()?)
 }
 
 /// Has this period been exported (any version)?
 pub fn is_exported(store: &Store, period: &Period) -> anyhow::Result<bool> {
-    Ok(store
-        .connection()
-        .query_row(
-            "SELECT 1 FROM exports WHERE period_start = ?1 AND period_end = ?2 LIMIT 1",
-            params![crate::time::to_db(period.start), crate::time::to_db(period.end)],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
+    Ok(store.is_exported(period.start, period.end)?)
 }
 
 /// Last week, relative to `now` (local time).
@@ -100,25 +44,16 @@ pub(super) fn amendments(store: &Store, period: &Period, home_uid: &str) -> anyh
     let Some(since) = since.filter(|_| !others.is_empty()) else {
         return Ok(vec![]);
     };
-    let rows = {
-        let mut s = store.connection().prepare_cached(AMENDED_SQL)?;
-        let mut v = s
-            .query_map(params![crate::time::to_db(since), home_uid], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        // In time order, as the period's records.
-        v.sort_by(|a, b| (&a.1, &a.3).cmp(&(&b.1, &b.3)));
-        v
-    };
+    let mut rows = store.amended_since(since, home_uid)?;
+    // In time order, as the period's records.
+    rows.sort_by(|a, b| (&a.occurred_at, &a.uid).cmp(&(&b.occurred_at, &b.uid)));
     let mut out = Vec::new();
-    for (id, occ, upd, _) in rows {
-        let (Some(occ), Some(upd)) = (crate::time::from_db(&occ), crate::time::from_db(&upd)) else {
+    for row in rows {
+        let id = row.id;
+        let (Some(occ), Some(upd)) = (
+            crate::time::from_db(&row.occurred_at),
+            crate::time::from_db(&row.updated_at),
+        ) else {
             continue;
         };
         if period.contains(occ) {
@@ -148,31 +83,16 @@ pub fn pending_amendments(store: &Store, now: DateTime<Utc>) -> anyhow::Result<u
     Ok(amendments(store, &this, &home.uid)?.len())
 }
 
-pub(super) fn next_version(conn: &rusqlite::Connection, period: &Period) -> rusqlite::Result<u32> {
-    let v: i64 = conn.query_row(
-        "SELECT COALESCE(MAX(version), 0) + 1 FROM exports WHERE period_start = ?1 AND period_end = ?2",
-        params![crate::time::to_db(period.start), crate::time::to_db(period.end)],
-        |r| r.get(0),
-    )?;
-    Ok(v as u32)
-}
-
 /// The ledger, newest first, for the screen.
 pub fn recent_exports(store: &Store, limit: usize) -> anyhow::Result<Vec<(String, u32, String, String)>> {
-    let mut s = store.connection().prepare_cached(
-        "SELECT period_label, version, generated_at, generated_by FROM exports ORDER BY id DESC LIMIT ?1",
-    )?;
-    let v = s
-        .query_map([limit as i64], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)? as u32,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(v.into_iter()
-        .map(|(l, v, g, b)| (l, v, crate::time::from_db(&g).map(crate::time::show).unwrap_or(g), b))
+    Ok(store
+        .recent_exports(limit)?
+        .into_iter()
+        .map(|r| {
+            let when = crate::time::from_db(&r.generated_at)
+                .map(crate::time::show)
+                .unwrap_or(r.generated_at);
+            (r.label, r.version, when, r.generated_by)
+        })
         .collect())
 }

@@ -1,6 +1,7 @@
 //! The records of a set: what is withheld, and the one pass that writes the CSV and the JSON together.
 
 use super::*;
+use crate::store::exports::ExportIncident;
 
 pub(super) fn local(t: DateTime<Utc>) -> String {
     t.with_timezone(&crate::time::ZONE).format("%Y-%m-%d %H:%M").to_string()
@@ -134,18 +135,6 @@ pub(super) fn withhold_entry(e: &mut Entry) {
         _ => {}
     }
 }
-/// This home's incidents of the period in time order, with what an export needs of each, through the
-/// `incidents_home_time` index.
-pub(super) const PERIOD_SQL: &str = "SELECT id, uid, child_id, record, current FROM incidents \
-    WHERE occurred_at >= ?1 AND occurred_at < ?2 AND home_uid = ?3 ORDER BY occurred_at, uid";
-/// One incident by id (an amendment).
-pub(super) const ONE_SQL: &str = "SELECT id, uid, child_id, record, current FROM incidents WHERE id = ?1";
-/// An incident's entries, oldest first, through the `entries_incident` index.
-pub(super) const ENTRIES_SQL: &str = "SELECT uid, at, by_name, change FROM entries WHERE incident_id = ?1 ORDER BY id";
-/// This home's incidents changed since a time, through the `incidents_updated` index (home, then time).
-pub(super) const AMENDED_SQL: &str = "SELECT id, occurred_at, updated_at, uid FROM incidents INDEXED BY incidents_updated \
-    WHERE updated_at > ?1 AND home_uid = ?2";
-
 /// Reads the records one at a time and writes each to the CSV as it goes; the JSON side is the
 /// [`Serialize`] of [`Records`], so both files are written in one pass and no record is held after it is out.
 pub(super) struct Pass<'a, C: Write> {
@@ -170,30 +159,11 @@ impl<C: Write> Pass<'_, C> {
     }
 
     /// One incident as it goes out, from its row.
-    pub(super) fn out_record(&mut self, row: &rusqlite::Row, amends: Option<LedgerRow>) -> anyhow::Result<OutRecord> {
-        let id: i64 = row.get(0)?;
-        let incident_uid = row.get_ref(1)?.as_str()?;
-        let child_id: i64 = row.get(2)?;
-        let mut recorded: IncidentRecord =
-            serde_json::from_str(row.get_ref(3)?.as_str()?).map_err(|e| Self::unreadable(id, e))?;
-        let mut current: IncidentRecord =
-            serde_json::from_str(row.get_ref(4)?.as_str()?).map_err(|e| Self::unreadable(id, e))?;
-        let mut entries = {
-            let mut s = self.store.connection().prepare_cached(ENTRIES_SQL)?;
-            let mut rows = s.query([id])?;
-            let mut v = Vec::new();
-            while let Some(r) = rows.next()? {
-                v.push(Entry {
-                    uid: r.get(0)?,
-                    incident_uid: incident_uid.to_string(),
-                    at: crate::time::from_db(r.get_ref(1)?.as_str()?).unwrap_or_default(),
-                    by: r.get(2)?,
-                    change: serde_json::from_str(r.get_ref(3)?.as_str()?)
-                        .map_err(|e| StoreError::Invalid(format!("entry of incident {id} unreadable: {e}")))?,
-                });
-            }
-            v
-        };
+    pub(super) fn out_record(&mut self, row: ExportIncident, amends: Option<LedgerRow>) -> anyhow::Result<OutRecord> {
+        let (id, child_id) = (row.id, row.child_id);
+        let mut recorded: IncidentRecord = serde_json::from_str(&row.record).map_err(|e| Self::unreadable(id, e))?;
+        let mut current: IncidentRecord = serde_json::from_str(&row.current).map_err(|e| Self::unreadable(id, e))?;
+        let mut entries = self.store.export_entries(id, &row.uid)?;
         let (child, pseudonym_of_child) = self.child(child_id)?;
         let (identified, child_ref) = self.reference(&child, &pseudonym_of_child);
         let accounts = self.rules.accounts.applies(child.yos_open);
@@ -227,12 +197,7 @@ impl<C: Write> Pass<'_, C> {
                 let c = Rc::new(self.store.child(child_id)?);
                 // An imported child keeps the pseudonym the home's files gave it (a home moved to a new PC has a
                 // new secret); any other child's is computed from this home's secret.
-                let kept: Option<String> = self
-                    .store
-                    .connection()
-                    .prepare_cached("SELECT pseudonym FROM child_facts WHERE id = ?1")?
-                    .query_row([child_id], |r| r.get(0))
-                    .optional()?;
+                let kept: Option<String> = self.store.kept_pseudonym(child_id)?;
                 let p: Rc<str> = kept
                     .unwrap_or_else(|| pseudonym(&self.home.pseudonym_secret, &c.uid))
                     .into();
@@ -286,25 +251,14 @@ impl<C: Write> Pass<'_, C> {
     /// Every record, in order: the period's, then the amendments. `each` gets each one after its CSV row.
     pub(super) fn run(&mut self, each: &mut dyn FnMut(&OutRecord) -> anyhow::Result<()>) -> anyhow::Result<()> {
         let store = self.store;
-        {
-            let mut s = store.connection().prepare_cached(PERIOD_SQL)?;
-            let mut rows = s.query(params![
-                crate::time::to_db(self.period.start),
-                crate::time::to_db(self.period.end),
-                self.home.uid
-            ])?;
-            while let Some(row) = rows.next()? {
-                let r = self.out_record(row, None)?;
-                self.tally_and_csv(&r)?;
-                each(&r)?;
-            }
-        }
+        let (start, end, home_uid) = (self.period.start, self.period.end, self.home.uid.clone());
+        store.each_export_incident(start, end, &home_uid, &mut |row| -> anyhow::Result<()> {
+            let r = self.out_record(row, None)?;
+            self.tally_and_csv(&r)?;
+            each(&r)
+        })?;
         for (id, l) in std::mem::take(&mut self.amended) {
-            let mut s = store.connection().prepare_cached(ONE_SQL)?;
-            let mut rows = s.query([id])?;
-            let row = rows
-                .next()?
-                .ok_or_else(|| StoreError::NotFound(format!("incident {id}")))?;
+            let row = store.export_incident(id)?;
             let r = self.out_record(row, Some(l))?;
             self.tally_and_csv(&r)?;
             each(&r)?;
@@ -613,7 +567,7 @@ pub(super) fn generate<C: Write, J: Write>(
 /// index and only the amended ones beyond it.
 pub fn build(store: &Store, period: &Period) -> anyhow::Result<ExportFiles> {
     let (csv, json, generated) = generate(store, period, Vec::new(), Vec::new())?;
-    let next = next_version(store.connection(), period)?;
+    let next = store.next_export_version(period.start, period.end)?;
     let manifest = manifest(&generated, period, "", next, store.now(), "(preview: not written)")?;
     Ok(ExportFiles {
         csv,

@@ -174,7 +174,7 @@ pub fn write_hooked(
         .map_err(|e| anyhow::anyhow!(not_written(dir, e)))?;
     drop((csv_f, json_f));
     let res = store.write(actor, |w| {
-        let mut version = next_version(w.conn(), period)?;
+        let mut version = w.next_export_version(period.start, period.end)?;
         // A file of that name left by hand (or another PC) is never replaced: take the next free version.
         while file_names(&built.home.ofsted_urn, &built.home.name, period, version)
             .iter()
@@ -202,24 +202,20 @@ pub fn write_hooked(
             {"name": names[1], "sha256": built.json.sha256},
             {"name": names[2], "sha256": sha256_hex(&manifest)},
         ]);
-        w.insert(
-            "exports",
-            "INSERT INTO exports (uid, period_label, period_start, period_end, version, generated_at, generated_by, \
-             folder, files, incident_count, amendments) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                uid,
-                period.label,
-                crate::time::to_db(period.start),
-                crate::time::to_db(period.end),
-                version,
-                w.now_str(),
-                actor.name,
-                dir.display().to_string(),
-                files_json.to_string(),
-                built.counts.incidents as i64,
-                built.counts.amendments as i64
-            ],
-        )?;
+        let folder = dir.display().to_string();
+        let files = files_json.to_string();
+        w.insert_export(&crate::store::exports::NewExport {
+            uid: &uid,
+            label: &period.label,
+            start: period.start,
+            end: period.end,
+            version,
+            generated_by: &actor.name,
+            folder: &folder,
+            files: &files,
+            incidents: built.counts.incidents as i64,
+            amendments: built.counts.amendments as i64,
+        })?;
         Ok((version, names))
     });
     let (version, names) = match res {
@@ -312,11 +308,7 @@ pub(super) fn finish_set(
 /// Returns what was done, in plain words (nothing when there was nothing to do). Never fails: a folder that
 /// cannot be read is skipped and looked at again next time.
 pub fn recover_unfinished(store: &Store) -> Vec<String> {
-    let mut dirs: BTreeSet<String> = store
-        .connection()
-        .prepare("SELECT DISTINCT folder FROM exports")
-        .and_then(|mut s| s.query_map([], |r| r.get::<_, String>(0))?.collect())
-        .unwrap_or_default();
+    let mut dirs: BTreeSet<String> = store.export_folders().unwrap_or_default().into_iter().collect();
     if let Ok(f) = store.setting("export_folder") {
         dirs.insert(f);
     }
@@ -346,14 +338,9 @@ pub(super) fn recover_in(store: &Store, dir: &Path) -> Vec<String> {
         if !e.file_type().is_ok_and(|t| t.is_dir()) || !(own || crate::fsio::abandoned(&path)) {
             continue;
         }
-        let row: rusqlite::Result<Option<(String, String, u32)>> = store
-            .connection()
-            .query_row(
-                "SELECT files, period_label, version FROM exports WHERE uid = ?1",
-                [uid],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u32)),
-            )
-            .optional();
+        let row = store
+            .ledger_files(uid)
+            .map(|r| r.map(|r| (r.files, r.label, r.version)));
         match row {
             Ok(Some((files, label, version))) => {
                 let listed: Vec<(String, String)> = serde_json::from_str::<Value>(&files)

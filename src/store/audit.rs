@@ -380,6 +380,29 @@ impl super::Store {
         Ok(rows)
     }
 
+    /// The audit rows about every entity of one kind (`home`, `settings`, …), oldest first.
+    pub fn audit_of_kind(&self, entity: &str) -> Result<Vec<AuditRow>> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT id, at, staff_name, entity, entity_id, action, before, after FROM audit \
+             WHERE entity = ?1 ORDER BY id",
+        )?;
+        let rows = s
+            .query_map(params![entity], |r| {
+                Ok(AuditRow {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    staff_name: r.get(2)?,
+                    entity: r.get(3)?,
+                    entity_id: r.get(4)?,
+                    action: r.get(5)?,
+                    before: r.get(6)?,
+                    after: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     pub fn audit_count(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))?)
     }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::audit::Writer;
-use super::incidents::{derive, manager_only};
+use super::incidents::{NewIncidentRow, manager_only};
 use super::{Actor, Result, Store, StoreError, ts};
 use crate::domain::{Change, ChildInput, Entry, IncidentRecord, apply};
 
@@ -149,32 +149,17 @@ impl Bulk<'_> {
         rec.recorded_by = actor.name.clone();
         rec.recorded_at = at;
         rec.validate(at).map_err(|e| StoreError::Invalid(e.join(" ")))?;
-        let json = serde_json::to_string(&rec).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let d = derive(&rec, child.yos_open)?;
         let mut w = self.writer(actor, at);
-        w.insert(
-            "incidents",
-            "INSERT INTO incidents (uid, home_uid, child_id, occurred_at, recorded_at, recorded_by, recorded_by_id, \
-             status, response, categories, police_ref, summary, open_actions, updated_at, record, current) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-            params![
-                rec.uid,
-                rec.home_uid,
-                child.id,
-                ts(rec.occurred_at),
-                ts(at),
-                rec.recorded_by,
-                actor.staff_id,
-                d.status,
-                d.response,
-                d.categories,
-                d.police_ref,
-                d.summary,
-                d.open_actions,
-                ts(at),
-                json,
-                d.current
-            ],
+        super::incidents::insert_row(
+            &mut w,
+            &NewIncidentRow {
+                record: &rec,
+                current: &rec,
+                child_id: child.id,
+                yos_open: child.yos_open,
+                recorded_by_id: actor.staff_id,
+                updated_at: at,
+            },
         )
     }
 
@@ -219,17 +204,8 @@ impl Bulk<'_> {
             change,
         };
         apply(&mut cur, &entry);
-        let change_json = serde_json::to_string(&entry.change).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let kind = serde_json::to_value(&entry.change)
-            .ok()
-            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
-            .unwrap_or_default();
         let mut w = self.writer(actor, at);
-        w.insert(
-            "entries",
-            "INSERT INTO entries (uid, incident_id, at, by_name, by_id, kind, change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![entry.uid, incident_id, ts(entry.at), entry.by, actor.staff_id, kind, change_json],
-        )?;
+        super::incidents::insert_entry_row(&mut w, incident_id, &entry, actor.staff_id)?;
         super::incidents::refresh_row(&mut w, incident_id, &cur, "amend", at)?;
         Ok(entry)
     }

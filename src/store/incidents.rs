@@ -151,6 +151,73 @@ pub(crate) fn refresh_row(
     )
 }
 
+/// An incident row as first written: its saved record, its current state (the record with any entries a file
+/// brought applied), its child, who recorded it (none for an imported record) and when it last changed.
+pub(crate) struct NewIncidentRow<'r> {
+    pub record: &'r IncidentRecord,
+    pub current: &'r IncidentRecord,
+    pub child_id: i64,
+    pub yos_open: bool,
+    pub recorded_by_id: Option<i64>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The one writer of a new incident row, used by [`Store::save_incident`], the bulk writer and the importer:
+/// the saved record as JSON and its derived columns ([`derive`]) from the current state.
+pub(crate) fn insert_row(w: &mut super::audit::Writer<'_>, row: &NewIncidentRow<'_>) -> Result<i64> {
+    let (rec, cur) = (row.record, row.current);
+    let d = derive(cur, row.yos_open)?;
+    let json = serde_json::to_string(rec).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    w.insert(
+        "incidents",
+        "INSERT INTO incidents (uid, home_uid, child_id, occurred_at, recorded_at, recorded_by, recorded_by_id, \
+         status, response, categories, police_ref, summary, open_actions, updated_at, record, current) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        params![
+            rec.uid,
+            rec.home_uid,
+            row.child_id,
+            ts(cur.occurred_at),
+            ts(rec.recorded_at),
+            rec.recorded_by,
+            row.recorded_by_id,
+            d.status,
+            d.response,
+            d.categories,
+            d.police_ref,
+            d.summary,
+            d.open_actions,
+            ts(row.updated_at),
+            json,
+            d.current
+        ],
+    )
+}
+
+/// The `kind` column of an entry: its change's type.
+fn entry_kind(e: &Entry) -> String {
+    serde_json::to_value(&e.change)
+        .ok()
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The one writer of an entry row, used by [`Store::add_entry`], the bulk writer and the importer (`by_id`:
+/// the member of staff here who added it; none for an entry from a file).
+pub(crate) fn insert_entry_row(
+    w: &mut super::audit::Writer<'_>,
+    incident_id: i64,
+    e: &Entry,
+    by_id: Option<i64>,
+) -> Result<i64> {
+    let change = serde_json::to_string(&e.change).map_err(|x| StoreError::Invalid(x.to_string()))?;
+    w.insert(
+        "entries",
+        "INSERT INTO entries (uid, incident_id, at, by_name, by_id, kind, change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![e.uid, incident_id, ts(e.at), e.by, by_id, entry_kind(e), change],
+    )
+}
+
 /// Check an entry against the record's state before it (`cur`, with its `entries`) and the register: what
 /// the store refuses whichever screen or file it comes from.
 fn check_entry(
@@ -207,27 +274,16 @@ pub fn manager_only(c: &Change) -> bool {
 }
 
 /// The entries of an incident, oldest first, on any connection (also inside a write transaction).
-fn entries_in(conn: &rusqlite::Connection, incident_id: i64, uid: &str) -> Result<Vec<Entry>> {
-    let mut s =
-        conn.prepare_cached("SELECT uid, at, by_name, change FROM entries WHERE incident_id = ?1 ORDER BY id")?;
-    let rows = s
-        .query_map([incident_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(euid, at, by, change)| {
+pub(crate) fn entries_in(conn: &rusqlite::Connection, incident_id: i64, uid: &str) -> Result<Vec<Entry>> {
+    super::import_rows::entry_rows(conn, incident_id)?
+        .into_iter()
+        .map(|r| {
             Ok(Entry {
-                uid: euid,
+                uid: r.uid,
                 incident_uid: uid.to_string(),
-                at: parse_ts(&at).unwrap_or_default(),
-                by,
-                change: serde_json::from_str(&change)
+                at: parse_ts(&r.at).unwrap_or_default(),
+                by: r.by,
+                change: serde_json::from_str(&r.change)
                     .map_err(|e| StoreError::Invalid(format!("entry of incident {incident_id} unreadable: {e}")))?,
             })
         })
@@ -256,36 +312,22 @@ impl Store {
         rec.recorded_at = now;
         rec.late_record = IncidentRecord::is_late(rec.occurred_at, now);
         rec.validate(now).map_err(|e| StoreError::Invalid(e.join(" ")))?;
-        let json = serde_json::to_string(&rec).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let d = derive(&rec, child.yos_open)?;
         if let Some(draft) = draft_id {
             // A draft a manager took over is theirs to finish now.
             self.check_own_draft(actor, draft)?;
         }
         self.write(actor, |w| {
-            let id = w.insert(
-                "incidents",
-                "INSERT INTO incidents (uid, home_uid, child_id, occurred_at, recorded_at, recorded_by, recorded_by_id, \
-                 status, response, categories, police_ref, summary, open_actions, updated_at, record, current) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-                params![
-                    rec.uid,
-                    rec.home_uid,
-                    child.id,
-                    ts(rec.occurred_at),
-                    ts(now),
-                    rec.recorded_by,
-                    w.actor.staff_id,
-                    d.status,
-                    d.response,
-                    d.categories,
-                    d.police_ref,
-                    d.summary,
-                    d.open_actions,
-                    ts(now),
-                    json,
-                    d.current
-                ],
+            let staff_id = w.actor.staff_id;
+            let id = insert_row(
+                w,
+                &NewIncidentRow {
+                    record: &rec,
+                    current: &rec,
+                    child_id: child.id,
+                    yos_open: child.yos_open,
+                    recorded_by_id: staff_id,
+                    updated_at: now,
+                },
             )?;
             if let Some(draft) = draft_id {
                 super::drafts::close_in(w, draft, "saved as incident")?;
@@ -317,11 +359,6 @@ impl Store {
             by: actor.name.clone(),
             change,
         };
-        let change_json = serde_json::to_string(&entry.change).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let kind = serde_json::to_value(&entry.change)
-            .ok()
-            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
-            .unwrap_or_default();
         self.write(actor, |w| {
             // Read the entries again under the write lock: another copy of the app may have added one since
             // `detail` was read, and the current state must include it (no lost update).
@@ -336,11 +373,8 @@ impl Store {
             check_entry(&known, &before, &entries, &entry.change, now)?;
             entries.push(entry.clone());
             let cur = current(&detail.record, &entries);
-            w.insert(
-                "entries",
-                "INSERT INTO entries (uid, incident_id, at, by_name, by_id, kind, change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![entry.uid, incident_id, ts(entry.at), entry.by, w.actor.staff_id, kind, change_json],
-            )?;
+            let staff_id = w.actor.staff_id;
+            insert_entry_row(w, incident_id, &entry, staff_id)?;
             refresh_row(w, incident_id, &cur, "amend", now)
         })?;
         Ok(entry)

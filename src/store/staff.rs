@@ -281,26 +281,33 @@ impl Store {
                     "INSERT INTO staff (name, role, pass_hash, created_at) VALUES (?1, 'manager', ?2, ?3)",
                     params![name, hash, now],
                 )?;
-                for (k, v) in super::settings::DEFAULTS.iter().filter(|(k, _)| !have.iter().any(|h| h == k)) {
-                    w.insert("settings", "INSERT INTO settings (key, value) VALUES (?1, ?2)", params![k, v])?;
+                for (k, v) in super::settings::DEFAULTS
+                    .iter()
+                    .filter(|(k, _)| !have.iter().any(|h| h == k))
+                {
+                    w.insert(
+                        "settings",
+                        "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+                        params![k, v],
+                    )?;
                 }
                 if let Some(r) = &sealed {
                     insert_recovery(w, id, r)?;
                 }
                 return Ok((id, first_key(w, id)?));
             }
-            w.insert(
-                "home",
-                "INSERT INTO home (id, uid, name, ofsted_urn, pseudonym_secret, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
-                params![uid, home, urn, secret, now],
-            )?;
+            super::import_rows::insert_home(w, &uid, &home, &urn, &secret)?;
             let id = w.insert(
                 "staff",
                 "INSERT INTO staff (name, role, pass_hash, created_at) VALUES (?1, 'manager', ?2, ?3)",
                 params![name, hash, now],
             )?;
             for (k, v) in super::settings::DEFAULTS {
-                w.insert("settings", "INSERT INTO settings (key, value) VALUES (?1, ?2)", params![k, v])?;
+                w.insert(
+                    "settings",
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+                    params![k, v],
+                )?;
             }
             if is_yos {
                 w.insert(

@@ -74,11 +74,7 @@ impl ExportScreen {
 
     /// (sets sent, weeks whose newest set was rejected), to say what a sync did.
     fn tally(&self, ctx: &Ctx<'_>) -> (usize, usize) {
-        let sent = ctx
-            .store
-            .connection()
-            .query_row("SELECT COUNT(*) FROM exports", [], |r| r.get::<_, i64>(0))
-            .unwrap_or(0) as usize;
+        let sent = ctx.store.export_count().unwrap_or(0) as usize;
         (sent, self.weeks.iter().filter(|w| w.rejected()).count())
     }
 
@@ -547,12 +543,7 @@ mod tests {
         let now = crate::time::from_db("2026-11-25T10:00:00Z").unwrap();
         s.set_clock(Some(now));
         // A folder that does not exist here (set_setting would refuse it): written as an old database holds it.
-        s.connection()
-            .execute(
-                "UPDATE settings SET value = '/srv/yos-share' WHERE key = 'export_folder'",
-                [],
-            )
-            .unwrap();
+        s.put_setting_unchecked("export_folder", "/srv/yos-share").unwrap();
         let p = protocol();
         let session = Session {
             staff: m.staff,

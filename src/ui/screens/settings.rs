@@ -323,13 +323,12 @@ mod tests {
             ("Oak House Children's Home", "SC654321")
         );
         let by: Vec<(String, String)> = s
-            .connection()
-            .prepare("SELECT staff_name, entity FROM audit WHERE entity = 'home' AND action = 'update'")
+            .audit_of_kind("home")
             .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+            .into_iter()
+            .filter(|r| r.action == "update")
+            .map(|r| (r.staff_name, r.entity))
+            .collect();
         assert_eq!(by.len(), 2, "{by:?}");
         assert!(by.iter().all(|(n, _)| n == "Pat Manager"), "{by:?}");
         assert_eq!(
@@ -388,14 +387,8 @@ mod tests {
         page.form.set("protocol", "london-2025");
         assert_eq!(save(&mut page, &mut s, &session, &p), "Settings saved.");
         assert_eq!(s.setting("protocol").unwrap(), "london-2025");
-        let (who, action, after): (String, String, String) = s
-            .connection()
-            .query_row(
-                "SELECT staff_name, action, after FROM audit WHERE entity = 'settings' ORDER BY id DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .unwrap();
+        let last = s.audit_of_kind("settings").unwrap().pop().unwrap();
+        let (who, action, after) = (last.staff_name, last.action, last.after.unwrap_or_default());
         assert_eq!(who, "Pat Manager");
         assert!(action == "insert" || action == "update", "{action}");
         assert!(after.contains("london-2025"), "{after}");
