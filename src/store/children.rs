@@ -214,30 +214,83 @@ impl Store {
     }
 }
 
-pub(crate) fn insert_child(w: &mut super::audit::Writer<'_>, uid: &str, home_uid: &str, v: &ValidChild) -> Result<i64> {
+/// Every column of a new `children` row.
+pub(crate) struct ChildRow<'a> {
+    pub uid: &'a str,
+    pub home_uid: &'a str,
+    pub name: &'a str,
+    pub preferred_name: &'a str,
+    pub dob: NaiveDate,
+    pub gender: &'a str,
+    pub ethnicity: &'a str,
+    pub legal_status: &'a str,
+    pub placing_authority: &'a str,
+    pub social_worker: &'a str,
+    pub social_worker_contact: &'a str,
+    pub admitted: NaiveDate,
+    pub discharged: Option<NaiveDate>,
+    pub discharge_reason: &'a str,
+    pub yos_open: bool,
+    pub yos_worker: &'a str,
+    pub yos_ref: &'a str,
+    pub what_helps: &'a str,
+}
+
+/// The one writer of a new `children` row: a child added here ([`insert_child`]), by the bulk writer, or
+/// from another home's file (the importer).
+pub(crate) fn insert_child_row(w: &mut super::audit::Writer<'_>, c: &ChildRow<'_>) -> Result<i64> {
     w.insert(
         "children",
         "INSERT INTO children (uid, home_uid, name, preferred_name, dob, gender, ethnicity, legal_status, \
-         placing_authority, social_worker, social_worker_contact, admitted, yos_open, yos_worker, yos_ref, what_helps) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         placing_authority, social_worker, social_worker_contact, admitted, discharged, discharge_reason, yos_open, \
+         yos_worker, yos_ref, what_helps) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
+            c.uid,
+            c.home_uid,
+            c.name,
+            c.preferred_name,
+            d(c.dob),
+            c.gender,
+            c.ethnicity,
+            c.legal_status,
+            c.placing_authority,
+            c.social_worker,
+            c.social_worker_contact,
+            d(c.admitted),
+            c.discharged.map(d),
+            c.discharge_reason,
+            c.yos_open as i64,
+            c.yos_worker,
+            c.yos_ref,
+            c.what_helps
+        ],
+    )
+}
+
+pub(crate) fn insert_child(w: &mut super::audit::Writer<'_>, uid: &str, home_uid: &str, v: &ValidChild) -> Result<i64> {
+    insert_child_row(
+        w,
+        &ChildRow {
             uid,
             home_uid,
-            v.name,
-            v.preferred_name,
-            d(v.dob),
-            v.gender.code(),
-            v.ethnicity.code(),
-            v.legal_status.code(),
-            v.placing_authority,
-            v.social_worker,
-            v.social_worker_contact,
-            d(v.admitted),
-            v.yos_open as i64,
-            v.yos_worker,
-            v.yos_ref,
-            v.what_helps
-        ],
+            name: &v.name,
+            preferred_name: &v.preferred_name,
+            dob: v.dob,
+            gender: v.gender.code(),
+            ethnicity: v.ethnicity.code(),
+            legal_status: v.legal_status.code(),
+            placing_authority: &v.placing_authority,
+            social_worker: &v.social_worker,
+            social_worker_contact: &v.social_worker_contact,
+            admitted: v.admitted,
+            discharged: None,
+            discharge_reason: "",
+            yos_open: v.yos_open,
+            yos_worker: &v.yos_worker,
+            yos_ref: &v.yos_ref,
+            what_helps: &v.what_helps,
+        },
     )
 }
 

@@ -163,24 +163,28 @@ impl Writer<'_> {
 
     /// A child of another home's file, new here (audited).
     pub fn insert_imported_child(&mut self, uid: &str, home_uid: &str, c: &ChildColumns) -> Result<i64> {
-        self.insert(
-            "children",
-            "INSERT INTO children (uid, home_uid, name, dob, gender, ethnicity, legal_status, admitted, discharged, \
-             discharge_reason, yos_open, yos_ref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
+        super::children::insert_child_row(
+            self,
+            &super::children::ChildRow {
                 uid,
                 home_uid,
-                c.name,
-                day(c.dob),
-                c.gender,
-                c.ethnicity,
-                c.legal_status,
-                day(c.admitted),
-                c.discharged.map(day),
-                c.discharge_reason,
-                c.yos_open as i64,
-                c.yos_ref
-            ],
+                name: &c.name,
+                preferred_name: "",
+                dob: c.dob,
+                gender: &c.gender,
+                ethnicity: &c.ethnicity,
+                legal_status: &c.legal_status,
+                placing_authority: "",
+                social_worker: "",
+                social_worker_contact: "",
+                admitted: c.admitted,
+                discharged: c.discharged,
+                discharge_reason: &c.discharge_reason,
+                yos_open: c.yos_open,
+                yos_worker: "",
+                yos_ref: &c.yos_ref,
+                what_helps: "",
+            },
         )
     }
 
