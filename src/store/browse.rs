@@ -4,9 +4,43 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::{ToSql, params};
 
-use super::incidents::{Cursor, Filter, IncidentRow};
 use super::{Result, Store, parse_ts, ts};
 use crate::domain::{Category, Response, Status};
+
+/// One line of an incident list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentRow {
+    pub id: i64,
+    pub uid: String,
+    pub child_id: i64,
+    pub child_name: String,
+    pub occurred_at: DateTime<Utc>,
+    pub recorded_by: String,
+    pub status: Status,
+    pub response: Response,
+    pub categories: Vec<Category>,
+    pub police_ref: String,
+    pub summary: String,
+    pub open_actions: i64,
+}
+
+/// Filters for the browser; every one optional, all combined.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// One home's incidents (a database a YOS fills with several homes' files).
+    pub home_uid: Option<String>,
+    pub child_id: Option<i64>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub category: Option<Category>,
+    pub response: Option<Response>,
+    pub status: Option<Status>,
+    pub open_actions: bool,
+    pub text: Option<String>,
+}
+
+/// Where a page starts: after this (occurred_at, id), newest first.
+pub type Cursor = (DateTime<Utc>, i64);
 
 /// The columns of one browser / handover line.
 pub(crate) const ROW_COLS: &str = "i.id, i.uid, i.child_id, \

@@ -14,8 +14,6 @@ pub(crate) const PERIOD_SQL: &str = "SELECT id, uid, child_id, record, current F
     WHERE occurred_at >= ?1 AND occurred_at < ?2 AND home_uid = ?3 ORDER BY occurred_at, uid";
 /// One incident by id (an amendment).
 pub(crate) const ONE_SQL: &str = "SELECT id, uid, child_id, record, current FROM incidents WHERE id = ?1";
-/// An incident's entries, oldest first, through the `entries_incident` index.
-pub(crate) const ENTRIES_SQL: &str = "SELECT uid, at, by_name, change FROM entries WHERE incident_id = ?1 ORDER BY id";
 /// This home's incidents changed since a time, through the `incidents_updated` index (home, then time).
 pub(crate) const AMENDED_SQL: &str = "SELECT id, occurred_at, updated_at, uid FROM incidents INDEXED BY incidents_updated \
     WHERE updated_at > ?1 AND home_uid = ?2";
@@ -260,7 +258,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("incident {id}")))
     }
 
-    /// An incident's entries, oldest first ([`ENTRIES_SQL`]), filed under `incident_uid`.
+    /// An incident's entries, oldest first ([`super::incidents::ENTRIES_SQL`]), filed under `incident_uid`.
     pub fn export_entries(&self, id: i64, incident_uid: &str) -> Result<Vec<Entry>> {
         super::incidents::entries_in(&self.conn, id, incident_uid)
     }
@@ -355,7 +353,7 @@ mod tests {
         );
         let one = plan(&s, ONE_SQL, &["1"]);
         assert!(one.contains("USING INTEGER PRIMARY KEY (rowid=?)"), "{one}");
-        let entries = plan(&s, ENTRIES_SQL, &["1"]);
+        let entries = plan(&s, super::super::incidents::ENTRIES_SQL, &["1"]);
         assert!(
             entries.contains("USING INDEX entries_incident (incident_id=?)"),
             "{entries}"

@@ -9,6 +9,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::Result;
 use super::audit::Writer;
+pub(crate) use super::staff::insert_home;
 
 /// The register's columns of a child as kept here, before or after a file's facts.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,43 +26,10 @@ pub struct ChildColumns {
     pub yos_ref: String,
 }
 
-/// An entry as stored: uid, time and author as text, the change as JSON.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntryRow {
-    pub uid: String,
-    pub at: String,
-    pub by: String,
-    pub change: String,
-}
+pub use super::incidents::EntryRow;
 
 fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
-}
-
-/// An incident's entries as stored, oldest first.
-pub(crate) fn entry_rows(conn: &rusqlite::Connection, incident_id: i64) -> Result<Vec<EntryRow>> {
-    let mut s = conn.prepare_cached(super::exports::ENTRIES_SQL)?;
-    let rows = s
-        .query_map([incident_id], |r| {
-            Ok(EntryRow {
-                uid: r.get(0)?,
-                at: r.get(1)?,
-                by: r.get(2)?,
-                change: r.get(3)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
-}
-
-/// The one writer of the `home` row (a new home's set-up, or an empty database taking a file's home).
-pub(crate) fn insert_home(w: &mut Writer<'_>, uid: &str, name: &str, ofsted_urn: &str, secret: &str) -> Result<i64> {
-    let now = w.now_str();
-    w.insert(
-        "home",
-        "INSERT INTO home (id, uid, name, ofsted_urn, pseudonym_secret, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
-        params![uid, name, ofsted_urn, secret, now],
-    )
 }
 
 impl Writer<'_> {
@@ -252,7 +220,7 @@ impl Writer<'_> {
 
     /// An incident's entries as stored, oldest first.
     pub fn entry_rows(&self, incident_id: i64) -> Result<Vec<EntryRow>> {
-        entry_rows(self.conn(), incident_id)
+        super::incidents::entry_rows(self.conn(), incident_id)
     }
 }
 

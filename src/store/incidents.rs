@@ -4,27 +4,11 @@
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{OptionalExtension, params};
 
+pub use super::browse::{Cursor, Filter, IncidentRow};
 use super::browse::{ROW_COLS, row_from};
 use super::{Actor, Result, Store, StoreError, parse_ts, ts};
 use crate::domain::outstanding::{ActionFacts, actions};
-use crate::domain::{Category, Change, Child, CorrectableField, Entry, IncidentRecord, Response, Status, current};
-
-/// One line of an incident list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IncidentRow {
-    pub id: i64,
-    pub uid: String,
-    pub child_id: i64,
-    pub child_name: String,
-    pub occurred_at: DateTime<Utc>,
-    pub recorded_by: String,
-    pub status: Status,
-    pub response: Response,
-    pub categories: Vec<Category>,
-    pub police_ref: String,
-    pub summary: String,
-    pub open_actions: i64,
-}
+use crate::domain::{Category, Change, Child, CorrectableField, Entry, IncidentRecord, current};
 
 /// Everything about one incident: as saved, its entries, and its current state.
 #[derive(Debug, Clone)]
@@ -49,24 +33,6 @@ impl IncidentDetail {
             .unwrap_or_else(|| "(a child not in this register)".into())
     }
 }
-
-/// Filters for the browser; every one optional, all combined.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
-    /// One home's incidents (a database a YOS fills with several homes' files).
-    pub home_uid: Option<String>,
-    pub child_id: Option<i64>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-    pub category: Option<Category>,
-    pub response: Option<Response>,
-    pub status: Option<Status>,
-    pub open_actions: bool,
-    pub text: Option<String>,
-}
-
-/// Where a page starts: after this (occurred_at, id), newest first.
-pub type Cursor = (DateTime<Utc>, i64);
 
 pub(crate) fn categories_col(c: &[Category]) -> String {
     let mut s = String::from("|");
@@ -274,8 +240,36 @@ pub fn manager_only(c: &Change) -> bool {
 }
 
 /// The entries of an incident, oldest first, on any connection (also inside a write transaction).
+/// An incident's entries, oldest first, through the `entries_incident` index.
+pub(crate) const ENTRIES_SQL: &str = "SELECT uid, at, by_name, change FROM entries WHERE incident_id = ?1 ORDER BY id";
+
+/// An entry as stored: uid, time and author as text, the change as JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryRow {
+    pub uid: String,
+    pub at: String,
+    pub by: String,
+    pub change: String,
+}
+
+/// An incident's entries as stored, oldest first.
+pub(crate) fn entry_rows(conn: &rusqlite::Connection, incident_id: i64) -> Result<Vec<EntryRow>> {
+    let mut s = conn.prepare_cached(ENTRIES_SQL)?;
+    let rows = s
+        .query_map([incident_id], |r| {
+            Ok(EntryRow {
+                uid: r.get(0)?,
+                at: r.get(1)?,
+                by: r.get(2)?,
+                change: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 pub(crate) fn entries_in(conn: &rusqlite::Connection, incident_id: i64, uid: &str) -> Result<Vec<Entry>> {
-    super::import_rows::entry_rows(conn, incident_id)?
+    entry_rows(conn, incident_id)?
         .into_iter()
         .map(|r| {
             Ok(Entry {

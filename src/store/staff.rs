@@ -197,6 +197,22 @@ fn staff_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Staff> {
 
 const STAFF_COLS: &str = "id, name, role, active, deactivated_reason, failed_attempts, locked_until";
 
+/// The one writer of the `home` row (a new home's set-up, or an empty database taking a file's home).
+pub(crate) fn insert_home(
+    w: &mut super::audit::Writer<'_>,
+    uid: &str,
+    name: &str,
+    ofsted_urn: &str,
+    secret: &str,
+) -> Result<i64> {
+    let now = w.now_str();
+    w.insert(
+        "home",
+        "INSERT INTO home (id, uid, name, ofsted_urn, pseudonym_secret, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+        params![uid, name, ofsted_urn, secret, now],
+    )
+}
+
 impl Store {
     /// Set up the home and its first manager (without a recovery code: demo data, tests; the app's set-up
     /// screen uses [`Store::setup_with_recovery`]). Returns the manager, signed in.
@@ -296,7 +312,7 @@ impl Store {
                 }
                 return Ok((id, first_key(w, id)?));
             }
-            super::import_rows::insert_home(w, &uid, &home, &urn, &secret)?;
+            insert_home(w, &uid, &home, &urn, &secret)?;
             let id = w.insert(
                 "staff",
                 "INSERT INTO staff (name, role, pass_hash, created_at) VALUES (?1, 'manager', ?2, ?3)",
