@@ -1,0 +1,101 @@
+//! Issue 18, "the store owns every row and every statement": the export, the import, the demo and their screens
+//! hold no SQL of their own and never reach for the store's connection; and the store (with the low modules it
+//! uses) imports nothing from the modules above it, so store, export and report are no longer one circle.
+
+use std::path::{Path, PathBuf};
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The file's text before its unit tests (a test may build what it checks from anywhere).
+fn production(p: &Path) -> String {
+    let t = std::fs::read_to_string(p).unwrap();
+    match t.find("#[cfg(test)]\nmod tests") {
+        Some(i) => t[..i].to_string(),
+        None => t,
+    }
+}
+
+/// Lines that hold an SQL statement's start in a string (the code writes SQL in capitals), or a call for the
+/// store's connection.
+fn sql_lines(text: &str) -> Vec<String> {
+    const WORDS: [&str; 8] = [
+        "SELECT ",
+        "INSERT INTO",
+        "UPDATE ",
+        "DELETE FROM",
+        "CREATE ",
+        "PRAGMA ",
+        "WITH ",
+        "REPLACE ",
+    ];
+    text.lines()
+        .filter(|l| l.contains("connection()") || WORDS.iter().any(|w| l.contains(&format!("\"{w}"))))
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn export_import_demo_and_their_screens_hold_no_sql_of_their_own() {
+    let mut files = Vec::new();
+    rust_files(&src().join("export"), &mut files);
+    for f in ["demo.rs", "ui/screens/export.rs", "ui/screens/settings.rs"] {
+        files.push(src().join(f));
+    }
+    let mut found = Vec::new();
+    for f in &files {
+        // Here the tests count too: they read what they check through the store's methods.
+        let text = std::fs::read_to_string(f).unwrap();
+        for l in sql_lines(&text) {
+            found.push(format!("{}: {l}", f.strip_prefix(src()).unwrap().display()));
+        }
+    }
+    assert!(found.is_empty(), "SQL outside the store:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_store_imports_nothing_from_the_modules_above_it() {
+    let mut files = Vec::new();
+    rust_files(&src().join("store"), &mut files);
+    for f in ["fsio.rs", "hash.rs", "text.rs", "time.rs"] {
+        let p = src().join(f);
+        if p.exists() {
+            files.push(p);
+        }
+    }
+    let above = [
+        "crate::export",
+        "crate::report",
+        "crate::sync",
+        "crate::ui",
+        "crate::cli",
+        "crate::demo",
+        "crate::print",
+    ];
+    let mut found = Vec::new();
+    for f in &files {
+        let text = production(f);
+        for (n, l) in text.lines().enumerate() {
+            if let Some(m) = above.iter().find(|m| l.contains(*m)) {
+                found.push(format!("{}:{}: {m}", f.strip_prefix(src()).unwrap().display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the store reaches above itself:\n{}",
+        found.join("\n")
+    );
+}
