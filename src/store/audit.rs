@@ -356,6 +356,19 @@ pub struct AuditRow {
     pub after: Option<String>,
 }
 
+fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
+    Ok(AuditRow {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        staff_name: r.get(2)?,
+        entity: r.get(3)?,
+        entity_id: r.get(4)?,
+        action: r.get(5)?,
+        before: r.get(6)?,
+        after: r.get(7)?,
+    })
+}
+
 impl super::Store {
     /// The audit rows about one entity, oldest first.
     pub fn audit_for(&self, entity: &str, entity_id: i64) -> Result<Vec<AuditRow>> {
@@ -364,18 +377,7 @@ impl super::Store {
              WHERE entity = ?1 AND entity_id = ?2 ORDER BY id",
         )?;
         let rows = s
-            .query_map(params![entity, entity_id], |r| {
-                Ok(AuditRow {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    staff_name: r.get(2)?,
-                    entity: r.get(3)?,
-                    entity_id: r.get(4)?,
-                    action: r.get(5)?,
-                    before: r.get(6)?,
-                    after: r.get(7)?,
-                })
-            })?
+            .query_map(params![entity, entity_id], audit_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
@@ -387,18 +389,7 @@ impl super::Store {
              WHERE entity = ?1 ORDER BY id",
         )?;
         let rows = s
-            .query_map(params![entity], |r| {
-                Ok(AuditRow {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    staff_name: r.get(2)?,
-                    entity: r.get(3)?,
-                    entity_id: r.get(4)?,
-                    action: r.get(5)?,
-                    before: r.get(6)?,
-                    after: r.get(7)?,
-                })
-            })?
+            .query_map(params![entity], audit_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
