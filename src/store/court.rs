@@ -444,7 +444,7 @@ pub(crate) mod tests {
     }
 
     /// A YOS's database holding one imported home's record: (yos, officer, incident id, the home's store).
-    pub(crate) fn yos_with_record() -> (Store, Actor, i64, Store) {
+    pub(crate) fn yos_with_record() -> (Store, Actor, i64, Store, Actor) {
         let (mut home, a) = crate::report::tests::home();
         let mut y = Store::open_in_memory().unwrap();
         let (m, _) = y
@@ -473,7 +473,7 @@ pub(crate) mod tests {
                 r.get(0)
             })
             .unwrap();
-        (y, officer, id, home)
+        (y, officer, id, home, a)
     }
 
     fn appearance(on: &str, court: &str) -> CourtInput {
@@ -484,7 +484,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_yos_officer_adds_entries_attributed_audited_and_the_record_is_untouched() {
-        let (mut y, officer, id, _home) = yos_with_record();
+        let (mut y, officer, id, _home, _) = yos_with_record();
         let before: (String, String) = y
             .conn
             .query_row("SELECT record, current FROM incidents WHERE id = ?1", [id], |r| {
@@ -522,6 +522,50 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn yos_entries_never_travel_in_any_export_set() {
+        let (mut y, officer, id, mut home, a) = yos_with_record();
+        let mut b = CourtInput::new(CourtKind::Breach, d("20/11/2026"));
+        b.order = "Referral order ZZORDER".into();
+        b.what = "Missed the panel ZZWHAT".into();
+        let e = y.add_court_entry(&officer, id, &b).unwrap();
+        y.add_court_entry(&officer, id, &appearance("20/11/2026", "ZZCOURT Youth Court"))
+            .unwrap();
+        let week = crate::time::Period::parse_week("2026-W47").unwrap();
+        let marks = [
+            "ZZORDER",
+            "ZZWHAT",
+            "ZZCOURT",
+            e.uid.as_str(),
+            "court_entries",
+            "breach",
+        ];
+        // A YOS sends no weekly file; and what an export would build from its database carries none of them.
+        let dir = tempfile::tempdir().unwrap();
+        assert!(crate::export::write(&mut y, &officer, &week, dir.path()).is_err());
+        let built = crate::export::build(&y, &week).unwrap();
+        for f in [&built.csv, &built.json, &built.manifest] {
+            let t = String::from_utf8_lossy(f);
+            for m in marks {
+                assert!(!t.contains(m), "{m} in a YOS's export: {t}");
+            }
+        }
+        // The home's own set, written after, carries none either (its database has none), and the import format
+        // has no place for them.
+        home.set_clock(Some(crate::report::tests::local("30/11/2026", "14:00")));
+        let out = crate::export::write(&mut home, &a, &week, dir.path()).unwrap();
+        for f in &out.files {
+            let t = std::fs::read_to_string(f).unwrap();
+            for m in &marks[..4] {
+                assert!(!t.contains(m), "{m} in the home's set");
+            }
+        }
+        let schema = include_str!("../../assets/export.schema.json");
+        for m in ["court_entries", "appearance", "breach", "disposal"] {
+            assert!(!schema.contains(m), "the import format has no {m}");
+        }
+    }
+
+    #[test]
     fn a_home_database_refuses_yos_entries_and_writes_nothing() {
         let (mut home, a) = crate::report::tests::home();
         let id: i64 = home
@@ -546,7 +590,7 @@ pub(crate) mod tests {
 
     #[test]
     fn dates_fields_and_corrections_are_checked() {
-        let (mut y, officer, id, _home) = yos_with_record();
+        let (mut y, officer, id, _home, _) = yos_with_record();
         // The first W47 record is Mon 16/11/2026; the clock says 30/11/2026.
         for (input, says) in [
             (appearance("01/12/2026", "Youth Court"), "future"),
