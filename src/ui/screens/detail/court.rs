@@ -1,0 +1,327 @@
+//! The YOS's own entries on an imported record (issue 20), on a YOS's database only: `c` on the detail screen.
+//! Three steps: which kind (1 court appearance, 2 court outcome, 3 breach of an order), its few fields, then a
+//! check of what will be saved; Ctrl+S (or Enter) there saves it as the officer's, for the YOS. The home's record
+//! is never changed. Nothing is filled in for the officer: no outcome yet means nothing to add yet.
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use crate::store::court::{COURT_MAX, CourtInput, CourtKind, CourtResult, Disposal, WHAT_MAX};
+use crate::store::incidents::IncidentDetail;
+use crate::ui::app::{Ctx, Done, Effect, Outcome};
+use crate::ui::form::{Field, Form, FormEvent};
+use crate::ui::keymap::{Hint, hint};
+use crate::ui::screens::Page;
+use crate::ui::screens::widgets::safe;
+
+/// The disposal choice's "not a conviction".
+const NO_DISPOSAL: &str = "none";
+
+enum Step {
+    Kind,
+    Fields(CourtKind),
+    Check(CourtKind, Box<CourtInput>),
+}
+
+pub struct CourtScreen {
+    incident_id: i64,
+    /// "#12 · Alex A · 16/11/2026" for the titles.
+    about: String,
+    occurred: NaiveDate,
+    step: Step,
+    form: Form,
+    error: Option<String>,
+}
+
+impl CourtScreen {
+    pub fn new(d: &IncidentDetail) -> CourtScreen {
+        let occurred = crate::time::local_date(d.current.occurred_at);
+        CourtScreen {
+            incident_id: d.id,
+            about: format!(
+                "#{} · {} · {}",
+                d.id,
+                safe(&d.child.display_name()),
+                crate::time::show_date(occurred)
+            ),
+            occurred,
+            step: Step::Kind,
+            form: Form::new(Vec::new()),
+            error: None,
+        }
+    }
+
+    fn fields(kind: CourtKind) -> Form {
+        let date = Field::date("on", "Date")
+            .required()
+            .with_hint("Day/month/year; y yesterday, t today.");
+        Form::new(match kind {
+            CourtKind::Appearance => vec![
+                date,
+                Field::text("court", "Court", COURT_MAX)
+                    .required()
+                    .with_hint("For example: Northshire Youth Court."),
+            ],
+            CourtKind::Outcome => vec![
+                date,
+                Field::choice(
+                    "result",
+                    "Outcome",
+                    CourtResult::ALL
+                        .iter()
+                        .map(|r| (r.code().to_string(), r.label().to_string()))
+                        .collect(),
+                )
+                .required()
+                .with_hint("←/→ to choose. No outcome yet? Esc: add it when the court decides."),
+                Field::choice(
+                    "disposal",
+                    "Disposal",
+                    std::iter::once((NO_DISPOSAL.to_string(), "None: not convicted".to_string()))
+                        .chain(
+                            Disposal::ALL
+                                .iter()
+                                .map(|x| (x.code().to_string(), x.label().to_string())),
+                        )
+                        .collect(),
+                )
+                .required()
+                .with_hint("What the court gave, on a conviction only."),
+            ],
+            CourtKind::Breach => vec![
+                date,
+                Field::text("order", "Which order", COURT_MAX)
+                    .required()
+                    .with_hint("For example: referral order."),
+                Field::text("what", "What happened", WHAT_MAX)
+                    .required()
+                    .with_hint("In a few words."),
+            ],
+        })
+    }
+
+    /// The form's values as an entry, or the first problem (set beside its field).
+    fn input(&mut self, kind: CourtKind, now: chrono::DateTime<chrono::Utc>) -> Option<CourtInput> {
+        self.form.clear_errors();
+        if !self.form.check_required() {
+            self.form.focus_first_error();
+            return None;
+        }
+        let on = match crate::time::parse_date(&self.form.text("on")) {
+            Ok(d) => d,
+            Err(e) => {
+                self.form.set_error("on", e);
+                self.form.focus_first_error();
+                return None;
+            }
+        };
+        if on > crate::time::local_date(now) {
+            self.form
+                .set_error("on", "That is in the future: give the day it happened.");
+        } else if on < self.occurred {
+            self.form.set_error(
+                "on",
+                format!(
+                    "That is before the incident ({}).",
+                    crate::time::show_date(self.occurred)
+                ),
+            );
+        }
+        let mut i = CourtInput::new(kind, on);
+        match kind {
+            CourtKind::Appearance => i.court = self.form.text("court"),
+            CourtKind::Outcome => {
+                i.result = CourtResult::from_code(&self.form.get("result"));
+                i.disposal = Disposal::from_code(&self.form.get("disposal"));
+                match (i.result, i.disposal) {
+                    (Some(CourtResult::Convicted), None) => {
+                        self.form.set_error("disposal", "Choose what the court gave.");
+                    }
+                    (Some(r), Some(_)) if r != CourtResult::Convicted => {
+                        self.form
+                            .set_error("disposal", "Only a conviction has a disposal: choose None.");
+                    }
+                    _ => {}
+                }
+            }
+            CourtKind::Breach => {
+                i.order = self.form.text("order");
+                i.what = self.form.text("what");
+            }
+        }
+        if self.form.has_errors() {
+            self.form.focus_first_error();
+            return None;
+        }
+        Some(i)
+    }
+
+    fn check_lines(&self, ctx: &Ctx<'_>, i: &CourtInput) -> Vec<Line<'static>> {
+        let who = ctx.session.map(|s| s.staff.name.clone()).unwrap_or_default();
+        let service = ctx.store.home().ok().flatten().map(|h| h.name).unwrap_or_default();
+        let d = crate::time::show_date(i.on);
+        let mut v = vec![Line::styled(format!("{} on {d}", i.kind.label()), ctx.theme.heading())];
+        match i.kind {
+            CourtKind::Appearance => v.push(Line::from(format!("Court: {}", safe(&i.court)))),
+            CourtKind::Outcome => {
+                v.push(Line::from(format!(
+                    "Outcome: {}",
+                    i.result.map(CourtResult::label).unwrap_or("")
+                )));
+                if let Some(x) = i.disposal {
+                    v.push(Line::from(format!("Disposal: {}", x.label())));
+                }
+            }
+            CourtKind::Breach => {
+                v.push(Line::from(format!("Order: {}", safe(&i.order))));
+                v.push(Line::from(format!("What happened: {}", safe(&i.what))));
+            }
+        }
+        v.push(Line::from(""));
+        v.push(Line::from(format!("Added by {} for {}.", safe(&who), safe(&service))));
+        v.push(Line::styled(
+            "A YOS entry: not part of the home's record, never sent to the home.",
+            ctx.theme.muted(),
+        ));
+        v
+    }
+}
+
+impl Page for CourtScreen {
+    fn title(&self) -> String {
+        format!("YOS entry · {}", self.about)
+    }
+
+    fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        self.error = None;
+        match &self.step {
+            Step::Kind => {
+                let kind = match key.code {
+                    KeyCode::Char('1') => CourtKind::Appearance,
+                    KeyCode::Char('2') => CourtKind::Outcome,
+                    KeyCode::Char('3') => CourtKind::Breach,
+                    KeyCode::Esc => return Outcome::Back,
+                    _ => return Outcome::None,
+                };
+                self.form = Self::fields(kind);
+                self.step = Step::Fields(kind);
+                Outcome::None
+            }
+            Step::Fields(kind) => {
+                let kind = *kind;
+                match self.form.handle_key_at(key, ctx.now) {
+                    FormEvent::Save | FormEvent::Done => {
+                        if let Some(i) = self.input(kind, ctx.now) {
+                            self.step = Step::Check(kind, Box::new(i));
+                        }
+                        Outcome::None
+                    }
+                    FormEvent::Cancel => {
+                        self.step = Step::Kind;
+                        Outcome::None
+                    }
+                    _ => Outcome::None,
+                }
+            }
+            Step::Check(kind, i) => {
+                let save = key.code == KeyCode::Enter
+                    || key.code == KeyCode::F(2)
+                    || (key.code == KeyCode::Char('s') && key.modifiers.contains(KeyModifiers::CONTROL));
+                if save {
+                    return Outcome::Effect(Effect::AddCourtEntry {
+                        incident_id: self.incident_id,
+                        input: i.clone(),
+                    });
+                }
+                if key.code == KeyCode::Esc {
+                    self.step = Step::Fields(*kind);
+                }
+                Outcome::None
+            }
+        }
+    }
+
+    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
+        if let Step::Fields(_) = self.step {
+            self.form.paste(text);
+        }
+        Outcome::None
+    }
+
+    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
+        let e = match d {
+            Done::Ok(_) => return Outcome::Back,
+            Done::Err(e) => e,
+            Done::Fields(f) => f.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" "),
+        };
+        {
+            {
+                if let Step::Check(kind, _) = self.step {
+                    self.step = Step::Fields(kind);
+                }
+                self.error = Some(format!("Not saved: {e}"));
+                Outcome::None
+            }
+        }
+    }
+
+    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let block = Block::default().borders(Borders::ALL).title(crate::ui::form::truncate(
+            &format!(" {} ", self.title()),
+            area.width.saturating_sub(4) as usize,
+        ));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [top, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+        let top_text = match &self.error {
+            Some(e) => Line::styled(safe(e), ctx.theme.error()),
+            None => Line::styled(
+                "The YOS's own entry. The home's record is not changed.",
+                ctx.theme.muted(),
+            ),
+        };
+        frame.render_widget(Paragraph::new(top_text).wrap(Wrap { trim: true }), top);
+        match &self.step {
+            Step::Kind => {
+                let lines = vec![
+                    Line::from("What do you add?"),
+                    Line::from(""),
+                    Line::from("  1  Court appearance"),
+                    Line::from("  2  Court outcome"),
+                    Line::from("  3  Breach of an order"),
+                ];
+                frame.render_widget(Paragraph::new(lines), body);
+            }
+            Step::Fields(kind) => {
+                let [head, form] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+                frame.render_widget(Paragraph::new(Line::styled(kind.label(), ctx.theme.heading())), head);
+                self.form.render(frame, form, &ctx.theme);
+            }
+            Step::Check(_, i) => {
+                let mut lines = vec![Line::from("Check, then save:"), Line::from("")];
+                lines.extend(self.check_lines(ctx, i));
+                frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+            }
+        }
+    }
+
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        match &self.step {
+            Step::Kind => vec![hint("1-3", "choose"), hint("Esc", "back")],
+            Step::Fields(_) => {
+                let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "check"), hint("Esc", "back")];
+                h.extend_from_slice(self.form.field_hints());
+                h
+            }
+            Step::Check(..) => vec![hint("Enter/Ctrl+S", "save"), hint("Esc", "change")],
+        }
+    }
+
+    fn accepts_text(&self) -> bool {
+        matches!(self.step, Step::Fields(_))
+    }
+}
