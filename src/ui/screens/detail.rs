@@ -236,7 +236,7 @@ fn court_entries(ctx: &Ctx<'_>, id: i64) -> Option<Vec<crate::store::court::Cour
 /// marks below move down with it.
 fn court_lines(doc: &mut lines::Doc, entries: &[crate::store::court::CourtEntry], ctx: &Ctx<'_>) {
     let mut v: Vec<Line<'static>> = vec![Line::styled(
-        "YOS entries (not part of the home's record)",
+        "── YOS entries (not part of the home's record)",
         ctx.theme.heading(),
     )];
     if entries.is_empty() {

@@ -107,16 +107,16 @@ impl CourtScreen {
     /// The form's values as an entry, or the first problem (set beside its field).
     fn input(&mut self, kind: CourtKind, now: chrono::DateTime<chrono::Utc>) -> Option<CourtInput> {
         self.form.clear_errors();
-        if !self.form.check_required() {
-            self.form.focus_first_error();
-            return None;
-        }
-        let on = match crate::time::parse_date(&self.form.text("on")) {
+        // Every problem at once, each beside its field.
+        self.form.check_required();
+        let typed = self.form.text("on");
+        let on = match crate::time::parse_date(&typed) {
             Ok(d) => d,
             Err(e) => {
-                self.form.set_error("on", e);
-                self.form.focus_first_error();
-                return None;
+                if !typed.is_empty() {
+                    self.form.set_error("on", e);
+                }
+                self.occurred
             }
         };
         if on > crate::time::local_date(now) {
@@ -323,5 +323,142 @@ impl Page for CourtScreen {
 
     fn accepts_text(&self) -> bool {
         matches!(self.step, Step::Fields(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Protocol;
+    use crate::store::Store;
+    use crate::ui::app::Session;
+    use crate::ui::screens::detail::DetailScreen;
+    use crate::ui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn protocol() -> Protocol {
+        Protocol {
+            id: "t".into(),
+            version: "1".into(),
+            title: "T".into(),
+            start: "s".into(),
+            steps: vec![],
+            sha256: String::new(),
+        }
+    }
+
+    fn render(page: &dyn Page, ctx: &Ctx<'_>) -> String {
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        term.draw(|f| page.view(f, f.area(), ctx)).unwrap();
+        let buf = term.backend().buffer().clone();
+        let mut s = String::new();
+        for y in 0..buf.area.height {
+            let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
+            s.push_str(line.trim_end());
+            s.push('\n');
+        }
+        s
+    }
+
+    fn keys(page: &mut dyn Page, ctx: &Ctx<'_>, s: &str) -> Outcome {
+        let mut last = Outcome::None;
+        for c in s.chars() {
+            last = page.update(ctx, KeyEvent::from(KeyCode::Char(c)));
+        }
+        last
+    }
+
+    fn key(page: &mut dyn Page, ctx: &Ctx<'_>, k: KeyCode) -> Outcome {
+        page.update(ctx, KeyEvent::from(k))
+    }
+
+    fn session(y: &Store, a: &crate::store::Actor) -> Session {
+        Session {
+            staff: y.staff_by_id(a.staff_id.unwrap()).unwrap(),
+            actor: a.clone(),
+        }
+    }
+
+    #[test]
+    fn a_conviction_is_chosen_checked_and_saved_as_the_officers() {
+        let (mut y, officer, id, _home, _) = crate::store::court::tests::yos_with_record();
+        let p = protocol();
+        let s = session(&y, &officer);
+        let now = y.now();
+        let effect = {
+            let ctx = Ctx {
+                store: &y,
+                session: Some(&s),
+                protocol: &p,
+                now,
+                theme: Theme::plain(),
+            };
+            let d = y.incident(id).unwrap();
+            let mut page = CourtScreen::new(&d);
+            insta::assert_snapshot!("court_kind", render(&page, &ctx));
+            keys(&mut page, &ctx, "2");
+            // A conviction without a disposal is not accepted; a date before the incident neither.
+            keys(&mut page, &ctx, "15/11/2026");
+            key(&mut page, &ctx, KeyCode::Enter);
+            key(&mut page, &ctx, KeyCode::Right);
+            key(&mut page, &ctx, KeyCode::Enter);
+            key(&mut page, &ctx, KeyCode::Enter);
+            let shown = render(&page, &ctx);
+            assert!(shown.contains("before the incident"), "{shown}");
+            assert!(!matches!(page.step, Step::Check(..)));
+            page.form.set("on", "20/11/2026");
+            page.form.set("disposal", "referral_order");
+            page.update(&ctx, KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+            insta::assert_snapshot!("court_check", render(&page, &ctx));
+            match key(&mut page, &ctx, KeyCode::Enter) {
+                Outcome::Effect(e) => e,
+                _ => panic!("Enter on the check saves"),
+            }
+        };
+        let Effect::AddCourtEntry { incident_id, input } = effect else {
+            panic!("a court entry")
+        };
+        let e = y.add_court_entry(&officer, incident_id, &input).unwrap();
+        assert!(e.is_conviction());
+        assert_eq!(e.disposal, Some(Disposal::ReferralOrder));
+        let ctx = Ctx {
+            store: &y,
+            session: Some(&s),
+            protocol: &p,
+            now,
+            theme: Theme::plain(),
+        };
+        let detail = DetailScreen::new(&ctx, id);
+        let shown = render(&detail, &ctx);
+        insta::assert_snapshot!("court_on_the_detail", shown);
+        assert!(shown.contains("YOS entries (not part of the home's record)"), "{shown}");
+        assert!(shown.contains("Convicted, Referral order"), "{shown}");
+        assert!(shown.contains("Kim Officer, Northshire YOS"), "{shown}");
+        let hints: Vec<String> = detail.hints(&ctx).iter().map(|h| format!("{h:?}")).collect();
+        assert!(hints.iter().any(|h| h.contains("court")), "{hints:?}");
+    }
+
+    #[test]
+    fn a_home_database_shows_no_court_key_and_no_yos_heading() {
+        let (home, a) = crate::report::tests::home();
+        let p = protocol();
+        let s = session(&home, &a);
+        let ctx = Ctx {
+            store: &home,
+            session: Some(&s),
+            protocol: &p,
+            now: home.now(),
+            theme: Theme::plain(),
+        };
+        let id: i64 = home
+            .connection()
+            .query_row("SELECT MIN(id) FROM incidents", [], |r| r.get(0))
+            .unwrap();
+        let mut detail = DetailScreen::new(&ctx, id);
+        assert!(!render(&detail, &ctx).contains("YOS entries"));
+        assert!(matches!(key(&mut detail, &ctx, KeyCode::Char('c')), Outcome::None));
+        let hints: Vec<String> = detail.hints(&ctx).iter().map(|h| format!("{h:?}")).collect();
+        assert!(!hints.iter().any(|h| h.contains("court")), "{hints:?}");
     }
 }
