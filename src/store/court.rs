@@ -566,6 +566,25 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_yos_entry_changed_or_removed_with_plain_sql_is_caught_by_verify() {
+        for sql in [
+            "UPDATE court_entries SET result = 'not_guilty', disposal = '' WHERE kind = 'outcome'",
+            "DELETE FROM court_entries WHERE kind = 'appearance'",
+        ] {
+            let (mut y, officer, id, _home, _) = yos_with_record();
+            y.add_court_entry(&officer, id, &appearance("20/11/2026", "Youth Court"))
+                .unwrap();
+            let mut o = CourtInput::new(CourtKind::Outcome, d("20/11/2026"));
+            o.result = Some(CourtResult::Convicted);
+            o.disposal = Some(Disposal::Fine);
+            y.add_court_entry(&officer, id, &o).unwrap();
+            assert!(y.verify().unwrap().is_sound());
+            y.conn.execute_batch(sql).unwrap();
+            assert!(!y.verify().unwrap().is_sound(), "{sql} is caught");
+        }
+    }
+
+    #[test]
     fn a_home_database_refuses_yos_entries_and_writes_nothing() {
         let (mut home, a) = crate::report::tests::home();
         let id: i64 = home

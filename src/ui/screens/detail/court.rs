@@ -12,11 +12,14 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::store::court::{COURT_MAX, CourtInput, CourtKind, CourtResult, Disposal, WHAT_MAX};
 use crate::store::incidents::IncidentDetail;
-use crate::ui::app::{Ctx, Done, Effect, Outcome};
+use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome};
 use crate::ui::form::{Field, Form, FormEvent};
 use crate::ui::keymap::{Hint, hint};
 use crate::ui::screens::Page;
 use crate::ui::screens::widgets::safe;
+
+/// The draft value that says which kind a kept draft is.
+const KIND_KEY: &str = "_kind";
 
 /// The disposal choice's "not a conviction".
 const NO_DISPOSAL: &str = "none";
@@ -53,6 +56,18 @@ impl CourtScreen {
             form: Form::new(Vec::new()),
             error: None,
         }
+    }
+
+    /// Back after a lock: the kind and what was typed, on the fields step.
+    pub fn restore(ctx: &Ctx<'_>, d: &FormDraft) -> Option<CourtScreen> {
+        let kind = CourtKind::from_code(d.values.get(KIND_KEY)?)?;
+        let detail = ctx.store.incident(d.context?).ok()?;
+        let mut s = CourtScreen::new(&detail);
+        s.form = Self::fields(kind);
+        s.form.restore(&d.values);
+        s.form.dirty = true;
+        s.step = Step::Fields(kind);
+        Some(s)
     }
 
     fn fields(kind: CourtKind) -> Form {
@@ -321,6 +336,25 @@ impl Page for CourtScreen {
         }
     }
 
+    /// What was typed is kept as the officer's draft when the app locks (fields or check step).
+    fn form_draft(&self) -> Option<(FormDraft, String)> {
+        let kind = match &self.step {
+            Step::Kind => return None,
+            Step::Fields(_) if !self.form.dirty => return None,
+            Step::Fields(k) | Step::Check(k, _) => *k,
+        };
+        let mut values = self.form.values();
+        values.insert(KIND_KEY.into(), kind.code().into());
+        Some((
+            FormDraft {
+                screen: "court".into(),
+                context: Some(self.incident_id),
+                values,
+            },
+            format!("Incident {}: {}", self.incident_id, kind.label()),
+        ))
+    }
+
     fn accepts_text(&self) -> bool {
         matches!(self.step, Step::Fields(_))
     }
@@ -437,6 +471,32 @@ mod tests {
         assert!(shown.contains("Kim Officer, Northshire YOS"), "{shown}");
         let hints: Vec<String> = detail.hints(&ctx).iter().map(|h| format!("{h:?}")).collect();
         assert!(hints.iter().any(|h| h.contains("court")), "{hints:?}");
+    }
+
+    #[test]
+    fn what_was_typed_comes_back_after_a_lock() {
+        let (y, officer, id, _home, _) = crate::store::court::tests::yos_with_record();
+        let p = protocol();
+        let s = session(&y, &officer);
+        let ctx = Ctx {
+            store: &y,
+            session: Some(&s),
+            protocol: &p,
+            now: y.now(),
+            theme: Theme::plain(),
+        };
+        let mut page = CourtScreen::new(&y.incident(id).unwrap());
+        assert!(page.form_draft().is_none(), "nothing typed yet");
+        keys(&mut page, &ctx, "3");
+        keys(&mut page, &ctx, "20/11/2026");
+        key(&mut page, &ctx, KeyCode::Tab);
+        keys(&mut page, &ctx, "Referral order");
+        let (draft, title) = page.form_draft().expect("kept at a lock");
+        assert!(title.contains("Breach"), "{title}");
+        let back = CourtScreen::restore(&ctx, &draft).expect("comes back");
+        assert!(matches!(back.step, Step::Fields(CourtKind::Breach)));
+        assert_eq!(back.form.text("on"), "20/11/2026");
+        assert_eq!(back.form.text("order"), "Referral order");
     }
 
     #[test]
