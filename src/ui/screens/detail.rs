@@ -77,7 +77,7 @@ impl DetailScreen {
         let d = self.detail.as_ref().ok()?;
         let mut doc = lines::detail_doc(d, ctx.now, ctx.theme, self.width.get());
         if let Some(c) = &self.court {
-            court_lines(&mut doc, c, ctx);
+            court_lines(&mut doc, c, ctx, self.width.get());
         }
         self.total.set(doc.lines.len());
         self.history_at.set(
@@ -150,7 +150,8 @@ impl Page for DetailScreen {
             }
             KeyCode::Char('c') if self.court.is_some() => {
                 if let Ok(d) = &self.detail {
-                    return Outcome::Push(Screen::new(court::CourtScreen::new(d)));
+                    let entries = self.court.as_deref().unwrap_or_default();
+                    return Outcome::Push(Screen::new(court::CourtScreen::new(d).with_entries(entries)));
                 }
             }
             KeyCode::Char('r') => {
@@ -234,7 +235,7 @@ fn court_entries(ctx: &Ctx<'_>, id: i64) -> Option<Vec<crate::store::court::Cour
 
 /// "YOS entries (not part of the home's record)" at the top of the detail, each with who and when; the
 /// marks below move down with it.
-fn court_lines(doc: &mut lines::Doc, entries: &[crate::store::court::CourtEntry], ctx: &Ctx<'_>) {
+fn court_lines(doc: &mut lines::Doc, entries: &[crate::store::court::CourtEntry], ctx: &Ctx<'_>, w: usize) {
     let mut v: Vec<Line<'static>> = vec![Line::styled(
         "── YOS entries (not part of the home's record)",
         ctx.theme.heading(),
@@ -243,16 +244,24 @@ fn court_lines(doc: &mut lines::Doc, entries: &[crate::store::court::CourtEntry]
         v.push(Line::styled("  None yet. c adds one.", ctx.theme.muted()));
     }
     for e in entries {
-        let mut first = format!("  {}", safe(&e.summary()));
+        let mut first = safe(&e.summary());
         if e.corrected {
             first.push_str(" (corrected below)");
         }
-        v.push(Line::from(first));
-        let mut who = format!("    {}, {}, {}", safe(&e.by), safe(&e.service), crate::time::show(e.at));
-        if e.corrects.is_some() {
-            who.push_str(&format!(": a correction ({})", safe(&e.reason)));
+        for r in lines::wrap(&first, w.saturating_sub(2)) {
+            v.push(Line::from(format!("  {r}")));
         }
-        v.push(Line::styled(who, ctx.theme.muted()));
+        let who = format!("{}, {}, {}", safe(&e.by), safe(&e.service), crate::time::show(e.at));
+        let mut muted = lines::wrap(&who, w.saturating_sub(4));
+        if e.corrects.is_some() {
+            muted.extend(lines::wrap(
+                &format!("A correction: {}", safe(&e.reason)),
+                w.saturating_sub(4),
+            ));
+        }
+        for r in muted {
+            v.push(Line::styled(format!("    {r}"), ctx.theme.muted()));
+        }
     }
     v.push(Line::from(""));
     let n = v.len();

@@ -10,7 +10,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::store::court::{COURT_MAX, CourtInput, CourtKind, CourtResult, Disposal, WHAT_MAX};
+use crate::store::court::{COURT_MAX, CourtEntry, CourtInput, CourtKind, CourtResult, Disposal, WHAT_MAX};
 use crate::store::incidents::IncidentDetail;
 use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome};
 use crate::ui::form::{Field, Form, FormEvent};
@@ -21,11 +21,16 @@ use crate::ui::screens::widgets::safe;
 /// The draft value that says which kind a kept draft is.
 const KIND_KEY: &str = "_kind";
 
+/// The draft value that names the entry a correction replaces.
+const CORRECTS_KEY: &str = "_corrects";
+
 /// The disposal choice's "not a conviction".
 const NO_DISPOSAL: &str = "none";
 
 enum Step {
     Kind,
+    /// Which entry to correct (its number in the list).
+    Pick,
     Fields(CourtKind),
     Check(CourtKind, Box<CourtInput>),
 }
@@ -38,6 +43,10 @@ pub struct CourtScreen {
     step: Step,
     form: Form,
     error: Option<String>,
+    /// The record's entries that stand (not corrected since): the ones a correction may replace.
+    standing: Vec<CourtEntry>,
+    /// The entry being corrected, if this is a correction.
+    corrects: Option<CourtEntry>,
 }
 
 impl CourtScreen {
@@ -55,15 +64,51 @@ impl CourtScreen {
             step: Step::Kind,
             form: Form::new(Vec::new()),
             error: None,
+            standing: Vec::new(),
+            corrects: None,
         }
+    }
+
+    /// The record's YOS entries so far: the ones that stand can be corrected (4 on the first step).
+    pub fn with_entries(mut self, entries: &[CourtEntry]) -> CourtScreen {
+        self.standing = entries.iter().filter(|e| !e.corrected).take(9).cloned().collect();
+        self
+    }
+
+    /// Start a correction of `e`: its kind's fields, filled in with its values, and a reason.
+    fn correct(&mut self, e: CourtEntry) {
+        let mut f = Self::fields(e.kind);
+        f.set("on", &crate::time::show_date(e.on));
+        f.set("court", &e.court);
+        f.set("result", e.result.map(CourtResult::code).unwrap_or(""));
+        f.set(
+            "disposal",
+            e.disposal
+                .map(Disposal::code)
+                .unwrap_or(if e.result.is_some() { NO_DISPOSAL } else { "" }),
+        );
+        f.set("order", &e.order);
+        f.set("what", &e.what);
+        f.fields.push(
+            Field::text("reason", "Why the correction", WHAT_MAX)
+                .required()
+                .with_hint("For example: wrong day typed."),
+        );
+        self.form = f;
+        self.step = Step::Fields(e.kind);
+        self.corrects = Some(e);
     }
 
     /// Back after a lock: the kind and what was typed, on the fields step.
     pub fn restore(ctx: &Ctx<'_>, d: &FormDraft) -> Option<CourtScreen> {
         let kind = CourtKind::from_code(d.values.get(KIND_KEY)?)?;
         let detail = ctx.store.incident(d.context?).ok()?;
-        let mut s = CourtScreen::new(&detail);
+        let mut s = CourtScreen::new(&detail).with_entries(&ctx.store.court_entries(detail.id).ok()?);
         s.form = Self::fields(kind);
+        if let Some(id) = d.values.get(CORRECTS_KEY).and_then(|v| v.parse::<i64>().ok()) {
+            let e = s.standing.iter().find(|e| e.id == id)?.clone();
+            s.correct(e);
+        }
         s.form.restore(&d.values);
         s.form.dirty = true;
         s.step = Step::Fields(kind);
@@ -168,6 +213,10 @@ impl CourtScreen {
                 i.what = self.form.text("what");
             }
         }
+        if let Some(c) = &self.corrects {
+            i.corrects = Some(c.id);
+            i.reason = self.form.text("reason");
+        }
         if self.form.has_errors() {
             self.form.focus_first_error();
             return None;
@@ -196,6 +245,10 @@ impl CourtScreen {
                 v.push(Line::from(format!("What happened: {}", safe(&i.what))));
             }
         }
+        if let Some(c) = &self.corrects {
+            v.push(Line::from(format!("Corrects: {}", safe(&c.summary()))));
+            v.push(Line::from(format!("Why: {}", safe(&i.reason))));
+        }
         v.push(Line::from(""));
         v.push(Line::from(format!("Added by {} for {}.", safe(&who), safe(&service))));
         v.push(Line::styled(
@@ -219,11 +272,29 @@ impl Page for CourtScreen {
                     KeyCode::Char('1') => CourtKind::Appearance,
                     KeyCode::Char('2') => CourtKind::Outcome,
                     KeyCode::Char('3') => CourtKind::Breach,
+                    KeyCode::Char('4') if !self.standing.is_empty() => {
+                        self.step = Step::Pick;
+                        return Outcome::None;
+                    }
                     KeyCode::Esc => return Outcome::Back,
                     _ => return Outcome::None,
                 };
+                self.corrects = None;
                 self.form = Self::fields(kind);
                 self.step = Step::Fields(kind);
+                Outcome::None
+            }
+            Step::Pick => {
+                match key.code {
+                    KeyCode::Esc => self.step = Step::Kind,
+                    KeyCode::Char(c) => {
+                        let n = c.to_digit(10).unwrap_or(0) as usize;
+                        if let Some(e) = n.checked_sub(1).and_then(|i| self.standing.get(i)).cloned() {
+                            self.correct(e);
+                        }
+                    }
+                    _ => {}
+                }
                 Outcome::None
             }
             Step::Fields(kind) => {
@@ -236,6 +307,7 @@ impl Page for CourtScreen {
                         Outcome::None
                     }
                     FormEvent::Cancel => {
+                        self.corrects = None;
                         self.step = Step::Kind;
                         Outcome::None
                     }
@@ -302,18 +374,38 @@ impl Page for CourtScreen {
         frame.render_widget(Paragraph::new(top_text).wrap(Wrap { trim: true }), top);
         match &self.step {
             Step::Kind => {
-                let lines = vec![
+                let mut lines = vec![
                     Line::from("What do you add?"),
                     Line::from(""),
                     Line::from("  1  Court appearance"),
                     Line::from("  2  Court outcome"),
                     Line::from("  3  Breach of an order"),
                 ];
+                if !self.standing.is_empty() {
+                    lines.push(Line::from("  4  Correct one of this record's YOS entries"));
+                }
+                frame.render_widget(Paragraph::new(lines), body);
+            }
+            Step::Pick => {
+                let mut lines = vec![
+                    Line::from("Which entry is wrong? The old one stays, marked corrected."),
+                    Line::from(""),
+                ];
+                for (n, e) in self.standing.iter().enumerate() {
+                    lines.push(Line::from(crate::ui::form::truncate(
+                        &format!("  {}  {}", n + 1, safe(&e.summary())),
+                        body.width as usize,
+                    )));
+                }
                 frame.render_widget(Paragraph::new(lines), body);
             }
             Step::Fields(kind) => {
                 let [head, form] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
-                frame.render_widget(Paragraph::new(Line::styled(kind.label(), ctx.theme.heading())), head);
+                let head_text = match &self.corrects {
+                    Some(_) => format!("{}: a correction", kind.label()),
+                    None => kind.label().to_string(),
+                };
+                frame.render_widget(Paragraph::new(Line::styled(head_text, ctx.theme.heading())), head);
                 self.form.render(frame, form, &ctx.theme);
             }
             Step::Check(_, i) => {
@@ -326,7 +418,9 @@ impl Page for CourtScreen {
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
         match &self.step {
+            Step::Kind if !self.standing.is_empty() => vec![hint("1-4", "choose"), hint("Esc", "back")],
             Step::Kind => vec![hint("1-3", "choose"), hint("Esc", "back")],
+            Step::Pick => vec![hint("1-9", "which entry"), hint("Esc", "back")],
             Step::Fields(_) => {
                 let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "check"), hint("Esc", "back")];
                 h.extend_from_slice(self.form.field_hints());
@@ -339,12 +433,15 @@ impl Page for CourtScreen {
     /// What was typed is kept as the officer's draft when the app locks (fields or check step).
     fn form_draft(&self) -> Option<(FormDraft, String)> {
         let kind = match &self.step {
-            Step::Kind => return None,
-            Step::Fields(_) if !self.form.dirty => return None,
+            Step::Kind | Step::Pick => return None,
+            Step::Fields(_) if !self.form.dirty && self.corrects.is_none() => return None,
             Step::Fields(k) | Step::Check(k, _) => *k,
         };
         let mut values = self.form.values();
         values.insert(KIND_KEY.into(), kind.code().into());
+        if let Some(c) = &self.corrects {
+            values.insert(CORRECTS_KEY.into(), c.id.to_string());
+        }
         Some((
             FormDraft {
                 screen: "court".into(),
@@ -471,6 +568,62 @@ mod tests {
         assert!(shown.contains("Kim Officer, Northshire YOS"), "{shown}");
         let hints: Vec<String> = detail.hints(&ctx).iter().map(|h| format!("{h:?}")).collect();
         assert!(hints.iter().any(|h| h.contains("court")), "{hints:?}");
+    }
+
+    #[test]
+    fn a_wrong_entry_is_corrected_by_a_new_one_with_a_reason() {
+        let (mut y, officer, id, _home, _) = crate::store::court::tests::yos_with_record();
+        let mut i = CourtInput::new(CourtKind::Appearance, crate::store::court::tests::d("20/11/2026"));
+        i.court = "Youth Court".into();
+        let first = y.add_court_entry(&officer, id, &i).unwrap();
+        let p = protocol();
+        let s = session(&y, &officer);
+        let now = y.now();
+        let effect = {
+            let ctx = Ctx {
+                store: &y,
+                session: Some(&s),
+                protocol: &p,
+                now,
+                theme: Theme::plain(),
+            };
+            let mut page = CourtScreen::new(&y.incident(id).unwrap()).with_entries(&y.court_entries(id).unwrap());
+            assert!(render(&page, &ctx).contains("4  Correct one"));
+            keys(&mut page, &ctx, "4");
+            assert!(render(&page, &ctx).contains("1  Court appearance 20/11/2026: Youth Court"));
+            keys(&mut page, &ctx, "1");
+            assert_eq!(page.form.text("court"), "Youth Court", "filled in from the entry");
+            page.form.set("on", "21/11/2026");
+            // The reason is asked for.
+            page.update(&ctx, KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+            assert!(render(&page, &ctx).contains("required"), "{}", render(&page, &ctx));
+            page.form.set("reason", "Wrong day typed");
+            page.update(&ctx, KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+            let shown = render(&page, &ctx);
+            assert!(shown.contains("Corrects: Court appearance 20/11/2026"), "{shown}");
+            match key(&mut page, &ctx, KeyCode::Enter) {
+                Outcome::Effect(e) => e,
+                _ => panic!("Enter on the check saves"),
+            }
+        };
+        let Effect::AddCourtEntry { input, .. } = effect else {
+            panic!("a court entry")
+        };
+        assert_eq!(
+            (input.corrects, input.reason.as_str()),
+            (Some(first.id), "Wrong day typed")
+        );
+        y.add_court_entry(&officer, id, &input).unwrap();
+        let ctx = Ctx {
+            store: &y,
+            session: Some(&s),
+            protocol: &p,
+            now,
+            theme: Theme::plain(),
+        };
+        let shown = render(&DetailScreen::new(&ctx, id), &ctx);
+        assert!(shown.contains("20/11/2026: Youth Court (corrected below)"), "{shown}");
+        assert!(shown.contains("A correction: Wrong day typed"), "{shown}");
     }
 
     #[test]
