@@ -163,7 +163,7 @@ pub(super) fn csv_rows(c: &Option<CourtMeasures>) -> Vec<(&'static str, String)>
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::super::tests::{as_police, child, incident, local, police};
     use super::super::{compute, render};
     use crate::domain::*;
@@ -235,7 +235,7 @@ mod tests {
     /// So, for all homes: appearances 3 (Ava 2, Cy 1), young people 2; offences proven 2 records (Ava's by the
     /// YOS's entry, Cy's by both the YOS's entry and the home's record: counted once), young people 2; from YOS
     /// entries 2, from home records 1; Dee's corrected conviction is not one; breaches 1, young people 1.
-    fn three_homes() -> (Store, [String; 3]) {
+    pub(crate) fn three_homes() -> (Store, [String; 3]) {
         let mut y = Store::open_in_memory().unwrap();
         let (m, _) = y
             .setup_as(
