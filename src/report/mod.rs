@@ -4,6 +4,7 @@
 //! Only the period's incidents are read, through the `incidents_time` index (never the whole table); children
 //! admitted or discharged part-way through a period count for the period they were in the home.
 
+pub mod court;
 pub mod render;
 #[cfg(test)]
 mod same_figures;
@@ -213,6 +214,9 @@ pub struct Measures {
     pub by_gender: GenderTable,
     pub statutory: Statutory,
     pub reg35: Reg35Measures,
+    /// Offences proven, court appearances, breaches: the YOS's own entries (see [`court`]); None on a home's
+    /// database, which does not hold them ("held by the YOS", never 0).
+    pub court: Option<court::CourtMeasures>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -234,6 +238,11 @@ pub const NOTES: [&str; 4] = [
      incidents in the year.",
     "Regulation 35 timing is measured from the time of the incident.",
 ];
+
+/// Said at a YOS (whose database holds its own court entries).
+pub const COURT_NOTE: &str = "Court: offences proven are records with a conviction, from the YOS's court outcome \
+    entries dated in the period or a conviction the home recorded on a record of the period (counted once); the \
+    statutory indicator also counts convictions from the YOS's court outcome entries dated in the year.";
 
 /// The parts of an incident's current state the measures use, read from the stored `current` JSON key by key (see
 /// [`Keys`]), without reading or building anything else (accounts, answers, notifications…).
@@ -362,6 +371,7 @@ struct YearPol {
 
 /// One incident of the period, as it stands now.
 struct Inc {
+    id: i64,
     home_uid: String,
     child_id: i64,
     rec: Cur,
@@ -430,6 +440,7 @@ fn read_incidents(store: &Store, period: &Period) -> anyhow::Result<Vec<Inc>> {
             }
         }
         out.push(Inc {
+            id,
             home_uid: r.get(1)?,
             child_id: r.get(2)?,
             rec,
@@ -575,6 +586,9 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
             }
         }
     }
+    // The YOS's own court entries (issue 20): their convictions count in the statutory indicator too.
+    year.extend(court::year_rows(store, &cohort, year_first, period.last_day)?);
+    let court_entries = court::read(store, period)?;
     let mut known = homes(store)?;
     // Any home named in the data but not in the homes tables still gets a line.
     let known_uids: HashSet<&str> = known.iter().map(|(u, _)| u.as_str()).collect();
@@ -615,6 +629,7 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
     let urns = urns(store)?;
     let urn_of = |uid: &str| urns.get(uid).cloned().unwrap_or_default();
     let mut total = total;
+    total.court = court::measures(court_entries.as_deref(), &all_incs, None);
     if let [(uid, _)] = known.as_slice() {
         total.home_uid = Some(uid.clone());
         total.ofsted_urn = urn_of(uid);
@@ -648,6 +663,7 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
             let g = &groups[uid.as_str()];
             let mut m = ctx.measures(name.clone(), Some(uid.clone()), &g.incs, &g.children, &g.year);
             m.ofsted_urn = urn_of(uid);
+            m.court = court::measures(court_entries.as_deref(), &g.incs, Some(uid));
             per_home.push(m);
         }
     }
@@ -656,7 +672,11 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
         generated_at: store.now(),
         total,
         per_home,
-        notes: NOTES.iter().map(|s| s.to_string()).collect(),
+        notes: NOTES
+            .iter()
+            .map(|s| s.to_string())
+            .chain(court_entries.is_some().then(|| COURT_NOTE.to_string()))
+            .collect(),
     })
 }
 
@@ -952,6 +972,7 @@ impl Scope<'_> {
             by_gender,
             statutory,
             reg35,
+            court: None,
         }
     }
 }

@@ -173,6 +173,8 @@ fn measures_text(s: &mut String, m: &Measures) {
     row(s, "  of whom convicted", &st.convicted);
     row(s, "  of whom cautioned", &st.cautioned);
 
+    super::court::text(s, &m.court);
+
     let _ = writeln!(s, "\nRegulation 35 (control, discipline, restraint)");
     let g = &m.reg35;
     if g.restraints == 0 {
@@ -257,6 +259,7 @@ pub fn csv(r: &Report) -> anyhow::Result<String> {
                     r.of.to_string(),
                     r.percent.map_or(String::new(), |p| format!("{p:.1}")),
                 ),
+                Value::Text(t) => (t, String::new(), String::new()),
                 Value::Decimal(d) => (
                     d.map_or(String::new(), |x| format!("{x:.2}")),
                     String::new(),
@@ -291,6 +294,8 @@ enum Value {
     Count(u64),
     Ratio(Ratio),
     Decimal(Option<f64>),
+    /// A count, or words in its place ("held by the YOS").
+    Text(String),
 }
 
 fn csv_rows(m: &Measures) -> Vec<(String, String, Value)> {
@@ -384,6 +389,9 @@ fn csv_rows(m: &Measures) -> Vec<(String, String, Value)> {
     put("statutory", "indicator", Value::Ratio(m.statutory.indicator));
     put("statutory", "convicted", Value::Count(m.statutory.convicted));
     put("statutory", "cautioned", Value::Count(m.statutory.cautioned));
+    for (name, v) in super::court::csv_rows(&m.court) {
+        put("court", name, Value::Text(v));
+    }
     put("reg35", "restraints", Value::Count(m.reg35.restraints));
     put("reg35", "children", Value::Count(m.reg35.children));
     put(

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod browse;
 pub mod bulk;
 pub mod children;
+pub mod court;
 pub mod demo_rows;
 pub mod drafts;
 pub mod exports;
@@ -42,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/010_figures_child_facts.sql"),
     include_str!("schema/011_received_sets_yos.sql"),
     include_str!("schema/012_sync_home.sql"),
+    include_str!("schema/013_court.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

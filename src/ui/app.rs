@@ -166,6 +166,11 @@ pub enum Effect {
         incident_id: i64,
         change: Box<crate::domain::Change>,
     },
+    /// A YOS officer's own entry on an imported record (court appearance, outcome, breach; issue 20).
+    AddCourtEntry {
+        incident_id: i64,
+        input: Box<crate::store::court::CourtInput>,
+    },
     AcknowledgeHandover {
         covers_from: DateTime<Utc>,
         /// What was on the screen, recorded with the acknowledgement.
@@ -694,6 +699,13 @@ impl App {
                 self.store
                     .add_entry(&a, incident_id, *change)
                     .map(|_| Some(incident_id))
+                    .map_err(|e| Done::Err(Self::error_text(&e)))
+            }
+            Effect::AddCourtEntry { incident_id, input } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.store
+                    .add_court_entry(&a, incident_id, &input)
+                    .map(|e| Some(e.id))
                     .map_err(|e| Done::Err(Self::error_text(&e)))
             }
             Effect::AcknowledgeHandover { covers_from, seen } => {

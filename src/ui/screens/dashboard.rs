@@ -154,7 +154,15 @@ fn rows(this: &Measures, before: &Measures) -> Vec<[String; 4]> {
         &this.responses.diversion_rate_behaviour,
         &before.responses.diversion_rate_behaviour,
     );
-    vec![
+    // At a YOS: its own court entries (issue 20); a home's database does not hold them, so no rows there.
+    let court: Vec<[String; 4]> = match (&this.court, &before.court) {
+        (Some(a), Some(b)) => vec![
+            count("Offences proven", a.offences_proven, b.offences_proven),
+            count("Court appearances", a.appearances, b.appearances),
+        ],
+        _ => Vec::new(),
+    };
+    let mut v = vec![
         count("Incidents", this.incidents, before.incidents),
         count(
             "In-house",
@@ -185,7 +193,9 @@ fn rows(this: &Measures, before: &Measures) -> Vec<[String; 4]> {
             before.children.involved.count,
         ),
         count("Restraints (reg 35)", this.reg35.restraints, before.reg35.restraints),
-    ]
+    ];
+    v.extend(court);
+    v
 }
 
 impl Page for Dashboard {
@@ -225,12 +235,21 @@ impl Page for Dashboard {
 
     fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
         let theme = ctx.theme;
-        let [head, table, charts] =
-            Layout::vertical([Constraint::Length(2), Constraint::Length(11), Constraint::Min(0)]).areas(area);
         let (pair, what) = match self.view {
             View::Week => (&self.week, "Week"),
             View::Quarter => (&self.quarter, "Quarter"),
         };
+        // A YOS's two court rows (offences proven, court appearances) take two lines from the charts.
+        let court_rows = match pair {
+            Ok(p) if p.this.total.court.is_some() => 2,
+            _ => 0,
+        };
+        let [head, table, charts] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Length(11 + court_rows),
+            Constraint::Min(0),
+        ])
+        .areas(area);
         let tabs = Line::from(vec![
             Span::raw(" View: "),
             Span::styled(
@@ -480,6 +499,33 @@ mod tests {
 
     fn key(c: KeyCode) -> KeyEvent {
         KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn a_yos_dashboard_shows_offences_proven_and_court_appearances_a_home_none() {
+        let (store, _) = crate::report::court::tests::three_homes();
+        let p = protocol();
+        let now = crate::time::parse_local("25/11/2026", "12:00").unwrap();
+        let ctx = Ctx {
+            store: &store,
+            session: None,
+            protocol: &p,
+            now,
+            theme: Theme::plain(),
+        };
+        let shown = draw(&Dashboard::new(&ctx), &ctx);
+        assert!(shown.contains("Offences proven"), "{shown}");
+        assert!(shown.contains("Court appearances"), "{shown}");
+        let (home, _) = home();
+        let ctx = Ctx {
+            store: &home,
+            session: None,
+            protocol: &p,
+            now,
+            theme: Theme::plain(),
+        };
+        let shown = draw(&Dashboard::new(&ctx), &ctx);
+        assert!(!shown.contains("Court appearances"), "{shown}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! do with its deadlines, and the history: who recorded it and when, then each entry and what it changed.
 //! Later information is added as attributed, timed entries ([`entry`]); a manager reviews and signs.
 
+pub mod court;
 pub mod entry;
 pub mod lines;
 
@@ -49,6 +50,8 @@ pub struct DetailScreen {
     history_at: Cell<usize>,
     /// Said once after an entry was added.
     note: Option<String>,
+    /// On a YOS's database: the YOS's own entries on this record (`c` adds one); None on a home's.
+    court: Option<Vec<crate::store::court::CourtEntry>>,
 }
 
 impl DetailScreen {
@@ -63,6 +66,7 @@ impl DetailScreen {
             total: Cell::new(0),
             history_at: Cell::new(0),
             note: None,
+            court: court_entries(ctx, id),
         };
         s.measure(ctx);
         s
@@ -71,7 +75,10 @@ impl DetailScreen {
     /// The lines of the detail at the last width drawn; keeps the counts the keys scroll by.
     fn doc(&self, ctx: &Ctx<'_>) -> Option<lines::Doc> {
         let d = self.detail.as_ref().ok()?;
-        let doc = lines::detail_doc(d, ctx.now, ctx.theme, self.width.get());
+        let mut doc = lines::detail_doc(d, ctx.now, ctx.theme, self.width.get());
+        if let Some(c) = &self.court {
+            court_lines(&mut doc, c, ctx, self.width.get());
+        }
         self.total.set(doc.lines.len());
         self.history_at.set(
             doc.marks
@@ -108,6 +115,7 @@ impl Page for DetailScreen {
     fn refresh(&mut self, ctx: &Ctx<'_>) {
         let before = self.detail.as_ref().map(|d| d.entries.len()).unwrap_or(0);
         self.detail = ctx.store.incident(self.id).map_err(|e| e.to_string());
+        self.court = court_entries(ctx, self.id);
         if let Ok(d) = &self.detail
             && d.entries.len() > before
             && let Some(e) = d.entries.last()
@@ -138,6 +146,12 @@ impl Page for DetailScreen {
             KeyCode::Char('u') | KeyCode::Char('a') => {
                 if let Ok(d) = &self.detail {
                     return Outcome::Push(Screen::new(EntryMenu::new(ctx, d, false)));
+                }
+            }
+            KeyCode::Char('c') if self.court.is_some() => {
+                if let Ok(d) = &self.detail {
+                    let entries = self.court.as_deref().unwrap_or_default();
+                    return Outcome::Push(Screen::new(court::CourtScreen::new(d).with_entries(entries)));
                 }
             }
             KeyCode::Char('r') => {
@@ -204,8 +218,55 @@ impl Page for DetailScreen {
         if ctx.is_manager() {
             h.push(hint("r", "review and sign"));
         }
+        if self.court.is_some() {
+            h.push(hint("c", "court"));
+        }
         h.push(hint("h", "history"));
         h.push(hint("Esc", "back"));
         h
     }
+}
+
+/// The YOS's own entries on a record, on a YOS's database only (None on a home's: it holds none).
+fn court_entries(ctx: &Ctx<'_>, id: i64) -> Option<Vec<crate::store::court::CourtEntry>> {
+    let yos = ctx.store.role().is_ok_and(|r| r == crate::store::settings::Role::Yos);
+    yos.then(|| ctx.store.court_entries(id).unwrap_or_default())
+}
+
+/// "YOS entries (not part of the home's record)" at the top of the detail, each with who and when; the
+/// marks below move down with it.
+fn court_lines(doc: &mut lines::Doc, entries: &[crate::store::court::CourtEntry], ctx: &Ctx<'_>, w: usize) {
+    let mut v: Vec<Line<'static>> = vec![Line::styled(
+        "── YOS entries (not part of the home's record)",
+        ctx.theme.heading(),
+    )];
+    if entries.is_empty() {
+        v.push(Line::styled("  None yet. c adds one.", ctx.theme.muted()));
+    }
+    for e in entries {
+        let mut first = safe(&e.summary());
+        if e.corrected {
+            first.push_str(" (corrected below)");
+        }
+        for r in lines::wrap(&first, w.saturating_sub(2)) {
+            v.push(Line::from(format!("  {r}")));
+        }
+        let who = format!("{}, {}, {}", safe(&e.by), safe(&e.service), crate::time::show(e.at));
+        let mut muted = lines::wrap(&who, w.saturating_sub(4));
+        if e.corrects.is_some() {
+            muted.extend(lines::wrap(
+                &format!("A correction: {}", safe(&e.reason)),
+                w.saturating_sub(4),
+            ));
+        }
+        for r in muted {
+            v.push(Line::styled(format!("    {r}"), ctx.theme.muted()));
+        }
+    }
+    v.push(Line::from(""));
+    let n = v.len();
+    for m in &mut doc.marks {
+        m.1 += n;
+    }
+    doc.lines.splice(0..0, v);
 }

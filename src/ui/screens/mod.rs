@@ -108,6 +108,7 @@ pub fn restore_form(ctx: &Ctx<'_>, d: &FormDraft) -> Option<Screen> {
         "staff_add" => staff::AddStaffScreen::restore(d).map(Screen::new),
         "wizard" => wizard::restore(ctx, d),
         "entry" => detail::restore(ctx, d),
+        "court" => detail::court::CourtScreen::restore(ctx, d).map(Screen::new),
         "handover_note" => handover::restore(ctx, d),
         _ => None,
     }
