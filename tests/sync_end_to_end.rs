@@ -18,7 +18,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use cli::{bin, stderr, stdout, with_stdin};
 use common::{PASS, record};
 use concordat::domain::{Change, ChildInput};
@@ -169,13 +169,21 @@ fn late(y: &Store, now: DateTime<Utc>, urn: &str) -> Vec<String> {
 
 /// The YOS's report of one home for `period` equals the home's own report, measure by measure.
 fn same_figures(h: &Home, y: &Store, period: &Period) {
-    let mine = report::compute(&h.store, period).unwrap().total;
+    let mut mine = report::compute(&h.store, period).unwrap().total;
     let all = report::compute(y, period).unwrap();
     let theirs = all
         .per_home
         .iter()
         .find(|m| m.home_uid.as_deref() == Some(h.uid.as_str()))
         .unwrap_or_else(|| panic!("the YOS reports {} for {}", h.urn, period.label));
+    // Court appearances, outcomes and breaches are the YOS's own entries: a home's report says "held by the
+    // YOS" (none) where the YOS counts them, so they are the one block that is not the home's figures.
+    assert!(mine.court.is_none(), "a home holds no court entries");
+    let mut theirs = theirs.clone();
+    assert_eq!(theirs.court.as_ref().map(|c| c.appearances), Some(0));
+    theirs.court = None;
+    mine.court = None;
+    let theirs = &theirs;
     let (a, b) = (
         serde_json::to_value(&mine).unwrap(),
         serde_json::to_value(theirs).unwrap(),

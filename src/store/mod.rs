@@ -17,6 +17,7 @@ pub mod keys;
 pub mod lock;
 pub mod settings;
 pub mod staff;
+pub mod sync_rows;
 pub mod verify;
 
 use std::path::{Path, PathBuf};

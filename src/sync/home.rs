@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{OptionalExtension, params};
 
 use super::Summary;
 use super::layout::{self, Receipt, ReceiptStatus};
@@ -58,22 +57,10 @@ fn next_week(p: &Period) -> Period {
 
 /// The first week this home owes: the week of its first incident, or of its set-up when it has none.
 fn first_week(store: &Store, home: &Home) -> anyhow::Result<Option<Period>> {
-    let first: Option<String> = store.connection().query_row(
-        "SELECT MIN(occurred_at) FROM incidents WHERE home_uid = ?1 OR home_uid = ''",
-        [&home.uid],
-        |r| r.get(0),
-    )?;
-    let from = match first.as_deref().and_then(crate::time::from_db) {
-        Some(t) => Some(t),
-        None => store
-            .connection()
-            .query_row("SELECT created_at FROM home WHERE id = 1", [], |r| {
-                r.get::<_, String>(0)
-            })
-            .optional()?
-            .as_deref()
-            .and_then(crate::time::from_db),
-    };
+    let from = store
+        .first_activity(&home.uid)?
+        .as_deref()
+        .and_then(crate::time::from_db);
     Ok(from.map(|t| Period::week_of(crate::time::local_date(t))))
 }
 
@@ -94,13 +81,7 @@ fn weeks_from(store: &Store, home: &Home, now: DateTime<Utc>) -> anyhow::Result<
     let Some(mut week) = first_week(store, home)? else {
         return Ok(vec![]);
     };
-    let sent: std::collections::HashSet<(String, String)> = {
-        let mut s = store
-            .connection()
-            .prepare_cached("SELECT DISTINCT period_start, period_end FROM exports")?;
-        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?
-    };
+    let sent = store.sent_periods()?;
     let mut out = Vec::new();
     while week.end <= now {
         let key = (crate::time::to_db(week.start), crate::time::to_db(week.end));
@@ -184,59 +165,44 @@ pub fn week_states(store: &Store, now: DateTime<Utc>, limit: usize) -> anyhow::R
         return Ok(vec![]);
     };
     let receipts: HashMap<String, ReceiptRow> = {
-        let mut s = store
-            .connection()
-            .prepare_cached("SELECT export_uid, status, reason, read_at FROM export_receipts ORDER BY id")?;
-        s.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?
-        .into_iter()
-        .map(|(uid, st, reason, at)| {
-            let status = if st == "accepted" {
-                ReceiptStatus::Accepted
-            } else {
-                ReceiptStatus::Rejected
-            };
-            let read_at = crate::time::from_db(&at).map(crate::time::show_short).unwrap_or(at);
-            (
-                uid,
-                ReceiptRow {
-                    status,
-                    reason,
-                    read_at,
-                },
-            )
-        })
-        .collect()
+        store
+            .export_receipt_rows()?
+            .into_iter()
+            .map(|r| {
+                let (uid, st, reason, at) = (r.export_uid, r.status, r.reason, r.read_at);
+                let status = if st == "accepted" {
+                    ReceiptStatus::Accepted
+                } else {
+                    ReceiptStatus::Rejected
+                };
+                let read_at = crate::time::from_db(&at).map(crate::time::show_short).unwrap_or(at);
+                (
+                    uid,
+                    ReceiptRow {
+                        status,
+                        reason,
+                        read_at,
+                    },
+                )
+            })
+            .collect()
     };
     // The newest version of each week in the ledger.
     let mut newest: HashMap<(String, String), Sent> = HashMap::new();
     let mut labels: HashMap<(String, String), String> = HashMap::new();
     let mut rejections: HashMap<(String, String), (u32, String)> = HashMap::new();
     {
-        let mut s = store.connection().prepare_cached(
-            "SELECT uid, period_label, period_start, period_end, version, generated_at, generated_by, files \
-             FROM exports ORDER BY id",
-        )?;
-        let rows = s
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    (r.get::<_, String>(2)?, r.get::<_, String>(3)?),
-                    r.get::<_, i64>(4)? as u32,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = store.ledger_sets()?.into_iter().map(|l| {
+            (
+                l.uid,
+                l.label,
+                (l.start, l.end),
+                l.version,
+                l.generated_at,
+                l.generated_by,
+                l.files,
+            )
+        });
         for (uid, label, key, version, at, by, files) in rows {
             if !label.contains("-W") {
                 continue;
@@ -317,11 +283,7 @@ pub fn read_receipts(store: &mut Store, actor: &Actor, sync: &Path, home: &Home)
             .and_then(|n| n.strip_suffix(layout::RECEIPT_SUFFIX))
             .unwrap_or_default()
             .to_string();
-        let known: bool = store
-            .connection()
-            .query_row("SELECT 1 FROM export_receipts WHERE set_name = ?1", [&set], |_| Ok(()))
-            .optional()?
-            .is_some();
+        let known = store.receipt_recorded(&set)?;
         if known {
             continue;
         }
@@ -333,14 +295,7 @@ pub fn read_receipts(store: &mut Store, actor: &Actor, sync: &Path, home: &Home)
             }
         };
         // The receipt must be for a set this home sent, under that name, with that manifest.
-        let sent: Option<(String, String, i64)> = store
-            .connection()
-            .query_row(
-                "SELECT files, period_label, version FROM exports WHERE uid = ?1",
-                [&r.export_uid],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .optional()?;
+        let sent = store.sent_set(&r.export_uid)?.map(|s| (s.files, s.label, s.version));
         let Some((files, label, version)) = sent else {
             lines.push(format!(
                 "The receipt {} is for a set this home did not send: it was not recorded.",
@@ -374,13 +329,7 @@ pub fn read_receipts(store: &mut Store, actor: &Actor, sync: &Path, home: &Home)
             .map(crate::time::to_db)
             .unwrap_or_else(|| crate::text::clean_line(&r.read_at, 40));
         store.write(actor, |w| {
-            let seen = w.now_str();
-            w.insert(
-                "export_receipts",
-                "INSERT INTO export_receipts (set_name, export_uid, status, reason, read_at, read_by, seen_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![set, r.export_uid, r.status.code(), reason, read_at, read_by, seen],
-            )
+            w.record_receipt(&set, &r.export_uid, r.status.code(), &reason, &read_at, &read_by)
         })?;
         match r.status {
             ReceiptStatus::Accepted => {

@@ -6,13 +6,13 @@
 use std::path::Path;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, params};
 
 use super::check::{Manifest, ReadManifest, check_set, read_manifest};
 use super::layout::{
     self, MANIFEST_SUFFIX, Receipt, ReceiptCounts, ReceiptHome, ReceiptStatus, receipt_path, write_receipt,
 };
 use crate::store::settings::Role;
+use crate::store::sync_rows::NewReceived;
 use crate::store::{Actor, Store, StoreError};
 use crate::time::Period;
 
@@ -206,42 +206,29 @@ pub fn run(
 
 /// The receipt of a set already recorded here, rebuilt from its row.
 fn recorded_receipt(store: &Store, urn: &str, set: &str) -> crate::store::Result<Option<Receipt>> {
-    Ok(store
-        .connection()
-        .query_row(
-            "SELECT home_uid, home_name, export_uid, export_version, period, manifest_sha256, status, reason, \
-             counts, read_at, read_by FROM received_sets WHERE ofsted_urn = ?1 AND set_name = ?2",
-            params![urn, set],
-            |r| {
-                let status: String = r.get(6)?;
-                let reason: String = r.get(7)?;
-                let counts: String = r.get(8)?;
-                Ok(Receipt {
-                    format: layout::RECEIPT_FORMAT.into(),
-                    version: layout::RECEIPT_VERSION,
-                    set: set.to_string(),
-                    export_uid: r.get(2)?,
-                    home: ReceiptHome {
-                        uid: r.get(0)?,
-                        name: r.get(1)?,
-                        ofsted_urn: urn.to_string(),
-                    },
-                    period: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
-                    export_version: r.get::<_, i64>(3)? as u32,
-                    manifest_sha256: r.get(5)?,
-                    status: if status == "accepted" {
-                        ReceiptStatus::Accepted
-                    } else {
-                        ReceiptStatus::Rejected
-                    },
-                    reason: (!reason.is_empty()).then_some(reason),
-                    read_at: r.get(9)?,
-                    read_by: r.get(10)?,
-                    counts: serde_json::from_str(&counts).ok(),
-                })
-            },
-        )
-        .optional()?)
+    Ok(store.received_set(urn, set)?.map(|r| Receipt {
+        format: layout::RECEIPT_FORMAT.into(),
+        version: layout::RECEIPT_VERSION,
+        set: set.to_string(),
+        export_uid: r.export_uid,
+        home: ReceiptHome {
+            uid: r.home_uid,
+            name: r.home_name,
+            ofsted_urn: urn.to_string(),
+        },
+        period: serde_json::from_str(&r.period).unwrap_or_default(),
+        export_version: r.export_version as u32,
+        manifest_sha256: r.manifest_sha256,
+        status: if r.status == "accepted" {
+            ReceiptStatus::Accepted
+        } else {
+            ReceiptStatus::Rejected
+        },
+        reason: (!r.reason.is_empty()).then_some(r.reason),
+        read_at: r.read_at,
+        read_by: r.read_by,
+        counts: serde_json::from_str(&r.counts).ok(),
+    }))
 }
 
 /// Why a set's audit anchor cannot be the home's, if it cannot: a later set whose anchor goes backwards, an
@@ -253,15 +240,8 @@ fn anchor_problem(store: &Store, set: &str, m: &Manifest) -> crate::store::Resul
             "{mname} carries no audit anchor, so the home's records cannot be checked against earlier sets."
         )));
     };
-    let c = store.connection();
     let home = &m.home.uid;
-    let same: Option<(String, String)> = c
-        .query_row(
-            "SELECT hash, set_name FROM home_anchors WHERE home_uid = ?1 AND audit_id = ?2",
-            params![home, a.audit_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let same = store.anchor_at(home, a.audit_id)?;
     if let Some((hash, other)) = same
         && hash != a.hash
     {
@@ -271,27 +251,14 @@ fn anchor_problem(store: &Store, set: &str, m: &Manifest) -> crate::store::Resul
             a.audit_id
         )));
     }
-    let key: Option<String> = c
-        .query_row(
-            "SELECT set_name FROM home_anchors WHERE home_uid = ?1 AND first_key <> ?2 LIMIT 1",
-            params![home, a.first_key],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let key = store.anchor_with_other_key(home, &a.first_key)?;
     if let Some(other) = key {
         return Ok(Some(format!(
             "{mname}: the home's first manager's key is not the one set {other} showed: the home's audit trail \
              was rewritten from the start."
         )));
     }
-    let before: Option<(i64, String)> = c
-        .query_row(
-            "SELECT audit_id, set_name FROM home_anchors WHERE home_uid = ?1 AND generated_at < ?2 \
-             ORDER BY audit_id DESC LIMIT 1",
-            params![home, m.generated_at],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let before = store.anchor_before(home, &m.generated_at)?;
     if let Some((id, other)) = before
         && id > a.audit_id
     {
@@ -301,14 +268,7 @@ fn anchor_problem(store: &Store, set: &str, m: &Manifest) -> crate::store::Resul
             a.audit_id
         )));
     }
-    let after: Option<(i64, String)> = c
-        .query_row(
-            "SELECT audit_id, set_name FROM home_anchors WHERE home_uid = ?1 AND generated_at > ?2 \
-             ORDER BY audit_id LIMIT 1",
-            params![home, m.generated_at],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let after = store.anchor_after(home, &m.generated_at)?;
     if let Some((id, other)) = after
         && id < a.audit_id
     {
@@ -323,15 +283,7 @@ fn anchor_problem(store: &Store, set: &str, m: &Manifest) -> crate::store::Resul
 
 /// Has this URN been another home's in an accepted set?
 fn urn_problem(store: &Store, set: &str, urn: &str, m: &Manifest) -> crate::store::Result<Option<String>> {
-    let other: Option<(String, String)> = store
-        .connection()
-        .query_row(
-            "SELECT home_name, home_uid FROM received_sets WHERE ofsted_urn = ?1 AND status = 'accepted' \
-             AND home_uid <> ?2 LIMIT 1",
-            params![urn, m.home.uid],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let other = store.urn_held_by_other(urn, &m.home.uid)?;
     Ok(other.map(|(name, uid)| {
         format!(
             "{set}{MANIFEST_SUFFIX} says it is from home {} with URN {urn}, but that URN's earlier sets came from \
@@ -411,22 +363,7 @@ fn read_one(
                         &serde_json::to_string(&counts).unwrap_or_default(),
                     )?;
                     if let Some(a) = &m.audit_anchor {
-                        let seen: Option<i64> = w
-                            .conn()
-                            .query_row(
-                                "SELECT id FROM home_anchors WHERE home_uid = ?1 AND audit_id = ?2",
-                                params![m.home.uid, a.audit_id],
-                                |x| x.get(0),
-                            )
-                            .optional()?;
-                        if seen.is_none() {
-                            w.insert(
-                                "home_anchors",
-                                "INSERT INTO home_anchors (home_uid, audit_id, hash, first_key, generated_at, \
-                                 set_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                params![m.home.uid, a.audit_id, a.hash, a.first_key, m.generated_at, set],
-                            )?;
-                        }
+                        w.record_anchor_once(&m.home.uid, a.audit_id, &a.hash, &a.first_key, &m.generated_at, set)?;
                     }
                     Ok(())
                 });
@@ -508,31 +445,31 @@ fn insert_row(
     reason: &str,
     counts: &str,
 ) -> crate::store::Result<()> {
-    w.insert(
-        "received_sets",
-        "INSERT INTO received_sets (home_uid, home_name, ofsted_urn, set_name, export_uid, export_version, \
-         period_label, period_start, period_end, period, manifest_sha256, status, reason, counts, read_at, read_by) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-        params![
-            m.home.uid,
-            crate::text::clean_line(&m.home.name, 200),
-            urn,
-            r.set,
-            m.export_uid,
-            m.export_version as i64,
-            m.period_label(),
-            m.period_field("start"),
-            m.period_field("end"),
-            m.period.to_string(),
-            r.manifest_sha256,
-            status,
-            reason,
-            counts,
-            r.read_at,
-            r.read_by
-        ],
-    )?;
-    Ok(())
+    let name = crate::text::clean_line(&m.home.name, 200);
+    let (label, start, end, period) = (
+        m.period_label(),
+        m.period_field("start"),
+        m.period_field("end"),
+        m.period.to_string(),
+    );
+    w.record_received(&NewReceived {
+        home_uid: &m.home.uid,
+        home_name: &name,
+        urn,
+        set: &r.set,
+        export_uid: &m.export_uid,
+        export_version: m.export_version as i64,
+        period_label: &label,
+        period_start: &start,
+        period_end: &end,
+        period: &period,
+        manifest_sha256: &r.manifest_sha256,
+        status,
+        reason,
+        counts,
+        read_at: &r.read_at,
+        read_by: &r.read_by,
+    })
 }
 
 /// A set whose manifest could not be read: recorded with what is known.
@@ -542,33 +479,16 @@ fn insert_bare(
     r: &Receipt,
     reason: &str,
 ) -> crate::store::Result<()> {
-    w.insert(
-        "received_sets",
-        "INSERT INTO received_sets (ofsted_urn, set_name, manifest_sha256, status, reason, read_at, read_by) \
-         VALUES (?1, ?2, ?3, 'rejected', ?4, ?5, ?6)",
-        params![urn, r.set, r.manifest_sha256, reason, r.read_at, r.read_by],
-    )?;
-    Ok(())
+    w.record_received_bare(urn, &r.set, &r.manifest_sha256, reason, &r.read_at, &r.read_by)
 }
 
 /// Which homes' weeks have arrived, which are missing and which came late: for each home that has sent an
 /// accepted weekly set, every week from its first to last week (the week before `now`'s).
 pub fn arrivals(store: &Store, now: DateTime<Utc>) -> crate::store::Result<Vec<HomeWeeks>> {
-    let mut q = store.connection().prepare_cached(
-        "SELECT home_uid, home_name, ofsted_urn, period_label, MIN(read_at) FROM received_sets \
-         WHERE status = 'accepted' GROUP BY home_uid, period_label ORDER BY home_name COLLATE NOCASE, home_uid",
-    )?;
-    let rows = q
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = store
+        .arrival_rows()?
+        .into_iter()
+        .map(|r| (r.home_uid, r.home_name, r.urn, r.label, r.first_read_at));
     let last_week = Period::week_of(crate::time::local_date(now)).previous();
     let mut out: Vec<HomeWeeks> = Vec::new();
     let mut got: std::collections::BTreeMap<NaiveDate, DateTime<Utc>> = Default::default();
