@@ -5,6 +5,7 @@
 pub mod app;
 pub mod form;
 pub mod keymap;
+pub mod page;
 pub mod screens;
 pub mod theme;
 

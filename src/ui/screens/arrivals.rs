@@ -10,8 +10,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::widgets::{heading, safe};
 use super::{Page, Screen};
 use crate::sync::yos::{HomeWeeks, arrivals};
-use crate::ui::app::{Ctx, Outcome};
 use crate::ui::keymap::{Hint, hint};
+use crate::ui::page::{Ctx, Outcome};
 
 pub struct ArrivalsScreen {
     homes: Result<Vec<HomeWeeks>, String>,

@@ -14,9 +14,9 @@ use crate::domain::{Category, Child, Response, Status};
 use crate::print::{categories_text, cell, response_text};
 use crate::store::browse::{Dir, DraftRow, ScanPage};
 use crate::store::incidents::{Cursor, Filter, IncidentRow};
-use crate::ui::app::{Ctx, Outcome};
 use crate::ui::form::{Field, Form, FormEvent};
 use crate::ui::keymap::{Hint, hint};
+use crate::ui::page::{Ctx, Outcome};
 
 /// Rows fetched at a time.
 pub const PAGE: usize = 40;
@@ -476,7 +476,9 @@ impl Page for BrowserScreen {
                 }
             }
             KeyCode::Char('p') => match self.selected_row() {
-                Some(r) => Outcome::Effect(crate::ui::app::Effect::Print(crate::ui::app::PrintJob::Incident(r.id))),
+                Some(r) => Outcome::Effect(crate::ui::page::Effect::Print(crate::ui::page::PrintJob::Incident(
+                    r.id,
+                ))),
                 None => Outcome::None,
             },
             _ => Outcome::None,

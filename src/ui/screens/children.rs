@@ -10,9 +10,9 @@ use super::widgets::{list, safe, step};
 use super::{Page, Screen};
 use crate::domain::child::{NAME_MAX, SHORT_MAX, WHAT_HELPS_MAX};
 use crate::domain::{Child, ChildInput, Ethnicity, Gender, LegalStatus};
-use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome};
 use crate::ui::form::{Field, Form, FormEvent, options};
 use crate::ui::keymap::{Hint, hint};
+use crate::ui::page::{Ctx, Done, Effect, FormDraft, Outcome};
 
 pub struct ChildrenScreen {
     children: Vec<Child>,

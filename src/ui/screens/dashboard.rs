@@ -12,8 +12,8 @@ use super::widgets::safe;
 use super::{Page, Screen};
 use crate::report::{Measures, Report, WeekCounts, compute, week_counts_of};
 use crate::time::{Period, local_date};
-use crate::ui::app::{Ctx, Outcome};
 use crate::ui::keymap::{Hint, hint, plain_char};
+use crate::ui::page::{Ctx, Outcome};
 
 /// How many weeks the charts show.
 pub const WEEKS: usize = 8;

@@ -18,8 +18,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::widgets::safe;
 use super::{Page, Screen};
 use crate::store::incidents::IncidentDetail;
-use crate::ui::app::{Ctx, FormDraft, Outcome};
 use crate::ui::keymap::{Hint, hint};
+use crate::ui::page::{Ctx, FormDraft, Outcome};
 
 pub use entry::{EntryForm, EntryKind, EntryMenu};
 

@@ -16,8 +16,8 @@ use super::{Page, Screen};
 use crate::export::{self, Counts, Share};
 use crate::store::{Actor, Store};
 use crate::time::Period;
-use crate::ui::app::{Ctx, Done, Effect, Outcome};
 use crate::ui::keymap::{Hint, hint, is_save};
+use crate::ui::page::{Ctx, Done, Effect, Outcome};
 
 pub struct ExportScreen {
     period: Period,
@@ -453,7 +453,7 @@ mod tests {
     use super::*;
     use crate::protocol::Protocol;
     use crate::store::staff::tests::{actor, set_up};
-    use crate::ui::app::Session;
+    use crate::ui::page::Session;
     use crate::ui::theme::Theme;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;

@@ -16,9 +16,9 @@ use super::{Page, Screen};
 use crate::domain::outstanding::ActionKind;
 use crate::print::{categories_text, cell, due_text, response_text};
 use crate::store::handover::{NOTE_MAX, Seen, Sheet, Window};
-use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome, PrintJob};
 use crate::ui::form::{Field, Form, FormEvent};
 use crate::ui::keymap::{Hint, hint};
+use crate::ui::page::{Ctx, Done, Effect, FormDraft, Outcome, PrintJob};
 use crate::ui::theme::Theme;
 
 pub struct HandoverScreen {

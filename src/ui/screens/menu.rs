@@ -10,8 +10,8 @@ use ratatui::widgets::Paragraph;
 use super::widgets::{heading, list, safe, step};
 use super::{Page, Screen};
 use crate::store::drafts::{Draft, INCIDENT};
-use crate::ui::app::{Ctx, Done, Effect, Outcome};
 use crate::ui::keymap::{Hint, hint, plain_char};
+use crate::ui::page::{Ctx, Done, Effect, Outcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Item {

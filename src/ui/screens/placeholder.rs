@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::widgets::Paragraph;
 
 use super::{Page, Screen};
-use crate::ui::app::{Ctx, Outcome};
 use crate::ui::keymap::{Hint, hint};
+use crate::ui::page::{Ctx, Outcome};
 
 struct Placeholder(String);
 

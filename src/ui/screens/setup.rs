@@ -8,9 +8,9 @@ use ratatui::widgets::Paragraph;
 
 use super::Page;
 use crate::domain::staff::MAX_PASSPHRASE;
-use crate::ui::app::{Ctx, Done, Effect, Outcome};
 use crate::ui::form::{Field, Form, FormEvent};
 use crate::ui::keymap::{self, Hint, hint};
+use crate::ui::page::{Ctx, Done, Effect, Outcome};
 
 pub struct SetupScreen {
     form: Form,

@@ -14,9 +14,9 @@ use crate::domain::Staff;
 use crate::domain::staff::{MAX_PASSPHRASE, plain_wait};
 use crate::store::Store;
 use crate::store::staff::{Recover, SignIn};
-use crate::ui::app::{Ctx, Done, Effect, Outcome};
 use crate::ui::form::{Field, Form, FormEvent};
 use crate::ui::keymap::{Hint, hint};
+use crate::ui::page::{Ctx, Done, Effect, Outcome};
 
 pub struct SignInScreen {
     staff: Vec<Staff>,

@@ -10,9 +10,9 @@ use super::widgets::{list, safe, step};
 use super::{Page, Screen};
 use crate::domain::staff::MAX_PASSPHRASE;
 use crate::domain::{Role, Staff};
-use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome};
 use crate::ui::form::{Field, Form, FormEvent, options};
 use crate::ui::keymap::{Hint, hint};
+use crate::ui::page::{Ctx, Done, Effect, FormDraft, Outcome};
 
 pub struct StaffScreen {
     staff: Vec<Staff>,

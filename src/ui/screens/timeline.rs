@@ -10,8 +10,8 @@ use super::widgets::safe;
 use super::{Page, Screen};
 use crate::store::browse::MonthCount;
 use crate::store::incidents::Filter;
-use crate::ui::app::{Ctx, Outcome};
 use crate::ui::keymap::{Hint, hint};
+use crate::ui::page::{Ctx, Outcome};
 
 pub const MONTHS: u32 = 12;
 
