@@ -844,7 +844,15 @@ impl App {
 
     /// Keys shown in the help bar for the current screen.
     pub fn hints(&self) -> Vec<Hint> {
-        let mut h = self.top().hints(&self.ctx());
+        self.with_global(self.top().hints(&self.ctx()))
+    }
+
+    /// Keys listed on the F1 page for the current screen: all of them, movement keys too.
+    pub fn help_keys(&self) -> Vec<Hint> {
+        self.with_global(self.top().help(&self.ctx()))
+    }
+
+    fn with_global(&self, mut h: Vec<Hint>) -> Vec<Hint> {
         if self.session.is_some() {
             h.extend_from_slice(keymap::GLOBAL);
         } else {
@@ -975,7 +983,7 @@ impl App {
             Line::from(Span::styled("Keys on this screen", self.theme.heading())),
             Line::from(""),
         ];
-        for h in self.hints() {
+        for h in self.help_keys() {
             lines.push(Line::from(vec![
                 Span::styled(format!("{:>14}  ", h.keys), self.theme.key()),
                 Span::raw(h.action),

@@ -9,6 +9,9 @@ pub mod page;
 pub mod screens;
 pub mod theme;
 
+#[cfg(test)]
+mod keys_tests;
+
 use std::io;
 use std::process::ExitCode;
 use std::time::Duration;

@@ -219,7 +219,13 @@ pub trait Page {
     /// Called when the screen shows again after the one above it closed: reload what may have changed.
     fn refresh(&mut self, _ctx: &Ctx<'_>) {}
     fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>);
+    /// The help bar: the keys that apply now.
     fn hints(&self, ctx: &Ctx<'_>) -> Vec<Hint>;
+    /// The F1 page: every key that works now, movement keys too (a screen with a binding table lists them
+    /// from the same table its keys are dispatched from).
+    fn help(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
+        self.hints(ctx)
+    }
     /// Unsaved typing to keep as the author's draft when the app locks (with a title for the draft list).
     fn form_draft(&self) -> Option<(FormDraft, String)> {
         None
@@ -256,6 +262,9 @@ impl Screen {
     }
     pub fn hints(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
         self.0.hints(ctx)
+    }
+    pub fn help(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
+        self.0.help(ctx)
     }
     pub fn form_draft(&self) -> Option<(FormDraft, String)> {
         self.0.form_draft()

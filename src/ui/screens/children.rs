@@ -1,7 +1,7 @@
 //! The children register: who lives here (and, behind a toggle, who has left), added, edited, discharged.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -11,7 +11,8 @@ use super::{Page, Screen};
 use crate::domain::child::{NAME_MAX, SHORT_MAX, WHAT_HELPS_MAX};
 use crate::domain::{Child, ChildInput, Ethnicity, Gender, LegalStatus};
 use crate::ui::form::{Field, Form, FormEvent, options};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::keymap::k::{DOWN, ENTER, ESC, PGDN, PGUP, UP, c};
+use crate::ui::keymap::{self, Binding, Hint, bind, hint};
 use crate::ui::page::{Ctx, Done, Effect, FormDraft, Outcome};
 
 pub struct ChildrenScreen {
@@ -32,6 +33,45 @@ impl ChildrenScreen {
     }
 }
 
+/// What a key does on the list of children.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    NewIncident,
+    Add,
+    Edit,
+    Discharge,
+    Past,
+    Back,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+}
+
+/// The list's keys: dispatch, help bar and F1 are all made from this.
+const KEYS: &[Binding<Act>] = &[
+    super::new_incident_key(Act::NewIncident),
+    bind(&[c('a')], Act::Add, "a", "add"),
+    bind(&[ENTER, c('e')], Act::Edit, "Enter", "edit"),
+    bind(&[c('d')], Act::Discharge, "d", "discharge"),
+    bind(&[c('p')], Act::Past, "p", "show past"),
+    bind(&[ESC], Act::Back, "Esc", "back"),
+    bind(&[UP], Act::Up, "", ""),
+    bind(&[DOWN], Act::Down, "", ""),
+    bind(&[PGUP], Act::PageUp, "", ""),
+    bind(&[PGDN], Act::PageDown, "", ""),
+];
+
+impl ChildrenScreen {
+    /// The label for a key now (the `p` key names what it will show), None where it does not apply.
+    fn label(&self, b: &Binding<Act>) -> Option<&'static str> {
+        match b.action {
+            Act::Past if self.show_past => Some("current only"),
+            _ => Some(b.label),
+        }
+    }
+}
+
 impl Page for ChildrenScreen {
     fn title(&self) -> String {
         if self.show_past {
@@ -47,26 +87,29 @@ impl Page for ChildrenScreen {
     }
 
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match key.code {
-            KeyCode::Esc => return Outcome::Back,
-            KeyCode::Char('n') => return super::new_incident(ctx),
-            KeyCode::Up => self.selected = step(self.selected, self.children.len(), false, 1),
-            KeyCode::Down => self.selected = step(self.selected, self.children.len(), true, 1),
-            KeyCode::PageUp => self.selected = step(self.selected, self.children.len(), false, 10),
-            KeyCode::PageDown => self.selected = step(self.selected, self.children.len(), true, 10),
-            KeyCode::Char('p') => {
+        let Some(act) = keymap::lookup(KEYS, &key, |_| true) else {
+            return Outcome::None;
+        };
+        match act {
+            Act::Back => return Outcome::Back,
+            Act::NewIncident => return super::new_incident(ctx),
+            Act::Up => self.selected = step(self.selected, self.children.len(), false, 1),
+            Act::Down => self.selected = step(self.selected, self.children.len(), true, 1),
+            Act::PageUp => self.selected = step(self.selected, self.children.len(), false, 10),
+            Act::PageDown => self.selected = step(self.selected, self.children.len(), true, 10),
+            Act::Past => {
                 self.show_past = !self.show_past;
                 self.refresh(ctx);
             }
-            KeyCode::Char('a') => {
+            Act::Add => {
                 return Outcome::Push(Screen::new(ChildFormScreen::new(None, ctx.is_manager())));
             }
-            KeyCode::Enter | KeyCode::Char('e') => {
+            Act::Edit => {
                 if let Some(c) = self.children.get(self.selected) {
                     return Outcome::Push(Screen::new(ChildFormScreen::new(Some(c), ctx.is_manager())));
                 }
             }
-            KeyCode::Char('d') => {
+            Act::Discharge => {
                 if let Some(c) = self.children.get(self.selected) {
                     if c.discharged.is_some() {
                         return Outcome::Flash(format!("{} has already been discharged.", safe(&c.name)));
@@ -74,7 +117,6 @@ impl Page for ChildrenScreen {
                     return Outcome::Push(Screen::new(DischargeScreen::new(c)));
                 }
             }
-            _ => {}
         }
         Outcome::None
     }
@@ -127,14 +169,11 @@ impl Page for ChildrenScreen {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![
-            super::NEW_INCIDENT,
-            hint("a", "add"),
-            hint("Enter", "edit"),
-            hint("d", "discharge"),
-            hint("p", if self.show_past { "current only" } else { "show past" }),
-            hint("Esc", "back"),
-        ]
+        keymap::bar(KEYS, |b| self.label(b))
+    }
+
+    fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        keymap::help(KEYS, |b| self.label(b))
     }
 }
 

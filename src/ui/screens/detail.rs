@@ -10,7 +10,7 @@ pub mod lines;
 use std::cell::Cell;
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -18,7 +18,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::widgets::safe;
 use super::{Page, Screen};
 use crate::store::incidents::IncidentDetail;
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::keymap::k::{DOWN, END, ESC, HOME, PGDN, PGUP, UP, c};
+use crate::ui::keymap::{self, Binding, Hint, bind};
 use crate::ui::page::{Ctx, FormDraft, Outcome};
 
 pub use entry::{EntryForm, EntryKind, EntryMenu};
@@ -100,6 +101,43 @@ impl DetailScreen {
     }
 }
 
+/// What a key does on an incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Add,
+    Review,
+    History,
+    Back,
+}
+
+/// An incident's keys: dispatch, help bar and F1 are all made from this.
+const KEYS: &[Binding<Act>] = &[
+    bind(&[UP, c('k')], Act::Up, "↑/↓ PgUp/PgDn", "scroll"),
+    bind(&[DOWN, c('j')], Act::Down, "", "down a line"),
+    bind(&[PGUP], Act::PageUp, "", "up a page"),
+    bind(&[PGDN, c(' ')], Act::PageDown, "", "down a page"),
+    bind(&[HOME, c('g')], Act::Top, "", "to the top"),
+    bind(&[END, c('G')], Act::Bottom, "", "to the end"),
+    bind(&[c('u'), c('a')], Act::Add, "u", "add information"),
+    bind(&[c('r')], Act::Review, "r", "review and sign"),
+    bind(&[c('h')], Act::History, "h", "history"),
+    bind(&[ESC], Act::Back, "Esc", "back"),
+];
+
+/// The label for a key for the person signed in: review is a manager's (anyone else pressing it is told so).
+fn label(ctx: &Ctx<'_>, b: &Binding<Act>) -> Option<&'static str> {
+    match b.action {
+        Act::Review if !ctx.is_manager() => None,
+        _ => Some(b.label),
+    }
+}
+
 impl Page for DetailScreen {
     fn title(&self) -> String {
         format!("Incident {}", self.id)
@@ -126,21 +164,24 @@ impl Page for DetailScreen {
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
         self.note = None;
         let page = self.view_h.get().saturating_sub(1).max(1);
-        match key.code {
-            KeyCode::Esc => return Outcome::Back,
-            KeyCode::Up | KeyCode::Char('k') => self.scroll_by(false, 1),
-            KeyCode::Down | KeyCode::Char('j') => self.scroll_by(true, 1),
-            KeyCode::PageUp => self.scroll_by(false, page),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(true, page),
-            KeyCode::Home | KeyCode::Char('g') => self.scroll = 0,
-            KeyCode::End | KeyCode::Char('G') => self.scroll = self.max_scroll(),
-            KeyCode::Char('h') => self.scroll = self.history_at.get().min(self.max_scroll()),
-            KeyCode::Char('u') | KeyCode::Char('a') => {
+        let Some(act) = keymap::lookup(KEYS, &key, |_| true) else {
+            return Outcome::None;
+        };
+        match act {
+            Act::Back => return Outcome::Back,
+            Act::Up => self.scroll_by(false, 1),
+            Act::Down => self.scroll_by(true, 1),
+            Act::PageUp => self.scroll_by(false, page),
+            Act::PageDown => self.scroll_by(true, page),
+            Act::Top => self.scroll = 0,
+            Act::Bottom => self.scroll = self.max_scroll(),
+            Act::History => self.scroll = self.history_at.get().min(self.max_scroll()),
+            Act::Add => {
                 if let Ok(d) = &self.detail {
                     return Outcome::Push(Screen::new(EntryMenu::new(ctx, d, false)));
                 }
             }
-            KeyCode::Char('r') => {
+            Act::Review => {
                 if !ctx.is_manager() {
                     return Outcome::Flash(format!("{} Press u to add other information.", entry::MANAGER_ONLY));
                 }
@@ -148,7 +189,6 @@ impl Page for DetailScreen {
                     return Outcome::Push(Screen::new(EntryMenu::new(ctx, d, true)));
                 }
             }
-            _ => {}
         }
         Outcome::None
     }
@@ -200,12 +240,10 @@ impl Page for DetailScreen {
     }
 
     fn hints(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut h = vec![hint("↑/↓ PgUp/PgDn", "scroll"), hint("u", "add information")];
-        if ctx.is_manager() {
-            h.push(hint("r", "review and sign"));
-        }
-        h.push(hint("h", "history"));
-        h.push(hint("Esc", "back"));
-        h
+        keymap::bar(KEYS, |b| label(ctx, b))
+    }
+
+    fn help(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
+        keymap::help(KEYS, |b| label(ctx, b))
     }
 }

@@ -31,6 +31,11 @@ pub fn new_incident(ctx: &Ctx<'_>) -> Outcome {
 /// The hint for [`new_incident`], shown first on every top-level screen.
 pub const NEW_INCIDENT: Hint = super::keymap::hint("n", "new incident");
 
+/// The binding for [`new_incident`] in a screen's key table, first on every top-level screen.
+pub const fn new_incident_key<A>(action: A) -> super::keymap::Binding<A> {
+    super::keymap::bind(&[super::keymap::KeySpec::Char('n')], action, "n", "new incident")
+}
+
 /// Rebuild a form screen from the draft kept at a lock.
 pub fn restore_form(ctx: &Ctx<'_>, d: &FormDraft) -> Option<Screen> {
     match d.screen.as_str() {

@@ -1,7 +1,7 @@
 //! Staff accounts (managers): add, reset a passphrase, deactivate with a reason. Nobody is deleted.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -11,7 +11,8 @@ use super::{Page, Screen};
 use crate::domain::staff::MAX_PASSPHRASE;
 use crate::domain::{Role, Staff};
 use crate::ui::form::{Field, Form, FormEvent, options};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::keymap::k::{DOWN, ESC, UP, c};
+use crate::ui::keymap::{self, Binding, Hint, bind, hint};
 use crate::ui::page::{Ctx, Done, Effect, FormDraft, Outcome};
 
 pub struct StaffScreen {
@@ -30,6 +31,48 @@ impl StaffScreen {
     }
 }
 
+/// What a key does on the staff list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    NewIncident,
+    Add,
+    Reset,
+    Deactivate,
+    Reactivate,
+    OwnPassphrase,
+    RecoveryCode,
+    Back,
+    Up,
+    Down,
+}
+
+/// The staff list's keys: dispatch, help bar and F1 are all made from this.
+const KEYS: &[Binding<Act>] = &[
+    super::new_incident_key(Act::NewIncident),
+    bind(&[c('a')], Act::Add, "a", "add"),
+    bind(&[c('r')], Act::Reset, "r", "reset passphrase"),
+    bind(&[c('x')], Act::Deactivate, "x", "deactivate"),
+    bind(&[c('v')], Act::Reactivate, "v", "reactivate"),
+    bind(&[c('p')], Act::OwnPassphrase, "p", "change my passphrase"),
+    bind(&[c('k')], Act::RecoveryCode, "k", "new recovery code"),
+    bind(&[ESC], Act::Back, "Esc", "back"),
+    bind(&[UP], Act::Up, "", ""),
+    bind(&[DOWN], Act::Down, "", ""),
+];
+
+impl StaffScreen {
+    /// Whether a key applies to the person selected: reset and deactivate an active account, reactivate a
+    /// deactivated one.
+    fn applies(&self, a: Act) -> bool {
+        let sel = self.staff.get(self.selected);
+        match a {
+            Act::Reset | Act::Deactivate => sel.is_some_and(|s| s.active),
+            Act::Reactivate => sel.is_some_and(|s| !s.active),
+            _ => true,
+        }
+    }
+}
+
 impl Page for StaffScreen {
     fn title(&self) -> String {
         "Staff accounts".into()
@@ -45,34 +88,36 @@ impl Page for StaffScreen {
             return Outcome::Back;
         }
         let sel = self.staff.get(self.selected);
-        match key.code {
-            KeyCode::Esc => Outcome::Back,
-            KeyCode::Char('n') => super::new_incident(ctx),
-            KeyCode::Up => {
+        let Some(act) = keymap::lookup(KEYS, &key, |a| self.applies(a)) else {
+            return Outcome::None;
+        };
+        match act {
+            Act::Back => Outcome::Back,
+            Act::NewIncident => super::new_incident(ctx),
+            Act::Up => {
                 self.selected = step(self.selected, self.staff.len(), false, 1);
                 Outcome::None
             }
-            KeyCode::Down => {
+            Act::Down => {
                 self.selected = step(self.selected, self.staff.len(), true, 1);
                 Outcome::None
             }
-            KeyCode::Char('a') => Outcome::Push(Screen::new(AddStaffScreen::new())),
+            Act::Add => Outcome::Push(Screen::new(AddStaffScreen::new())),
             // A new recovery code for the manager signed in (a database from before recovery codes has none).
-            KeyCode::Char('k') => Outcome::Effect(Effect::RenewRecoveryCode),
-            KeyCode::Char('r') => match sel {
+            Act::RecoveryCode => Outcome::Effect(Effect::RenewRecoveryCode),
+            Act::Reset => match sel {
                 Some(s) if s.active => Outcome::Push(Screen::new(StaffActionScreen::reset(s))),
                 _ => Outcome::None,
             },
-            KeyCode::Char('x') => match sel {
+            Act::Deactivate => match sel {
                 Some(s) if s.active => Outcome::Push(Screen::new(StaffActionScreen::deactivate(s))),
                 _ => Outcome::None,
             },
-            KeyCode::Char('v') => match sel {
+            Act::Reactivate => match sel {
                 Some(s) if !s.active => Outcome::Push(Screen::new(StaffActionScreen::reactivate(s))),
                 _ => Outcome::None,
             },
-            KeyCode::Char('p') => Outcome::Push(Screen::new(super::signin::ChangePassphraseScreen::new(false))),
-            _ => Outcome::None,
+            Act::OwnPassphrase => Outcome::Push(Screen::new(super::signin::ChangePassphraseScreen::new(false))),
         }
     }
 
@@ -111,15 +156,11 @@ impl Page for StaffScreen {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![
-            super::NEW_INCIDENT,
-            hint("a", "add"),
-            hint("r", "reset passphrase"),
-            hint("x", "deactivate"),
-            hint("v", "reactivate"),
-            hint("p", "change my passphrase"),
-            hint("Esc", "back"),
-        ]
+        keymap::bar(KEYS, |b| self.applies(b.action).then_some(b.label))
+    }
+
+    fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        keymap::help(KEYS, |b| self.applies(b.action).then_some(b.label))
     }
 }
 
