@@ -6,14 +6,15 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use super::form_page::FormSpec;
 use super::widgets::{list, safe, step};
 use super::{Page, Screen};
 use crate::domain::child::{NAME_MAX, SHORT_MAX, WHAT_HELPS_MAX};
 use crate::domain::{Child, ChildInput, Ethnicity, Gender, LegalStatus};
-use crate::ui::form::{Field, Form, FormEvent, options};
+use crate::ui::form::{Field, Form, options};
 use crate::ui::keymap::k::{DOWN, ENTER, ESC, PGDN, PGUP, UP, c};
 use crate::ui::keymap::{self, Binding, Hint, bind, hint};
-use crate::ui::page::{Ctx, Done, Effect, FormDraft, Outcome};
+use crate::ui::page::{Ctx, Effect, FormDraft, Outcome};
 
 pub struct ChildrenScreen {
     children: Vec<Child>,
@@ -380,7 +381,7 @@ impl ChildFormScreen {
     }
 }
 
-impl Page for ChildFormScreen {
+impl FormSpec for ChildFormScreen {
     fn title(&self) -> String {
         if self.id.is_some() {
             "Edit child".into()
@@ -388,77 +389,58 @@ impl Page for ChildFormScreen {
             "Add a child".into()
         }
     }
-
-    fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match self.form.handle_key(key) {
-            FormEvent::Save => {
-                self.form.clear_errors();
-                // Every problem at once, beside its field; the store checks again when saving.
-                let input = self.input();
-                if let Err(errs) = crate::domain::child::validate_child(&input, crate::time::local_date(ctx.now)) {
-                    for (k, m) in errs {
-                        self.form.set_error(k, m);
-                    }
-                    self.form.focus_first_error();
-                    return Outcome::Flash("Not saved yet: see the messages beside the fields.".into());
-                }
-                Outcome::Effect(Effect::SaveChild { id: self.id, input })
+    fn form(&self) -> &Form {
+        &self.form
+    }
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+    fn submit(&mut self, ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
+        // Every problem at once, beside its field; the store checks again when saving.
+        let input = self.input();
+        if let Err(errs) = crate::domain::child::validate_child(&input, crate::time::local_date(ctx.now)) {
+            for (k, m) in errs {
+                self.form.set_error(k, m);
             }
-            FormEvent::Done => Outcome::Flash("That was the last field. Ctrl+S saves.".into()),
-            FormEvent::Cancel => {
-                if self.form.dirty {
-                    // Esc twice discards; the first only warns.
-                    self.form.dirty = false;
-                    Outcome::Flash("Unsaved changes: Esc again to discard them, Ctrl+S to save.".into())
-                } else {
-                    Outcome::Back
-                }
-            }
-            _ => Outcome::None,
+            return Err(Outcome::Flash(
+                "Not saved yet: see the messages beside the fields.".into(),
+            ));
+        }
+        Ok(Effect::SaveChild { id: self.id, input })
+    }
+    fn refusal_field(&self) -> &'static str {
+        "name"
+    }
+    fn checks_everything(&self) -> bool {
+        true
+    }
+    fn enter_saves(&self) -> bool {
+        false
+    }
+    fn leave(&mut self) -> Outcome {
+        if self.form.dirty {
+            // Esc twice discards; the first only warns.
+            self.form.dirty = false;
+            Outcome::Flash("Unsaved changes: Esc again to discard them, Ctrl+S to save.".into())
+        } else {
+            Outcome::Back
         }
     }
-
-    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
-        self.form.paste(text);
-        Outcome::None
+    fn refused(&mut self, message: String) -> Outcome {
+        Outcome::Flash(format!("Not saved: {message}"))
     }
-
-    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
-        match d {
-            Done::Ok(_) => {
-                self.form.dirty = false;
-                let name = self.form.text("name");
-                // Back to the list, which reloads.
-                let _ = name;
-                Outcome::Back
-            }
-            Done::Fields(f) => {
-                for (k, m) in f {
-                    self.form.set_error(&k, m);
-                }
-                self.form.focus_first_error();
-                Outcome::Flash("Not saved: see the messages beside the fields.".into())
-            }
-            Done::Err(e) => Outcome::Flash(format!("Not saved: {e}")),
-        }
+    fn fields_refused(&mut self) -> Outcome {
+        Outcome::Flash("Not saved: see the messages beside the fields.".into())
     }
-
-    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" {} ", self.title()));
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        self.form.render(frame, inner, &ctx.theme);
+    fn keys(&self) -> Vec<Hint> {
+        vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "save"), hint("Esc", "back")]
     }
-
-    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "save"), hint("Esc", "back")];
-        h.extend_from_slice(self.form.field_hints());
-        h
+    fn saved(&mut self, _ctx: &Ctx<'_>, _id: Option<i64>) -> Outcome {
+        // Back to the list, which reloads.
+        self.form.dirty = false;
+        Outcome::Back
     }
-
-    fn form_draft(&self) -> Option<(FormDraft, String)> {
+    fn draft(&self) -> Option<(FormDraft, String)> {
         self.form.dirty.then(|| {
             (
                 FormDraft {
@@ -496,70 +478,33 @@ impl DischargeScreen {
     }
 }
 
-impl Page for DischargeScreen {
+impl FormSpec for DischargeScreen {
     fn title(&self) -> String {
         format!("Discharge {}", safe(&self.name))
     }
-
-    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match self.form.handle_key(key) {
-            FormEvent::Save | FormEvent::Done => {
-                self.form.clear_errors();
-                if !self.form.check_required() {
-                    return Outcome::None;
-                }
-                Outcome::Effect(Effect::DischargeChild {
-                    id: self.id,
-                    date: self.form.get("date"),
-                    reason: self.form.get("reason"),
-                })
-            }
-            FormEvent::Cancel => Outcome::Back,
-            _ => Outcome::None,
-        }
+    fn form(&self) -> &Form {
+        &self.form
     }
-
-    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
-        self.form.paste(text);
-        Outcome::None
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
     }
-
-    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
-        match d {
-            Done::Ok(_) => Outcome::Back,
-            Done::Fields(f) => {
-                for (_, m) in f {
-                    self.form.set_error("date", m);
-                }
-                self.form.focus_first_error();
-                Outcome::None
-            }
-            Done::Err(e) => {
-                self.form.set_error("reason", e);
-                Outcome::None
-            }
-        }
+    fn submit(&mut self, _ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
+        Ok(Effect::DischargeChild {
+            id: self.id,
+            date: self.form.get("date"),
+            reason: self.form.get("reason"),
+        })
     }
-
-    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" {} ", self.title()));
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        let [note, form] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
-        frame.render_widget(
-            Paragraph::new("Nothing is deleted: the child's records stay, under past children."),
-            note,
-        );
-        self.form.render(frame, form, &ctx.theme);
+    fn refusal_field(&self) -> &'static str {
+        "reason"
     }
-
-    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![
-            hint("Tab/Enter", "next"),
-            hint("Ctrl+S", "discharge"),
-            hint("Esc", "cancel"),
-        ]
+    fn misplaced_field(&self) -> &'static str {
+        "date"
+    }
+    fn note(&self) -> Option<&'static str> {
+        Some("Nothing is deleted: the child's records stay, under past children.")
+    }
+    fn save_label(&self) -> &'static str {
+        "discharge"
     }
 }

@@ -11,12 +11,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use super::form_page::FormSpec;
 use super::widgets::safe;
 use super::{Page, Screen};
 use crate::domain::outstanding::ActionKind;
 use crate::print::{categories_text, cell, due_text, response_text};
 use crate::store::handover::{NOTE_MAX, Seen, Sheet, Window};
-use crate::ui::form::{Field, Form, FormEvent};
+use crate::ui::form::{Field, Form};
 use crate::ui::keymap::k::{DOWN, ENTER, ESC, PGDN, PGUP, UP, c};
 use crate::ui::keymap::{self, Binding, Hint, bind, hint};
 use crate::ui::page::{Ctx, Done, Effect, FormDraft, Outcome, PrintJob};
@@ -706,61 +707,28 @@ impl NoteScreen {
     }
 }
 
-impl Page for NoteScreen {
+impl FormSpec for NoteScreen {
     fn title(&self) -> String {
         "Handover note".into()
     }
-
-    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match self.form.handle_key(key) {
-            FormEvent::Save | FormEvent::Done => {
-                self.form.clear_errors();
-                if !self.form.check_required() {
-                    return Outcome::None;
-                }
-                Outcome::Effect(Effect::AddHandoverNote {
-                    text: self.form.get("text"),
-                })
-            }
-            FormEvent::Cancel => Outcome::Back,
-            _ => Outcome::None,
-        }
+    fn form(&self) -> &Form {
+        &self.form
     }
-
-    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
-        self.form.paste(text);
-        Outcome::None
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
     }
-
-    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
-        match d {
-            Done::Ok(_) => Outcome::Back,
-            Done::Err(e) => {
-                self.form.set_error("text", e);
-                Outcome::None
-            }
-            Done::Fields(_) => Outcome::None,
-        }
+    fn submit(&mut self, _ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
+        Ok(Effect::AddHandoverNote {
+            text: self.form.get("text"),
+        })
     }
-
-    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(" Note for the next shift ");
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        self.form.render(frame, inner, &ctx.theme);
+    fn refusal_field(&self) -> &'static str {
+        "text"
     }
-
-    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![
-            hint("Ctrl+S", "save note"),
-            hint("Alt+Enter", "new line"),
-            hint("Esc", "cancel"),
-        ]
+    fn keys(&self) -> Vec<Hint> {
+        vec![hint("Ctrl+S", "save note"), hint("Esc", "cancel")]
     }
-
-    fn form_draft(&self) -> Option<(FormDraft, String)> {
+    fn draft(&self) -> Option<(FormDraft, String)> {
         self.form.dirty.then(|| {
             (
                 FormDraft {

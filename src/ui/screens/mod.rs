@@ -7,6 +7,7 @@ pub mod children;
 pub mod dashboard;
 pub mod detail;
 pub mod export;
+pub mod form_page;
 pub mod handover;
 pub mod menu;
 pub mod placeholder;

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Page;
+use super::form_page::FormSpec;
 use super::widgets::{list, safe, step};
 use crate::domain::Staff;
 use crate::domain::staff::{MAX_PASSPHRASE, plain_wait};
@@ -404,7 +405,7 @@ impl ChangePassphraseScreen {
     }
 }
 
-impl Page for ChangePassphraseScreen {
+impl FormSpec for ChangePassphraseScreen {
     fn title(&self) -> String {
         if self.must {
             "Choose your own passphrase".into()
@@ -412,77 +413,39 @@ impl Page for ChangePassphraseScreen {
             "Change my passphrase".into()
         }
     }
-
-    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        if key.code == KeyCode::Esc {
-            return if self.must { Outcome::None } else { Outcome::Back };
-        }
-        match self.form.handle_key(key) {
-            FormEvent::Save | FormEvent::Done => {
-                self.form.clear_errors();
-                if !self.form.check_required() {
-                    return Outcome::None;
-                }
-                let p = self.form.get("pass");
-                if let Err(e) = crate::domain::staff::validate_passphrase(&p) {
-                    self.form.set_error("pass", e);
-                    self.form.focus_first_error();
-                    return Outcome::None;
-                }
-                if p != self.form.get("pass2") {
-                    self.form
-                        .set_error("pass2", "The two new passphrases are different. Type them again.");
-                    self.form.focus_first_error();
-                    return Outcome::None;
-                }
-                Outcome::Effect(Effect::ChangeOwnPassphrase {
-                    current: self.form.get("current"),
-                    new: p,
-                })
-            }
-            FormEvent::Cancel if !self.must => Outcome::Back,
-            _ => Outcome::None,
-        }
+    fn form(&self) -> &Form {
+        &self.form
     }
-
-    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
-        self.form.paste(text);
-        Outcome::None
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
     }
-
-    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
-        match d {
-            Done::Ok(_) => Outcome::Back,
-            Done::Err(e) => {
-                self.form.set_error("current", e);
-                self.form.focus_first_error();
-                Outcome::None
-            }
-            Done::Fields(_) => Outcome::None,
+    fn submit(&mut self, _ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
+        let p = self.form.get("pass");
+        if let Err(e) = crate::domain::staff::validate_passphrase(&p) {
+            self.form.set_error("pass", e);
+            return Err(Outcome::None);
         }
+        if p != self.form.get("pass2") {
+            self.form
+                .set_error("pass2", "The two new passphrases are different. Type them again.");
+            return Err(Outcome::None);
+        }
+        Ok(Effect::ChangeOwnPassphrase {
+            current: self.form.get("current"),
+            new: p,
+        })
     }
-
-    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" {} ", self.title()));
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        let [note, form] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
-        let text = if self.must {
+    fn refusal_field(&self) -> &'static str {
+        "current"
+    }
+    fn note(&self) -> Option<&'static str> {
+        Some(if self.must {
             "A manager set your passphrase, so they know it too. Choose your own before you carry on."
         } else {
             "Type your current passphrase, then the new one twice."
-        };
-        frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }), note);
-        self.form.render(frame, form, &ctx.theme);
+        })
     }
-
-    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "save")];
-        if !self.must {
-            h.push(hint("Esc", "cancel"));
-        }
-        h
+    fn can_leave(&self) -> bool {
+        !self.must
     }
 }
