@@ -197,6 +197,17 @@ fn every_key_that_works_is_on_the_help_page_and_every_key_there_works() {
         ("detail", Box::new(move |c| screens::detail::open(c, incident))),
         ("menu", Box::new(|c| Screen::new(screens::menu::MenuScreen::new(c)))),
         ("placeholder", Box::new(|c| screens::placeholder::screen(c, "Later"))),
+        (
+            "recovery code",
+            Box::new(|_| Screen::new(screens::setup::RecoveryCodeScreen::new("ABCD-EFGH".into()))),
+        ),
+        (
+            "what to add",
+            Box::new(move |c| {
+                let d = c.store.incident(incident).unwrap();
+                Screen::new(screens::detail::EntryMenu::new(c, &d, false))
+            }),
+        ),
     ];
     let mut problems = vec![];
     for (name, make) in &screens {

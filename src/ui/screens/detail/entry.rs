@@ -193,7 +193,7 @@ impl Page for EntryMenu {
                 Some(k) => self.open(ctx, *k),
                 None => Outcome::None,
             },
-            KeyCode::Char(c) => {
+            KeyCode::Char(c) if crate::ui::keymap::plain_char(&key).is_some() => {
                 // 1-9 then a, b, c…: the shortcut shown beside each item.
                 let i = shortcut_index(c);
                 match i.and_then(|i| self.items.get(i)) {
