@@ -63,6 +63,8 @@ pub enum KeySpec {
     Ctrl(char),
     /// Any key at all (a screen that only waits to be closed).
     Any,
+    /// Any plain character typed (a list that jumps to the name starting with it).
+    AnyChar,
 }
 
 impl KeySpec {
@@ -72,6 +74,7 @@ impl KeySpec {
             KeySpec::Key(code) => k.code == code && !k.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT),
             KeySpec::Ctrl(c) => is_ctrl(k, c),
             KeySpec::Any => true,
+            KeySpec::AnyChar => plain_char(k).is_some_and(|c| !c.is_control()),
         }
     }
 
@@ -82,6 +85,7 @@ impl KeySpec {
             KeySpec::Char(c) => c.to_string(),
             KeySpec::Ctrl(c) => format!("Ctrl+{}", c.to_ascii_uppercase()),
             KeySpec::Any => "any key".into(),
+            KeySpec::AnyChar => "letter".into(),
             KeySpec::Key(code) => match code {
                 KeyCode::Enter => "Enter".into(),
                 KeyCode::Esc => "Esc".into(),

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -16,7 +16,8 @@ use crate::domain::staff::{MAX_PASSPHRASE, plain_wait};
 use crate::store::Store;
 use crate::store::staff::{Recover, SignIn};
 use crate::ui::form::{Field, Form, FormEvent};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::keymap::k::{DOWN, ENTER, ESC, UP};
+use crate::ui::keymap::{self, Binding, Hint, KeySpec, bind, hint};
 use crate::ui::page::{Ctx, Done, Effect, Outcome};
 
 pub struct SignInScreen {
@@ -141,6 +142,34 @@ impl SignInScreen {
     }
 }
 
+/// What a key does on the sign-in screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Up,
+    Down,
+    Type,
+    Jump,
+    SignIn,
+    Choose,
+    Recover,
+}
+
+/// Choosing a name: dispatch, help bar and F1 are made from this. Ctrl+R is named on the screen itself.
+const CHOOSING: &[Binding<Act>] = &[
+    bind(&[UP], Act::Up, "↑/↓", "choose your name"),
+    bind(&[DOWN], Act::Down, "", ""),
+    bind(&[ENTER], Act::Type, "Enter", "type passphrase"),
+    bind(&[KeySpec::Ctrl('r')], Act::Recover, "", "manager's recovery code"),
+    bind(&[KeySpec::AnyChar], Act::Jump, "", "jump to the name starting with it"),
+];
+
+/// Typing the passphrase (every other key is typed).
+const TYPING: &[Binding<Act>] = &[
+    bind(&[ENTER], Act::SignIn, "Enter", "sign in"),
+    bind(&[ESC], Act::Choose, "Esc", "choose another name"),
+    bind(&[KeySpec::Ctrl('r')], Act::Recover, "", "manager's recovery code"),
+];
+
 impl Page for SignInScreen {
     fn title(&self) -> String {
         "Sign in".into()
@@ -162,7 +191,9 @@ impl Page for SignInScreen {
                 _ => Outcome::None,
             };
         }
-        if key.code == KeyCode::Char('r') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        let table = if self.typing { TYPING } else { CHOOSING };
+        let act = keymap::lookup(table, &key, |a| a != Act::Type || !self.staff.is_empty());
+        if act == Some(Act::Recover) {
             if self.staff.get(self.selected).is_some() {
                 self.typing = false;
                 self.pass = Self::pass_form();
@@ -172,14 +203,15 @@ impl Page for SignInScreen {
             return Outcome::None;
         }
         if !self.typing {
-            match key.code {
-                KeyCode::Up => self.selected = step(self.selected, self.staff.len(), false, 1),
-                KeyCode::Down => self.selected = step(self.selected, self.staff.len(), true, 1),
-                KeyCode::Enter if !self.staff.is_empty() => {
+            match act {
+                Some(Act::Up) => self.selected = step(self.selected, self.staff.len(), false, 1),
+                Some(Act::Down) => self.selected = step(self.selected, self.staff.len(), true, 1),
+                Some(Act::Type) => {
                     self.typing = true;
                     self.error = None;
                 }
-                KeyCode::Char(c) if !c.is_control() => {
+                Some(Act::Jump) => {
+                    let c = keymap::plain_char(&key).unwrap_or_default();
                     // Jump to the first name starting with the letter typed.
                     let c = c.to_lowercase().next().unwrap_or(c);
                     if let Some(i) = self.staff.iter().position(|s| s.name.to_lowercase().starts_with(c)) {
@@ -190,8 +222,8 @@ impl Page for SignInScreen {
             }
             return Outcome::None;
         }
-        match key.code {
-            KeyCode::Esc => {
+        match act {
+            Some(Act::Choose) => {
                 self.typing = false;
                 self.pass = Self::pass_form();
                 Outcome::None
@@ -374,11 +406,16 @@ impl Page for SignInScreen {
                 hint("Ctrl+S", "set passphrase"),
                 hint("Esc", "back"),
             ]
-        } else if self.typing {
-            vec![hint("Enter", "sign in"), hint("Esc", "choose another name")]
         } else {
-            vec![hint("↑/↓", "choose your name"), hint("Enter", "type passphrase")]
+            keymap::bar(if self.typing { TYPING } else { CHOOSING }, |b| Some(b.label))
         }
+    }
+
+    fn help(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
+        if self.recovering.is_some() {
+            return self.hints(ctx);
+        }
+        keymap::help(if self.typing { TYPING } else { CHOOSING }, |b| Some(b.label))
     }
 }
 
