@@ -7,12 +7,10 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
-use serde::{Deserialize, Serialize};
 
 use super::keymap::{self, Hint, is_ctrl};
-use super::screens::{self, Screen};
+use super::screens;
 use super::theme::Theme;
-use crate::domain::{ChildInput, Role, Staff};
 use crate::protocol::Protocol;
 use crate::store::drafts::FORM;
 use crate::store::staff::{Recover, Setup, SignIn};
@@ -50,201 +48,13 @@ impl Msg {
     }
 }
 
-/// The signed-in member of staff.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    pub staff: Staff,
-    pub actor: Actor,
-}
-
-/// What a screen reads while it works: the store (read-only: writes go through effects), who is signed in,
-/// the protocol, and the time.
-pub struct Ctx<'a> {
-    pub store: &'a Store,
-    pub session: Option<&'a Session>,
-    pub protocol: &'a Protocol,
-    pub now: DateTime<Utc>,
-    pub theme: Theme,
-}
-
-impl Ctx<'_> {
-    pub fn role(&self) -> Option<Role> {
-        self.session.map(|s| s.staff.role)
-    }
-    pub fn is_manager(&self) -> bool {
-        self.role().is_some_and(Role::is_manager)
-    }
-}
-
-/// A write, or something else only the app may do, asked for by a screen.
-// Effects live for one key press: their size does not matter.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// The first run. With `recovery` (the set-up screen's), the manager is given a recovery code, shown once.
-    Setup {
-        home: String,
-        urn: String,
-        manager: String,
-        passphrase: String,
-        recovery: bool,
-    },
-    SignIn {
-        staff_id: i64,
-        passphrase: String,
-    },
-    /// A manager's recovery code, with the new passphrase (asked twice by the screen).
-    Recover {
-        staff_id: i64,
-        code: String,
-        passphrase: String,
-    },
-    /// A new recovery code for the manager signed in, shown once.
-    RenewRecoveryCode,
-    /// A manager reactivates a deactivated account, with a reason.
-    ReactivateStaff {
-        staff_id: i64,
-        reason: String,
-    },
-    /// The person signed in changes their own passphrase (the new one asked twice by the screen); the session
-    /// carries on signed with the new key.
-    ChangeOwnPassphrase {
-        current: String,
-        new: String,
-    },
-    SaveChild {
-        id: Option<i64>,
-        input: ChildInput,
-    },
-    DischargeChild {
-        id: i64,
-        date: String,
-        reason: String,
-    },
-    AddStaff {
-        name: String,
-        role: Role,
-        passphrase: String,
-    },
-    ResetPassphrase {
-        staff_id: i64,
-        passphrase: String,
-    },
-    DeactivateStaff {
-        staff_id: i64,
-        reason: String,
-    },
-    SetSetting {
-        key: String,
-        value: String,
-    },
-    /// Keep a draft (incident wizard); returns its id.
-    SaveDraft {
-        id: Option<i64>,
-        kind: String,
-        title: String,
-        payload: String,
-    },
-    CloseDraft {
-        id: i64,
-        reason: String,
-    },
-    /// A manager takes over someone else's incident draft (asked first, naming its author); recorded.
-    TakeOverDraft {
-        id: i64,
-    },
-    /// Its author or a manager discards a draft, saying why; the words stay in the closed row.
-    DiscardDraft {
-        id: i64,
-        reason: String,
-    },
-    SaveIncident {
-        record: Box<crate::domain::IncidentRecord>,
-        draft_id: Option<i64>,
-    },
-    AddEntry {
-        incident_id: i64,
-        change: Box<crate::domain::Change>,
-    },
-    /// A YOS officer's own entry on an imported record (court appearance, outcome, breach; issue 20).
-    AddCourtEntry {
-        incident_id: i64,
-        input: Box<crate::store::court::CourtInput>,
-    },
-    AcknowledgeHandover {
-        covers_from: DateTime<Utc>,
-        /// What was on the screen, recorded with the acknowledgement.
-        seen: crate::store::handover::Seen,
-    },
-    AddHandoverNote {
-        text: String,
-    },
-    /// The weekly file of a finished week into the export folder (export screen, Ctrl+S).
-    WriteExport {
-        week: String,
-    },
-    /// A new key for the scheduled weekly export (export screen, `a`).
-    AuthoriseScheduledExport,
-    /// Sync now: every finished week owed into the sync folder, then the YOS's receipts (export screen, `s`).
-    SyncNow,
-    /// A print-out, written by the app into the prints folder beside the database; the app says where.
-    Print(PrintJob),
-}
-
-/// What to print ([`Effect::Print`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PrintJob {
-    /// The handover sheet for this stretch of time.
-    Handover(crate::store::handover::Window),
-    /// One incident, whole.
-    Incident(i64),
-}
-
-/// How an effect went, handed back to the screen that asked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Done {
-    /// Worked; the new or changed row's id where there is one.
-    Ok(Option<i64>),
-    /// Refused, with a message for the person.
-    Err(String),
-    /// Refused, with a message per field.
-    Fields(Vec<(String, String)>),
-}
-
-/// What a screen asks the app to do after a key.
-#[allow(clippy::large_enum_variant)]
-pub enum Outcome {
-    None,
-    /// Back to the previous screen.
-    Back,
-    /// Back to the menu: every screen above it closes.
-    Menu,
-    /// Open a screen on top of this one.
-    Push(Screen),
-    /// Replace this screen.
-    Replace(Screen),
-    /// Perform a write; the result comes back through `Screen::done`.
-    Effect(Effect),
-    /// A short message in the message line.
-    Flash(String),
-    /// Lock now.
-    Lock,
-    Quit,
-}
+pub use super::page::{Ctx, Done, Effect, FormDraft, Outcome, PrintJob, Screen, Session};
 
 /// A short message under the screen, kept until the next key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flash {
     pub text: String,
     pub error: bool,
-}
-
-/// A form that was open when the app locked, kept as its author's draft.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct FormDraft {
-    pub screen: String,
-    pub context: Option<i64>,
-    pub values: std::collections::BTreeMap<String, String>,
 }
 
 pub struct App {
@@ -1041,7 +851,15 @@ impl App {
 
     /// Keys shown in the help bar for the current screen.
     pub fn hints(&self) -> Vec<Hint> {
-        let mut h = self.top().hints(&self.ctx());
+        self.with_global(self.top().hints(&self.ctx()))
+    }
+
+    /// Keys listed on the F1 page for the current screen: all of them, movement keys too.
+    pub fn help_keys(&self) -> Vec<Hint> {
+        self.with_global(self.top().help(&self.ctx()))
+    }
+
+    fn with_global(&self, mut h: Vec<Hint>) -> Vec<Hint> {
         if self.session.is_some() {
             h.extend_from_slice(keymap::GLOBAL);
         } else {
@@ -1172,7 +990,7 @@ impl App {
             Line::from(Span::styled("Keys on this screen", self.theme.heading())),
             Line::from(""),
         ];
-        for h in self.hints() {
+        for h in self.help_keys() {
             lines.push(Line::from(vec![
                 Span::styled(format!("{:>14}  ", h.keys), self.theme.key()),
                 Span::raw(h.action),

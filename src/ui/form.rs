@@ -387,6 +387,11 @@ impl Form {
         self.fields.iter().find(|f| f.key == key)
     }
 
+    /// Whether the form has a field with this key.
+    pub fn has(&self, key: &str) -> bool {
+        self.fields.iter().any(|f| f.key == key)
+    }
+
     pub fn field_mut(&mut self, key: &str) -> Option<&mut Field> {
         self.fields.iter_mut().find(|f| f.key == key)
     }

@@ -5,8 +5,12 @@
 pub mod app;
 pub mod form;
 pub mod keymap;
+pub mod page;
 pub mod screens;
 pub mod theme;
+
+#[cfg(test)]
+mod keys_tests;
 
 use std::io;
 use std::process::ExitCode;

@@ -2,7 +2,7 @@
 //! 12:00 of the following week). New sets are read with `concordat sync`.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -10,8 +10,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::widgets::{heading, safe};
 use super::{Page, Screen};
 use crate::sync::yos::{HomeWeeks, arrivals};
-use crate::ui::app::{Ctx, Outcome};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::keymap::k::{ENTER, ESC, c};
+use crate::ui::keymap::{self, Binding, Hint, bind};
+use crate::ui::page::{Ctx, Outcome};
 
 pub struct ArrivalsScreen {
     homes: Result<Vec<HomeWeeks>, String>,
@@ -23,6 +24,15 @@ pub fn open(ctx: &Ctx<'_>) -> Screen {
     })
 }
 
+/// The one thing a key does here: close the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Back,
+}
+
+/// The arrivals list's keys: dispatch, help bar and F1 are all made from this.
+const KEYS: &[Binding<Act>] = &[bind(&[ESC, ENTER, c('q')], Act::Back, "Esc", "back")];
+
 impl Page for ArrivalsScreen {
     fn title(&self) -> String {
         "Homes' weekly sets".into()
@@ -33,9 +43,9 @@ impl Page for ArrivalsScreen {
     }
 
     fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match key.code {
-            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Outcome::Back,
-            _ => Outcome::None,
+        match keymap::lookup(KEYS, &key, |_| true) {
+            Some(Act::Back) => Outcome::Back,
+            None => Outcome::None,
         }
     }
 
@@ -70,6 +80,10 @@ impl Page for ArrivalsScreen {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![hint("Esc", "back")]
+        keymap::bar(KEYS, |b| Some(b.label))
+    }
+
+    fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        keymap::help(KEYS, |b| Some(b.label))
     }
 }

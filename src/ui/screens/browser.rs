@@ -3,7 +3,7 @@
 //! keyset (occurred_at, id), so a home with years of records browses as fast as a new one.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -14,9 +14,45 @@ use crate::domain::{Category, Child, Response, Status};
 use crate::print::{categories_text, cell, response_text};
 use crate::store::browse::{Dir, DraftRow, ScanPage};
 use crate::store::incidents::{Cursor, Filter, IncidentRow};
-use crate::ui::app::{Ctx, Outcome};
 use crate::ui::form::{Field, Form, FormEvent};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::keymap::k::{DOWN, ENTER, ESC, HOME, PGDN, PGUP, UP, c};
+use crate::ui::keymap::{self, Binding, Hint, bind, hint};
+use crate::ui::page::{Ctx, Outcome};
+
+/// What a key does on the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    NewIncident,
+    Open,
+    Search,
+    Filter,
+    Clear,
+    Timeline,
+    Print,
+    Back,
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    First,
+}
+
+/// The browser's keys: dispatch, help bar and F1 are all made from this.
+const KEYS: &[Binding<Act>] = &[
+    super::new_incident_key(Act::NewIncident),
+    bind(&[ENTER], Act::Open, "Enter", "open"),
+    bind(&[c('/')], Act::Search, "/", "search"),
+    bind(&[c('f')], Act::Filter, "f", "filter"),
+    bind(&[c('x')], Act::Clear, "x", "clear"),
+    bind(&[c('t')], Act::Timeline, "t", "timeline"),
+    bind(&[c('p')], Act::Print, "p", "print"),
+    bind(&[ESC], Act::Back, "Esc", "back"),
+    bind(&[DOWN], Act::Down, "", ""),
+    bind(&[UP], Act::Up, "", ""),
+    bind(&[PGDN], Act::PageDown, "", ""),
+    bind(&[PGUP], Act::PageUp, "", ""),
+    bind(&[HOME], Act::First, "", ""),
+];
 
 /// Rows fetched at a time.
 pub const PAGE: usize = 40;
@@ -421,65 +457,69 @@ impl Page for BrowserScreen {
                 _ => Outcome::None,
             };
         }
-        match key.code {
-            KeyCode::Esc => Outcome::Back,
-            KeyCode::Char('n') => super::new_incident(ctx),
-            KeyCode::Down => {
+        let Some(act) = keymap::lookup(KEYS, &key, |_| true) else {
+            return Outcome::None;
+        };
+        match act {
+            Act::Back => Outcome::Back,
+            Act::NewIncident => super::new_incident(ctx),
+            Act::Down => {
                 self.down(ctx);
                 Outcome::None
             }
-            KeyCode::Up => {
+            Act::Up => {
                 self.up(ctx);
                 Outcome::None
             }
-            KeyCode::PageDown => {
+            Act::PageDown => {
                 for _ in 0..10 {
                     self.down(ctx);
                 }
                 Outcome::None
             }
-            KeyCode::PageUp => {
+            Act::PageUp => {
                 for _ in 0..10 {
                     self.up(ctx);
                 }
                 Outcome::None
             }
-            KeyCode::Home => {
+            Act::First => {
                 self.load_first(ctx);
                 Outcome::None
             }
-            KeyCode::Char('f') | KeyCode::Char('/') => {
+            Act::Filter | Act::Search => {
                 let mut form = self.filter_form();
-                if key.code == KeyCode::Char('/') {
+                if act == Act::Search {
                     form.focus_on("text");
                 }
                 self.editing = Some(form);
                 Outcome::None
             }
-            KeyCode::Char('x') => {
+            Act::Clear => {
                 self.filter = Filter::default();
                 self.load_first(ctx);
                 Outcome::Flash("Filters cleared.".into())
             }
-            KeyCode::Enter if self.drafts_mode() => {
+            Act::Open if self.drafts_mode() => {
                 Outcome::Flash("A draft is finished by its author: it is on their menu when they sign in.".into())
             }
-            KeyCode::Enter => match self.selected_row() {
+            Act::Open => match self.selected_row() {
                 Some(r) => Outcome::Push(super::detail::open(ctx, r.id)),
                 None => Outcome::None,
             },
-            KeyCode::Char('t') => {
+            Act::Timeline => {
                 let child = self.selected_row().map(|r| r.child_id).or(self.filter.child_id);
                 match child {
                     Some(c) => Outcome::Push(Screen::new(super::timeline::TimelineScreen::new(ctx, c))),
                     None => Outcome::Flash("Choose an incident, or filter by a child, to see a timeline.".into()),
                 }
             }
-            KeyCode::Char('p') => match self.selected_row() {
-                Some(r) => Outcome::Effect(crate::ui::app::Effect::Print(crate::ui::app::PrintJob::Incident(r.id))),
+            Act::Print => match self.selected_row() {
+                Some(r) => Outcome::Effect(crate::ui::page::Effect::Print(crate::ui::page::PrintJob::Incident(
+                    r.id,
+                ))),
                 None => Outcome::None,
             },
-            _ => Outcome::None,
         }
     }
 
@@ -622,15 +662,13 @@ impl Page for BrowserScreen {
             h.extend_from_slice(form.field_hints());
             return h;
         }
-        vec![
-            super::NEW_INCIDENT,
-            hint("Enter", "open"),
-            hint("/", "search"),
-            hint("f", "filter"),
-            hint("x", "clear"),
-            hint("t", "timeline"),
-            hint("p", "print"),
-            hint("Esc", "back"),
-        ]
+        keymap::bar(KEYS, |b| Some(b.label))
+    }
+
+    fn help(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
+        if self.editing.is_some() {
+            return self.hints(ctx);
+        }
+        keymap::help(KEYS, |b| Some(b.label))
     }
 }

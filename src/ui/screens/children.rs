@@ -1,18 +1,20 @@
 //! The children register: who lives here (and, behind a toggle, who has left), added, edited, discharged.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use super::form_page::FormSpec;
 use super::widgets::{list, safe, step};
 use super::{Page, Screen};
 use crate::domain::child::{NAME_MAX, SHORT_MAX, WHAT_HELPS_MAX};
 use crate::domain::{Child, ChildInput, Ethnicity, Gender, LegalStatus};
-use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome};
-use crate::ui::form::{Field, Form, FormEvent, options};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::form::{Field, Form, options};
+use crate::ui::keymap::k::{DOWN, ENTER, ESC, PGDN, PGUP, UP, c};
+use crate::ui::keymap::{self, Binding, Hint, bind, hint};
+use crate::ui::page::{Ctx, Effect, FormDraft, Outcome};
 
 pub struct ChildrenScreen {
     children: Vec<Child>,
@@ -32,6 +34,45 @@ impl ChildrenScreen {
     }
 }
 
+/// What a key does on the list of children.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    NewIncident,
+    Add,
+    Edit,
+    Discharge,
+    Past,
+    Back,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+}
+
+/// The list's keys: dispatch, help bar and F1 are all made from this.
+const KEYS: &[Binding<Act>] = &[
+    super::new_incident_key(Act::NewIncident),
+    bind(&[c('a')], Act::Add, "a", "add"),
+    bind(&[ENTER, c('e')], Act::Edit, "Enter", "edit"),
+    bind(&[c('d')], Act::Discharge, "d", "discharge"),
+    bind(&[c('p')], Act::Past, "p", "show past"),
+    bind(&[ESC], Act::Back, "Esc", "back"),
+    bind(&[UP], Act::Up, "", ""),
+    bind(&[DOWN], Act::Down, "", ""),
+    bind(&[PGUP], Act::PageUp, "", ""),
+    bind(&[PGDN], Act::PageDown, "", ""),
+];
+
+impl ChildrenScreen {
+    /// The label for a key now (the `p` key names what it will show), None where it does not apply.
+    fn label(&self, b: &Binding<Act>) -> Option<&'static str> {
+        match b.action {
+            Act::Past if self.show_past => Some("current only"),
+            _ => Some(b.label),
+        }
+    }
+}
+
 impl Page for ChildrenScreen {
     fn title(&self) -> String {
         if self.show_past {
@@ -47,26 +88,29 @@ impl Page for ChildrenScreen {
     }
 
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match key.code {
-            KeyCode::Esc => return Outcome::Back,
-            KeyCode::Char('n') => return super::new_incident(ctx),
-            KeyCode::Up => self.selected = step(self.selected, self.children.len(), false, 1),
-            KeyCode::Down => self.selected = step(self.selected, self.children.len(), true, 1),
-            KeyCode::PageUp => self.selected = step(self.selected, self.children.len(), false, 10),
-            KeyCode::PageDown => self.selected = step(self.selected, self.children.len(), true, 10),
-            KeyCode::Char('p') => {
+        let Some(act) = keymap::lookup(KEYS, &key, |_| true) else {
+            return Outcome::None;
+        };
+        match act {
+            Act::Back => return Outcome::Back,
+            Act::NewIncident => return super::new_incident(ctx),
+            Act::Up => self.selected = step(self.selected, self.children.len(), false, 1),
+            Act::Down => self.selected = step(self.selected, self.children.len(), true, 1),
+            Act::PageUp => self.selected = step(self.selected, self.children.len(), false, 10),
+            Act::PageDown => self.selected = step(self.selected, self.children.len(), true, 10),
+            Act::Past => {
                 self.show_past = !self.show_past;
                 self.refresh(ctx);
             }
-            KeyCode::Char('a') => {
+            Act::Add => {
                 return Outcome::Push(Screen::new(ChildFormScreen::new(None, ctx.is_manager())));
             }
-            KeyCode::Enter | KeyCode::Char('e') => {
+            Act::Edit => {
                 if let Some(c) = self.children.get(self.selected) {
                     return Outcome::Push(Screen::new(ChildFormScreen::new(Some(c), ctx.is_manager())));
                 }
             }
-            KeyCode::Char('d') => {
+            Act::Discharge => {
                 if let Some(c) = self.children.get(self.selected) {
                     if c.discharged.is_some() {
                         return Outcome::Flash(format!("{} has already been discharged.", safe(&c.name)));
@@ -74,7 +118,6 @@ impl Page for ChildrenScreen {
                     return Outcome::Push(Screen::new(DischargeScreen::new(c)));
                 }
             }
-            _ => {}
         }
         Outcome::None
     }
@@ -127,14 +170,11 @@ impl Page for ChildrenScreen {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![
-            super::NEW_INCIDENT,
-            hint("a", "add"),
-            hint("Enter", "edit"),
-            hint("d", "discharge"),
-            hint("p", if self.show_past { "current only" } else { "show past" }),
-            hint("Esc", "back"),
-        ]
+        keymap::bar(KEYS, |b| self.label(b))
+    }
+
+    fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        keymap::help(KEYS, |b| self.label(b))
     }
 }
 
@@ -341,7 +381,7 @@ impl ChildFormScreen {
     }
 }
 
-impl Page for ChildFormScreen {
+impl FormSpec for ChildFormScreen {
     fn title(&self) -> String {
         if self.id.is_some() {
             "Edit child".into()
@@ -349,77 +389,58 @@ impl Page for ChildFormScreen {
             "Add a child".into()
         }
     }
-
-    fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match self.form.handle_key(key) {
-            FormEvent::Save => {
-                self.form.clear_errors();
-                // Every problem at once, beside its field; the store checks again when saving.
-                let input = self.input();
-                if let Err(errs) = crate::domain::child::validate_child(&input, crate::time::local_date(ctx.now)) {
-                    for (k, m) in errs {
-                        self.form.set_error(k, m);
-                    }
-                    self.form.focus_first_error();
-                    return Outcome::Flash("Not saved yet: see the messages beside the fields.".into());
-                }
-                Outcome::Effect(Effect::SaveChild { id: self.id, input })
+    fn form(&self) -> &Form {
+        &self.form
+    }
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+    fn submit(&mut self, ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
+        // Every problem at once, beside its field; the store checks again when saving.
+        let input = self.input();
+        if let Err(errs) = crate::domain::child::validate_child(&input, crate::time::local_date(ctx.now)) {
+            for (k, m) in errs {
+                self.form.set_error(k, m);
             }
-            FormEvent::Done => Outcome::Flash("That was the last field. Ctrl+S saves.".into()),
-            FormEvent::Cancel => {
-                if self.form.dirty {
-                    // Esc twice discards; the first only warns.
-                    self.form.dirty = false;
-                    Outcome::Flash("Unsaved changes: Esc again to discard them, Ctrl+S to save.".into())
-                } else {
-                    Outcome::Back
-                }
-            }
-            _ => Outcome::None,
+            return Err(Outcome::Flash(
+                "Not saved yet: see the messages beside the fields.".into(),
+            ));
+        }
+        Ok(Effect::SaveChild { id: self.id, input })
+    }
+    fn refusal_field(&self) -> &'static str {
+        "name"
+    }
+    fn checks_everything(&self) -> bool {
+        true
+    }
+    fn enter_saves(&self) -> bool {
+        false
+    }
+    fn leave(&mut self) -> Outcome {
+        if self.form.dirty {
+            // Esc twice discards; the first only warns.
+            self.form.dirty = false;
+            Outcome::Flash("Unsaved changes: Esc again to discard them, Ctrl+S to save.".into())
+        } else {
+            Outcome::Back
         }
     }
-
-    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
-        self.form.paste(text);
-        Outcome::None
+    fn refused(&mut self, message: String) -> Outcome {
+        Outcome::Flash(format!("Not saved: {message}"))
     }
-
-    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
-        match d {
-            Done::Ok(_) => {
-                self.form.dirty = false;
-                let name = self.form.text("name");
-                // Back to the list, which reloads.
-                let _ = name;
-                Outcome::Back
-            }
-            Done::Fields(f) => {
-                for (k, m) in f {
-                    self.form.set_error(&k, m);
-                }
-                self.form.focus_first_error();
-                Outcome::Flash("Not saved: see the messages beside the fields.".into())
-            }
-            Done::Err(e) => Outcome::Flash(format!("Not saved: {e}")),
-        }
+    fn fields_refused(&mut self) -> Outcome {
+        Outcome::Flash("Not saved: see the messages beside the fields.".into())
     }
-
-    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" {} ", self.title()));
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        self.form.render(frame, inner, &ctx.theme);
+    fn keys(&self) -> Vec<Hint> {
+        vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "save"), hint("Esc", "back")]
     }
-
-    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "save"), hint("Esc", "back")];
-        h.extend_from_slice(self.form.field_hints());
-        h
+    fn saved(&mut self, _ctx: &Ctx<'_>, _id: Option<i64>) -> Outcome {
+        // Back to the list, which reloads.
+        self.form.dirty = false;
+        Outcome::Back
     }
-
-    fn form_draft(&self) -> Option<(FormDraft, String)> {
+    fn draft(&self) -> Option<(FormDraft, String)> {
         self.form.dirty.then(|| {
             (
                 FormDraft {
@@ -457,70 +478,33 @@ impl DischargeScreen {
     }
 }
 
-impl Page for DischargeScreen {
+impl FormSpec for DischargeScreen {
     fn title(&self) -> String {
         format!("Discharge {}", safe(&self.name))
     }
-
-    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match self.form.handle_key(key) {
-            FormEvent::Save | FormEvent::Done => {
-                self.form.clear_errors();
-                if !self.form.check_required() {
-                    return Outcome::None;
-                }
-                Outcome::Effect(Effect::DischargeChild {
-                    id: self.id,
-                    date: self.form.get("date"),
-                    reason: self.form.get("reason"),
-                })
-            }
-            FormEvent::Cancel => Outcome::Back,
-            _ => Outcome::None,
-        }
+    fn form(&self) -> &Form {
+        &self.form
     }
-
-    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
-        self.form.paste(text);
-        Outcome::None
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
     }
-
-    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
-        match d {
-            Done::Ok(_) => Outcome::Back,
-            Done::Fields(f) => {
-                for (_, m) in f {
-                    self.form.set_error("date", m);
-                }
-                self.form.focus_first_error();
-                Outcome::None
-            }
-            Done::Err(e) => {
-                self.form.set_error("reason", e);
-                Outcome::None
-            }
-        }
+    fn submit(&mut self, _ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
+        Ok(Effect::DischargeChild {
+            id: self.id,
+            date: self.form.get("date"),
+            reason: self.form.get("reason"),
+        })
     }
-
-    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" {} ", self.title()));
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        let [note, form] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
-        frame.render_widget(
-            Paragraph::new("Nothing is deleted: the child's records stay, under past children."),
-            note,
-        );
-        self.form.render(frame, form, &ctx.theme);
+    fn refusal_field(&self) -> &'static str {
+        "reason"
     }
-
-    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![
-            hint("Tab/Enter", "next"),
-            hint("Ctrl+S", "discharge"),
-            hint("Esc", "cancel"),
-        ]
+    fn misplaced_field(&self) -> &'static str {
+        "date"
+    }
+    fn note(&self) -> Option<&'static str> {
+        Some("Nothing is deleted: the child's records stay, under past children.")
+    }
+    fn save_label(&self) -> &'static str {
+        "discharge"
     }
 }

@@ -2,7 +2,7 @@
 //! charts of the last eight weeks. Readable without colour: every number and change is written out.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -12,8 +12,9 @@ use super::widgets::safe;
 use super::{Page, Screen};
 use crate::report::{Measures, Report, WeekCounts, compute, week_counts_of};
 use crate::time::{Period, local_date};
-use crate::ui::app::{Ctx, Outcome};
-use crate::ui::keymap::{Hint, hint, plain_char};
+use crate::ui::keymap::k::{ESC, LEFT, RIGHT, c};
+use crate::ui::keymap::{self, Binding, Hint, bind};
+use crate::ui::page::{Ctx, Outcome};
 
 /// How many weeks the charts show.
 pub const WEEKS: usize = 8;
@@ -198,25 +199,56 @@ fn rows(this: &Measures, before: &Measures) -> Vec<[String; 4]> {
     v
 }
 
+/// What a key does on the dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    NewIncident,
+    Toggle,
+    Week,
+    Quarter,
+    NextHome,
+    Back,
+}
+
+/// The dashboard's keys: dispatch, help bar and F1 are all made from this.
+const KEYS: &[Binding<Act>] = &[
+    super::new_incident_key(Act::NewIncident),
+    bind(&[LEFT, RIGHT], Act::Toggle, "←/→", "week/quarter"),
+    bind(&[c('w'), c('W')], Act::Week, "w", "week"),
+    bind(&[c('q'), c('Q')], Act::Quarter, "q", "quarter"),
+    bind(&[c('h'), c('H')], Act::NextHome, "h", "next home"),
+    bind(&[ESC], Act::Back, "Esc", "back"),
+];
+
+impl Dashboard {
+    /// Whether a key applies now: `h` with homes to go to.
+    fn applies(&self, a: Act) -> bool {
+        match a {
+            Act::NextHome => !self.homes.is_empty(),
+            _ => true,
+        }
+    }
+}
+
 impl Page for Dashboard {
     fn title(&self) -> String {
         "Reports".into()
     }
 
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match (key.code, plain_char(&key)) {
-            (KeyCode::Esc, _) => return Outcome::Back,
-            (_, Some('n')) => return super::new_incident(ctx),
-            (KeyCode::Left | KeyCode::Right, _) => {
+        match keymap::lookup(KEYS, &key, |a| self.applies(a)) {
+            Some(Act::Back) => return Outcome::Back,
+            Some(Act::NewIncident) => return super::new_incident(ctx),
+            Some(Act::Toggle) => {
                 self.view = match self.view {
                     View::Week => View::Quarter,
                     View::Quarter => View::Week,
                 }
             }
-            (_, Some('w' | 'W')) => self.view = View::Week,
-            (_, Some('q' | 'Q')) => self.view = View::Quarter,
-            (_, Some('h' | 'H')) => self.next_home(ctx),
-            _ => {}
+            Some(Act::Week) => self.view = View::Week,
+            Some(Act::Quarter) => self.view = View::Quarter,
+            Some(Act::NextHome) => self.next_home(ctx),
+            None => {}
         }
         Outcome::None
     }
@@ -349,17 +381,11 @@ impl Page for Dashboard {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut v = vec![
-            super::NEW_INCIDENT,
-            hint("←/→", "week/quarter"),
-            hint("w", "week"),
-            hint("q", "quarter"),
-        ];
-        if !self.homes.is_empty() {
-            v.push(hint("h", "next home"));
-        }
-        v.push(hint("Esc", "back"));
-        v
+        keymap::bar(KEYS, |b| self.applies(b.action).then_some(b.label))
+    }
+
+    fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        keymap::help(KEYS, |b| self.applies(b.action).then_some(b.label))
     }
 }
 
@@ -451,7 +477,7 @@ impl Dashboard {
 mod tests {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
-    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     use super::*;
     use crate::protocol::Protocol;

@@ -11,7 +11,7 @@ pub mod lines;
 use std::cell::Cell;
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -19,8 +19,9 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::widgets::safe;
 use super::{Page, Screen};
 use crate::store::incidents::IncidentDetail;
-use crate::ui::app::{Ctx, FormDraft, Outcome};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::keymap::k::{DOWN, END, ESC, HOME, PGDN, PGUP, UP, c};
+use crate::ui::keymap::{self, Binding, Hint, bind};
+use crate::ui::page::{Ctx, FormDraft, Outcome};
 
 pub use entry::{EntryForm, EntryKind, EntryMenu};
 
@@ -107,6 +108,47 @@ impl DetailScreen {
     }
 }
 
+/// What a key does on an incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Add,
+    Review,
+    Court,
+    History,
+    Back,
+}
+
+/// An incident's keys: dispatch, help bar and F1 are all made from this.
+const KEYS: &[Binding<Act>] = &[
+    bind(&[UP, c('k')], Act::Up, "↑/↓ PgUp/PgDn", "scroll"),
+    bind(&[DOWN, c('j')], Act::Down, "", "down a line"),
+    bind(&[PGUP], Act::PageUp, "", "up a page"),
+    bind(&[PGDN, c(' ')], Act::PageDown, "", "down a page"),
+    bind(&[HOME, c('g')], Act::Top, "", "to the top"),
+    bind(&[END, c('G')], Act::Bottom, "", "to the end"),
+    bind(&[c('u'), c('a')], Act::Add, "u", "add information"),
+    bind(&[c('r')], Act::Review, "r", "review and sign"),
+    bind(&[c('c')], Act::Court, "c", "court"),
+    bind(&[c('h')], Act::History, "h", "history"),
+    bind(&[ESC], Act::Back, "Esc", "back"),
+];
+
+/// The label for a key for the person signed in: review is a manager's (anyone else pressing it is told so).
+fn label(ctx: &Ctx<'_>, b: &Binding<Act>) -> Option<&'static str> {
+    match b.action {
+        Act::Review if !ctx.is_manager() => None,
+        // The YOS's own entries: on a YOS's database only.
+        Act::Court if !is_yos(ctx) => None,
+        _ => Some(b.label),
+    }
+}
+
 impl Page for DetailScreen {
     fn title(&self) -> String {
         format!("Incident {}", self.id)
@@ -134,27 +176,29 @@ impl Page for DetailScreen {
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
         self.note = None;
         let page = self.view_h.get().saturating_sub(1).max(1);
-        match key.code {
-            KeyCode::Esc => return Outcome::Back,
-            KeyCode::Up | KeyCode::Char('k') => self.scroll_by(false, 1),
-            KeyCode::Down | KeyCode::Char('j') => self.scroll_by(true, 1),
-            KeyCode::PageUp => self.scroll_by(false, page),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(true, page),
-            KeyCode::Home | KeyCode::Char('g') => self.scroll = 0,
-            KeyCode::End | KeyCode::Char('G') => self.scroll = self.max_scroll(),
-            KeyCode::Char('h') => self.scroll = self.history_at.get().min(self.max_scroll()),
-            KeyCode::Char('u') | KeyCode::Char('a') => {
+        let Some(act) = keymap::lookup(KEYS, &key, |_| true) else {
+            return Outcome::None;
+        };
+        match act {
+            Act::Back => return Outcome::Back,
+            Act::Up => self.scroll_by(false, 1),
+            Act::Down => self.scroll_by(true, 1),
+            Act::PageUp => self.scroll_by(false, page),
+            Act::PageDown => self.scroll_by(true, page),
+            Act::Top => self.scroll = 0,
+            Act::Bottom => self.scroll = self.max_scroll(),
+            Act::History => self.scroll = self.history_at.get().min(self.max_scroll()),
+            Act::Add => {
                 if let Ok(d) = &self.detail {
                     return Outcome::Push(Screen::new(EntryMenu::new(ctx, d, false)));
                 }
             }
-            KeyCode::Char('c') if self.court.is_some() => {
-                if let Ok(d) = &self.detail {
-                    let entries = self.court.as_deref().unwrap_or_default();
+            Act::Court => {
+                if let (Ok(d), Some(entries)) = (&self.detail, self.court.as_deref()) {
                     return Outcome::Push(Screen::new(court::CourtScreen::new(d).with_entries(entries)));
                 }
             }
-            KeyCode::Char('r') => {
+            Act::Review => {
                 if !ctx.is_manager() {
                     return Outcome::Flash(format!("{} Press u to add other information.", entry::MANAGER_ONLY));
                 }
@@ -162,7 +206,6 @@ impl Page for DetailScreen {
                     return Outcome::Push(Screen::new(EntryMenu::new(ctx, d, true)));
                 }
             }
-            _ => {}
         }
         Outcome::None
     }
@@ -214,23 +257,21 @@ impl Page for DetailScreen {
     }
 
     fn hints(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut h = vec![hint("↑/↓ PgUp/PgDn", "scroll"), hint("u", "add information")];
-        if ctx.is_manager() {
-            h.push(hint("r", "review and sign"));
-        }
-        if self.court.is_some() {
-            h.push(hint("c", "court"));
-        }
-        h.push(hint("h", "history"));
-        h.push(hint("Esc", "back"));
-        h
+        keymap::bar(KEYS, |b| label(ctx, b))
     }
+
+    fn help(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
+        keymap::help(KEYS, |b| label(ctx, b))
+    }
+}
+
+fn is_yos(ctx: &Ctx<'_>) -> bool {
+    ctx.store.role().is_ok_and(|r| r == crate::store::settings::Role::Yos)
 }
 
 /// The YOS's own entries on a record, on a YOS's database only (None on a home's: it holds none).
 fn court_entries(ctx: &Ctx<'_>, id: i64) -> Option<Vec<crate::store::court::CourtEntry>> {
-    let yos = ctx.store.role().is_ok_and(|r| r == crate::store::settings::Role::Yos);
-    yos.then(|| ctx.store.court_entries(id).unwrap_or_default())
+    is_yos(ctx).then(|| ctx.store.court_entries(id).unwrap_or_default())
 }
 
 /// "YOS entries (not part of the home's record)" at the top of the detail, each with who and when; the

@@ -16,8 +16,9 @@ use super::{Page, Screen};
 use crate::export::{self, Counts, Share};
 use crate::store::{Actor, Store};
 use crate::time::Period;
-use crate::ui::app::{Ctx, Done, Effect, Outcome};
-use crate::ui::keymap::{Hint, hint, is_save};
+use crate::ui::keymap::k::{ESC, LEFT, RIGHT, c};
+use crate::ui::keymap::{self, Binding, Hint, KeySpec, bind};
+use crate::ui::page::{Ctx, Done, Effect, Outcome};
 
 pub struct ExportScreen {
     period: Period,
@@ -91,13 +92,54 @@ fn who(s: Share) -> &'static str {
     }
 }
 
+/// What a key does on the export screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    NewIncident,
+    Previous,
+    Next,
+    Write,
+    Sync,
+    Authorise,
+    Back,
+}
+
+/// The export screen's keys: dispatch, help bar and F1 are all made from this. Writing, syncing and
+/// authorising are shown to managers only (anyone else pressing them is told so).
+const KEYS: &[Binding<Act>] = &[
+    super::new_incident_key(Act::NewIncident),
+    bind(&[LEFT], Act::Previous, "←/→", "week"),
+    bind(&[RIGHT], Act::Next, "", "next week"),
+    bind(
+        &[KeySpec::Ctrl('s'), KeySpec::Key(KeyCode::F(2))],
+        Act::Write,
+        "Ctrl+S",
+        "write the file",
+    ),
+    bind(&[c('s')], Act::Sync, "s", "sync now"),
+    bind(&[c('a')], Act::Authorise, "a", "allow a scheduled export"),
+    bind(&[ESC], Act::Back, "Esc", "back"),
+];
+
+/// The label for a key for the person signed in: None where it is not theirs to press.
+fn label(ctx: &Ctx<'_>, b: &Binding<Act>) -> Option<&'static str> {
+    match b.action {
+        Act::Write | Act::Sync | Act::Authorise if !ctx.is_manager() => None,
+        Act::Previous => Some("previous week"),
+        _ => Some(b.label),
+    }
+}
+
 impl Page for ExportScreen {
     fn title(&self) -> String {
         "Weekly file to the YOS".into()
     }
 
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        if is_save(&key) {
+        let Some(act) = keymap::lookup(KEYS, &key, |_| true) else {
+            return Outcome::None;
+        };
+        if act == Act::Write {
             if !ctx.is_manager() {
                 return Outcome::Flash("Only a manager can send the weekly file.".into());
             }
@@ -114,14 +156,14 @@ impl Page for ExportScreen {
                 week: self.period.label.clone(),
             });
         }
-        if key.code == KeyCode::Char('a') {
+        if act == Act::Authorise {
             if !ctx.is_manager() {
                 return Outcome::Flash("Only a manager can allow a scheduled export.".into());
             }
             self.authorising = true;
             return Outcome::Effect(Effect::AuthoriseScheduledExport);
         }
-        if key.code == KeyCode::Char('s') {
+        if act == Act::Sync {
             if !ctx.is_manager() {
                 return Outcome::Flash("Only a manager can send the weekly file.".into());
             }
@@ -131,12 +173,12 @@ impl Page for ExportScreen {
             self.syncing = Some(self.tally(ctx));
             return Outcome::Effect(Effect::SyncNow);
         }
-        match key.code {
-            KeyCode::Left => {
+        match act {
+            Act::Previous => {
                 self.period = self.period.previous();
                 self.load(ctx);
             }
-            KeyCode::Right => {
+            Act::Next => {
                 let next = Period::week_of(self.period.last_day + Duration::days(1));
                 if next.start <= Self::this_week(ctx).start {
                     self.period = next;
@@ -145,9 +187,9 @@ impl Page for ExportScreen {
                     return Outcome::Flash("That week has not started yet.".into());
                 }
             }
-            KeyCode::Esc => return Outcome::Back,
-            KeyCode::Char('n') => return super::new_incident(ctx),
-            _ => {}
+            Act::Back => return Outcome::Back,
+            Act::NewIncident => return super::new_incident(ctx),
+            Act::Write | Act::Sync | Act::Authorise => {}
         }
         Outcome::None
     }
@@ -344,14 +386,11 @@ impl Page for ExportScreen {
     }
 
     fn hints(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut h = vec![super::NEW_INCIDENT, hint("←/→", "week")];
-        if ctx.is_manager() {
-            h.push(hint("Ctrl+S", "write the file"));
-            h.push(hint("s", "sync now"));
-            h.push(hint("a", "allow a scheduled export"));
-        }
-        h.push(hint("Esc", "back"));
-        h
+        keymap::bar(KEYS, |b| label(ctx, b).map(|_| b.label))
+    }
+
+    fn help(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
+        keymap::help(KEYS, |b| label(ctx, b))
     }
 }
 
@@ -449,7 +488,7 @@ mod tests {
     use super::*;
     use crate::protocol::Protocol;
     use crate::store::staff::tests::{actor, set_up};
-    use crate::ui::app::Session;
+    use crate::ui::page::Session;
     use crate::ui::theme::Theme;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;

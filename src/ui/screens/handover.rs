@@ -5,20 +5,22 @@
 use std::collections::HashSet;
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use super::form_page::FormSpec;
 use super::widgets::safe;
 use super::{Page, Screen};
 use crate::domain::outstanding::ActionKind;
 use crate::print::{categories_text, cell, due_text, response_text};
 use crate::store::handover::{NOTE_MAX, Seen, Sheet, Window};
-use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome, PrintJob};
-use crate::ui::form::{Field, Form, FormEvent};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::form::{Field, Form};
+use crate::ui::keymap::k::{DOWN, ENTER, ESC, PGDN, PGUP, UP, c};
+use crate::ui::keymap::{self, Binding, Hint, bind, hint};
+use crate::ui::page::{Ctx, Done, Effect, FormDraft, Outcome, PrintJob};
 use crate::ui::theme::Theme;
 
 pub struct HandoverScreen {
@@ -319,12 +321,12 @@ impl HandoverScreen {
         let Some((i, scroll)) = self.reading else {
             return Outcome::None;
         };
-        match key.code {
-            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => self.reading = None,
-            KeyCode::Up => self.reading = Some((i, scroll.saturating_sub(1))),
-            KeyCode::Down => self.reading = Some((i, scroll.saturating_add(1))),
-            KeyCode::PageUp => self.reading = Some((i, scroll.saturating_sub(10))),
-            KeyCode::PageDown => self.reading = Some((i, scroll.saturating_add(10))),
+        match keymap::lookup(READING, &key, |_| true) {
+            Some(Act::Close) => self.reading = None,
+            Some(Act::Up) => self.reading = Some((i, scroll.saturating_sub(1))),
+            Some(Act::Down) => self.reading = Some((i, scroll.saturating_add(1))),
+            Some(Act::PageUp) => self.reading = Some((i, scroll.saturating_sub(10))),
+            Some(Act::PageDown) => self.reading = Some((i, scroll.saturating_add(10))),
             _ => {}
         }
         Outcome::None
@@ -364,6 +366,69 @@ impl HandoverScreen {
     }
 }
 
+/// What a key does on the handover (the sheet, a note being read, the question before acknowledging).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    NewIncident,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Open,
+    Acknowledge,
+    Note,
+    Period,
+    Refresh,
+    Print,
+    Menu,
+    Close,
+    Yes,
+    NotYet,
+}
+
+/// The sheet's keys: dispatch, help bar and F1 are all made from these tables.
+const SHEET: &[Binding<Act>] = &[
+    super::new_incident_key(Act::NewIncident),
+    bind(&[UP], Act::Up, "↑↓", "move"),
+    bind(&[DOWN], Act::Down, "", ""),
+    bind(&[PGUP], Act::PageUp, "", ""),
+    bind(&[PGDN], Act::PageDown, "", ""),
+    bind(&[ENTER], Act::Open, "Enter", "open/close"),
+    bind(&[c('a')], Act::Acknowledge, "a", "acknowledge"),
+    bind(&[c('o')], Act::Note, "o", "write a note"),
+    bind(&[c('w')], Act::Period, "w", "period"),
+    bind(&[c('r')], Act::Refresh, "r", "refresh"),
+    bind(&[c('p')], Act::Print, "p", "print"),
+    bind(&[ESC, c('m')], Act::Menu, "Esc/m", "menu"),
+];
+
+/// A note open to read.
+const READING: &[Binding<Act>] = &[
+    bind(&[UP], Act::Up, "↑↓/PgUp/PgDn", "scroll"),
+    bind(&[DOWN], Act::Down, "", ""),
+    bind(&[PGUP], Act::PageUp, "", ""),
+    bind(&[PGDN], Act::PageDown, "", ""),
+    bind(&[ESC, ENTER, c('q')], Act::Close, "Esc/Enter", "back"),
+];
+
+/// "Have you read it?" before the acknowledgement is recorded.
+const CONFIRM: &[Binding<Act>] = &[
+    bind(&[c('y'), c('Y')], Act::Yes, "y", "yes, acknowledge"),
+    bind(&[ESC, c('n'), c('N')], Act::NotYet, "Esc/n", "not yet"),
+];
+
+impl HandoverScreen {
+    fn keys(&self) -> &'static [Binding<Act>] {
+        if self.reading.is_some() {
+            READING
+        } else if self.confirm.is_some() {
+            CONFIRM
+        } else {
+            SHEET
+        }
+    }
+}
+
 impl Page for HandoverScreen {
     fn title(&self) -> String {
         "Handover".into()
@@ -391,8 +456,8 @@ impl Page for HandoverScreen {
             return self.update_reading(key);
         }
         if let Some(seen) = &self.confirm {
-            return match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => {
+            return match keymap::lookup(CONFIRM, &key, |_| true) {
+                Some(Act::Yes) => {
                     let seen = seen.clone();
                     self.confirm = None;
                     match &self.sheet {
@@ -403,7 +468,7 @@ impl Page for HandoverScreen {
                         None => Outcome::None,
                     }
                 }
-                KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') => {
+                Some(Act::NotYet) => {
                     self.confirm = None;
                     Outcome::Flash("Not acknowledged: nothing was recorded.".into())
                 }
@@ -411,25 +476,28 @@ impl Page for HandoverScreen {
             };
         }
         let sel = self.selectable();
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('m') => Outcome::Back,
-            KeyCode::Up => {
+        let Some(act) = keymap::lookup(SHEET, &key, |_| true) else {
+            return Outcome::None;
+        };
+        match act {
+            Act::Menu => Outcome::Back,
+            Act::Up => {
                 self.selected = super::widgets::step(self.selected, sel.len(), false, 1);
                 Outcome::None
             }
-            KeyCode::Down => {
+            Act::Down => {
                 self.selected = super::widgets::step(self.selected, sel.len(), true, 1);
                 Outcome::None
             }
-            KeyCode::PageUp => {
+            Act::PageUp => {
                 self.selected = super::widgets::step(self.selected, sel.len(), false, 10);
                 Outcome::None
             }
-            KeyCode::PageDown => {
+            Act::PageDown => {
                 self.selected = super::widgets::step(self.selected, sel.len(), true, 10);
                 Outcome::None
             }
-            KeyCode::Enter => match sel.get(self.selected) {
+            Act::Open => match sel.get(self.selected) {
                 Some(Target::Incident(id)) => Outcome::Push(super::detail::open(ctx, *id)),
                 Some(Target::Note(i)) => {
                     self.reading = Some((*i, 0));
@@ -451,17 +519,17 @@ impl Page for HandoverScreen {
                 }
                 None => Outcome::None,
             },
-            KeyCode::Char('w') => {
+            Act::Period => {
                 self.window = self.window.next();
                 self.selected = 0;
                 self.refresh(ctx);
                 Outcome::Flash(format!("Showing {}.", self.window.label()))
             }
-            KeyCode::Char('r') => {
+            Act::Refresh => {
                 self.refresh(ctx);
                 Outcome::None
             }
-            KeyCode::Char('a') => {
+            Act::Acknowledge => {
                 // Read again first, so that what is confirmed is what is on the screen now.
                 self.refresh(ctx);
                 if let Some(s) = &self.sheet {
@@ -469,10 +537,10 @@ impl Page for HandoverScreen {
                 }
                 Outcome::None
             }
-            KeyCode::Char('n') => super::new_incident(ctx),
-            KeyCode::Char('o') => Outcome::Push(Screen::new(NoteScreen::new())),
-            KeyCode::Char('p') => Outcome::Effect(Effect::Print(PrintJob::Handover(self.window))),
-            _ => Outcome::None,
+            Act::NewIncident => super::new_incident(ctx),
+            Act::Note => Outcome::Push(Screen::new(NoteScreen::new())),
+            Act::Print => Outcome::Effect(Effect::Print(PrintJob::Handover(self.window))),
+            Act::Close | Act::Yes | Act::NotYet => Outcome::None,
         }
     }
 
@@ -608,23 +676,11 @@ impl Page for HandoverScreen {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        if self.reading.is_some() {
-            return vec![hint("↑↓/PgUp/PgDn", "scroll"), hint("Esc/Enter", "back")];
-        }
-        if self.confirm.is_some() {
-            return vec![hint("y", "yes, acknowledge"), hint("Esc/n", "not yet")];
-        }
-        vec![
-            super::NEW_INCIDENT,
-            hint("↑↓", "move"),
-            hint("Enter", "open/close"),
-            hint("a", "acknowledge"),
-            hint("o", "write a note"),
-            hint("w", "period"),
-            hint("r", "refresh"),
-            hint("p", "print"),
-            hint("Esc/m", "menu"),
-        ]
+        keymap::bar(self.keys(), |b| Some(b.label))
+    }
+
+    fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        keymap::help(self.keys(), |b| Some(b.label))
     }
 }
 
@@ -651,61 +707,28 @@ impl NoteScreen {
     }
 }
 
-impl Page for NoteScreen {
+impl FormSpec for NoteScreen {
     fn title(&self) -> String {
         "Handover note".into()
     }
-
-    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match self.form.handle_key(key) {
-            FormEvent::Save | FormEvent::Done => {
-                self.form.clear_errors();
-                if !self.form.check_required() {
-                    return Outcome::None;
-                }
-                Outcome::Effect(Effect::AddHandoverNote {
-                    text: self.form.get("text"),
-                })
-            }
-            FormEvent::Cancel => Outcome::Back,
-            _ => Outcome::None,
-        }
+    fn form(&self) -> &Form {
+        &self.form
     }
-
-    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
-        self.form.paste(text);
-        Outcome::None
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
     }
-
-    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
-        match d {
-            Done::Ok(_) => Outcome::Back,
-            Done::Err(e) => {
-                self.form.set_error("text", e);
-                Outcome::None
-            }
-            Done::Fields(_) => Outcome::None,
-        }
+    fn submit(&mut self, _ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
+        Ok(Effect::AddHandoverNote {
+            text: self.form.get("text"),
+        })
     }
-
-    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(" Note for the next shift ");
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        self.form.render(frame, inner, &ctx.theme);
+    fn refusal_field(&self) -> &'static str {
+        "text"
     }
-
-    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![
-            hint("Ctrl+S", "save note"),
-            hint("Alt+Enter", "new line"),
-            hint("Esc", "cancel"),
-        ]
+    fn keys(&self) -> Vec<Hint> {
+        vec![hint("Ctrl+S", "save note"), hint("Esc", "cancel")]
     }
-
-    fn form_draft(&self) -> Option<(FormDraft, String)> {
+    fn draft(&self) -> Option<(FormDraft, String)> {
         self.form.dirty.then(|| {
             (
                 FormDraft {

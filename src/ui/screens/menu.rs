@@ -2,6 +2,8 @@
 //! the keys to resume one's own, take over someone else's (a manager, asked first) or discard one (with a reason).
 
 use ratatui::Frame;
+use std::borrow::Cow;
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -10,8 +12,9 @@ use ratatui::widgets::Paragraph;
 use super::widgets::{heading, list, safe, step};
 use super::{Page, Screen};
 use crate::store::drafts::{Draft, INCIDENT};
-use crate::ui::app::{Ctx, Done, Effect, Outcome};
-use crate::ui::keymap::{Hint, hint, plain_char};
+use crate::ui::keymap::k::{DOWN, ENTER, UP, c};
+use crate::ui::keymap::{self, Binding, Hint, KeySpec, bind, hint, plain_char};
+use crate::ui::page::{Ctx, Done, Effect, Outcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Item {
@@ -42,6 +45,51 @@ const ITEMS: &[(Item, char, &str, bool)] = &[
     (Item::Passphrase, 'p', "Change my passphrase", false),
     (Item::Lock, 'l', "Lock / switch user", false),
     (Item::Quit, 'q', "Quit", false),
+];
+
+/// What a key does on the menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Up,
+    Down,
+    Open,
+    Discard,
+    /// A line's letter (or `d`, the drafts).
+    Letter,
+}
+
+/// Every letter the menu answers to: its lines' letters and `d` for the drafts.
+const LETTERS: &[KeySpec] = &[
+    c('n'),
+    c('h'),
+    c('i'),
+    c('c'),
+    c('r'),
+    c('e'),
+    c('a'),
+    c('s'),
+    c('t'),
+    c('p'),
+    c('l'),
+    c('q'),
+    c('d'),
+];
+
+/// The menu's keys with a line selected: dispatch, help bar and F1 are all made from this and the lines.
+const ON_LINE: &[Binding<Act>] = &[
+    bind(&[ENTER], Act::Open, "↑/↓ Enter", "open"),
+    bind(&[UP], Act::Up, "", ""),
+    bind(&[DOWN], Act::Down, "", ""),
+    bind(LETTERS, Act::Letter, "letter", "go straight there"),
+];
+
+/// With a draft selected.
+const ON_DRAFT: &[Binding<Act>] = &[
+    bind(&[ENTER], Act::Open, "Enter", "carry on"),
+    bind(&[c('x')], Act::Discard, "x", "discard"),
+    bind(&[UP], Act::Up, "↑/↓", "move"),
+    bind(&[DOWN], Act::Down, "", ""),
+    bind(LETTERS, Act::Letter, "", "go straight there"),
 ];
 
 /// A question about the selected draft, asked in the right-hand panel.
@@ -259,6 +307,25 @@ fn yos_reminders(ctx: &Ctx<'_>) -> Vec<String> {
     }
 }
 
+impl MenuScreen {
+    /// The keys for what is selected: a line, or a draft.
+    fn keys(&self, ctx: &Ctx<'_>) -> &'static [Binding<Act>] {
+        if self.selected_draft(ctx).is_some() {
+            ON_DRAFT
+        } else {
+            ON_LINE
+        }
+    }
+
+    /// Enter on someone else's draft takes it over.
+    fn label(&self, ctx: &Ctx<'_>, b: &Binding<Act>) -> &'static str {
+        match (b.action, self.selected_draft(ctx)) {
+            (Act::Open, Some(d)) if !Self::mine(ctx, d) => "take over",
+            _ => b.label,
+        }
+    }
+}
+
 impl Page for MenuScreen {
     fn title(&self) -> String {
         "Menu".into()
@@ -287,10 +354,10 @@ impl Page for MenuScreen {
         }
         let items = Self::items(ctx);
         let total = items.len() + self.drafts.len();
-        match key.code {
-            KeyCode::Up => self.selected = step(self.selected, total, false, 1),
-            KeyCode::Down => self.selected = step(self.selected, total, true, 1),
-            KeyCode::Enter => {
+        match keymap::lookup(self.keys(ctx), &key, |_| true) {
+            Some(Act::Up) => self.selected = step(self.selected, total, false, 1),
+            Some(Act::Down) => self.selected = step(self.selected, total, true, 1),
+            Some(Act::Open) => {
                 if self.selected < items.len() {
                     return self.open(ctx, items[self.selected].0);
                 }
@@ -298,13 +365,14 @@ impl Page for MenuScreen {
                     return self.open_draft(ctx, &d);
                 }
             }
-            KeyCode::Char('x') if self.selected_draft(ctx).is_some() => {
+            Some(Act::Discard) => {
                 if let Some(d) = self.selected_draft(ctx) {
                     self.ask = Some(Ask::Discard(d.id, String::new()));
                     self.problem = None;
                 }
             }
-            KeyCode::Char(c) => {
+            Some(Act::Letter) => {
+                let c = plain_char(&key).unwrap_or_default();
                 if let Some(i) = items.iter().find(|i| i.1 == c) {
                     return self.open(ctx, i.0);
                 }
@@ -318,7 +386,7 @@ impl Page for MenuScreen {
                     }
                 }
             }
-            _ => {}
+            None => {}
         }
         Outcome::None
     }
@@ -430,10 +498,27 @@ impl Page for MenuScreen {
             Some(Ask::Discard(..)) => return vec![hint("Enter", "discard"), hint("Esc", "keep it")],
             None => {}
         }
-        match self.selected_draft(ctx) {
-            Some(d) if Self::mine(ctx, d) => vec![hint("Enter", "carry on"), hint("x", "discard"), hint("↑/↓", "move")],
-            Some(_) => vec![hint("Enter", "take over"), hint("x", "discard"), hint("↑/↓", "move")],
-            None => vec![hint("↑/↓ Enter", "open"), hint("letter", "go straight there")],
+        keymap::bar(self.keys(ctx), |b| Some(self.label(ctx, b)))
+    }
+
+    fn help(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
+        if self.ask.is_some() {
+            return self.hints(ctx);
         }
+        // Each line's own letter, then the other keys.
+        let mut h: Vec<Hint> = Self::items(ctx)
+            .iter()
+            .map(|i| Hint {
+                keys: Cow::Owned(i.1.to_string()),
+                action: i.2,
+            })
+            .collect();
+        if !self.drafts.is_empty() {
+            h.push(hint("d", "your drafts"));
+        }
+        h.extend(keymap::help(self.keys(ctx), |b| {
+            (b.action != Act::Letter).then(|| self.label(ctx, b))
+        }));
+        h
     }
 }

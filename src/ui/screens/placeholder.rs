@@ -6,17 +6,23 @@ use ratatui::layout::Rect;
 use ratatui::widgets::Paragraph;
 
 use super::{Page, Screen};
-use crate::ui::app::{Ctx, Outcome};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::keymap::{self, Binding, Hint, KeySpec, bind};
+use crate::ui::page::{Ctx, Outcome};
 
 struct Placeholder(String);
+
+/// Any key goes back.
+const KEYS: &[Binding<()>] = &[bind(&[KeySpec::Any], (), "any key", "back")];
 
 impl Page for Placeholder {
     fn title(&self) -> String {
         self.0.clone()
     }
-    fn update(&mut self, _ctx: &Ctx<'_>, _key: KeyEvent) -> Outcome {
-        Outcome::Back
+    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
+        match keymap::lookup(KEYS, &key, |_| true) {
+            Some(()) => Outcome::Back,
+            None => Outcome::None,
+        }
     }
     fn view(&self, frame: &mut Frame<'_>, area: Rect, _ctx: &Ctx<'_>) {
         frame.render_widget(
@@ -25,7 +31,7 @@ impl Page for Placeholder {
         );
     }
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![hint("any key", "back")]
+        keymap::bar(KEYS, |b| Some(b.label))
     }
 }
 

@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Page;
-use crate::ui::app::{Ctx, Done, Effect, Outcome};
 use crate::ui::form::{Field, Form, FormEvent};
 use crate::ui::keymap::{Hint, hint};
+use crate::ui::page::{Ctx, Done, Effect, Outcome};
 
 fn share_options() -> Vec<(String, String)> {
     vec![
@@ -241,7 +241,7 @@ mod tests {
     use crate::protocol::Protocol;
     use crate::store::Store;
     use crate::store::staff::tests::{actor, set_up};
-    use crate::ui::app::Session;
+    use crate::ui::page::Session;
     use crate::ui::theme::Theme;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;

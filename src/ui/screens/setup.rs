@@ -8,9 +8,10 @@ use ratatui::widgets::Paragraph;
 
 use super::Page;
 use crate::domain::staff::MAX_PASSPHRASE;
-use crate::ui::app::{Ctx, Done, Effect, Outcome};
 use crate::ui::form::{Field, Form, FormEvent};
-use crate::ui::keymap::{self, Hint, hint};
+use crate::ui::keymap::k::{ENTER, ESC};
+use crate::ui::keymap::{self, Binding, Hint, bind, hint};
+use crate::ui::page::{Ctx, Done, Effect, Outcome};
 
 pub struct SetupScreen {
     form: Form,
@@ -130,15 +131,18 @@ impl RecoveryCodeScreen {
     }
 }
 
+/// The one thing to do here: close it, once the code is written down.
+const CODE_KEYS: &[Binding<()>] = &[bind(&[ENTER, ESC], (), "Enter", "I have written it down")];
+
 impl Page for RecoveryCodeScreen {
     fn title(&self) -> String {
         "Your recovery code".into()
     }
 
     fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match key.code {
-            ratatui::crossterm::event::KeyCode::Enter | ratatui::crossterm::event::KeyCode::Esc => Outcome::Back,
-            _ => Outcome::None,
+        match keymap::lookup(CODE_KEYS, &key, |_| true) {
+            Some(()) => Outcome::Back,
+            None => Outcome::None,
         }
     }
 
@@ -169,7 +173,11 @@ impl Page for RecoveryCodeScreen {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![hint("Enter", "I have written it down")]
+        keymap::bar(CODE_KEYS, |b| Some(b.label))
+    }
+
+    fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        keymap::help(CODE_KEYS, |b| Some(b.label))
     }
 
     fn accepts_text(&self) -> bool {

@@ -3,20 +3,22 @@
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Page;
+use super::form_page::FormSpec;
 use super::widgets::{list, safe, step};
 use crate::domain::Staff;
 use crate::domain::staff::{MAX_PASSPHRASE, plain_wait};
 use crate::store::Store;
 use crate::store::staff::{Recover, SignIn};
-use crate::ui::app::{Ctx, Done, Effect, Outcome};
 use crate::ui::form::{Field, Form, FormEvent};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::keymap::k::{DOWN, ENTER, ESC, UP};
+use crate::ui::keymap::{self, Binding, Hint, KeySpec, bind, hint};
+use crate::ui::page::{Ctx, Done, Effect, Outcome};
 
 pub struct SignInScreen {
     staff: Vec<Staff>,
@@ -140,6 +142,34 @@ impl SignInScreen {
     }
 }
 
+/// What a key does on the sign-in screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Up,
+    Down,
+    Type,
+    Jump,
+    SignIn,
+    Choose,
+    Recover,
+}
+
+/// Choosing a name: dispatch, help bar and F1 are made from this. Ctrl+R is named on the screen itself.
+const CHOOSING: &[Binding<Act>] = &[
+    bind(&[UP], Act::Up, "↑/↓", "choose your name"),
+    bind(&[DOWN], Act::Down, "", ""),
+    bind(&[ENTER], Act::Type, "Enter", "type passphrase"),
+    bind(&[KeySpec::Ctrl('r')], Act::Recover, "", "manager's recovery code"),
+    bind(&[KeySpec::AnyChar], Act::Jump, "", "jump to the name starting with it"),
+];
+
+/// Typing the passphrase (every other key is typed).
+const TYPING: &[Binding<Act>] = &[
+    bind(&[ENTER], Act::SignIn, "Enter", "sign in"),
+    bind(&[ESC], Act::Choose, "Esc", "choose another name"),
+    bind(&[KeySpec::Ctrl('r')], Act::Recover, "", "manager's recovery code"),
+];
+
 impl Page for SignInScreen {
     fn title(&self) -> String {
         "Sign in".into()
@@ -161,7 +191,9 @@ impl Page for SignInScreen {
                 _ => Outcome::None,
             };
         }
-        if key.code == KeyCode::Char('r') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        let table = if self.typing { TYPING } else { CHOOSING };
+        let act = keymap::lookup(table, &key, |a| a != Act::Type || !self.staff.is_empty());
+        if act == Some(Act::Recover) {
             if self.staff.get(self.selected).is_some() {
                 self.typing = false;
                 self.pass = Self::pass_form();
@@ -171,14 +203,15 @@ impl Page for SignInScreen {
             return Outcome::None;
         }
         if !self.typing {
-            match key.code {
-                KeyCode::Up => self.selected = step(self.selected, self.staff.len(), false, 1),
-                KeyCode::Down => self.selected = step(self.selected, self.staff.len(), true, 1),
-                KeyCode::Enter if !self.staff.is_empty() => {
+            match act {
+                Some(Act::Up) => self.selected = step(self.selected, self.staff.len(), false, 1),
+                Some(Act::Down) => self.selected = step(self.selected, self.staff.len(), true, 1),
+                Some(Act::Type) => {
                     self.typing = true;
                     self.error = None;
                 }
-                KeyCode::Char(c) if !c.is_control() => {
+                Some(Act::Jump) => {
+                    let c = keymap::plain_char(&key).unwrap_or_default();
                     // Jump to the first name starting with the letter typed.
                     let c = c.to_lowercase().next().unwrap_or(c);
                     if let Some(i) = self.staff.iter().position(|s| s.name.to_lowercase().starts_with(c)) {
@@ -189,8 +222,8 @@ impl Page for SignInScreen {
             }
             return Outcome::None;
         }
-        match key.code {
-            KeyCode::Esc => {
+        match act {
+            Some(Act::Choose) => {
                 self.typing = false;
                 self.pass = Self::pass_form();
                 Outcome::None
@@ -373,11 +406,16 @@ impl Page for SignInScreen {
                 hint("Ctrl+S", "set passphrase"),
                 hint("Esc", "back"),
             ]
-        } else if self.typing {
-            vec![hint("Enter", "sign in"), hint("Esc", "choose another name")]
         } else {
-            vec![hint("↑/↓", "choose your name"), hint("Enter", "type passphrase")]
+            keymap::bar(if self.typing { TYPING } else { CHOOSING }, |b| Some(b.label))
         }
+    }
+
+    fn help(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
+        if self.recovering.is_some() {
+            return self.hints(ctx);
+        }
+        keymap::help(if self.typing { TYPING } else { CHOOSING }, |b| Some(b.label))
     }
 }
 
@@ -404,7 +442,7 @@ impl ChangePassphraseScreen {
     }
 }
 
-impl Page for ChangePassphraseScreen {
+impl FormSpec for ChangePassphraseScreen {
     fn title(&self) -> String {
         if self.must {
             "Choose your own passphrase".into()
@@ -412,77 +450,39 @@ impl Page for ChangePassphraseScreen {
             "Change my passphrase".into()
         }
     }
-
-    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        if key.code == KeyCode::Esc {
-            return if self.must { Outcome::None } else { Outcome::Back };
-        }
-        match self.form.handle_key(key) {
-            FormEvent::Save | FormEvent::Done => {
-                self.form.clear_errors();
-                if !self.form.check_required() {
-                    return Outcome::None;
-                }
-                let p = self.form.get("pass");
-                if let Err(e) = crate::domain::staff::validate_passphrase(&p) {
-                    self.form.set_error("pass", e);
-                    self.form.focus_first_error();
-                    return Outcome::None;
-                }
-                if p != self.form.get("pass2") {
-                    self.form
-                        .set_error("pass2", "The two new passphrases are different. Type them again.");
-                    self.form.focus_first_error();
-                    return Outcome::None;
-                }
-                Outcome::Effect(Effect::ChangeOwnPassphrase {
-                    current: self.form.get("current"),
-                    new: p,
-                })
-            }
-            FormEvent::Cancel if !self.must => Outcome::Back,
-            _ => Outcome::None,
-        }
+    fn form(&self) -> &Form {
+        &self.form
     }
-
-    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
-        self.form.paste(text);
-        Outcome::None
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
     }
-
-    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
-        match d {
-            Done::Ok(_) => Outcome::Back,
-            Done::Err(e) => {
-                self.form.set_error("current", e);
-                self.form.focus_first_error();
-                Outcome::None
-            }
-            Done::Fields(_) => Outcome::None,
+    fn submit(&mut self, _ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
+        let p = self.form.get("pass");
+        if let Err(e) = crate::domain::staff::validate_passphrase(&p) {
+            self.form.set_error("pass", e);
+            return Err(Outcome::None);
         }
+        if p != self.form.get("pass2") {
+            self.form
+                .set_error("pass2", "The two new passphrases are different. Type them again.");
+            return Err(Outcome::None);
+        }
+        Ok(Effect::ChangeOwnPassphrase {
+            current: self.form.get("current"),
+            new: p,
+        })
     }
-
-    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" {} ", self.title()));
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        let [note, form] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
-        let text = if self.must {
+    fn refusal_field(&self) -> &'static str {
+        "current"
+    }
+    fn note(&self) -> Option<&'static str> {
+        Some(if self.must {
             "A manager set your passphrase, so they know it too. Choose your own before you carry on."
         } else {
             "Type your current passphrase, then the new one twice."
-        };
-        frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }), note);
-        self.form.render(frame, form, &ctx.theme);
+        })
     }
-
-    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "save")];
-        if !self.must {
-            h.push(hint("Esc", "cancel"));
-        }
-        h
+    fn can_leave(&self) -> bool {
+        !self.must
     }
 }

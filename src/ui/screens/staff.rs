@@ -1,18 +1,20 @@
 //! Staff accounts (managers): add, reset a passphrase, deactivate with a reason. Nobody is deleted.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use super::form_page::FormSpec;
 use super::widgets::{list, safe, step};
 use super::{Page, Screen};
 use crate::domain::staff::MAX_PASSPHRASE;
 use crate::domain::{Role, Staff};
-use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome};
-use crate::ui::form::{Field, Form, FormEvent, options};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::form::{Field, Form, options};
+use crate::ui::keymap::k::{DOWN, ESC, UP, c};
+use crate::ui::keymap::{self, Binding, Hint, bind};
+use crate::ui::page::{Ctx, Effect, FormDraft, Outcome};
 
 pub struct StaffScreen {
     staff: Vec<Staff>,
@@ -27,6 +29,48 @@ impl StaffScreen {
         };
         s.refresh(ctx);
         s
+    }
+}
+
+/// What a key does on the staff list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    NewIncident,
+    Add,
+    Reset,
+    Deactivate,
+    Reactivate,
+    OwnPassphrase,
+    RecoveryCode,
+    Back,
+    Up,
+    Down,
+}
+
+/// The staff list's keys: dispatch, help bar and F1 are all made from this.
+const KEYS: &[Binding<Act>] = &[
+    super::new_incident_key(Act::NewIncident),
+    bind(&[c('a')], Act::Add, "a", "add"),
+    bind(&[c('r')], Act::Reset, "r", "reset passphrase"),
+    bind(&[c('x')], Act::Deactivate, "x", "deactivate"),
+    bind(&[c('v')], Act::Reactivate, "v", "reactivate"),
+    bind(&[c('p')], Act::OwnPassphrase, "p", "change my passphrase"),
+    bind(&[c('k')], Act::RecoveryCode, "k", "new recovery code"),
+    bind(&[ESC], Act::Back, "Esc", "back"),
+    bind(&[UP], Act::Up, "", ""),
+    bind(&[DOWN], Act::Down, "", ""),
+];
+
+impl StaffScreen {
+    /// Whether a key applies to the person selected: reset and deactivate an active account, reactivate a
+    /// deactivated one.
+    fn applies(&self, a: Act) -> bool {
+        let sel = self.staff.get(self.selected);
+        match a {
+            Act::Reset | Act::Deactivate => sel.is_some_and(|s| s.active),
+            Act::Reactivate => sel.is_some_and(|s| !s.active),
+            _ => true,
+        }
     }
 }
 
@@ -45,34 +89,36 @@ impl Page for StaffScreen {
             return Outcome::Back;
         }
         let sel = self.staff.get(self.selected);
-        match key.code {
-            KeyCode::Esc => Outcome::Back,
-            KeyCode::Char('n') => super::new_incident(ctx),
-            KeyCode::Up => {
+        let Some(act) = keymap::lookup(KEYS, &key, |a| self.applies(a)) else {
+            return Outcome::None;
+        };
+        match act {
+            Act::Back => Outcome::Back,
+            Act::NewIncident => super::new_incident(ctx),
+            Act::Up => {
                 self.selected = step(self.selected, self.staff.len(), false, 1);
                 Outcome::None
             }
-            KeyCode::Down => {
+            Act::Down => {
                 self.selected = step(self.selected, self.staff.len(), true, 1);
                 Outcome::None
             }
-            KeyCode::Char('a') => Outcome::Push(Screen::new(AddStaffScreen::new())),
+            Act::Add => Outcome::Push(Screen::new(AddStaffScreen::new())),
             // A new recovery code for the manager signed in (a database from before recovery codes has none).
-            KeyCode::Char('k') => Outcome::Effect(Effect::RenewRecoveryCode),
-            KeyCode::Char('r') => match sel {
+            Act::RecoveryCode => Outcome::Effect(Effect::RenewRecoveryCode),
+            Act::Reset => match sel {
                 Some(s) if s.active => Outcome::Push(Screen::new(StaffActionScreen::reset(s))),
                 _ => Outcome::None,
             },
-            KeyCode::Char('x') => match sel {
+            Act::Deactivate => match sel {
                 Some(s) if s.active => Outcome::Push(Screen::new(StaffActionScreen::deactivate(s))),
                 _ => Outcome::None,
             },
-            KeyCode::Char('v') => match sel {
+            Act::Reactivate => match sel {
                 Some(s) if !s.active => Outcome::Push(Screen::new(StaffActionScreen::reactivate(s))),
                 _ => Outcome::None,
             },
-            KeyCode::Char('p') => Outcome::Push(Screen::new(super::signin::ChangePassphraseScreen::new(false))),
-            _ => Outcome::None,
+            Act::OwnPassphrase => Outcome::Push(Screen::new(super::signin::ChangePassphraseScreen::new(false))),
         }
     }
 
@@ -111,15 +157,11 @@ impl Page for StaffScreen {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![
-            super::NEW_INCIDENT,
-            hint("a", "add"),
-            hint("r", "reset passphrase"),
-            hint("x", "deactivate"),
-            hint("v", "reactivate"),
-            hint("p", "change my passphrase"),
-            hint("Esc", "back"),
-        ]
+        keymap::bar(KEYS, |b| self.applies(b.action).then_some(b.label))
+    }
+
+    fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        keymap::help(KEYS, |b| self.applies(b.action).then_some(b.label))
     }
 }
 
@@ -161,66 +203,35 @@ impl AddStaffScreen {
     }
 }
 
-impl Page for AddStaffScreen {
+impl FormSpec for AddStaffScreen {
     fn title(&self) -> String {
         "Add a member of staff".into()
     }
-
-    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match self.form.handle_key(key) {
-            FormEvent::Save | FormEvent::Done => {
-                self.form.clear_errors();
-                if !self.form.check_required() {
-                    return Outcome::None;
-                }
-                if let Err(e) = crate::domain::staff::validate_passphrase(&self.form.get("pass")) {
-                    self.form.set_error("pass", e);
-                    self.form.focus_first_error();
-                    return Outcome::None;
-                }
-                let role = Role::from_code(&self.form.get("role")).unwrap_or(Role::Staff);
-                Outcome::Effect(Effect::AddStaff {
-                    name: self.form.text("name"),
-                    role,
-                    passphrase: self.form.get("pass"),
-                })
-            }
-            FormEvent::Cancel => Outcome::Back,
-            _ => Outcome::None,
+    fn form(&self) -> &Form {
+        &self.form
+    }
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+    fn submit(&mut self, _ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
+        if let Err(e) = crate::domain::staff::validate_passphrase(&self.form.get("pass")) {
+            self.form.set_error("pass", e);
+            return Err(Outcome::None);
         }
+        let role = Role::from_code(&self.form.get("role")).unwrap_or(Role::Staff);
+        Ok(Effect::AddStaff {
+            name: self.form.text("name"),
+            role,
+            passphrase: self.form.get("pass"),
+        })
     }
-
-    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
-        self.form.paste(text);
-        Outcome::None
+    fn refusal_field(&self) -> &'static str {
+        "name"
     }
-
-    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
-        match d {
-            Done::Ok(_) => Outcome::Back,
-            Done::Err(e) => {
-                self.form.set_error("name", e);
-                self.form.focus_first_error();
-                Outcome::None
-            }
-            Done::Fields(_) => Outcome::None,
-        }
+    fn save_label(&self) -> &'static str {
+        "add"
     }
-
-    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
-        let block = Block::default().borders(Borders::ALL).title(" Add a member of staff ");
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        self.form.render(frame, inner, &ctx.theme);
-    }
-
-    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "add"), hint("Esc", "cancel")];
-        h.extend_from_slice(self.form.field_hints());
-        h
-    }
-
-    fn form_draft(&self) -> Option<(FormDraft, String)> {
+    fn draft(&self) -> Option<(FormDraft, String)> {
         self.form.dirty.then(|| {
             let mut values = self.form.values();
             values.remove("pass");
@@ -293,7 +304,7 @@ impl StaffActionScreen {
     }
 }
 
-impl Page for StaffActionScreen {
+impl FormSpec for StaffActionScreen {
     fn title(&self) -> String {
         match self.action {
             Action::Reset => format!("New passphrase for {}", safe(&self.name)),
@@ -301,88 +312,47 @@ impl Page for StaffActionScreen {
             Action::Reactivate => format!("Reactivate {}", safe(&self.name)),
         }
     }
-
-    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match self.form.handle_key(key) {
-            FormEvent::Save | FormEvent::Done => {
-                self.form.clear_errors();
-                if !self.form.check_required() {
-                    return Outcome::None;
+    fn form(&self) -> &Form {
+        &self.form
+    }
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+    fn submit(&mut self, _ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
+        let (staff_id, reason) = (self.staff_id, self.form.get("reason"));
+        match self.action {
+            Action::Reset => {
+                if self.form.get("pass") != self.form.get("pass2") {
+                    self.form
+                        .set_error("pass2", "The two passphrases are different. Type them again.");
+                    return Err(Outcome::None);
                 }
-                match self.action {
-                    Action::Reset => {
-                        if self.form.get("pass") != self.form.get("pass2") {
-                            self.form
-                                .set_error("pass2", "The two passphrases are different. Type them again.");
-                            self.form.focus_first_error();
-                            return Outcome::None;
-                        }
-                        Outcome::Effect(Effect::ResetPassphrase {
-                            staff_id: self.staff_id,
-                            passphrase: self.form.get("pass"),
-                        })
-                    }
-                    Action::Deactivate => Outcome::Effect(Effect::DeactivateStaff {
-                        staff_id: self.staff_id,
-                        reason: self.form.get("reason"),
-                    }),
-                    Action::Reactivate => Outcome::Effect(Effect::ReactivateStaff {
-                        staff_id: self.staff_id,
-                        reason: self.form.get("reason"),
-                    }),
-                }
+                Ok(Effect::ResetPassphrase {
+                    staff_id,
+                    passphrase: self.form.get("pass"),
+                })
             }
-            FormEvent::Cancel => Outcome::Back,
-            _ => Outcome::None,
+            Action::Deactivate => Ok(Effect::DeactivateStaff { staff_id, reason }),
+            Action::Reactivate => Ok(Effect::ReactivateStaff { staff_id, reason }),
         }
     }
-
-    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
-        self.form.paste(text);
-        Outcome::None
+    fn refusal_field(&self) -> &'static str {
+        if self.reset { "pass" } else { "reason" }
     }
-
-    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
-        match d {
-            Done::Ok(_) => Outcome::Back,
-            Done::Err(e) => {
-                let key = if self.reset { "pass" } else { "reason" };
-                self.form.set_error(key, e);
-                Outcome::None
-            }
-            Done::Fields(_) => Outcome::None,
-        }
-    }
-
-    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" {} ", self.title()));
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        let [note, form] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
-        let text = match self.action {
+    fn note(&self) -> Option<&'static str> {
+        Some(match self.action {
             Action::Reset => {
                 "The new passphrase also lifts a lock-out. Tell them in person: they choose their own at sign-in."
             }
             Action::Deactivate => "They will no longer be able to sign in. Their records stay, with their name.",
             Action::Reactivate => "They will be able to sign in again with their passphrase.",
-        };
-        frame.render_widget(Paragraph::new(text), note);
-        self.form.render(frame, form, &ctx.theme);
+        })
     }
-
-    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![
-            hint(
-                "Ctrl+S",
-                match self.action {
-                    Action::Reset => "set passphrase",
-                    Action::Deactivate => "deactivate",
-                    Action::Reactivate => "reactivate",
-                },
-            ),
-            hint("Esc", "cancel"),
-        ]
+    fn save_label(&self) -> &'static str {
+        match self.action {
+            Action::Reset => "set passphrase",
+            Action::Deactivate => "deactivate",
+            Action::Reactivate => "reactivate",
+        }
     }
 }

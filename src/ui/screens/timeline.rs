@@ -1,7 +1,7 @@
 //! One child's incidents over time: counts per month by response, with a bar each (issue 4).
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -10,8 +10,9 @@ use super::widgets::safe;
 use super::{Page, Screen};
 use crate::store::browse::MonthCount;
 use crate::store::incidents::Filter;
-use crate::ui::app::{Ctx, Outcome};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::keymap::k::{ENTER, ESC, c};
+use crate::ui::keymap::{self, Binding, Hint, bind};
+use crate::ui::page::{Ctx, Outcome};
 
 pub const MONTHS: u32 = 12;
 
@@ -56,23 +57,40 @@ fn bar(m: &MonthCount, max: u32, width: usize) -> String {
     s.chars().take(width).collect()
 }
 
+/// What a key does on a child's timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    NewIncident,
+    Incidents,
+    Back,
+}
+
+/// The timeline's keys: dispatch, help bar and F1 are all made from this.
+const KEYS: &[Binding<Act>] = &[
+    super::new_incident_key(Act::NewIncident),
+    bind(&[ENTER, c('i')], Act::Incidents, "Enter", "this child's incidents"),
+    bind(&[ESC], Act::Back, "Esc", "back"),
+];
+
 impl Page for TimelineScreen {
     fn title(&self) -> String {
         "Timeline".into()
     }
 
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match key.code {
-            KeyCode::Esc => Outcome::Back,
-            KeyCode::Char('n') => super::new_incident(ctx),
-            KeyCode::Char('i') | KeyCode::Enter => Outcome::Replace(Screen::new(super::browser::BrowserScreen::new(
+        let Some(act) = keymap::lookup(KEYS, &key, |_| true) else {
+            return Outcome::None;
+        };
+        match act {
+            Act::Back => Outcome::Back,
+            Act::NewIncident => super::new_incident(ctx),
+            Act::Incidents => Outcome::Replace(Screen::new(super::browser::BrowserScreen::new(
                 ctx,
                 Filter {
                     child_id: Some(self.child_id),
                     ..Default::default()
                 },
             ))),
-            _ => Outcome::None,
         }
     }
 
@@ -117,10 +135,10 @@ impl Page for TimelineScreen {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        vec![
-            super::NEW_INCIDENT,
-            hint("Enter", "this child's incidents"),
-            hint("Esc", "back"),
-        ]
+        keymap::bar(KEYS, |b| Some(b.label))
+    }
+
+    fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        keymap::help(KEYS, |b| Some(b.label))
     }
 }

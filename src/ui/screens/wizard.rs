@@ -23,9 +23,9 @@ use super::{Page, Screen, sections};
 use crate::domain::*;
 use crate::protocol::{Protocol, Walk};
 use crate::store::drafts::{Draft, INCIDENT};
-use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome};
 use crate::ui::form::{Field, Form, FormEvent, Value};
 use crate::ui::keymap::{Hint, hint, is_save, plain_char};
+use crate::ui::page::{Ctx, Done, Effect, FormDraft, Outcome};
 
 /// The protocol walker the wizard uses: [`crate::protocol::walk`] (tests may put a fake in its place).
 pub type Walker = for<'p> fn(&'p Protocol, &BTreeMap<String, String>, &BTreeMap<String, String>) -> Walk<'p>;

@@ -12,9 +12,9 @@ use super::lines::correctable;
 use crate::domain::outstanding::{CHILD_WITHIN_DAYS, REVIEW_WITHIN};
 use crate::domain::*;
 use crate::store::incidents::{IncidentDetail, manager_only};
-use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome};
 use crate::ui::form::{Field, Form, FormEvent};
 use crate::ui::keymap::{Hint, hint};
+use crate::ui::page::{Ctx, Done, Effect, FormDraft, Outcome};
 use crate::ui::screens::sections::{self, Problems};
 use crate::ui::screens::widgets::{list, safe, step};
 use crate::ui::screens::{Page, Screen};
@@ -193,7 +193,7 @@ impl Page for EntryMenu {
                 Some(k) => self.open(ctx, *k),
                 None => Outcome::None,
             },
-            KeyCode::Char(c) => {
+            KeyCode::Char(c) if crate::ui::keymap::plain_char(&key).is_some() => {
                 // 1-9 then a, b, c…: the shortcut shown beside each item.
                 let i = shortcut_index(c);
                 match i.and_then(|i| self.items.get(i)) {

@@ -11,8 +11,8 @@ use chrono::Duration;
 
 use crate::domain::Response;
 use crate::domain::outstanding::RECORD_WITHIN;
-use crate::ui::app::Ctx;
 use crate::ui::form::{Form, Value};
+use crate::ui::page::Ctx;
 use crate::ui::screens::widgets::safe;
 use crate::ui::theme::Theme;
 
