@@ -138,6 +138,8 @@ pub(super) fn withhold_entry(e: &mut Entry) {
 /// `incidents_home_time` index.
 pub(super) const PERIOD_SQL: &str = "SELECT id, uid, child_id, record, current FROM incidents \
     WHERE occurred_at >= ?1 AND occurred_at < ?2 AND home_uid = ?3 ORDER BY occurred_at, uid";
+/// What the export's progress bar says it is doing.
+pub const EXPORT_STAGE: &str = "writing the export (records)";
 /// One incident by id (an amendment).
 pub(super) const ONE_SQL: &str = "SELECT id, uid, child_id, record, current FROM incidents WHERE id = ?1";
 /// An incident's entries, oldest first, through the `entries_incident` index.
@@ -286,17 +288,23 @@ impl<C: Write> Pass<'_, C> {
     /// Every record, in order: the period's, then the amendments. `each` gets each one after its CSV row.
     pub(super) fn run(&mut self, each: &mut dyn FnMut(&OutRecord) -> anyhow::Result<()>) -> anyhow::Result<()> {
         let store = self.store;
+        let (start, end) = (
+            crate::time::to_db(self.period.start),
+            crate::time::to_db(self.period.end),
+        );
+        // Counted first so that the progress bar (on a terminal only) can say how many and how long is left.
+        let total = store.incident_count_between(&self.home.uid, &start, &end)? + self.amended.len() as u64;
+        let mut done = 0u64;
+        crate::progress::report(EXPORT_STAGE, done, total);
         {
             let mut s = store.connection().prepare_cached(PERIOD_SQL)?;
-            let mut rows = s.query(params![
-                crate::time::to_db(self.period.start),
-                crate::time::to_db(self.period.end),
-                self.home.uid
-            ])?;
+            let mut rows = s.query(params![start, end, self.home.uid])?;
             while let Some(row) = rows.next()? {
                 let r = self.out_record(row, None)?;
                 self.tally_and_csv(&r)?;
                 each(&r)?;
+                done += 1;
+                crate::progress::report(EXPORT_STAGE, done, total);
             }
         }
         for (id, l) in std::mem::take(&mut self.amended) {
@@ -308,6 +316,8 @@ impl<C: Write> Pass<'_, C> {
             let r = self.out_record(row, Some(l))?;
             self.tally_and_csv(&r)?;
             each(&r)?;
+            done += 1;
+            crate::progress::report(EXPORT_STAGE, done, total);
         }
         Ok(())
     }
