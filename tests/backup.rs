@@ -1,9 +1,9 @@
 //! Backups end to end: the daily backup, `concordat backup`, a damaged database pointing to the newest good
 //! backup, and `concordat restore` (checked first, current database kept aside, stale -wal/-shm removed).
 
-#[path = "fixtures/cli.rs"]
+#[path = "common/fixtures/cli.rs"]
 mod cli;
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::path::Path;

@@ -1,9 +1,9 @@
 //! `concordat setup` (a home or a YOS, from the command line, with the first-run screen's checks),
 //! `concordat import` reading the manifest beside the file, and `concordat sync` on a YOS. Real binary.
 
-#[path = "fixtures/cli.rs"]
+#[path = "common/fixtures/cli.rs"]
 mod cli;
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::path::Path;

@@ -2,9 +2,9 @@
 //! `concordat::progress`, which the command line shows as a bar with counts and time left, only when standard
 //! error is a terminal.
 
-#[path = "fixtures/cli.rs"]
+#[path = "common/fixtures/cli.rs"]
 mod cli;
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::cell::RefCell;

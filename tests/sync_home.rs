@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-#[path = "fixtures/cli.rs"]
+#[path = "common/fixtures/cli.rs"]
 mod cli;
 
 use chrono::{DateTime, TimeZone, Utc};
