@@ -1,8 +1,7 @@
 //! Backups end to end: the daily backup, `concordat backup`, a damaged database pointing to the newest good
 //! backup, and `concordat restore` (checked first, current database kept aside, stale -wal/-shm removed).
 
-#[path = "common/fixtures/cli.rs"]
-mod cli;
+use common::cli;
 #[path = "common/fixtures/mod.rs"]
 mod common;
 

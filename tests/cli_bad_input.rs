@@ -2,8 +2,7 @@
 //! and commands each give a clear message and a non-zero exit, and an existing database is left byte for byte
 //! as it was.
 
-#[path = "common/fixtures/cli.rs"]
-mod cli;
+use common::cli;
 #[path = "common/fixtures/mod.rs"]
 mod common;
 

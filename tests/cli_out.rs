@@ -2,8 +2,7 @@
 //! file and anything in the backups folder, with exit 1 and one plain line, and leave the target byte for byte
 //! as it was. (Before, `print --incident 1 --out concordat.db` replaced the live database with exit 0.)
 
-#[path = "common/fixtures/cli.rs"]
-mod cli;
+use common::cli;
 #[path = "common/fixtures/mod.rs"]
 mod common;
 

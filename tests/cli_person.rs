@@ -3,8 +3,7 @@
 //! through the store (the app's lock-out, counted in the same place), applies the app's roles and records that
 //! person. Real binary throughout.
 
-#[path = "common/fixtures/cli.rs"]
-mod cli;
+use common::cli;
 #[path = "common/fixtures/mod.rs"]
 mod common;
 #[allow(dead_code)]

@@ -1,8 +1,7 @@
 //! `concordat setup` (a home or a YOS, from the command line, with the first-run screen's checks),
 //! `concordat import` reading the manifest beside the file, and `concordat sync` on a YOS. Real binary.
 
-#[path = "common/fixtures/cli.rs"]
-mod cli;
+use common::cli;
 #[path = "common/fixtures/mod.rs"]
 mod common;
 

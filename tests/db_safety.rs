@@ -4,8 +4,7 @@
 //! as a new home; a database that does not verify is never backed up, and "the newest good backup" is the
 //! newest that verifies; killed backups leave nothing behind for long; `backup --out` never writes over a file.
 
-#[path = "common/fixtures/cli.rs"]
-mod cli;
+use common::cli;
 #[path = "common/fixtures/mod.rs"]
 mod common;
 

@@ -2,8 +2,7 @@
 //! `concordat::progress`, which the command line shows as a bar with counts and time left, only when standard
 //! error is a terminal.
 
-#[path = "common/fixtures/cli.rs"]
-mod cli;
+use common::cli;
 #[path = "common/fixtures/mod.rs"]
 mod common;
 

@@ -2,8 +2,7 @@
 //! shared folder's outboxes, a YOS set up as a YOS that syncs: sets checked against their manifests and the
 //! homes' audit anchors, imported all or nothing, a receipt for each, and the weeks that are missing or late.
 
-#[path = "common/fixtures/cli.rs"]
-mod cli;
+use common::cli;
 #[path = "common/fixtures/mod.rs"]
 mod common;
 
