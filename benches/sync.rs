@@ -7,7 +7,7 @@
 //! manifest, importing each in its own transaction, the receipts and the arrivals.
 
 mod common;
-#[path = "../tests/fixtures/mod.rs"]
+#[path = "../tests/common/fixtures/mod.rs"]
 mod fixtures;
 
 use std::path::{Path, PathBuf};

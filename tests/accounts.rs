@@ -2,6 +2,7 @@
 //! the sign-in screen even while wrong passphrases make the account wait), the plain wait after wrong
 //! passphrases, and the child form's YOS field, which only a manager may change.
 
+#[path = "common/support/mod.rs"]
 mod support;
 
 use chrono::Duration;

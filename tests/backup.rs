@@ -1,9 +1,8 @@
 //! Backups end to end: the daily backup, `concordat backup`, a damaged database pointing to the newest good
 //! backup, and `concordat restore` (checked first, current database kept aside, stale -wal/-shm removed).
 
-#[path = "fixtures/cli.rs"]
-mod cli;
-#[path = "fixtures/mod.rs"]
+use common::cli;
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::path::Path;

@@ -2,9 +2,8 @@
 //! and commands each give a clear message and a non-zero exit, and an existing database is left byte for byte
 //! as it was.
 
-#[path = "fixtures/cli.rs"]
-mod cli;
-#[path = "fixtures/mod.rs"]
+use common::cli;
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::path::Path;

@@ -2,9 +2,8 @@
 //! file and anything in the backups folder, with exit 1 and one plain line, and leave the target byte for byte
 //! as it was. (Before, `print --incident 1 --out concordat.db` replaced the live database with exit 0.)
 
-#[path = "fixtures/cli.rs"]
-mod cli;
-#[path = "fixtures/mod.rs"]
+use common::cli;
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -3,9 +3,8 @@
 //! through the store (the app's lock-out, counted in the same place), applies the app's roles and records that
 //! person. Real binary throughout.
 
-#[path = "fixtures/cli.rs"]
-mod cli;
-#[path = "fixtures/mod.rs"]
+use common::cli;
+#[path = "common/fixtures/mod.rs"]
 mod common;
 #[allow(dead_code)]
 #[path = "common/pty.rs"]

@@ -1,9 +1,8 @@
 //! `concordat setup` (a home or a YOS, from the command line, with the first-run screen's checks),
 //! `concordat import` reading the manifest beside the file, and `concordat sync` on a YOS. Real binary.
 
-#[path = "fixtures/cli.rs"]
-mod cli;
-#[path = "fixtures/mod.rs"]
+use common::cli;
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::path::Path;

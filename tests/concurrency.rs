@@ -2,7 +2,7 @@
 //! folder or two sessions on one PC): no error reaches either, nothing is lost, the audit chain stays intact,
 //! and entries added to the same incident at the same time are all in its current state.
 
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::io::{BufRead, BufReader};

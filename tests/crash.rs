@@ -4,7 +4,7 @@
 //! and whole.
 #![cfg(unix)]
 
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use common::writer::{self, Reported, check_present, parse, spawn_writer};

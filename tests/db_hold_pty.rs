@@ -2,8 +2,9 @@
 //! who has it, and runs once it has closed. Unix only (pseudo-terminals).
 #![cfg(unix)]
 
-#[path = "fixtures/cli.rs"]
+#[path = "common/fixtures/cli.rs"]
 mod cli;
+#[path = "common/support/mod.rs"]
 mod support;
 
 use support::pty::*;

@@ -4,9 +4,8 @@
 //! as a new home; a database that does not verify is never backed up, and "the newest good backup" is the
 //! newest that verifies; killed backups leave nothing behind for long; `backup --out` never writes over a file.
 
-#[path = "fixtures/cli.rs"]
-mod cli;
-#[path = "fixtures/mod.rs"]
+use common::cli;
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

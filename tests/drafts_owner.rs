@@ -3,6 +3,7 @@
 //! discard needs a reason and is recorded with the words kept. And typing is kept as it is typed, on the tick,
 //! without a write per key.
 
+#[path = "common/support/mod.rs"]
 mod support;
 
 use std::collections::BTreeMap;

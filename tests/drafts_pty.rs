@@ -2,6 +2,7 @@
 //! closed window) loses nothing typed; after signing in again the author is straight back in the field.
 #![cfg(unix)]
 
+#[path = "common/support/mod.rs"]
 mod support;
 
 use std::path::Path;

@@ -2,6 +2,7 @@
 //! see the child; and the wrong-passphrase lock-out. Unix only (pseudo-terminals).
 #![cfg(unix)]
 
+#[path = "common/support/mod.rs"]
 mod support;
 
 use support::pty::*;

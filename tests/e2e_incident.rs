@@ -2,6 +2,7 @@
 //! end, keys only, and it reads back after a restart; an interrupted draft comes back after a restart.
 #![cfg(unix)]
 
+#[path = "common/support/mod.rs"]
 mod support;
 
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! appears, and no hidden temporary file or folder is left.
 #![cfg(unix)]
 
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! of the whole chain, a tail cut off) in `verify --anchors` against manifests kept elsewhere; a legitimate
 //! history must verify sound.
 
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

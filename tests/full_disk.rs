@@ -1,7 +1,7 @@
 //! A full disk (simulated with `PRAGMA max_page_count`): saving fails with the plain "disk is full" message,
 //! the draft saved earlier is still there, nothing is corrupted, and saving works again once there is room.
 
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use concordat::store::drafts::INCIDENT;

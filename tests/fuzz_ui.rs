@@ -4,7 +4,7 @@
 //! never a control character in the terminal buffer. And text typed into a form survives an idle lock for its
 //! author only.
 
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! 100 MB whatever the file's size. Measured in a child process (this test binary run again) through
 //! /proc/self/status VmHWM; skipped where there is no /proc.
 
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::io::Write;

@@ -2,7 +2,7 @@
 //! this home's records, a uid already here with different content is a conflict naming both versions, a later
 //! file may only add entries, and impossible dates are refused naming the record and field.
 
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use chrono::Datelike;

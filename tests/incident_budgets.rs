@@ -17,6 +17,7 @@
 //! door."), and they make up much of each count: the restraint's reg 35 record is 45 of its 103.
 #![cfg(unix)]
 
+#[path = "common/support/mod.rs"]
 mod support;
 
 use std::path::Path;

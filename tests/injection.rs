@@ -2,7 +2,7 @@
 //! characters — typed, pasted, or already in the database never reaches the terminal buffer as control
 //! characters (every cell is checked), and cannot make one record look like another.
 
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use chrono::{TimeZone, Utc};

@@ -1,7 +1,7 @@
 //! Started without a terminal (a scheduled task, a pipe), the app says so plainly and exits: never a panic.
 #![cfg(unix)]
 
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 #[test]

@@ -2,6 +2,7 @@
 //! sign-in with it, before anything else; then, from the menu, any member of staff changes their own again.
 #![cfg(unix)]
 
+#[path = "common/support/mod.rs"]
 mod support;
 
 use concordat::domain::Role;

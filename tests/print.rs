@@ -1,8 +1,7 @@
 //! Print-outs for the paper file: golden texts of the handover sheet and a full incident (with its
 //! protocol answers and history), and `concordat print` writing private files atomically.
 
-#[path = "fixtures/cli.rs"]
-mod cli;
+use common::fixtures::cli;
 mod common;
 
 use chrono::Duration;

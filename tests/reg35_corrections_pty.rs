@@ -4,6 +4,7 @@
 //! the print-out read the corrected values.
 #![cfg(unix)]
 
+#[path = "common/support/mod.rs"]
 mod support;
 
 use std::path::Path;

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-#[path = "fixtures/cli.rs"]
+#[path = "common/fixtures/cli.rs"]
 mod cli;
 
 use chrono::{TimeZone, Utc};

@@ -2,7 +2,7 @@
 //! parameters; the lock-out after repeated wrong passphrases survives restarting the app; roles are enforced
 //! by the store itself, not only by the screens.
 
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use concordat::domain::{Change, Role};

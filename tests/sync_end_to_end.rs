@@ -11,9 +11,8 @@
 //! - at the end, the YOS's figures for each home are the home's own, for named and pseudonymised children alike,
 //!   and every database verifies.
 
-#[path = "fixtures/cli.rs"]
-mod cli;
-#[path = "fixtures/mod.rs"]
+use common::cli;
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -4,8 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-#[path = "fixtures/cli.rs"]
-mod cli;
+use common::fixtures::cli;
 
 use chrono::{DateTime, TimeZone, Utc};
 use concordat::domain::*;

@@ -2,9 +2,8 @@
 //! shared folder's outboxes, a YOS set up as a YOS that syncs: sets checked against their manifests and the
 //! homes' audit anchors, imported all or nothing, a receipt for each, and the weeks that are missing or late.
 
-#[path = "fixtures/cli.rs"]
-mod cli;
-#[path = "fixtures/mod.rs"]
+use common::cli;
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

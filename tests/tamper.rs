@@ -2,7 +2,7 @@
 //! record changed, inserted or removed) are each found by `Store::verify`, and `concordat verify` exits
 //! non-zero naming the first bad row (exit 0 when the database is sound).
 
-#[path = "fixtures/mod.rs"]
+#[path = "common/fixtures/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -4,6 +4,7 @@
 //! interview, due 72 hours after the return.
 #![cfg(unix)]
 
+#[path = "common/support/mod.rs"]
 mod support;
 
 use std::path::Path;

@@ -1,5 +1,6 @@
 //! The foundation's screens at 80x24: first-run set-up, sign-in, menu, children, staff, settings, idle lock.
 
+#[path = "common/support/mod.rs"]
 mod support;
 
 use concordat::ui::app::{Effect, Msg};

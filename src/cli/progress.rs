@@ -1,6 +1,6 @@
-//! A progress bar for the commands that can take a while (demo, verify, backup, restore): counts and the time
-//! left, on standard error, only when standard error is a terminal (never in a pipe, a log or a test's
-//! captured output). The library reports through `crate::progress`; only this file knows indicatif.
+//! A progress bar for the commands that can take a while (demo, verify, backup, restore, import, export,
+//! sync): counts and the time left, on standard error, only when standard error is a terminal (never in a
+//! pipe, a log or a test's captured output). The library reports through `crate::progress`; only this file knows indicatif.
 
 use std::cell::RefCell;
 use std::io::IsTerminal;

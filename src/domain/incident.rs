@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use strum::{EnumIter, EnumString, IntoStaticStr};
 
 use super::{Category, Response, Status};
 
@@ -94,8 +95,9 @@ pub struct InHouse {
     pub follow_up: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, EnumString, EnumIter)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RestorativeKind {
     Conversation,
     Meeting,
@@ -105,6 +107,10 @@ pub enum RestorativeKind {
 }
 
 impl RestorativeKind {
+    /// The code in forms and reports: serde's name, derived once (strum).
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
     pub const ALL: [RestorativeKind; 5] = [
         RestorativeKind::Conversation,
         RestorativeKind::Meeting,
@@ -154,8 +160,9 @@ impl PoliceRoute {
 }
 
 /// Why the police were called: the YOS counts calls for service by reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, EnumString, EnumIter)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CallReason {
     Behaviour,
     Missing,
@@ -163,6 +170,10 @@ pub enum CallReason {
 }
 
 impl CallReason {
+    /// The code in forms and reports: serde's name, derived once (strum).
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
     pub fn label(self) -> &'static str {
         match self {
             CallReason::Behaviour => "Behaviour",
@@ -172,11 +183,28 @@ impl CallReason {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumString,
+    EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PoliceOutcome {
     NotYetKnown,
+    #[strum(to_string = "outcome21", serialize = "outcome_21")]
     Outcome21,
+    #[strum(to_string = "outcome22", serialize = "outcome_22")]
     Outcome22,
     CommunityResolution,
     YouthCaution,
@@ -196,17 +224,13 @@ impl PoliceOutcome {
         PoliceOutcome::Charge,
         PoliceOutcome::NoFurtherAction,
     ];
+    /// The code in the CSV, the forms and the reports: serde's name, derived once (strum).
     pub fn code(self) -> &'static str {
-        match self {
-            PoliceOutcome::NotYetKnown => "not_yet_known",
-            PoliceOutcome::Outcome21 => "outcome_21",
-            PoliceOutcome::Outcome22 => "outcome_22",
-            PoliceOutcome::CommunityResolution => "community_resolution",
-            PoliceOutcome::YouthCaution => "youth_caution",
-            PoliceOutcome::YouthConditionalCaution => "youth_conditional_caution",
-            PoliceOutcome::Charge => "charge",
-            PoliceOutcome::NoFurtherAction => "no_further_action",
-        }
+        self.into()
+    }
+    /// The outcome a code names; also reads the `outcome_21`/`outcome_22` written before the codes were derived.
+    pub fn from_code(s: &str) -> Option<PoliceOutcome> {
+        s.parse().ok()
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -241,13 +265,27 @@ impl CourtOutcome {
 }
 
 /// Which diversionary outcome staff asked the police to consider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, EnumString, EnumIter)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum DiversionAsked {
     None,
+    #[strum(to_string = "outcome21", serialize = "outcome_21")]
     Outcome21,
+    #[strum(to_string = "outcome22", serialize = "outcome_22")]
     Outcome22,
     CommunityResolution,
+}
+
+impl DiversionAsked {
+    /// The code in the form: serde's name, derived once (strum); a draft's older `outcome_21`/`outcome_22` reads
+    /// too.
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+    pub fn from_code(s: &str) -> Option<DiversionAsked> {
+        s.parse().ok()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -1078,5 +1116,38 @@ mod tests {
             r.occurred_at,
             r.occurred_at + chrono::Duration::hours(24)
         ));
+    }
+}
+
+#[cfg(test)]
+mod strum_codes {
+    use strum::IntoEnumIterator;
+
+    use super::*;
+
+    /// Every variant's derived code is serde's name (what the JSON says) and parses back to the variant; the
+    /// codes used before they were derived (`outcome_21`, `outcome_22`, in the CSV and in saved drafts) still
+    /// parse.
+    fn same<E>()
+    where
+        E: IntoEnumIterator + Serialize + Copy + PartialEq + std::fmt::Debug + std::str::FromStr + Into<&'static str>,
+    {
+        for v in E::iter() {
+            let code: &'static str = v.into();
+            assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(code), "{v:?}");
+            assert_eq!(code.parse::<E>().ok(), Some(v), "{code}");
+        }
+    }
+
+    #[test]
+    fn every_derived_code_is_serdes_name_and_parses_back() {
+        same::<PoliceOutcome>();
+        same::<DiversionAsked>();
+        same::<CallReason>();
+        same::<RestorativeKind>();
+        assert_eq!(PoliceOutcome::Outcome22.code(), "outcome22");
+        assert_eq!(PoliceOutcome::from_code("outcome_22"), Some(PoliceOutcome::Outcome22));
+        assert_eq!(DiversionAsked::from_code("outcome_21"), Some(DiversionAsked::Outcome21));
+        assert_eq!(PoliceOutcome::iter().count(), PoliceOutcome::ALL.len());
     }
 }

@@ -135,6 +135,8 @@ pub(super) fn withhold_entry(e: &mut Entry) {
         _ => {}
     }
 }
+/// What the export's progress bar says it is doing.
+pub const EXPORT_STAGE: &str = "writing the export (records)";
 /// Reads the records one at a time and writes each to the CSV as it goes; the JSON side is the
 /// [`Serialize`] of [`Records`], so both files are written in one pass and no record is held after it is out.
 pub(super) struct Pass<'a, C: Write> {
@@ -252,16 +254,26 @@ impl<C: Write> Pass<'_, C> {
     pub(super) fn run(&mut self, each: &mut dyn FnMut(&OutRecord) -> anyhow::Result<()>) -> anyhow::Result<()> {
         let store = self.store;
         let (start, end, home_uid) = (self.period.start, self.period.end, self.home.uid.clone());
+        // Counted first so that the progress bar (on a terminal only) can say how many and how long is left.
+        let total = store.incident_count_between(&home_uid, &crate::time::to_db(start), &crate::time::to_db(end))?
+            + self.amended.len() as u64;
+        let mut done = 0u64;
+        crate::progress::report(EXPORT_STAGE, done, total);
         store.each_export_incident(start, end, &home_uid, &mut |row| -> anyhow::Result<()> {
             let r = self.out_record(row, None)?;
             self.tally_and_csv(&r)?;
-            each(&r)
+            each(&r)?;
+            done += 1;
+            crate::progress::report(EXPORT_STAGE, done, total);
+            Ok(())
         })?;
         for (id, l) in std::mem::take(&mut self.amended) {
             let row = store.export_incident(id)?;
             let r = self.out_record(row, Some(l))?;
             self.tally_and_csv(&r)?;
             each(&r)?;
+            done += 1;
+            crate::progress::report(EXPORT_STAGE, done, total);
         }
         Ok(())
     }

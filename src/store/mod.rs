@@ -6,6 +6,7 @@ pub mod backup;
 pub mod browse;
 pub mod bulk;
 pub mod children;
+pub mod counts;
 pub mod court;
 pub mod demo_rows;
 pub mod drafts;

@@ -1,8 +1,15 @@
 //! Shared fixtures for the integration tests: a home with a manager, a member of staff and children,
 //! records, an app at a fixed time, and the screen as text.
+//!
+//! The one helpers folder of the tests: `pty` (the PTY driver), `fixtures` (a home in a file, records,
+//! `fixtures::cli` to run the binary as a member of staff, `fixtures::ui`, `fixtures::writer`) and `support`
+//! (an App at a fixed time and key presses). Older test files include `fixtures/mod.rs`, `fixtures/cli.rs` or
+//! `support/mod.rs` from here by `#[path]`.
 #![allow(dead_code)]
 
+pub mod fixtures;
 pub mod pty;
+pub mod support;
 
 use chrono::{DateTime, TimeZone, Utc};
 use concordat::domain::*;

@@ -137,16 +137,6 @@ pub fn in_house_fill(f: &mut Form, x: &InHouse) {
 
 // ---------------------------------------------------------------- restorative
 
-fn rj_kind_code(k: RestorativeKind) -> &'static str {
-    match k {
-        RestorativeKind::Conversation => "conversation",
-        RestorativeKind::Meeting => "meeting",
-        RestorativeKind::Reparation => "reparation",
-        RestorativeKind::Apology => "apology",
-        RestorativeKind::Mediation => "mediation",
-    }
-}
-
 pub fn restorative_fields() -> Vec<Field> {
     vec![
         Field::choice(
@@ -154,7 +144,7 @@ pub fn restorative_fields() -> Vec<Field> {
             "Kind",
             RestorativeKind::ALL
                 .iter()
-                .map(|k| (rj_kind_code(*k).to_string(), k.label().to_string()))
+                .map(|k| (k.code().to_string(), k.label().to_string()))
                 .collect(),
         )
         .required(),
@@ -171,9 +161,7 @@ pub fn restorative_fields() -> Vec<Field> {
 }
 
 pub fn restorative_read(f: &Form, p: &mut Problems) -> Restorative {
-    let kind = RestorativeKind::ALL
-        .into_iter()
-        .find(|k| rj_kind_code(*k) == f.get("rj_kind"));
+    let kind = RestorativeKind::ALL.into_iter().find(|k| k.code() == f.get("rj_kind"));
     if kind.is_none() {
         p.push(("rj_kind", "Choose the kind of restorative approach.".into()));
     }
@@ -190,7 +178,7 @@ pub fn restorative_read(f: &Form, p: &mut Problems) -> Restorative {
 }
 
 pub fn restorative_fill(f: &mut Form, x: &Restorative) {
-    f.set("rj_kind", rj_kind_code(x.kind));
+    f.set("rj_kind", x.kind.code());
     f.set("rj_facilitator", &x.facilitator);
     f.set("rj_participants", &x.participants);
     f.set("rj_consent", bool_code(x.victim_consent));
@@ -243,8 +231,8 @@ pub fn police_fields() -> Vec<Field> {
             "Diversion asked for",
             vec![
                 ("none".into(), "Nothing asked".into()),
-                ("outcome_21".into(), "Outcome 21".into()),
-                ("outcome_22".into(), "Outcome 22".into()),
+                (DiversionAsked::Outcome21.code().into(), "Outcome 21".into()),
+                (DiversionAsked::Outcome22.code().into(), "Outcome 22".into()),
                 ("community_resolution".into(), "Community resolution".into()),
             ],
         )
@@ -281,10 +269,7 @@ pub fn police_read(f: &Form, now: DateTime<Utc>, p: &mut Problems) -> Police {
         "absent" => CallReason::Absent,
         _ => CallReason::Behaviour,
     };
-    let outcome = PoliceOutcome::ALL
-        .into_iter()
-        .find(|o| o.code() == f.get("po_outcome"))
-        .unwrap_or(PoliceOutcome::NotYetKnown);
+    let outcome = PoliceOutcome::from_code(&f.get("po_outcome")).unwrap_or(PoliceOutcome::NotYetKnown);
     let court = match f.get("po_court").as_str() {
         "pending" => Some(CourtOutcome::Pending),
         "convicted" => Some(CourtOutcome::Convicted),
@@ -315,12 +300,7 @@ pub fn police_read(f: &Form, now: DateTime<Utc>, p: &mut Problems) -> Police {
             }
         }
     };
-    let diversion = match f.get("po_diversion").as_str() {
-        "outcome_21" => DiversionAsked::Outcome21,
-        "outcome_22" => DiversionAsked::Outcome22,
-        "community_resolution" => DiversionAsked::CommunityResolution,
-        _ => DiversionAsked::None,
-    };
+    let diversion = DiversionAsked::from_code(&f.get("po_diversion")).unwrap_or(DiversionAsked::None);
     Police {
         route,
         reason,
@@ -346,29 +326,14 @@ pub fn police_fill(f: &mut Form, x: &Police) {
             "101"
         },
     );
-    f.set(
-        "po_reason",
-        match x.reason {
-            CallReason::Behaviour => "behaviour",
-            CallReason::Missing => "missing",
-            CallReason::Absent => "absent",
-        },
-    );
+    f.set("po_reason", x.reason.code());
     fill_when(f, "po_date", "po_time", x.called_at);
     f.set("po_ref", &x.reference);
     f.set("po_officer", &x.officer);
     f.set("po_attended", bool_code(x.attended));
     f.set("po_arrest", if x.arrest { "yes" } else { "no" });
     f.set("po_aa", &x.appropriate_adult);
-    f.set(
-        "po_diversion",
-        match x.diversion_asked {
-            DiversionAsked::None => "none",
-            DiversionAsked::Outcome21 => "outcome_21",
-            DiversionAsked::Outcome22 => "outcome_22",
-            DiversionAsked::CommunityResolution => "community_resolution",
-        },
-    );
+    f.set("po_diversion", x.diversion_asked.code());
     f.set("po_outcome", x.outcome.code());
     if let Some(t) = x.outcome_at {
         f.set(
