@@ -22,7 +22,12 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The file's text before its unit tests (a test may build what it checks from anywhere).
 fn production(p: &Path) -> String {
     let t = std::fs::read_to_string(p).unwrap();
-    match t.find("#[cfg(test)]\nmod tests") {
+    // The unit tests at the foot of a file (`mod tests` or `pub(crate) mod tests`) are not production code.
+    let at = ["#[cfg(test)]\nmod tests", "#[cfg(test)]\npub(crate) mod tests"]
+        .iter()
+        .filter_map(|m| t.find(m))
+        .min();
+    match at {
         Some(i) => t[..i].to_string(),
         None => t,
     }

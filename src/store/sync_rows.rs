@@ -1,6 +1,6 @@
 //! The rows of sync, both sides. A home: the weeks in its ledger and the YOS's receipts it has recorded
 //! (`export_receipts`). A YOS: every set it has read (`received_sets`) and the homes' audit anchors those sets
-//! showed (`home_anchors`). `crate::sync` decides; every statement is here.
+//! showed (`home_anchors`). The sync decides; every statement is here.
 
 use std::collections::HashSet;
 
