@@ -14,7 +14,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 use memchr::memmem::Finder;
-use rusqlite::params;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +22,7 @@ use crate::domain::{
     Response, RestorativeKind,
 };
 use crate::store::Store;
-use crate::time::{Period, age_on, to_db};
+use crate::time::{Period, age_on};
 
 /// A count out of a total. Never NaN: with nothing to count, `percent` is None and the text says so.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -394,32 +393,22 @@ impl YearRow {
     }
 }
 
-/// The period's incidents in time order, through the `incidents_time` index.
-const PERIOD_SQL: &str = "SELECT id, home_uid, child_id, record, current FROM incidents INDEXED BY incidents_time \
-    WHERE occurred_at >= ?1 AND occurred_at < ?2 ORDER BY occurred_at, id";
-/// The incidents with police details (or an unreadable `current`) in part of the statutory year, through the
-/// partial index `incidents_police_time` (schema 004): the year's other incidents cannot hold a conviction or a
-/// caution, and are not read. The last condition is the index's own, word for word, so SQLite can use it.
-const YEAR_SQL: &str = "SELECT child_id, home_uid, current FROM incidents INDEXED BY incidents_police_time \
-    WHERE occurred_at >= ?1 AND occurred_at < ?2 \
-    AND CASE WHEN json_valid(current) THEN json_extract(current, '$.police') IS NOT NULL ELSE 1 END";
+#[cfg(test)]
+use crate::store::report_rows::{PERIOD_SQL, YEAR_SQL};
 
 fn unreadable(id: i64, e: serde_json::Error) -> anyhow::Error {
     anyhow::anyhow!("Incident {id} cannot be read ({e}); run `concordat verify`.")
 }
 
 fn read_incidents(store: &Store, period: &Period) -> anyhow::Result<Vec<Inc>> {
-    let conn = store.connection();
-    let mut s = conn.prepare_cached(PERIOD_SQL)?;
-    let mut rows = s.query(params![to_db(period.start), to_db(period.end)])?;
     let keys = Keys::new();
     let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let rec = keys.cur(r.get_ref(4)?.as_bytes()?).map_err(|e| unreadable(id, e))?;
+    store.report_period_rows(period.start, period.end, |r| {
+        let id = r.id;
+        let rec = keys.cur(r.current).map_err(|e| unreadable(id, e))?;
         let mut reg35_complete_at = None;
         if rec.reg35 {
-            let first: First = serde_json::from_slice(r.get_ref(3)?.as_bytes()?).map_err(|e| unreadable(id, e))?;
+            let first: First = serde_json::from_slice(r.record).map_err(|e| unreadable(id, e))?;
             if first.reg35.as_ref().is_some_and(|r| r.missing_fields().is_empty()) {
                 reg35_complete_at = Some(first.recorded_at);
             } else {
@@ -430,12 +419,13 @@ fn read_incidents(store: &Store, period: &Period) -> anyhow::Result<Vec<Inc>> {
             }
         }
         out.push(Inc {
-            home_uid: r.get(1)?,
-            child_id: r.get(2)?,
+            home_uid: r.home_uid.to_string(),
+            child_id: r.child_id,
             rec,
             reg35_complete_at,
         });
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -471,23 +461,18 @@ fn read_year(
         return Ok(out);
     }
     let key = Finder::new(b"\"police\":");
-    let mut s = store.connection().prepare_cached(YEAR_SQL)?;
-    let mut rows = s.query(params![to_db(from), to_db(to)])?;
-    while let Some(r) = rows.next()? {
-        let child_id: i64 = r.get(0)?;
-        if !cohort.contains(&child_id) {
-            continue;
+    store.report_year_rows(from, to, |r| {
+        if !cohort.contains(&r.child_id) {
+            return Ok(());
         }
-        let p = Record {
-            text: r.get_ref(2)?.as_bytes()?,
-            at: 0,
-        }
-        .field::<Option<YearPol>>(&key)
-        .map_err(|e| anyhow::anyhow!("An incident cannot be read ({e}); run `concordat verify`."))?;
+        let p = Record { text: r.current, at: 0 }
+            .field::<Option<YearPol>>(&key)
+            .map_err(|e| anyhow::anyhow!("An incident cannot be read ({e}); run `concordat verify`."))?;
         if let Some(p) = p.flatten() {
-            out.extend(YearRow::of(r.get_ref(1)?.as_str()?, child_id, p.outcome, p.court));
+            out.extend(YearRow::of(r.home_uid, r.child_id, p.outcome, p.court));
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -506,11 +491,7 @@ fn urns(store: &Store) -> anyhow::Result<HashMap<String, String>> {
     if let Some(h) = store.home()? {
         m.insert(h.uid, h.ofsted_urn);
     }
-    let mut s = store
-        .connection()
-        .prepare_cached("SELECT uid, ofsted_urn FROM other_homes")?;
-    for r in s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-        let (uid, urn) = r?;
+    for (uid, urn) in store.other_home_urns()? {
         m.insert(uid, crate::text::clean_line(&urn, 20));
     }
     Ok(m)
@@ -1015,27 +996,8 @@ pub fn week_counts_of(
     children: &[Child],
     home: Option<&str>,
 ) -> anyhow::Result<WeekCounts> {
-    let range = params![to_db(period.start), to_db(period.end)];
-    let pair = |r: &rusqlite::Row| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?));
-    let rows = match home {
-        None => store
-            .connection()
-            .prepare_cached(
-                "SELECT response, COUNT(*) FROM incidents INDEXED BY incidents_time \
-                 WHERE occurred_at >= ?1 AND occurred_at < ?2 GROUP BY response",
-            )?
-            .query_map(range, pair)?
-            .collect::<rusqlite::Result<Vec<_>>>()?,
-        Some(uid) => store
-            .connection()
-            .prepare_cached(
-                "SELECT response, COUNT(*) FROM incidents INDEXED BY incidents_home_time \
-                 WHERE home_uid = ?3 AND occurred_at >= ?1 AND occurred_at < ?2 GROUP BY response",
-            )?
-            .query_map(params![to_db(period.start), to_db(period.end), uid], pair)?
-            .collect::<rusqlite::Result<Vec<_>>>()?,
-    };
-    let get = |code: &str| rows.iter().find(|(c, _)| c == code).map_or(0, |(_, n)| *n as u64);
+    let rows = store.response_counts(period.start, period.end, home)?;
+    let get = |code: &str| rows.iter().find(|c| c.response == code).map_or(0, |c| c.count);
     Ok(WeekCounts {
         label: period.label.clone(),
         in_house: get("in_house"),

@@ -8,6 +8,8 @@ use crate::domain::*;
 use crate::store::children::tests::input;
 use crate::store::staff::tests::{actor, set_up};
 use crate::store::{Actor, Store};
+use crate::time::to_db;
+use rusqlite::params;
 
 pub(crate) fn local(date: &str, time: &str) -> DateTime<Utc> {
     crate::time::parse_local(date, time).unwrap()
@@ -522,18 +524,8 @@ fn renderers_carry_every_section() {
 fn the_period_and_year_queries_use_their_indexes() {
     let (s, _) = home();
     let range = ["2025-11-23T00:00:00Z", "2026-11-23T00:00:00Z"];
-    for (sql, index) in [
-        (super::PERIOD_SQL, "incidents_time"),
-        (super::YEAR_SQL, "incidents_police_time"),
-    ] {
-        let plan: Vec<String> = s
-            .connection()
-            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .unwrap()
-            .query_map(range, |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+    for (sql, index) in [(PERIOD_SQL, "incidents_time"), (YEAR_SQL, "incidents_police_time")] {
+        let plan: Vec<String> = s.report_query_plan(sql, range[0], range[1]);
         assert!(plan.iter().any(|p| p.contains(index)), "{plan:?}");
         assert!(
             plan.iter().all(|p| !p.starts_with("SCAN")),
@@ -545,16 +537,9 @@ fn the_period_and_year_queries_use_their_indexes() {
 
 /// What the statutory year should find, worked out the long way: every incident of the range read whole.
 fn year_by_hand(s: &Store, cohort: &BTreeSet<i64>, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(i64, bool, bool)> {
-    let mut q = s
-        .connection()
-        .prepare("SELECT child_id, current FROM incidents WHERE occurred_at >= ?1 AND occurred_at < ?2")
-        .unwrap();
-    let mut v: Vec<_> = q
-        .query_map([to_db(from), to_db(to)], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })
-        .unwrap()
-        .map(|r| r.unwrap())
+    let mut v: Vec<_> = s
+        .report_all_currents_between(from, to)
+        .into_iter()
         .filter(|(c, _)| cohort.contains(c))
         .filter_map(|(c, cur)| {
             let rec: IncidentRecord = serde_json::from_str(&cur).unwrap();
@@ -610,9 +595,7 @@ fn the_year_read_through_the_police_index_misses_nothing() {
 fn an_unreadable_incident_in_the_year_is_reported() {
     let (s, _) = home();
     let cohort: BTreeSet<i64> = s.all_children().unwrap().iter().map(|c| c.id).collect();
-    s.connection()
-        .execute("UPDATE incidents SET current = '{\"police\": [' WHERE id = 2", [])
-        .unwrap();
+    s.report_damage_current(2, "{\"police\": [");
     let e = super::read_year(&s, &cohort, local("23/11/2024", "00:00"), local("23/11/2026", "00:00"))
         .err()
         .expect("an error");
@@ -641,14 +624,7 @@ fn statutory_year_inside_a_long_period() {
 fn the_key_by_key_reader_agrees_with_the_whole_record() {
     let mut s = Store::open_in_memory().unwrap();
     crate::demo::generate_homes(&mut s, 2, 24, 600, 7).unwrap();
-    let texts: Vec<String> = s
-        .connection()
-        .prepare("SELECT current FROM incidents")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    let texts: Vec<String> = s.report_all_currents();
     assert_eq!(texts.len(), 600);
     let keys = super::Keys::new();
     let mut seen = [0usize; 4];

@@ -11,6 +11,7 @@ pub mod handover;
 pub mod incidents;
 pub mod keys;
 pub mod lock;
+pub mod report_rows;
 pub mod settings;
 pub mod staff;
 pub mod verify;
