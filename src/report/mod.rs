@@ -225,8 +225,9 @@ pub struct Report {
 }
 
 pub const NOTES: [&str; 4] = [
-    "Children open to the YOS: the register holds whether a child is open now, not on past dates; quarter-end \
-     figures for earlier quarters use today's status.",
+    "Children open to the YOS at a quarter's end: the status on that day, from the register's history of each \
+     change of status; a child whose status has not changed since that history began (before this version) counts \
+     with today's status since admission.",
     "Age bands are the age on the period's last day, or on the day of discharge for a child who left earlier.",
     "Statutory indicator: 'looked after for 12 months' is counted from admission to the home, by month: a child \
      admitted before the month the year began; convictions and cautions are those recorded on the home's \
@@ -574,10 +575,12 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
     for uid in seen {
         known.push((uid.to_string(), format!("Home {}", crate::text::one_line(uid, 8))));
     }
+    let yos_history = store.all_yos_history()?;
     let ctx = Scope {
         period,
         year_first,
         by_id: children.iter().map(|c| (c.id, c)).collect(),
+        yos_history: &yos_history,
     };
     let all_incs: Vec<&Inc> = incs.iter().collect();
     let all_children: Vec<&Child> = children.iter().collect();
@@ -645,6 +648,17 @@ struct Scope<'a> {
     period: &'a Period,
     year_first: NaiveDate,
     by_id: HashMap<i64, &'a Child>,
+    /// Each child's YOS status by date (see [`crate::store::yos_history`]).
+    yos_history: &'a HashMap<i64, Vec<crate::store::yos_history::YosChange>>,
+}
+
+impl Scope<'_> {
+    /// Was the child open to the YOS on this day? From the register's history of the child's status; a child
+    /// whose status never changed since the history began has today's status since admission.
+    fn yos_open_on(&self, c: &Child, day: NaiveDate) -> bool {
+        let h = self.yos_history.get(&c.id).map_or(&[][..], |v| v.as_slice());
+        crate::store::yos_history::open_on(h, c.yos_open, day)
+    }
 }
 
 impl Scope<'_> {
@@ -777,7 +791,7 @@ impl Scope<'_> {
                 (p.last_day, false)
             };
             let there: Vec<&&Child> = children.iter().filter(|c| in_home_at_end_of(c, on)).collect();
-            let open = there.iter().filter(|c| c.yos_open).count() as u64;
+            let open = there.iter().filter(|c| self.yos_open_on(c, on)).count() as u64;
             yos_snapshots.push(YosSnapshot {
                 quarter: q.label.clone(),
                 on,

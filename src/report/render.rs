@@ -127,7 +127,7 @@ fn measures_text(s: &mut String, m: &Measures) {
 
     let _ = writeln!(
         s,
-        "\nOpen to the YOS (quarterly snapshot: the register holds whether a child is open now, see notes)"
+        "\nOpen to the YOS (quarterly snapshot: the status on each day shown, see notes)"
     );
     for y in &m.yos_snapshots {
         let when = if y.quarter_end { "end of" } else { "so far in" };

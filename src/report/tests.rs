@@ -500,7 +500,7 @@ fn renderers_carry_every_section() {
         "Black: Caribbean                 1 of 2 (50.0%)         | 1 of 4 (25.0%)",
         "Convicted or given a youth (cond.) caution   1 of 2 (50.0%)",
         "Record complete within 24 hours              1 of 2 (50.0%)",
-        "open now",
+        "the status on each day shown",
     ] {
         assert!(t.contains(want), "missing {want:?} in\n{t}");
     }
@@ -826,4 +826,97 @@ fn the_statutory_cohort_counts_12_months_by_month() {
     assert_eq!(st.cohort, 3);
     assert_eq!(st.indicator, r(2, 3));
     assert_eq!((st.cautioned, st.convicted), (2, 0));
+}
+
+/// Issue 20: the quarter-end count of children open to the YOS uses each child's status on that day. Jo is open
+/// from 01/10/2025 (recorded at admission) and closed on 10/03/2026; Max is never open. Both are in the home
+/// all along, so each quarter's denominator is 2:
+/// - end of 2025-Q3 (30/09/2025): Jo not yet open, 0 of 2;
+/// - end of 2025-Q4 (31/12/2025): Jo open, 1 of 2;
+/// - end of 2026-Q1 (31/03/2026): Jo closed since 10/03, 0 of 2.
+///
+/// Before the history, every quarter used today's status: 0 of 2 at the end of 2025-Q4.
+#[test]
+fn a_child_closed_mid_quarter_counts_open_only_at_the_quarter_ends_while_open() {
+    let (mut s, m) = set_up();
+    let a = actor(&m);
+    s.set_clock(Some(local("20/09/2025", "12:00")));
+    let mut i = input("Jo J");
+    i.admitted = "01/06/2025".into();
+    i.yos_open = true;
+    let jo = s
+        .add_child_since(&a, &i, chrono::NaiveDate::from_ymd_opt(2025, 10, 1))
+        .err()
+        .expect("the YOS date cannot be in the future");
+    assert!(jo.to_string().contains("future"), "{jo}");
+    s.set_clock(Some(local("02/10/2025", "12:00")));
+    let jo = s
+        .add_child_since(&a, &i, chrono::NaiveDate::from_ymd_opt(2025, 10, 1))
+        .unwrap();
+    let mut other = input("Max M");
+    other.admitted = "01/06/2025".into();
+    s.add_child(&a, &other).unwrap();
+    // The manager records the closure on 10/03/2026, the day it took effect by default.
+    s.set_clock(Some(local("10/03/2026", "15:00")));
+    i.yos_open = false;
+    s.update_child(&a, jo.id, &i).unwrap();
+    s.set_clock(Some(local("15/04/2026", "09:00")));
+
+    let p = Period::dates(
+        chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+    )
+    .unwrap();
+    let snaps: Vec<_> = compute(&s, &p)
+        .unwrap()
+        .total
+        .yos_snapshots
+        .iter()
+        .map(|y| (y.quarter.clone(), y.open))
+        .collect();
+    assert_eq!(
+        snaps,
+        vec![
+            ("2025-Q3".to_string(), r(0, 2)),
+            ("2025-Q4".to_string(), r(1, 2)),
+            ("2026-Q1".to_string(), r(0, 2)),
+        ]
+    );
+    // The history says who recorded each change: the admission (closed until 01/10, then open) and the closure.
+    let h = s.yos_history(jo.id).unwrap();
+    let days: Vec<_> = h.iter().map(|c| (c.since.to_string(), c.open)).collect();
+    assert_eq!(
+        days,
+        [
+            ("2025-06-01".to_string(), false),
+            ("2025-10-01".to_string(), true),
+            ("2026-03-10".to_string(), false)
+        ]
+    );
+    assert!(h.iter().all(|c| !c.recorded_by.is_empty()));
+}
+
+/// A child whose status never changed since the history began counts with today's status since admission, and
+/// the first change keeps that earlier status for the days before it (the row written first, attributed).
+#[test]
+fn a_child_without_history_keeps_its_status_before_the_first_change() {
+    let (mut s, a) = home();
+    // Alex A (open) has a history row from admission; a child with none is read with today's status.
+    let alex = s
+        .all_children()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Alex A")
+        .unwrap();
+    let before = s.yos_history(alex.id).unwrap();
+    assert_eq!(before.len(), 1);
+    // A correction: a new, attributed row for the same day wins, the old one stays.
+    let mut i = input("Alex A");
+    i.yos_open = false;
+    s.update_child_since(&a, alex.id, &i, Some(alex.admitted)).unwrap();
+    let after = s.yos_history(alex.id).unwrap();
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[0], before[0], "never updated in place");
+    let y = compute(&s, &Period::parse_week("2026-W47").unwrap()).unwrap().total;
+    assert_eq!(y.yos_snapshots[0].open, r(0, 3));
 }

@@ -87,6 +87,7 @@ pub const AUDITED: &[&str] = &[
     "received_sets",
     "home_anchors",
     "export_receipts",
+    "yos_history",
 ];
 
 /// Columns whose audit rows hold a SHA-256 digest of the value instead of the value itself:

@@ -15,6 +15,7 @@ pub mod report_rows;
 pub mod settings;
 pub mod staff;
 pub mod verify;
+pub mod yos_history;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -40,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/010_figures_child_facts.sql"),
     include_str!("schema/011_received_sets_yos.sql"),
     include_str!("schema/012_sync_home.sql"),
+    include_str!("schema/013_history.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
