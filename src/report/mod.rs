@@ -128,7 +128,8 @@ pub struct ChildrenMeasures {
     pub repeat: Ratio,
 }
 
-/// Children open to the YOS at the end of a quarter (or on the period's last day, if the quarter runs on).
+/// Children open to the YOS at the end of a quarter (or on the period's last day, if the quarter runs on). A
+/// report holds every quarter end of its period and at least the last four up to its end.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct YosSnapshot {
     pub quarter: String,
@@ -781,28 +782,38 @@ impl Scope<'_> {
             repeat: Ratio::new(repeat, involved),
         };
 
-        // Quarterly YOS snapshots: every quarter the period touches.
-        let mut yos_snapshots = Vec::new();
-        let mut q = Period::quarter_of(p.first_day);
-        loop {
-            let (on, quarter_end) = if q.last_day <= p.last_day {
-                (q.last_day, true)
-            } else {
-                (p.last_day, false)
-            };
-            let there: Vec<&&Child> = children.iter().filter(|c| in_home_at_end_of(c, on)).collect();
-            let open = there.iter().filter(|c| self.yos_open_on(c, on)).count() as u64;
-            yos_snapshots.push(YosSnapshot {
-                quarter: q.label.clone(),
-                on,
-                quarter_end,
-                open: Ratio::new(open, there.len() as u64),
-            });
-            if q.last_day >= p.last_day {
-                break;
-            }
-            q = Period::quarter_of(q.last_day + Duration::days(1));
+        // Quarterly YOS snapshots, as the committee's table lays them out: every quarter end in the period and at
+        // least the last four up to its end, oldest first, then the period's last day if it ends mid-quarter.
+        // (Checked at every step: a period at the edge of the calendar stops the table there, never a panic.)
+        let quarter_of = |d: NaiveDate| Period::quarter(d.year(), (d.month() - 1) / 3 + 1).ok();
+        let quarter_before = |q: &Period| q.first_day.pred_opt().and_then(quarter_of);
+        let mut quarters: Vec<(Period, bool)> = Vec::new();
+        let mut q = quarter_of(p.last_day);
+        if let Some(run) = q.as_ref().filter(|q| q.last_day > p.last_day) {
+            quarters.push((run.clone(), false));
+            q = quarter_before(run);
         }
+        let mut ends = 0;
+        while let Some(end) = q.filter(|q| ends < 4 || q.last_day >= p.first_day) {
+            ends += 1;
+            q = quarter_before(&end);
+            quarters.push((end, true));
+        }
+        let yos_snapshots = quarters
+            .into_iter()
+            .rev()
+            .map(|(q, quarter_end)| {
+                let on = if quarter_end { q.last_day } else { p.last_day };
+                let there: Vec<&&Child> = children.iter().filter(|c| in_home_at_end_of(c, on)).collect();
+                let open = there.iter().filter(|c| self.yos_open_on(c, on)).count() as u64;
+                YosSnapshot {
+                    quarter: q.label.clone(),
+                    on,
+                    quarter_end,
+                    open: Ratio::new(open, there.len() as u64),
+                }
+            })
+            .collect();
 
         // Demographics: children referred to the police, beside all children in the home.
         let referred: Vec<&Child> = {

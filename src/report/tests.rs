@@ -300,12 +300,27 @@ fn restorative_and_children() {
 #[test]
 fn yos_snapshot_at_quarter_ends() {
     let m = w47().total;
-    assert_eq!(m.yos_snapshots.len(), 1);
-    let y = &m.yos_snapshots[0];
-    assert_eq!(y.quarter, "2026-Q4");
-    assert!(!y.quarter_end);
+    // The last four quarter ends, then the week's last day in the quarter that runs on.
+    let qs: Vec<_> = m
+        .yos_snapshots
+        .iter()
+        .map(|y| (y.quarter.as_str(), y.quarter_end))
+        .collect();
+    assert_eq!(
+        qs,
+        [
+            ("2025-Q4", true),
+            ("2026-Q1", true),
+            ("2026-Q2", true),
+            ("2026-Q3", true),
+            ("2026-Q4", false)
+        ]
+    );
+    let y = &m.yos_snapshots[4];
     // In the home at the end of Sunday 22/11: A (open), B, E. C left on the 17th.
     assert_eq!(y.open, r(1, 3));
+    // End of 2025-Q4: A, C, D, E in the home, A open.
+    assert_eq!(m.yos_snapshots[0].open, r(1, 4));
     let (s, _) = home();
     let year = compute(&s, &Period::year(2026).unwrap()).unwrap();
     let snaps: Vec<_> = year
@@ -500,7 +515,7 @@ fn renderers_carry_every_section() {
         "Black: Caribbean                 1 of 2 (50.0%)         | 1 of 4 (25.0%)",
         "Convicted or given a youth (cond.) caution   1 of 2 (50.0%)",
         "Record complete within 24 hours              1 of 2 (50.0%)",
-        "the status on each day shown",
+        "Open to the YOS at each quarter's end",
     ] {
         assert!(t.contains(want), "missing {want:?} in\n{t}");
     }
@@ -830,7 +845,8 @@ fn the_statutory_cohort_counts_12_months_by_month() {
 
 /// Issue 20: the quarter-end count of children open to the YOS uses each child's status on that day. Jo is open
 /// from 01/10/2025 (recorded at admission) and closed on 10/03/2026; Max is never open. Both are in the home
-/// all along, so each quarter's denominator is 2:
+/// all along, so each quarter's denominator is 2 (the table holds at least four quarter ends, so 2025-Q2 too):
+/// - end of 2025-Q2 (30/06/2025): 0 of 2;
 /// - end of 2025-Q3 (30/09/2025): Jo not yet open, 0 of 2;
 /// - end of 2025-Q4 (31/12/2025): Jo open, 1 of 2;
 /// - end of 2026-Q1 (31/03/2026): Jo closed since 10/03, 0 of 2.
@@ -877,6 +893,7 @@ fn a_child_closed_mid_quarter_counts_open_only_at_the_quarter_ends_while_open() 
     assert_eq!(
         snaps,
         vec![
+            ("2025-Q2".to_string(), r(0, 2)),
             ("2025-Q3".to_string(), r(0, 2)),
             ("2025-Q4".to_string(), r(1, 2)),
             ("2026-Q1".to_string(), r(0, 2)),
@@ -918,5 +935,5 @@ fn a_child_without_history_keeps_its_status_before_the_first_change() {
     assert_eq!(after.len(), 2);
     assert_eq!(after[0], before[0], "never updated in place");
     let y = compute(&s, &Period::parse_week("2026-W47").unwrap()).unwrap().total;
-    assert_eq!(y.yos_snapshots[0].open, r(0, 3));
+    assert_eq!(y.yos_snapshots.last().unwrap().open, r(0, 3));
 }
