@@ -195,6 +195,8 @@ fn yos_fields(manager: bool, yos: &(bool, String, String)) -> Vec<Field> {
     if manager {
         return vec![
             Field::toggle("yos_open", "Open to the YOS").with_hint("A manager decides: it changes the weekly file."),
+            Field::text("yos_since", "Open since / closed on", 10)
+                .with_hint("When the YOS status took effect, day/month/year. Empty: today (new child: admitted)."),
             Field::text("yos_worker", "YOS case worker", NAME_MAX),
             Field::text("yos_ref", "YOS reference", 40),
         ];
@@ -303,13 +305,31 @@ impl ChildFormScreen {
         let mut values = d.values.clone();
         if !s.manager {
             // The YOS fields stay as the register has them.
-            for k in ["yos_open", "yos_worker", "yos_ref"] {
+            for k in ["yos_open", "yos_since", "yos_worker", "yos_ref"] {
                 values.remove(k);
             }
         }
         s.form.restore(&values);
         s.form.dirty = true;
         Some(s)
+    }
+
+    /// The day the YOS status took effect, as typed: None when empty (or not a manager's form), never a day to
+    /// come.
+    fn yos_since(&self, ctx: &Ctx<'_>) -> Result<Option<chrono::NaiveDate>, String> {
+        let typed = if self.manager {
+            self.form.get("yos_since")
+        } else {
+            String::new()
+        };
+        if typed.trim().is_empty() {
+            return Ok(None);
+        }
+        let d = crate::time::parse_date(&typed)?;
+        if d > crate::time::local_date(ctx.now) {
+            return Err("The YOS date cannot be in the future.".into());
+        }
+        Ok(Some(d))
     }
 
     fn input(&self) -> ChildInput {
@@ -363,7 +383,19 @@ impl Page for ChildFormScreen {
                     self.form.focus_first_error();
                     return Outcome::Flash("Not saved yet: see the messages beside the fields.".into());
                 }
-                Outcome::Effect(Effect::SaveChild { id: self.id, input })
+                let yos_since = match self.yos_since(ctx) {
+                    Ok(d) => d,
+                    Err(m) => {
+                        self.form.set_error("yos_since", m);
+                        self.form.focus_first_error();
+                        return Outcome::Flash("Not saved yet: see the messages beside the fields.".into());
+                    }
+                };
+                Outcome::Effect(Effect::SaveChildSince {
+                    id: self.id,
+                    input,
+                    yos_since,
+                })
             }
             FormEvent::Done => Outcome::Flash("That was the last field. Ctrl+S saves.".into()),
             FormEvent::Cancel => {
