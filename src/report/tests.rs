@@ -862,8 +862,7 @@ fn a_child_closed_mid_quarter_counts_open_only_at_the_quarter_ends_while_open() 
     i.yos_open = true;
     let jo = s
         .add_child_since(&a, &i, chrono::NaiveDate::from_ymd_opt(2025, 10, 1))
-        .err()
-        .expect("the YOS date cannot be in the future");
+        .expect_err("the YOS date cannot be in the future");
     assert!(jo.to_string().contains("future"), "{jo}");
     s.set_clock(Some(local("02/10/2025", "12:00")));
     let jo = s
