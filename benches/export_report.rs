@@ -66,16 +66,14 @@ fn export_report(c: &mut Criterion) {
 /// incidents would time the export's fixed cost only.
 fn busy_week(s: &Store, last_day: chrono::NaiveDate) -> Period {
     let mut week = Period::week_of(last_day - chrono::Duration::days(7));
+    let home_uid = s.home().unwrap().expect("a home").uid;
     for _ in 0..520 {
-        let n: i64 = s
-            .connection()
-            .query_row(
-                "SELECT COUNT(*) FROM incidents WHERE home_uid = (SELECT uid FROM home) \
-                 AND occurred_at >= ?1 AND occurred_at < ?2",
-                [concordat::time::to_db(week.start), concordat::time::to_db(week.end)],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let n: u64 = s
+            .response_counts(week.start, week.end, Some(&home_uid))
+            .unwrap()
+            .iter()
+            .map(|c| c.count)
+            .sum();
         if n >= 3 {
             eprintln!("weekly export: {} ({n} of this home's incidents)", week.label);
             return week;

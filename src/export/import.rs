@@ -71,6 +71,15 @@ struct ChildIn {
     left: Option<String>,
     #[serde(default)]
     facts_on: Option<String>,
+    /// The child's YOS status by day (the list of children, since the sets carry it; older files lack it).
+    #[serde(default)]
+    yos_history: Vec<YosDayIn>,
+}
+
+#[derive(Debug, Deserialize)]
+struct YosDayIn {
+    since: String,
+    open: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -837,7 +846,15 @@ pub fn import_reader(
                     {
                         return Err(f.refuse(format!("Child {cuid}"), &h));
                     }
-                    child_of(w, &c, &f.home.uid, None, &mut sum).map(|_| ())
+                    let (id, _) = child_of(w, &c, &f.home.uid, None, &mut sum)?;
+                    let mut days = Vec::new();
+                    for d in &c.yos_history {
+                        let since = NaiveDate::parse_from_str(&d.since, "%Y-%m-%d").map_err(|_| {
+                            StoreError::Invalid(format!("Child {cuid}: a YOS date is not a date ({}).", d.since))
+                        })?;
+                        days.push((since, d.open));
+                    }
+                    crate::store::yos_history::merge_days(w, id, &days).map(|_| ())
                 }
                 None => Err(StoreError::Invalid("The file's children come before its home.".into())),
             },

@@ -354,6 +354,17 @@ pub(super) struct ChildJson<'a> {
     pub(super) left: Option<String>,
     /// The day `yos_open` and the ages are given for: the period's last day.
     pub(super) facts_on: String,
+    /// The child's YOS status by day up to the period's last day, oldest first (the list of children only; none
+    /// for a child whose status has not changed since the history began).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) yos_history: Vec<YosDayJson>,
+}
+
+/// One day of a child's YOS history in a set: the status from that day.
+#[derive(Serialize)]
+pub(super) struct YosDayJson {
+    pub(super) since: String,
+    pub(super) open: bool,
 }
 
 impl<'a> ChildJson<'a> {
@@ -385,6 +396,7 @@ impl<'a> ChildJson<'a> {
             arrived: (c.admitted >= first && c.admitted <= last).then(|| day(c.admitted)),
             left: c.discharged.filter(|d| *d <= last).map(day),
             facts_on: day(last),
+            yos_history: Vec::new(),
         }
     }
 }
@@ -524,6 +536,7 @@ pub(super) fn generate<C: Write, J: Write>(
         }
     }
     let days = (period.first_day, period.last_day);
+    let yos_history = store.all_yos_history()?;
     let mut ser = serde_json::Serializer::with_formatter(Hashing::new(json_out), RecordLines::default());
     let doc = Doc {
         format: FORMAT,
@@ -533,7 +546,19 @@ pub(super) fn generate<C: Write, J: Write>(
         disclosure: rules.to_json(),
         children: roster
             .iter()
-            .map(|(c, p, id, r)| ChildJson::of(c, r, p, *id, days, None))
+            .map(|(c, p, id, r)| {
+                let mut j = ChildJson::of(c, r, p, *id, days, None);
+                let h = yos_history.get(&c.id).map_or(&[][..], |v| v.as_slice());
+                j.yos_history = crate::store::yos_history::by_day(h)
+                    .into_iter()
+                    .filter(|(d, _)| *d <= period.last_day)
+                    .map(|(d, open)| YosDayJson {
+                        since: d.format("%Y-%m-%d").to_string(),
+                        open,
+                    })
+                    .collect();
+                j
+            })
             .collect(),
         records: Records(RefCell::new(&mut pass)),
     };

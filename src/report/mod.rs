@@ -15,7 +15,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 use memchr::memmem::Finder;
-use rusqlite::params;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +23,7 @@ use crate::domain::{
     Response, RestorativeKind,
 };
 use crate::store::Store;
-use crate::time::{Period, age_on, to_db};
+use crate::time::{Period, age_on};
 
 /// A count out of a total. Never NaN: with nothing to count, `percent` is None and the text says so.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -130,7 +129,8 @@ pub struct ChildrenMeasures {
     pub repeat: Ratio,
 }
 
-/// Children open to the YOS at the end of a quarter (or on the period's last day, if the quarter runs on).
+/// Children open to the YOS at the end of a quarter (or on the period's last day, if the quarter runs on). A
+/// report holds every quarter end of its period and at least the last four up to its end.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct YosSnapshot {
     pub quarter: String,
@@ -230,8 +230,9 @@ pub struct Report {
 }
 
 pub const NOTES: [&str; 4] = [
-    "Children open to the YOS: the register holds whether a child is open now, not on past dates; quarter-end \
-     figures for earlier quarters use today's status.",
+    "Children open to the YOS at a quarter's end: the status on that day, from the register's history of each \
+     change of status; a child whose status has not changed since that history began (before this version) counts \
+     with today's status since admission.",
     "Age bands are the age on the period's last day, or on the day of discharge for a child who left earlier.",
     "Statutory indicator: 'looked after for 12 months' is counted from admission to the home, by month: a child \
      admitted before the month the year began; convictions and cautions are those recorded on the home's \
@@ -404,32 +405,22 @@ impl YearRow {
     }
 }
 
-/// The period's incidents in time order, through the `incidents_time` index.
-const PERIOD_SQL: &str = "SELECT id, home_uid, child_id, record, current FROM incidents INDEXED BY incidents_time \
-    WHERE occurred_at >= ?1 AND occurred_at < ?2 ORDER BY occurred_at, id";
-/// The incidents with police details (or an unreadable `current`) in part of the statutory year, through the
-/// partial index `incidents_police_time` (schema 004): the year's other incidents cannot hold a conviction or a
-/// caution, and are not read. The last condition is the index's own, word for word, so SQLite can use it.
-const YEAR_SQL: &str = "SELECT child_id, home_uid, current FROM incidents INDEXED BY incidents_police_time \
-    WHERE occurred_at >= ?1 AND occurred_at < ?2 \
-    AND CASE WHEN json_valid(current) THEN json_extract(current, '$.police') IS NOT NULL ELSE 1 END";
+#[cfg(test)]
+use crate::store::report_rows::{PERIOD_SQL, YEAR_SQL};
 
 fn unreadable(id: i64, e: serde_json::Error) -> anyhow::Error {
     anyhow::anyhow!("Incident {id} cannot be read ({e}); run `concordat verify`.")
 }
 
 fn read_incidents(store: &Store, period: &Period) -> anyhow::Result<Vec<Inc>> {
-    let conn = store.connection();
-    let mut s = conn.prepare_cached(PERIOD_SQL)?;
-    let mut rows = s.query(params![to_db(period.start), to_db(period.end)])?;
     let keys = Keys::new();
     let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let rec = keys.cur(r.get_ref(4)?.as_bytes()?).map_err(|e| unreadable(id, e))?;
+    store.report_period_rows(period.start, period.end, |r| {
+        let id = r.id;
+        let rec = keys.cur(r.current).map_err(|e| unreadable(id, e))?;
         let mut reg35_complete_at = None;
         if rec.reg35 {
-            let first: First = serde_json::from_slice(r.get_ref(3)?.as_bytes()?).map_err(|e| unreadable(id, e))?;
+            let first: First = serde_json::from_slice(r.record).map_err(|e| unreadable(id, e))?;
             if first.reg35.as_ref().is_some_and(|r| r.missing_fields().is_empty()) {
                 reg35_complete_at = Some(first.recorded_at);
             } else {
@@ -441,12 +432,13 @@ fn read_incidents(store: &Store, period: &Period) -> anyhow::Result<Vec<Inc>> {
         }
         out.push(Inc {
             id,
-            home_uid: r.get(1)?,
-            child_id: r.get(2)?,
+            home_uid: r.home_uid.to_string(),
+            child_id: r.child_id,
             rec,
             reg35_complete_at,
         });
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -482,23 +474,18 @@ fn read_year(
         return Ok(out);
     }
     let key = Finder::new(b"\"police\":");
-    let mut s = store.connection().prepare_cached(YEAR_SQL)?;
-    let mut rows = s.query(params![to_db(from), to_db(to)])?;
-    while let Some(r) = rows.next()? {
-        let child_id: i64 = r.get(0)?;
-        if !cohort.contains(&child_id) {
-            continue;
+    store.report_year_rows(from, to, |r| {
+        if !cohort.contains(&r.child_id) {
+            return Ok(());
         }
-        let p = Record {
-            text: r.get_ref(2)?.as_bytes()?,
-            at: 0,
-        }
-        .field::<Option<YearPol>>(&key)
-        .map_err(|e| anyhow::anyhow!("An incident cannot be read ({e}); run `concordat verify`."))?;
+        let p = Record { text: r.current, at: 0 }
+            .field::<Option<YearPol>>(&key)
+            .map_err(|e| anyhow::anyhow!("An incident cannot be read ({e}); run `concordat verify`."))?;
         if let Some(p) = p.flatten() {
-            out.extend(YearRow::of(r.get_ref(1)?.as_str()?, child_id, p.outcome, p.court));
+            out.extend(YearRow::of(r.home_uid, r.child_id, p.outcome, p.court));
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -517,11 +504,7 @@ fn urns(store: &Store) -> anyhow::Result<HashMap<String, String>> {
     if let Some(h) = store.home()? {
         m.insert(h.uid, h.ofsted_urn);
     }
-    let mut s = store
-        .connection()
-        .prepare_cached("SELECT uid, ofsted_urn FROM other_homes")?;
-    for r in s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-        let (uid, urn) = r?;
+    for (uid, urn) in store.other_home_urns()? {
         m.insert(uid, crate::text::clean_line(&urn, 20));
     }
     Ok(m)
@@ -607,10 +590,12 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
     for uid in seen {
         known.push((uid.to_string(), format!("Home {}", crate::text::one_line(uid, 8))));
     }
+    let yos_history = store.all_yos_history()?;
     let ctx = Scope {
         period,
         year_first,
         by_id: children.iter().map(|c| (c.id, c)).collect(),
+        yos_history: &yos_history,
     };
     let all_incs: Vec<&Inc> = incs.iter().collect();
     let all_children: Vec<&Child> = children.iter().collect();
@@ -684,6 +669,17 @@ struct Scope<'a> {
     period: &'a Period,
     year_first: NaiveDate,
     by_id: HashMap<i64, &'a Child>,
+    /// Each child's YOS status by date (see [`crate::store::yos_history`]).
+    yos_history: &'a HashMap<i64, Vec<crate::store::yos_history::YosChange>>,
+}
+
+impl Scope<'_> {
+    /// Was the child open to the YOS on this day? From the register's history of the child's status; a child
+    /// whose status never changed since the history began has today's status since admission.
+    fn yos_open_on(&self, c: &Child, day: NaiveDate) -> bool {
+        let h = self.yos_history.get(&c.id).map_or(&[][..], |v| v.as_slice());
+        crate::store::yos_history::open_on(h, c.yos_open, day)
+    }
 }
 
 impl Scope<'_> {
@@ -806,28 +802,38 @@ impl Scope<'_> {
             repeat: Ratio::new(repeat, involved),
         };
 
-        // Quarterly YOS snapshots: every quarter the period touches.
-        let mut yos_snapshots = Vec::new();
-        let mut q = Period::quarter_of(p.first_day);
-        loop {
-            let (on, quarter_end) = if q.last_day <= p.last_day {
-                (q.last_day, true)
-            } else {
-                (p.last_day, false)
-            };
-            let there: Vec<&&Child> = children.iter().filter(|c| in_home_at_end_of(c, on)).collect();
-            let open = there.iter().filter(|c| c.yos_open).count() as u64;
-            yos_snapshots.push(YosSnapshot {
-                quarter: q.label.clone(),
-                on,
-                quarter_end,
-                open: Ratio::new(open, there.len() as u64),
-            });
-            if q.last_day >= p.last_day {
-                break;
-            }
-            q = Period::quarter_of(q.last_day + Duration::days(1));
+        // Quarterly YOS snapshots, as the committee's table lays them out: every quarter end in the period and at
+        // least the last four up to its end, oldest first, then the period's last day if it ends mid-quarter.
+        // (Checked at every step: a period at the edge of the calendar stops the table there, never a panic.)
+        let quarter_of = |d: NaiveDate| Period::quarter(d.year(), (d.month() - 1) / 3 + 1).ok();
+        let quarter_before = |q: &Period| q.first_day.pred_opt().and_then(quarter_of);
+        let mut quarters: Vec<(Period, bool)> = Vec::new();
+        let mut q = quarter_of(p.last_day);
+        if let Some(run) = q.as_ref().filter(|q| q.last_day > p.last_day) {
+            quarters.push((run.clone(), false));
+            q = quarter_before(run);
         }
+        let mut ends = 0;
+        while let Some(end) = q.filter(|q| ends < 4 || q.last_day >= p.first_day) {
+            ends += 1;
+            q = quarter_before(&end);
+            quarters.push((end, true));
+        }
+        let yos_snapshots = quarters
+            .into_iter()
+            .rev()
+            .map(|(q, quarter_end)| {
+                let on = if quarter_end { q.last_day } else { p.last_day };
+                let there: Vec<&&Child> = children.iter().filter(|c| in_home_at_end_of(c, on)).collect();
+                let open = there.iter().filter(|c| self.yos_open_on(c, on)).count() as u64;
+                YosSnapshot {
+                    quarter: q.label.clone(),
+                    on,
+                    quarter_end,
+                    open: Ratio::new(open, there.len() as u64),
+                }
+            })
+            .collect();
 
         // Demographics: children referred to the police, beside all children in the home.
         let referred: Vec<&Child> = {
@@ -1018,27 +1024,8 @@ pub fn week_counts_of(
     children: &[Child],
     home: Option<&str>,
 ) -> anyhow::Result<WeekCounts> {
-    let range = params![to_db(period.start), to_db(period.end)];
-    let pair = |r: &rusqlite::Row| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?));
-    let rows = match home {
-        None => store
-            .connection()
-            .prepare_cached(
-                "SELECT response, COUNT(*) FROM incidents INDEXED BY incidents_time \
-                 WHERE occurred_at >= ?1 AND occurred_at < ?2 GROUP BY response",
-            )?
-            .query_map(range, pair)?
-            .collect::<rusqlite::Result<Vec<_>>>()?,
-        Some(uid) => store
-            .connection()
-            .prepare_cached(
-                "SELECT response, COUNT(*) FROM incidents INDEXED BY incidents_home_time \
-                 WHERE home_uid = ?3 AND occurred_at >= ?1 AND occurred_at < ?2 GROUP BY response",
-            )?
-            .query_map(params![to_db(period.start), to_db(period.end), uid], pair)?
-            .collect::<rusqlite::Result<Vec<_>>>()?,
-    };
-    let get = |code: &str| rows.iter().find(|(c, _)| c == code).map_or(0, |(_, n)| *n as u64);
+    let rows = store.response_counts(period.start, period.end, home)?;
+    let get = |code: &str| rows.iter().find(|c| c.response == code).map_or(0, |c| c.count);
     Ok(WeekCounts {
         label: period.label.clone(),
         in_house: get("in_house"),

@@ -127,11 +127,20 @@ fn measures_text(s: &mut String, m: &Measures) {
 
     let _ = writeln!(
         s,
-        "\nOpen to the YOS (quarterly snapshot: the register holds whether a child is open now, see notes)"
+        "\nOpen to the YOS at each quarter's end (the status on each day shown, see notes)"
     );
+    let _ = writeln!(s, "  {:<32} {:>6} {:>8} {:>7}", "Quarter", "Open", "In home", "%");
     for y in &m.yos_snapshots {
         let when = if y.quarter_end { "end of" } else { "so far in" };
-        row(s, &format!("{when} {} ({})", y.quarter, show_date(y.on)), &y.open);
+        let pc = y.open.percent.map_or("-".to_string(), |p| format!("{p:.1}%"));
+        let _ = writeln!(
+            s,
+            "  {:<32} {:>6} {:>8} {:>7}",
+            format!("{when} {} ({})", y.quarter, show_date(y.on)),
+            y.open.count,
+            y.open.of,
+            pc
+        );
     }
 
     let _ = writeln!(

@@ -14,7 +14,7 @@ use crate::store::{Actor, Store};
 
 /// The report tests' home (see `tests::home`), with two more children, and its clock in January 2027 so that
 /// every week of 2026 is over:
-/// - Kit K (male, Black African, born 10/03/2011), open to the YOS until 30/06/2026, when the case closed: a
+/// - Kit K (male, Black African, born 10/03/2011), open to the YOS until 12/08/2026, when the case closed: a
 ///   youth caution in February (named in that week's file), an incident in September (pseudonymised by then).
 /// - Ned N (male, White British, 14 all autumn, born 01/06/2012), never open to the YOS, admitted 01/03/2026:
 ///   looked after for less than 12 months, a police referral for criminal damage in November.
@@ -104,7 +104,10 @@ fn home_and_yos(identify: &str) -> (Store, Store, String) {
             i.ethnicity = "black_african".into();
             i.admitted = "15/07/2024".into();
             i.yos_open = false;
-            s.update_child(&a, kit.id, &i).unwrap();
+            // Recorded in July, the case closed mid-quarter on 12/08: the YOS learns the date from the week's
+            // set that holds it, and its quarter-end figures follow.
+            let closed = NaiveDate::from_ymd_opt(2026, 8, 12);
+            s.update_child_since(&a, kit.id, &i, closed).unwrap();
         }
         let out = crate::export::write(&mut s, &a, &w, dir.path()).unwrap();
         let json = std::fs::read(&out.files[1]).unwrap();
@@ -157,9 +160,35 @@ fn the_yos_figures_are_the_homes_figures() {
     assert!(!kits[0].yos_open, "the case closed");
     // Ned was never named: the YOS has no name for him.
     assert!(!yos.all_children().unwrap().iter().any(|c| c.name == "Ned N"));
+    // Kit counts open at the end of June and not at the end of September, at the home and at the YOS alike:
+    // A and Kit open of A, C, D, E and Kit (and Ned, from March) in the home.
+    let q = |st: &Store| {
+        compute(st, &Period::year(2026).unwrap())
+            .unwrap()
+            .per_home
+            .iter()
+            .chain(std::iter::once(
+                &compute(st, &Period::year(2026).unwrap()).unwrap().total,
+            ))
+            .find(|m| m.home_uid.as_deref() == Some(uid.as_str()))
+            .unwrap()
+            .yos_snapshots
+            .iter()
+            .map(|y| (y.quarter.clone(), y.open))
+            .collect::<Vec<_>>()
+    };
+    let want = vec![
+        ("2026-Q1".to_string(), Ratio::new(2, 6)),
+        ("2026-Q2".to_string(), Ratio::new(2, 6)),
+        ("2026-Q3".to_string(), Ratio::new(1, 6)),
+        ("2026-Q4".to_string(), Ratio::new(1, 5)),
+    ];
+    assert_eq!(q(&home), want, "at the home");
+    assert_eq!(q(&yos), want, "at the YOS");
     for p in [
         Period::parse_week("2026-W47").unwrap(),
         Period::parse_week("2026-W07").unwrap(),
+        Period::parse_quarter("2026-Q2").unwrap(),
         Period::parse_quarter("2026-Q3").unwrap(),
         Period::parse_quarter("2026-Q4").unwrap(),
         Period::year(2026).unwrap(),

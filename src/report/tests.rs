@@ -8,6 +8,8 @@ use crate::domain::*;
 use crate::store::children::tests::input;
 use crate::store::staff::tests::{actor, set_up};
 use crate::store::{Actor, Store};
+use crate::time::to_db;
+use rusqlite::params;
 
 pub(crate) fn local(date: &str, time: &str) -> DateTime<Utc> {
     crate::time::parse_local(date, time).unwrap()
@@ -298,12 +300,27 @@ fn restorative_and_children() {
 #[test]
 fn yos_snapshot_at_quarter_ends() {
     let m = w47().total;
-    assert_eq!(m.yos_snapshots.len(), 1);
-    let y = &m.yos_snapshots[0];
-    assert_eq!(y.quarter, "2026-Q4");
-    assert!(!y.quarter_end);
+    // The last four quarter ends, then the week's last day in the quarter that runs on.
+    let qs: Vec<_> = m
+        .yos_snapshots
+        .iter()
+        .map(|y| (y.quarter.as_str(), y.quarter_end))
+        .collect();
+    assert_eq!(
+        qs,
+        [
+            ("2025-Q4", true),
+            ("2026-Q1", true),
+            ("2026-Q2", true),
+            ("2026-Q3", true),
+            ("2026-Q4", false)
+        ]
+    );
+    let y = &m.yos_snapshots[4];
     // In the home at the end of Sunday 22/11: A (open), B, E. C left on the 17th.
     assert_eq!(y.open, r(1, 3));
+    // End of 2025-Q4: A, C, D, E in the home, A open.
+    assert_eq!(m.yos_snapshots[0].open, r(1, 4));
     let (s, _) = home();
     let year = compute(&s, &Period::year(2026).unwrap()).unwrap();
     let snaps: Vec<_> = year
@@ -498,7 +515,7 @@ fn renderers_carry_every_section() {
         "Black: Caribbean                 1 of 2 (50.0%)         | 1 of 4 (25.0%)",
         "Convicted or given a youth (cond.) caution   1 of 2 (50.0%)",
         "Record complete within 24 hours              1 of 2 (50.0%)",
-        "open now",
+        "Open to the YOS at each quarter's end",
     ] {
         assert!(t.contains(want), "missing {want:?} in\n{t}");
     }
@@ -522,18 +539,8 @@ fn renderers_carry_every_section() {
 fn the_period_and_year_queries_use_their_indexes() {
     let (s, _) = home();
     let range = ["2025-11-23T00:00:00Z", "2026-11-23T00:00:00Z"];
-    for (sql, index) in [
-        (super::PERIOD_SQL, "incidents_time"),
-        (super::YEAR_SQL, "incidents_police_time"),
-    ] {
-        let plan: Vec<String> = s
-            .connection()
-            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .unwrap()
-            .query_map(range, |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+    for (sql, index) in [(PERIOD_SQL, "incidents_time"), (YEAR_SQL, "incidents_police_time")] {
+        let plan: Vec<String> = s.report_query_plan(sql, range[0], range[1]);
         assert!(plan.iter().any(|p| p.contains(index)), "{plan:?}");
         assert!(
             plan.iter().all(|p| !p.starts_with("SCAN")),
@@ -545,16 +552,9 @@ fn the_period_and_year_queries_use_their_indexes() {
 
 /// What the statutory year should find, worked out the long way: every incident of the range read whole.
 fn year_by_hand(s: &Store, cohort: &BTreeSet<i64>, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(i64, bool, bool)> {
-    let mut q = s
-        .connection()
-        .prepare("SELECT child_id, current FROM incidents WHERE occurred_at >= ?1 AND occurred_at < ?2")
-        .unwrap();
-    let mut v: Vec<_> = q
-        .query_map([to_db(from), to_db(to)], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })
-        .unwrap()
-        .map(|r| r.unwrap())
+    let mut v: Vec<_> = s
+        .report_all_currents_between(from, to)
+        .into_iter()
         .filter(|(c, _)| cohort.contains(c))
         .filter_map(|(c, cur)| {
             let rec: IncidentRecord = serde_json::from_str(&cur).unwrap();
@@ -610,9 +610,7 @@ fn the_year_read_through_the_police_index_misses_nothing() {
 fn an_unreadable_incident_in_the_year_is_reported() {
     let (s, _) = home();
     let cohort: BTreeSet<i64> = s.all_children().unwrap().iter().map(|c| c.id).collect();
-    s.connection()
-        .execute("UPDATE incidents SET current = '{\"police\": [' WHERE id = 2", [])
-        .unwrap();
+    s.report_damage_current(2, "{\"police\": [");
     let e = super::read_year(&s, &cohort, local("23/11/2024", "00:00"), local("23/11/2026", "00:00"))
         .err()
         .expect("an error");
@@ -641,14 +639,7 @@ fn statutory_year_inside_a_long_period() {
 fn the_key_by_key_reader_agrees_with_the_whole_record() {
     let mut s = Store::open_in_memory().unwrap();
     crate::demo::generate_homes(&mut s, 2, 24, 600, 7).unwrap();
-    let texts: Vec<String> = s
-        .connection()
-        .prepare("SELECT current FROM incidents")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    let texts: Vec<String> = s.report_all_currents();
     assert_eq!(texts.len(), 600);
     let keys = super::Keys::new();
     let mut seen = [0usize; 4];
@@ -850,4 +841,98 @@ fn the_statutory_cohort_counts_12_months_by_month() {
     assert_eq!(st.cohort, 3);
     assert_eq!(st.indicator, r(2, 3));
     assert_eq!((st.cautioned, st.convicted), (2, 0));
+}
+
+/// Issue 20: the quarter-end count of children open to the YOS uses each child's status on that day. Jo is open
+/// from 01/10/2025 (recorded at admission) and closed on 10/03/2026; Max is never open. Both are in the home
+/// all along, so each quarter's denominator is 2 (the table holds at least four quarter ends, so 2025-Q2 too):
+/// - end of 2025-Q2 (30/06/2025): 0 of 2;
+/// - end of 2025-Q3 (30/09/2025): Jo not yet open, 0 of 2;
+/// - end of 2025-Q4 (31/12/2025): Jo open, 1 of 2;
+/// - end of 2026-Q1 (31/03/2026): Jo closed since 10/03, 0 of 2.
+///
+/// Before the history, every quarter used today's status: 0 of 2 at the end of 2025-Q4.
+#[test]
+fn a_child_closed_mid_quarter_counts_open_only_at_the_quarter_ends_while_open() {
+    let (mut s, m) = set_up();
+    let a = actor(&m);
+    s.set_clock(Some(local("20/09/2025", "12:00")));
+    let mut i = input("Jo J");
+    i.admitted = "01/06/2025".into();
+    i.yos_open = true;
+    let jo = s
+        .add_child_since(&a, &i, chrono::NaiveDate::from_ymd_opt(2025, 10, 1))
+        .expect_err("the YOS date cannot be in the future");
+    assert!(jo.to_string().contains("future"), "{jo}");
+    s.set_clock(Some(local("02/10/2025", "12:00")));
+    let jo = s
+        .add_child_since(&a, &i, chrono::NaiveDate::from_ymd_opt(2025, 10, 1))
+        .unwrap();
+    let mut other = input("Max M");
+    other.admitted = "01/06/2025".into();
+    s.add_child(&a, &other).unwrap();
+    // The manager records the closure on 10/03/2026, the day it took effect by default.
+    s.set_clock(Some(local("10/03/2026", "15:00")));
+    i.yos_open = false;
+    s.update_child(&a, jo.id, &i).unwrap();
+    s.set_clock(Some(local("15/04/2026", "09:00")));
+
+    let p = Period::dates(
+        chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+    )
+    .unwrap();
+    let snaps: Vec<_> = compute(&s, &p)
+        .unwrap()
+        .total
+        .yos_snapshots
+        .iter()
+        .map(|y| (y.quarter.clone(), y.open))
+        .collect();
+    assert_eq!(
+        snaps,
+        vec![
+            ("2025-Q2".to_string(), r(0, 2)),
+            ("2025-Q3".to_string(), r(0, 2)),
+            ("2025-Q4".to_string(), r(1, 2)),
+            ("2026-Q1".to_string(), r(0, 2)),
+        ]
+    );
+    // The history says who recorded each change: the admission (closed until 01/10, then open) and the closure.
+    let h = s.yos_history(jo.id).unwrap();
+    let days: Vec<_> = h.iter().map(|c| (c.since.to_string(), c.open)).collect();
+    assert_eq!(
+        days,
+        [
+            ("2025-06-01".to_string(), false),
+            ("2025-10-01".to_string(), true),
+            ("2026-03-10".to_string(), false)
+        ]
+    );
+    assert!(h.iter().all(|c| !c.recorded_by.is_empty()));
+}
+
+/// A child whose status never changed since the history began counts with today's status since admission, and
+/// the first change keeps that earlier status for the days before it (the row written first, attributed).
+#[test]
+fn a_child_without_history_keeps_its_status_before_the_first_change() {
+    let (mut s, a) = home();
+    // Alex A (open) has a history row from admission; a child with none is read with today's status.
+    let alex = s
+        .all_children()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Alex A")
+        .unwrap();
+    let before = s.yos_history(alex.id).unwrap();
+    assert_eq!(before.len(), 1);
+    // A correction: a new, attributed row for the same day wins, the old one stays.
+    let mut i = input("Alex A");
+    i.yos_open = false;
+    s.update_child_since(&a, alex.id, &i, Some(alex.admitted)).unwrap();
+    let after = s.yos_history(alex.id).unwrap();
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[0], before[0], "never updated in place");
+    let y = compute(&s, &Period::parse_week("2026-W47").unwrap()).unwrap().total;
+    assert_eq!(y.yos_snapshots.last().unwrap().open, r(0, 3));
 }

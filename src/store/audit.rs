@@ -88,6 +88,7 @@ pub const AUDITED: &[&str] = &[
     "home_anchors",
     "export_receipts",
     "court_entries",
+    "yos_history",
 ];
 
 /// Columns whose audit rows hold a SHA-256 digest of the value instead of the value itself:

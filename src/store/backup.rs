@@ -766,7 +766,7 @@ mod tests {
         {
             let c = Connection::open(&p).unwrap();
             c.execute_batch(
-                "DROP TABLE court_entries; DROP TABLE export_receipts; DROP TABLE exports; DROP INDEX incidents_home_time; DROP INDEX incidents_home_open; \
+                "DROP TABLE yos_history; DROP TABLE court_entries; DROP TABLE export_receipts; DROP TABLE exports; DROP INDEX incidents_home_time; DROP INDEX incidents_home_open; \
                  DROP INDEX incidents_recorded; CREATE INDEX incidents_recorded ON incidents(recorded_at); \
                  DROP INDEX incidents_updated; CREATE INDEX incidents_updated ON incidents(updated_at); \
                  DROP INDEX incidents_police_time; DROP TABLE staff_recovery; DROP TABLE handover_seen; DROP TABLE staff_must_change; DROP TABLE signing_keys; DROP TABLE draft_takeovers; DROP TABLE child_facts; DROP TABLE received_sets; DROP TABLE home_anchors; \

@@ -59,6 +59,17 @@ pub(crate) fn child_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Child> {
     })
 }
 
+/// The day a YOS status took effect may not be in the future.
+fn check_since(since: Option<NaiveDate>, today: NaiveDate) -> Result<Option<NaiveDate>, ChildError> {
+    match since {
+        Some(d) if d > today => Err(ChildError::Fields(vec![(
+            "yos_since",
+            "The YOS date cannot be in the future.".into(),
+        )])),
+        s => Ok(s),
+    }
+}
+
 fn d(x: NaiveDate) -> String {
     x.format("%Y-%m-%d").to_string()
 }
@@ -66,6 +77,17 @@ fn d(x: NaiveDate) -> String {
 impl Store {
     /// Add a child to the register. Returns the new child, or every field's problem.
     pub fn add_child(&mut self, actor: &Actor, input: &ChildInput) -> Result<Child, ChildError> {
+        self.add_child_since(actor, input, None)
+    }
+
+    /// [`Store::add_child`], with the day the child's YOS status took effect (None: the day of admission). The
+    /// status is the first row of the child's YOS history.
+    pub fn add_child_since(
+        &mut self,
+        actor: &Actor,
+        input: &ChildInput,
+        yos_since: Option<NaiveDate>,
+    ) -> Result<Child, ChildError> {
         self.require_home("keep a register of children")
             .map_err(ChildError::Store)?;
         let today = crate::time::local_date(self.now());
@@ -76,14 +98,33 @@ impl Store {
         if v.yos_open || !v.yos_ref.is_empty() || !v.yos_worker.is_empty() {
             actor.require_manager(YOS_DECISION)?;
         }
+        let since = check_since(yos_since, today)?.unwrap_or(v.admitted);
         self.refuse_look_alike_child(&input.name, &v.name, None)?;
         let uid = crate::domain::new_uid();
-        let id = self.write(actor, |w| insert_child(w, &uid, &home.uid, &v))?;
+        let id = self.write(actor, |w| {
+            let id = insert_child(w, &uid, &home.uid, &v)?;
+            // Open (or closed) from a day after admission: the other status until then.
+            let before = (since > v.admitted).then_some((!v.yos_open, v.admitted));
+            super::yos_history::record_change(w, id, before, v.yos_open, since)?;
+            Ok(id)
+        })?;
         Ok(self.child(id)?)
     }
 
     /// Change a child's details (the register, not a case record: the audit keeps the old values).
     pub fn update_child(&mut self, actor: &Actor, id: i64, input: &ChildInput) -> Result<Child, ChildError> {
+        self.update_child_since(actor, id, input, None)
+    }
+
+    /// [`Store::update_child`], with the day a change of YOS status took effect (None: today). A change of status
+    /// adds a row to the child's YOS history; nothing earlier is changed.
+    pub fn update_child_since(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        input: &ChildInput,
+        yos_since: Option<NaiveDate>,
+    ) -> Result<Child, ChildError> {
         let today = crate::time::local_date(self.now());
         let v = validate_child(input, today).map_err(ChildError::Fields)?;
         let was = self.child(id)?;
@@ -92,10 +133,14 @@ impl Store {
         {
             actor.require_manager(YOS_DECISION)?;
         }
+        let since = check_since(yos_since, today)?.unwrap_or(today);
         if input.name != was.name {
             self.refuse_look_alike_child(&input.name, &v.name, Some(id))?;
         }
         self.write(actor, |w| {
+            if was.yos_open != v.yos_open {
+                super::yos_history::record_change(w, id, Some((was.yos_open, was.admitted)), v.yos_open, since)?;
+            }
             w.update(
                 "children",
                 id,

@@ -16,10 +16,12 @@ pub mod import_rows;
 pub mod incidents;
 pub mod keys;
 pub mod lock;
+pub mod report_rows;
 pub mod settings;
 pub mod staff;
 pub mod sync_rows;
 pub mod verify;
+pub mod yos_history;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -46,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/011_received_sets_yos.sql"),
     include_str!("schema/012_sync_home.sql"),
     include_str!("schema/013_court.sql"),
+    include_str!("schema/014_history.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

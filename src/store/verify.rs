@@ -694,7 +694,7 @@ mod tests {
             // As that version left it: schema 4, no signing or recovery tables.
             s.connection()
                 .execute_batch(
-                    "DROP TABLE court_entries; DROP TABLE draft_takeovers; DROP TABLE child_facts; DROP TABLE received_sets; DROP TABLE home_anchors; DROP TABLE export_receipts; DROP TABLE handover_seen; DROP TABLE staff_must_change; DROP TABLE staff_recovery; DROP TABLE signing_keys; DROP TABLE signing_began; ALTER TABLE audit DROP COLUMN signer; \
+                    "DROP TABLE yos_history; DROP TABLE court_entries; DROP TABLE draft_takeovers; DROP TABLE child_facts; DROP TABLE received_sets; DROP TABLE home_anchors; DROP TABLE export_receipts; DROP TABLE handover_seen; DROP TABLE staff_must_change; DROP TABLE staff_recovery; DROP TABLE signing_keys; DROP TABLE signing_began; ALTER TABLE audit DROP COLUMN signer; \
                      ALTER TABLE audit DROP COLUMN sig; PRAGMA user_version = 4;",
                 )
                 .unwrap();

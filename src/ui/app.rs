@@ -300,6 +300,27 @@ impl App {
         e.to_string()
     }
 
+    /// Add or change a child, with the day a change of YOS status took effect.
+    fn save_child(
+        &mut self,
+        a: &Actor,
+        id: Option<i64>,
+        input: &crate::domain::ChildInput,
+        yos_since: Option<chrono::NaiveDate>,
+    ) -> Result<Option<i64>, Done> {
+        let r = match id {
+            Some(id) => self.store.update_child_since(a, id, input, yos_since),
+            None => self.store.add_child_since(a, input, yos_since),
+        };
+        match r {
+            Ok(c) => Ok(Some(c.id)),
+            Err(crate::store::children::ChildError::Fields(f)) => {
+                Err(Done::Fields(f.into_iter().map(|(k, m)| (k.to_string(), m)).collect()))
+            }
+            Err(crate::store::children::ChildError::Store(e)) => Err(Done::Err(Self::error_text(&e))),
+        }
+    }
+
     /// The one place the app writes to the database.
     pub fn perform(&mut self, e: Effect) -> Done {
         let actor = self.session.as_ref().map(|s| s.actor.clone());
@@ -409,17 +430,11 @@ impl App {
             }
             Effect::SaveChild { id, input } => {
                 let a = need(&actor).map_err(Done::Err)?;
-                let r = match id {
-                    Some(id) => self.store.update_child(&a, id, &input),
-                    None => self.store.add_child(&a, &input),
-                };
-                match r {
-                    Ok(c) => Ok(Some(c.id)),
-                    Err(crate::store::children::ChildError::Fields(f)) => {
-                        Err(Done::Fields(f.into_iter().map(|(k, m)| (k.to_string(), m)).collect()))
-                    }
-                    Err(crate::store::children::ChildError::Store(e)) => Err(Done::Err(Self::error_text(&e))),
-                }
+                self.save_child(&a, id, &input, None)
+            }
+            Effect::SaveChildSince { id, input, yos_since } => {
+                let a = need(&actor).map_err(Done::Err)?;
+                self.save_child(&a, id, &input, yos_since)
             }
             Effect::DischargeChild { id, date, reason } => {
                 let a = need(&actor).map_err(Done::Err)?;

@@ -81,6 +81,13 @@ pub enum Effect {
         id: Option<i64>,
         input: ChildInput,
     },
+    /// [`Effect::SaveChild`] with the day a change of YOS status took effect (None: today; a new child: the day
+    /// admitted).
+    SaveChildSince {
+        id: Option<i64>,
+        input: ChildInput,
+        yos_since: Option<chrono::NaiveDate>,
+    },
     DischargeChild {
         id: i64,
         date: String,

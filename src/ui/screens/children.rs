@@ -235,6 +235,8 @@ fn yos_fields(manager: bool, yos: &(bool, String, String)) -> Vec<Field> {
     if manager {
         return vec![
             Field::toggle("yos_open", "Open to the YOS").with_hint("A manager decides: it changes the weekly file."),
+            Field::text("yos_since", "Open since / closed on", 10)
+                .with_hint("When the YOS status took effect, day/month/year. Empty: today (new child: admitted)."),
             Field::text("yos_worker", "YOS case worker", NAME_MAX),
             Field::text("yos_ref", "YOS reference", 40),
         ];
@@ -343,13 +345,31 @@ impl ChildFormScreen {
         let mut values = d.values.clone();
         if !s.manager {
             // The YOS fields stay as the register has them.
-            for k in ["yos_open", "yos_worker", "yos_ref"] {
+            for k in ["yos_open", "yos_since", "yos_worker", "yos_ref"] {
                 values.remove(k);
             }
         }
         s.form.restore(&values);
         s.form.dirty = true;
         Some(s)
+    }
+
+    /// The day the YOS status took effect, as typed: None when empty (or not a manager's form), never a day to
+    /// come.
+    fn yos_since(&self, ctx: &Ctx<'_>) -> Result<Option<chrono::NaiveDate>, String> {
+        let typed = if self.manager {
+            self.form.get("yos_since")
+        } else {
+            String::new()
+        };
+        if typed.trim().is_empty() {
+            return Ok(None);
+        }
+        let d = crate::time::parse_date(&typed)?;
+        if d > crate::time::local_date(ctx.now) {
+            return Err("The YOS date cannot be in the future.".into());
+        }
+        Ok(Some(d))
     }
 
     fn input(&self) -> ChildInput {
@@ -406,7 +426,20 @@ impl FormSpec for ChildFormScreen {
                 "Not saved yet: see the messages beside the fields.".into(),
             ));
         }
-        Ok(Effect::SaveChild { id: self.id, input })
+        let yos_since = match self.yos_since(ctx) {
+            Ok(d) => d,
+            Err(m) => {
+                self.form.set_error("yos_since", m);
+                return Err(Outcome::Flash(
+                    "Not saved yet: see the messages beside the fields.".into(),
+                ));
+            }
+        };
+        Ok(Effect::SaveChildSince {
+            id: self.id,
+            input,
+            yos_since,
+        })
     }
     fn refusal_field(&self) -> &'static str {
         "name"

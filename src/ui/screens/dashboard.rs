@@ -348,18 +348,7 @@ impl Page for Dashboard {
                     "Change".to_string(),
                 ])
                 .style(theme.heading());
-                let pick = |r: &'_ Report| -> Measures {
-                    match self.home_uid() {
-                        None => r.total.clone(),
-                        Some(uid) => r
-                            .per_home
-                            .iter()
-                            .find(|m| m.home_uid.as_deref() == Some(uid))
-                            .cloned()
-                            .unwrap_or_else(|| r.total.clone()),
-                    }
-                };
-                let body: Vec<Row> = rows(&pick(&p.this), &pick(&p.before))
+                let body: Vec<Row> = rows(self.pick(&p.this), self.pick(&p.before))
                     .into_iter()
                     .map(|r| Row::new(r.to_vec()))
                     .collect();
@@ -389,10 +378,95 @@ impl Page for Dashboard {
     }
 }
 
+/// "Q1 26": a quarter's label ("2026-Q1") as the chart shows it.
+pub fn quarter_label(label: &str) -> String {
+    match label.split_once("-Q") {
+        Some((year, q)) => format!("Q{q} {}", year.get(year.len().saturating_sub(2)..).unwrap_or(year)),
+        None => label.to_string(),
+    }
+}
+
 impl Dashboard {
+    /// The figures of the home shown (or of all homes).
+    fn pick<'r>(&self, r: &'r Report) -> &'r Measures {
+        match self.home_uid() {
+            None => &r.total,
+            Some(uid) => r
+                .per_home
+                .iter()
+                .find(|m| m.home_uid.as_deref() == Some(uid))
+                .unwrap_or(&r.total),
+        }
+    }
+
+    /// The quarter view's chart: children open to the YOS at each quarter's end, as a share of the children in the
+    /// home that day, with the count written on each bar and the figures beside it.
+    fn yos_chart(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
+        let theme = ctx.theme;
+        let snaps = match &self.quarter {
+            Ok(p) => &self.pick(&p.this).yos_snapshots,
+            Err(e) => {
+                frame.render_widget(Paragraph::new(format!(" Charts could not be read: {}", safe(e))), area);
+                return;
+            }
+        };
+        // Each quarter: a bar five wide ("12/30" fits), a space between quarters.
+        const Q_COLS: u16 = 5 + 1;
+        const RIGHT: u16 = 26;
+        let fit = (area.width.saturating_sub(RIGHT + 3) / Q_COLS).clamp(1, snaps.len().max(1) as u16) as usize;
+        let [left, right] =
+            Layout::horizontal([Constraint::Min(fit as u16 * Q_COLS + 3), Constraint::Length(RIGHT)]).areas(area);
+        let shown = &snaps[snaps.len().saturating_sub(fit)..];
+        let bars: Vec<Bar> = shown
+            .iter()
+            .map(|y| {
+                Bar::default()
+                    .value(y.open.percent.map_or(0, |p| p.round() as u64))
+                    .label(Line::from(quarter_label(&y.quarter)))
+                    .text_value(format!("{}/{}", y.open.count, y.open.of))
+                    .style(theme.title())
+                    .value_style(theme.selected())
+            })
+            .collect();
+        let chart = BarChart::default()
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" Open to the YOS, quarter ends "),
+            )
+            .bar_width(5)
+            .bar_gap(1)
+            .max(100)
+            .data(BarGroup::default().bars(&bars));
+        frame.render_widget(chart, left);
+
+        let block = Block::default().borders(Borders::ALL).title(" Open / in home ");
+        let inner = block.inner(right);
+        frame.render_widget(block, right);
+        let lines: Vec<Line> = snaps
+            .iter()
+            .rev()
+            .take(inner.height as usize)
+            .map(|y| {
+                let pc = y.open.percent.map_or("none".to_string(), |p| format!("{p:.0}%"));
+                let when = if y.quarter_end { "" } else { " so far" };
+                Line::from(format!(
+                    "{}{when} {}/{} {pc}",
+                    quarter_label(&y.quarter),
+                    y.open.count,
+                    y.open.of
+                ))
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+
     fn charts(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
         if area.height < 4 {
             return;
+        }
+        if self.view == View::Quarter {
+            return self.yos_chart(frame, area, ctx);
         }
         let theme = ctx.theme;
         let weeks = match &self.weeks {
@@ -497,19 +571,23 @@ mod tests {
 
     /// Draw the screen as the app does at 80x24: title bar, body, flash line, key hints.
     fn draw(d: &Dashboard, ctx: &Ctx<'_>) -> String {
-        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        draw_at(d, ctx, 80, 24)
+    }
+
+    fn draw_at(d: &Dashboard, ctx: &Ctx<'_>, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
         t.draw(|f| {
             f.render_widget(
                 Paragraph::new(format!(" Oak House · {}", d.title())),
-                Rect::new(0, 0, 80, 1),
+                Rect::new(0, 0, w, 1),
             );
-            d.view(f, Rect::new(0, 1, 80, 21), ctx);
-            let h: Vec<String> = d
+            d.view(f, Rect::new(0, 1, w, h - 3), ctx);
+            let hs: Vec<String> = d
                 .hints(ctx)
                 .iter()
                 .map(|h| format!("{} {}", h.keys, h.action))
                 .collect();
-            f.render_widget(Paragraph::new(h.join("  ")), Rect::new(0, 23, 80, 1));
+            f.render_widget(Paragraph::new(hs.join("  ")), Rect::new(0, h - 1, w, 1));
         })
         .unwrap();
         let buf = t.backend().buffer().clone();
@@ -660,6 +738,36 @@ mod tests {
         let s = draw(&d, &ctx);
         assert!(s.contains("none"), "{s}");
         assert!(!s.contains("NaN"));
+    }
+
+    /// Issue 20: the quarter view charts children open to the YOS at the last four quarter ends, labelled "Q1 26", with the count and the children in the home written out, at 80x24 and wider.
+    #[test]
+    fn the_quarter_view_charts_the_yos_snapshot_over_several_quarters() {
+        let (store, _) = home();
+        let p = protocol();
+        let now = crate::time::parse_local("25/11/2026", "12:00").unwrap();
+        let ctx = Ctx {
+            store: &store,
+            session: None,
+            protocol: &p,
+            now,
+            theme: Theme::plain(),
+        };
+        let mut d = Dashboard::new(&ctx);
+        d.update(&ctx, key(KeyCode::Char('q')));
+        let small = draw(&d, &ctx);
+        assert!(small.contains("Open to the YOS"), "{small}");
+        for q in ["Q1 26", "Q2 26", "Q3 26", "Q4 26"] {
+            assert!(small.contains(q), "{q} in {small}");
+        }
+        // End of 2026-Q1: A open of A, C, D, E; this quarter: A of A, B, E.
+        assert!(small.contains("Q1 26 1/4 25%"), "{small}");
+        assert!(small.contains("Q4 26 1/3 33%"), "{small}");
+        insta::assert_snapshot!("dashboard_quarter_yos_80x24", small);
+        let wide = draw_at(&d, &ctx, 120, 30);
+        assert!(wide.contains("Q1 26") && wide.contains("1/4"), "{wide}");
+        insta::assert_snapshot!("dashboard_quarter_yos_120x30", wide);
+        assert_eq!(quarter_label("2026-Q1"), "Q1 26");
     }
 
     #[test]
