@@ -9,16 +9,42 @@ use serde::{Deserialize, Serialize};
 
 use super::{Category, Response, Status};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PersonKind {
     Staff,
     Child,
     Public,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum InvolvedAs {
     Victim,
     Witness,
@@ -36,8 +62,23 @@ pub struct Involved {
     pub reports_to_police: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Deescalation {
     SpaceAndTime,
     Distraction,
@@ -94,8 +135,21 @@ pub struct InHouse {
     pub follow_up: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RestorativeKind {
     Conversation,
     Meeting,
@@ -137,8 +191,21 @@ pub struct Restorative {
     pub outcome: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PoliceRoute {
     Emergency999,
     NonEmergency101,
@@ -154,8 +221,21 @@ impl PoliceRoute {
 }
 
 /// Why the police were called: the YOS counts calls for service by reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CallReason {
     Behaviour,
     Missing,
@@ -172,11 +252,29 @@ impl CallReason {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PoliceOutcome {
     NotYetKnown,
+    /// `outcome_21`: this code before issue 18, still in drafts kept then and in older CSV files.
+    #[strum(to_string = "outcome21", serialize = "outcome_21")]
     Outcome21,
+    #[strum(to_string = "outcome22", serialize = "outcome_22")]
     Outcome22,
     CommunityResolution,
     YouthCaution,
@@ -196,18 +294,6 @@ impl PoliceOutcome {
         PoliceOutcome::Charge,
         PoliceOutcome::NoFurtherAction,
     ];
-    pub fn code(self) -> &'static str {
-        match self {
-            PoliceOutcome::NotYetKnown => "not_yet_known",
-            PoliceOutcome::Outcome21 => "outcome_21",
-            PoliceOutcome::Outcome22 => "outcome_22",
-            PoliceOutcome::CommunityResolution => "community_resolution",
-            PoliceOutcome::YouthCaution => "youth_caution",
-            PoliceOutcome::YouthConditionalCaution => "youth_conditional_caution",
-            PoliceOutcome::Charge => "charge",
-            PoliceOutcome::NoFurtherAction => "no_further_action",
-        }
-    }
     pub fn label(self) -> &'static str {
         match self {
             PoliceOutcome::NotYetKnown => "Not yet known",
@@ -222,8 +308,21 @@ impl PoliceOutcome {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CourtOutcome {
     Pending,
     Convicted,
@@ -241,11 +340,27 @@ impl CourtOutcome {
 }
 
 /// Which diversionary outcome staff asked the police to consider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum DiversionAsked {
     None,
+    /// `outcome_21`: this code before issue 18, still in drafts kept then and in older CSV files.
+    #[strum(to_string = "outcome21", serialize = "outcome_21")]
     Outcome21,
+    #[strum(to_string = "outcome22", serialize = "outcome_22")]
     Outcome22,
     CommunityResolution,
 }
@@ -268,8 +383,21 @@ pub struct Police {
     pub outcome_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum MissingKind {
     Missing,
     Absent,
@@ -372,8 +500,23 @@ impl Reg35 {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum NotifyWho {
     ManagerOnCall,
     SocialWorker,
@@ -681,8 +824,21 @@ pub enum Change {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CorrectableField {
     Account,
     Location,
