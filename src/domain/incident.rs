@@ -271,10 +271,7 @@ impl CallReason {
 #[strum(serialize_all = "snake_case")]
 pub enum PoliceOutcome {
     NotYetKnown,
-    /// `outcome_21`: this code before issue 18, still in drafts kept then and in older CSV files.
-    #[strum(to_string = "outcome21", serialize = "outcome_21")]
     Outcome21,
-    #[strum(to_string = "outcome22", serialize = "outcome_22")]
     Outcome22,
     CommunityResolution,
     YouthCaution,
@@ -357,10 +354,7 @@ impl CourtOutcome {
 #[strum(serialize_all = "snake_case")]
 pub enum DiversionAsked {
     None,
-    /// `outcome_21`: this code before issue 18, still in drafts kept then and in older CSV files.
-    #[strum(to_string = "outcome21", serialize = "outcome_21")]
     Outcome21,
-    #[strum(to_string = "outcome22", serialize = "outcome_22")]
     Outcome22,
     CommunityResolution,
 }

@@ -30,6 +30,18 @@ macro_rules! codes {
     )*};
 }
 
+/// Codes the forms used before the codes became serde's names (issue 18), with the code now: a draft kept before
+/// still comes back with what was chosen ([`current_code`]).
+pub const RETIRED_CODES: [(&str, &str); 2] = [("outcome_21", "outcome21"), ("outcome_22", "outcome22")];
+
+/// The code now for a code a form kept before issue 18 (`outcome_22` → `outcome22`); any other as it is.
+pub fn current_code(v: &str) -> &str {
+    RETIRED_CODES
+        .iter()
+        .find(|(old, _)| *old == v)
+        .map_or(v, |(_, now)| now)
+}
+
 codes!(
     Gender,
     Ethnicity,
@@ -254,8 +266,11 @@ mod codes_tests {
         assert_eq!(PoliceOutcome::Outcome22.code(), "outcome22");
         assert_eq!(DiversionAsked::Outcome21.code(), "outcome21");
         // A draft kept before the codes were one still reads back as what was chosen.
-        assert_eq!(PoliceOutcome::from_code("outcome_22"), Some(PoliceOutcome::Outcome22));
-        assert_eq!(DiversionAsked::from_code("outcome_21"), Some(DiversionAsked::Outcome21));
+        for (old, now) in RETIRED_CODES {
+            assert_eq!(current_code(old), now);
+            assert!(PoliceOutcome::from_code(now).is_some() && DiversionAsked::from_code(now).is_some());
+        }
+        assert_eq!(current_code("youth_caution"), "youth_caution");
         assert_eq!(Category::from_code("nonsense"), None);
     }
 

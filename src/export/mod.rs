@@ -97,7 +97,7 @@ pub const CSV_COLUMNS: &[(&str, &str)] = &[
     ("police_reference", "police incident or crime reference"),
     (
         "police_outcome",
-        "outcome code, e.g. outcome_21, outcome_22, youth_caution",
+        "outcome code, e.g. outcome21, outcome22, youth_caution",
     ),
     ("court_outcome", "pending / convicted / not_convicted"),
     ("arrest", "yes / no"),

@@ -15,13 +15,6 @@ pub(super) fn opt_yes(b: Option<bool>) -> &'static str {
     b.map(yes).unwrap_or("")
 }
 
-pub(super) fn code<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
 /// A cell a spreadsheet would run as a formula gets a leading apostrophe.
 pub fn neutralise(cell: &str) -> String {
     match cell.chars().next() {
@@ -625,14 +618,17 @@ pub(super) fn csv_row<C: Write>(w: &mut csv::Writer<C>, r: &OutRecord) -> anyhow
         c.recommended.code().into(),
         c.response.code().into(),
         c.rationale.clone(),
-        join(c.deescalation.iter().map(code).collect()),
-        police.map(|p| code(&p.route)).unwrap_or_default(),
-        police.map(|p| code(&p.reason)).unwrap_or_default(),
+        join(c.deescalation.iter().map(|d| d.code().to_string()).collect()),
+        police.map(|p| p.route.code().to_string()).unwrap_or_default(),
+        police.map(|p| p.reason.code().to_string()).unwrap_or_default(),
         c.police_reference().unwrap_or("").into(),
         police.map(|p| p.outcome.code().to_string()).unwrap_or_default(),
-        police.and_then(|p| p.court.as_ref()).map(code).unwrap_or_default(),
+        police
+            .and_then(|p| p.court)
+            .map(|c| c.code().to_string())
+            .unwrap_or_default(),
         police.map(|p| yes(p.arrest).to_string()).unwrap_or_default(),
-        rest.map(|x| code(&x.kind)).unwrap_or_default(),
+        rest.map(|x| x.kind.code().to_string()).unwrap_or_default(),
         rest.map(|x| opt_yes(x.victim_consent).to_string()).unwrap_or_default(),
         rest.map(|x| opt_yes(x.held).to_string()).unwrap_or_default(),
         rest.map(|x| x.outcome.clone()).unwrap_or_default(),
@@ -643,7 +639,7 @@ pub(super) fn csv_row<C: Write>(w: &mut csv::Writer<C>, r: &OutRecord) -> anyhow
             .unwrap_or_default(),
         c.injuries.clone(),
         c.damage_cost.map(|d| d.to_string()).unwrap_or_default(),
-        join(c.notifications.iter().map(|n| code(&n.who)).collect()),
+        join(c.notifications.iter().map(|n| n.who.code().to_string()).collect()),
         yes(c.ofsted_serious).into(),
         c.status().code().into(),
         c.review.signed_by.clone().unwrap_or_default(),

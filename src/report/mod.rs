@@ -710,7 +710,7 @@ impl Scope<'_> {
         for i in incs {
             if let Some(pol) = &i.rec.police {
                 calls += 1;
-                *reasons.entry(reason_code(pol.reason)).or_default() += 1;
+                *reasons.entry(pol.reason.code()).or_default() += 1;
                 match pol.route {
                     PoliceRoute::Emergency999 => e999 += 1,
                     PoliceRoute::NonEmergency101 => e101 += 1,
@@ -723,7 +723,7 @@ impl Scope<'_> {
                     MissingKind::Missing => CallReason::Missing,
                     MissingKind::Absent => CallReason::Absent,
                 };
-                *reasons.entry(reason_code(r)).or_default() += 1;
+                *reasons.entry(r.code()).or_default() += 1;
             }
         }
         let with_police = e999 + e101;
@@ -732,8 +732,8 @@ impl Scope<'_> {
             by_reason: [CallReason::Behaviour, CallReason::Missing, CallReason::Absent]
                 .iter()
                 .map(|r| {
-                    let c = reasons.get(reason_code(*r)).copied().unwrap_or(0);
-                    line(reason_code(*r), r.label(), c, calls)
+                    let c = reasons.get(r.code()).copied().unwrap_or(0);
+                    line(r.code(), r.label(), c, calls)
                 })
                 .collect(),
             emergency_999: Ratio::new(e999, calls),
@@ -762,7 +762,7 @@ impl Scope<'_> {
             victim_consented: Ratio::new(rc(&|r| r.victim_consent == Some(true)), planned),
             by_kind: RestorativeKind::ALL
                 .iter()
-                .map(|k| line(kind_code(*k), k.label(), rc(&|r| r.kind == *k), planned))
+                .map(|k| line(k.code(), k.label(), rc(&|r| r.kind == *k), planned))
                 .collect(),
         };
 
@@ -967,24 +967,6 @@ fn missing_episode(i: &Inc) -> bool {
     match &i.rec.police {
         Some(p) if p.reason != CallReason::Behaviour => true,
         _ => i.rec.missing.is_some() && !offence_reported(i),
-    }
-}
-
-fn reason_code(r: CallReason) -> &'static str {
-    match r {
-        CallReason::Behaviour => "behaviour",
-        CallReason::Missing => "missing",
-        CallReason::Absent => "absent",
-    }
-}
-
-fn kind_code(k: RestorativeKind) -> &'static str {
-    match k {
-        RestorativeKind::Conversation => "conversation",
-        RestorativeKind::Meeting => "meeting",
-        RestorativeKind::Reparation => "reparation",
-        RestorativeKind::Apology => "apology",
-        RestorativeKind::Mediation => "mediation",
     }
 }
 
