@@ -251,7 +251,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Some(Command::Protocol(ProtocolCommand::Check { file })) => verify::protocol_check(file),
         Some(Command::Print(a)) => db_path(&cli).and_then(|db| print::run(&db, a)),
-        Some(Command::Export(a)) => db_path(&cli).and_then(|db| export::run(&db, a)),
+        Some(Command::Export(a)) => db_path(&cli).and_then(|db| progress::shown(|| export::run(&db, a))),
         Some(Command::Import(a)) => db_path(&cli).and_then(|db| progress::shown(|| import::run(&db, a))),
         Some(Command::Report(a)) => db_path(&cli).and_then(|db| report::run(&db, a)),
         Some(Command::Demo(a)) => progress::shown(|| demo::run(cli.db.as_deref(), a)),

@@ -144,7 +144,12 @@ pub(super) struct Pass<'a, C: Write> {
     pub(super) protocols: BTreeSet<(String, String, String)>,
     /// The first failure, kept here because the serializer can only carry a message.
     pub(super) error: Option<anyhow::Error>,
+    /// Records written so far, and how many the set will hold: told to [`crate::progress`].
+    pub(super) progress: (u64, u64),
 }
+
+/// The stage `concordat export` shows beside its progress bar.
+pub const PROGRESS_STAGE: &str = "writing the weekly file (records)";
 
 impl<C: Write> Pass<'_, C> {
     pub(super) fn unreadable(id: i64, e: serde_json::Error) -> StoreError {
@@ -245,18 +250,35 @@ impl<C: Write> Pass<'_, C> {
     pub(super) fn run(&mut self, each: &mut dyn FnMut(&OutRecord) -> anyhow::Result<()>) -> anyhow::Result<()> {
         let store = self.store;
         let (start, end, home_uid) = (self.period.start, self.period.end, self.home.uid.clone());
+        self.progress = (
+            0,
+            store.export_incident_count(start, end, &home_uid)? + self.amended.len() as u64,
+        );
+        crate::progress::report(PROGRESS_STAGE, 0, self.progress.1);
         store.each_export_incident(start, end, &home_uid, &mut |row| -> anyhow::Result<()> {
             let r = self.out_record(row, None)?;
             self.tally_and_csv(&r)?;
+            self.one_more();
             each(&r)
         })?;
         for (id, l) in std::mem::take(&mut self.amended) {
             let row = store.export_incident(id)?;
             let r = self.out_record(row, Some(l))?;
             self.tally_and_csv(&r)?;
+            self.one_more();
             each(&r)?;
         }
+        crate::progress::report(PROGRESS_STAGE, self.progress.1, self.progress.1);
         Ok(())
+    }
+
+    /// One more record written: told every 64 records (a bar needs no more), and at the last.
+    fn one_more(&mut self) {
+        self.progress.0 += 1;
+        let (done, total) = self.progress;
+        if done % 64 == 0 || done >= total {
+            crate::progress::report(PROGRESS_STAGE, done, total);
+        }
     }
 }
 
@@ -494,6 +516,7 @@ pub(super) fn generate<C: Write, J: Write>(
         kids: BTreeMap::new(),
         protocols: BTreeSet::new(),
         error: None,
+        progress: (0, 0),
     };
     // Every child in the home during the period, each with the reference the records use.
     let mut roster = Vec::new();

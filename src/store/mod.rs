@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod children;
 pub mod demo_rows;
 pub mod drafts;
+pub mod export_count;
 pub mod exports;
 pub mod handover;
 pub mod import_rows;
