@@ -1,6 +1,6 @@
-//! A progress bar for the commands that can take a while (demo, verify, backup, restore, import, export,
-//! sync): counts and the time left, on standard error, only when standard error is a terminal (never in a
-//! pipe, a log or a test's captured output). The library reports through `crate::progress`; only this file knows indicatif.
+//! A progress bar for the commands that can take a while (demo, verify, backup, restore, import, export, sync):
+//! counts and the time left, on standard error, only when standard error is a terminal (never in a pipe, a log
+//! or a test's captured output). The library reports through `crate::progress`; only this file knows indicatif.
 
 use std::cell::RefCell;
 use std::io::IsTerminal;
@@ -56,6 +56,44 @@ mod tests {
             42
         });
         assert_eq!(n, 42);
+    }
+
+    /// The weekly file reports each record it writes, up to the number it holds (before issue 18 it told
+    /// nothing, so `concordat export` showed no bar).
+    #[test]
+    fn the_export_reports_its_progress() {
+        let mut store = crate::store::Store::open_in_memory().unwrap();
+        crate::demo::generate(&mut store, 4, 200, 1).unwrap();
+        let now = store.now();
+        let period = crate::time::Period::dates(
+            crate::time::local_date(now) - chrono::Duration::days(3650),
+            crate::time::local_date(now),
+        )
+        .unwrap();
+        let seen: Rc<RefCell<Vec<(String, u64, u64)>>> = Rc::default();
+        let s = seen.clone();
+        let files = crate::progress::with(
+            Box::new(move |stage, d, t| s.borrow_mut().push((stage.to_string(), d, t))),
+            || crate::export::build(&store, &period).unwrap(),
+        );
+        let held = (files.counts.incidents + files.counts.amendments) as u64;
+        assert!(held > 64, "{held} records: enough for more than one report");
+        let seen = seen.borrow();
+        let mine: Vec<_> = seen
+            .iter()
+            .filter(|(s, _, _)| s == crate::export::PROGRESS_STAGE)
+            .collect();
+        assert!(mine.len() > 2, "{seen:?}");
+        assert_eq!(
+            (mine[0].1, mine[0].2),
+            (0, held),
+            "told the whole before the first record"
+        );
+        assert!(mine.windows(2).all(|w| w[0].1 <= w[1].1), "went backwards");
+        assert_eq!(
+            *mine.last().unwrap(),
+            &(crate::export::PROGRESS_STAGE.to_string(), held, held)
+        );
     }
 
     /// The demo and verify report their counts through the plain callback, up to the whole.

@@ -3,8 +3,23 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Gender {
     Female,
     Male,
@@ -14,14 +29,6 @@ pub enum Gender {
 
 impl Gender {
     pub const ALL: [Gender; 4] = [Gender::Female, Gender::Male, Gender::NonBinary, Gender::NotStated];
-    pub fn code(self) -> &'static str {
-        match self {
-            Gender::Female => "female",
-            Gender::Male => "male",
-            Gender::NonBinary => "non_binary",
-            Gender::NotStated => "not_stated",
-        }
-    }
     pub fn label(self) -> &'static str {
         match self {
             Gender::Female => "Female",
@@ -30,14 +37,26 @@ impl Gender {
             Gender::NotStated => "Not stated",
         }
     }
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.code() == s)
-    }
 }
 
 /// The 2021 census ethnic groups for England and Wales (19 categories plus "not stated").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Ethnicity {
     AsianBangladeshi,
     AsianChinese,
@@ -84,30 +103,6 @@ impl Ethnicity {
         Ethnicity::OtherAny,
         Ethnicity::NotStated,
     ];
-    pub fn code(self) -> &'static str {
-        match self {
-            Ethnicity::AsianBangladeshi => "asian_bangladeshi",
-            Ethnicity::AsianChinese => "asian_chinese",
-            Ethnicity::AsianIndian => "asian_indian",
-            Ethnicity::AsianPakistani => "asian_pakistani",
-            Ethnicity::AsianOther => "asian_other",
-            Ethnicity::BlackAfrican => "black_african",
-            Ethnicity::BlackCaribbean => "black_caribbean",
-            Ethnicity::BlackOther => "black_other",
-            Ethnicity::MixedWhiteAsian => "mixed_white_asian",
-            Ethnicity::MixedWhiteBlackAfrican => "mixed_white_black_african",
-            Ethnicity::MixedWhiteBlackCaribbean => "mixed_white_black_caribbean",
-            Ethnicity::MixedOther => "mixed_other",
-            Ethnicity::WhiteBritish => "white_british",
-            Ethnicity::WhiteIrish => "white_irish",
-            Ethnicity::WhiteGypsyTraveller => "white_gypsy_traveller",
-            Ethnicity::WhiteRoma => "white_roma",
-            Ethnicity::WhiteOther => "white_other",
-            Ethnicity::OtherArab => "other_arab",
-            Ethnicity::OtherAny => "other_any",
-            Ethnicity::NotStated => "not_stated",
-        }
-    }
     pub fn label(self) -> &'static str {
         match self {
             Ethnicity::AsianBangladeshi => "Asian: Bangladeshi",
@@ -143,13 +138,25 @@ impl Ethnicity {
             _ => "Not stated",
         }
     }
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.code() == s)
-    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LegalStatus {
     /// Children Act 1989 s20: accommodated with parental agreement.
     S20,
@@ -174,17 +181,6 @@ impl LegalStatus {
         LegalStatus::EmergencyProtection,
         LegalStatus::Other,
     ];
-    pub fn code(self) -> &'static str {
-        match self {
-            LegalStatus::S20 => "s20",
-            LegalStatus::S31 => "s31",
-            LegalStatus::S38 => "s38",
-            LegalStatus::Remand => "remand",
-            LegalStatus::PlacementOrder => "placement_order",
-            LegalStatus::EmergencyProtection => "emergency_protection",
-            LegalStatus::Other => "other",
-        }
-    }
     pub fn label(self) -> &'static str {
         match self {
             LegalStatus::S20 => "s20 accommodated",
@@ -195,9 +191,6 @@ impl LegalStatus {
             LegalStatus::EmergencyProtection => "Emergency protection",
             LegalStatus::Other => "Other",
         }
-    }
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.code() == s)
     }
 }
 

@@ -6,20 +6,45 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use strum::{EnumIter, EnumString, IntoStaticStr};
 
 use super::{Category, Response, Status};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PersonKind {
     Staff,
     Child,
     Public,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum InvolvedAs {
     Victim,
     Witness,
@@ -37,8 +62,23 @@ pub struct Involved {
     pub reports_to_police: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Deescalation {
     SpaceAndTime,
     Distraction,
@@ -95,7 +135,19 @@ pub struct InHouse {
     pub follow_up: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, EnumString, EnumIter)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum RestorativeKind {
@@ -107,10 +159,6 @@ pub enum RestorativeKind {
 }
 
 impl RestorativeKind {
-    /// The code in forms and reports: serde's name, derived once (strum).
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
     pub const ALL: [RestorativeKind; 5] = [
         RestorativeKind::Conversation,
         RestorativeKind::Meeting,
@@ -143,8 +191,21 @@ pub struct Restorative {
     pub outcome: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PoliceRoute {
     Emergency999,
     NonEmergency101,
@@ -160,7 +221,19 @@ impl PoliceRoute {
 }
 
 /// Why the police were called: the YOS counts calls for service by reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, EnumString, EnumIter)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum CallReason {
@@ -170,10 +243,6 @@ pub enum CallReason {
 }
 
 impl CallReason {
-    /// The code in forms and reports: serde's name, derived once (strum).
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
     pub fn label(self) -> &'static str {
         match self {
             CallReason::Behaviour => "Behaviour",
@@ -194,9 +263,9 @@ impl CallReason {
     Ord,
     Serialize,
     Deserialize,
-    IntoStaticStr,
-    EnumString,
-    EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -224,14 +293,6 @@ impl PoliceOutcome {
         PoliceOutcome::Charge,
         PoliceOutcome::NoFurtherAction,
     ];
-    /// The code in the CSV, the forms and the reports: serde's name, derived once (strum).
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-    /// The outcome a code names; also reads the `outcome_21`/`outcome_22` written before the codes were derived.
-    pub fn from_code(s: &str) -> Option<PoliceOutcome> {
-        s.parse().ok()
-    }
     pub fn label(self) -> &'static str {
         match self {
             PoliceOutcome::NotYetKnown => "Not yet known",
@@ -246,8 +307,21 @@ impl PoliceOutcome {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CourtOutcome {
     Pending,
     Convicted,
@@ -265,7 +339,19 @@ impl CourtOutcome {
 }
 
 /// Which diversionary outcome staff asked the police to consider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, EnumString, EnumIter)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum DiversionAsked {
@@ -275,17 +361,6 @@ pub enum DiversionAsked {
     #[strum(to_string = "outcome22", serialize = "outcome_22")]
     Outcome22,
     CommunityResolution,
-}
-
-impl DiversionAsked {
-    /// The code in the form: serde's name, derived once (strum); a draft's older `outcome_21`/`outcome_22` reads
-    /// too.
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-    pub fn from_code(s: &str) -> Option<DiversionAsked> {
-        s.parse().ok()
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -306,8 +381,21 @@ pub struct Police {
     pub outcome_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum MissingKind {
     Missing,
     Absent,
@@ -410,8 +498,23 @@ impl Reg35 {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum NotifyWho {
     ManagerOnCall,
     SocialWorker,
@@ -719,8 +822,21 @@ pub enum Change {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CorrectableField {
     Account,
     Location,
@@ -1116,38 +1232,5 @@ mod tests {
             r.occurred_at,
             r.occurred_at + chrono::Duration::hours(24)
         ));
-    }
-}
-
-#[cfg(test)]
-mod strum_codes {
-    use strum::IntoEnumIterator;
-
-    use super::*;
-
-    /// Every variant's derived code is serde's name (what the JSON says) and parses back to the variant; the
-    /// codes used before they were derived (`outcome_21`, `outcome_22`, in the CSV and in saved drafts) still
-    /// parse.
-    fn same<E>()
-    where
-        E: IntoEnumIterator + Serialize + Copy + PartialEq + std::fmt::Debug + std::str::FromStr + Into<&'static str>,
-    {
-        for v in E::iter() {
-            let code: &'static str = v.into();
-            assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(code), "{v:?}");
-            assert_eq!(code.parse::<E>().ok(), Some(v), "{code}");
-        }
-    }
-
-    #[test]
-    fn every_derived_code_is_serdes_name_and_parses_back() {
-        same::<PoliceOutcome>();
-        same::<DiversionAsked>();
-        same::<CallReason>();
-        same::<RestorativeKind>();
-        assert_eq!(PoliceOutcome::Outcome22.code(), "outcome22");
-        assert_eq!(PoliceOutcome::from_code("outcome_22"), Some(PoliceOutcome::Outcome22));
-        assert_eq!(DiversionAsked::from_code("outcome_21"), Some(DiversionAsked::Outcome21));
-        assert_eq!(PoliceOutcome::iter().count(), PoliceOutcome::ALL.len());
     }
 }

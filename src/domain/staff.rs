@@ -2,8 +2,23 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Staff,
     Senior,
@@ -12,22 +27,12 @@ pub enum Role {
 
 impl Role {
     pub const ALL: [Role; 3] = [Role::Staff, Role::Senior, Role::Manager];
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Staff => "staff",
-            Role::Senior => "senior",
-            Role::Manager => "manager",
-        }
-    }
     pub fn label(self) -> &'static str {
         match self {
             Role::Staff => "Staff",
             Role::Senior => "Shift leader",
             Role::Manager => "Manager",
         }
-    }
-    pub fn from_code(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == s)
     }
     /// Managers review and sign incidents, manage staff and change settings.
     pub fn is_manager(self) -> bool {

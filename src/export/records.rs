@@ -15,13 +15,6 @@ pub(super) fn opt_yes(b: Option<bool>) -> &'static str {
     b.map(yes).unwrap_or("")
 }
 
-pub(super) fn code<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
 /// A cell a spreadsheet would run as a formula gets a leading apostrophe.
 pub fn neutralise(cell: &str) -> String {
     match cell.chars().next() {
@@ -135,8 +128,6 @@ pub(super) fn withhold_entry(e: &mut Entry) {
         _ => {}
     }
 }
-/// What the export's progress bar says it is doing.
-pub const EXPORT_STAGE: &str = "writing the export (records)";
 /// Reads the records one at a time and writes each to the CSV as it goes; the JSON side is the
 /// [`Serialize`] of [`Records`], so both files are written in one pass and no record is held after it is out.
 pub(super) struct Pass<'a, C: Write> {
@@ -153,7 +144,12 @@ pub(super) struct Pass<'a, C: Write> {
     pub(super) protocols: BTreeSet<(String, String, String)>,
     /// The first failure, kept here because the serializer can only carry a message.
     pub(super) error: Option<anyhow::Error>,
+    /// Records written so far, and how many the set will hold: told to [`crate::progress`].
+    pub(super) progress: (u64, u64),
 }
+
+/// The stage `concordat export` shows beside its progress bar.
+pub const PROGRESS_STAGE: &str = "writing the weekly file (records)";
 
 impl<C: Write> Pass<'_, C> {
     pub(super) fn unreadable(id: i64, e: serde_json::Error) -> StoreError {
@@ -254,28 +250,35 @@ impl<C: Write> Pass<'_, C> {
     pub(super) fn run(&mut self, each: &mut dyn FnMut(&OutRecord) -> anyhow::Result<()>) -> anyhow::Result<()> {
         let store = self.store;
         let (start, end, home_uid) = (self.period.start, self.period.end, self.home.uid.clone());
-        // Counted first so that the progress bar (on a terminal only) can say how many and how long is left.
-        let total = store.incident_count_between(&home_uid, &crate::time::to_db(start), &crate::time::to_db(end))?
-            + self.amended.len() as u64;
-        let mut done = 0u64;
-        crate::progress::report(EXPORT_STAGE, done, total);
+        self.progress = (
+            0,
+            store.export_incident_count(start, end, &home_uid)? + self.amended.len() as u64,
+        );
+        crate::progress::report(PROGRESS_STAGE, 0, self.progress.1);
         store.each_export_incident(start, end, &home_uid, &mut |row| -> anyhow::Result<()> {
             let r = self.out_record(row, None)?;
             self.tally_and_csv(&r)?;
-            each(&r)?;
-            done += 1;
-            crate::progress::report(EXPORT_STAGE, done, total);
-            Ok(())
+            self.one_more();
+            each(&r)
         })?;
         for (id, l) in std::mem::take(&mut self.amended) {
             let row = store.export_incident(id)?;
             let r = self.out_record(row, Some(l))?;
             self.tally_and_csv(&r)?;
+            self.one_more();
             each(&r)?;
-            done += 1;
-            crate::progress::report(EXPORT_STAGE, done, total);
         }
+        crate::progress::report(PROGRESS_STAGE, self.progress.1, self.progress.1);
         Ok(())
+    }
+
+    /// One more record written: told every 64 records (a bar needs no more), and at the last.
+    fn one_more(&mut self) {
+        self.progress.0 += 1;
+        let (done, total) = self.progress;
+        if done % 64 == 0 || done >= total {
+            crate::progress::report(PROGRESS_STAGE, done, total);
+        }
     }
 }
 
@@ -525,6 +528,7 @@ pub(super) fn generate<C: Write, J: Write>(
         kids: BTreeMap::new(),
         protocols: BTreeSet::new(),
         error: None,
+        progress: (0, 0),
     };
     // Every child in the home during the period, each with the reference the records use.
     let mut roster = Vec::new();
@@ -662,14 +666,17 @@ pub(super) fn csv_row<C: Write>(w: &mut csv::Writer<C>, r: &OutRecord) -> anyhow
         c.recommended.code().into(),
         c.response.code().into(),
         c.rationale.clone(),
-        join(c.deescalation.iter().map(code).collect()),
-        police.map(|p| code(&p.route)).unwrap_or_default(),
-        police.map(|p| code(&p.reason)).unwrap_or_default(),
+        join(c.deescalation.iter().map(|d| d.code().to_string()).collect()),
+        police.map(|p| p.route.code().to_string()).unwrap_or_default(),
+        police.map(|p| p.reason.code().to_string()).unwrap_or_default(),
         c.police_reference().unwrap_or("").into(),
         police.map(|p| p.outcome.code().to_string()).unwrap_or_default(),
-        police.and_then(|p| p.court.as_ref()).map(code).unwrap_or_default(),
+        police
+            .and_then(|p| p.court)
+            .map(|c| c.code().to_string())
+            .unwrap_or_default(),
         police.map(|p| yes(p.arrest).to_string()).unwrap_or_default(),
-        rest.map(|x| code(&x.kind)).unwrap_or_default(),
+        rest.map(|x| x.kind.code().to_string()).unwrap_or_default(),
         rest.map(|x| opt_yes(x.victim_consent).to_string()).unwrap_or_default(),
         rest.map(|x| opt_yes(x.held).to_string()).unwrap_or_default(),
         rest.map(|x| x.outcome.clone()).unwrap_or_default(),
@@ -680,7 +687,7 @@ pub(super) fn csv_row<C: Write>(w: &mut csv::Writer<C>, r: &OutRecord) -> anyhow
             .unwrap_or_default(),
         c.injuries.clone(),
         c.damage_cost.map(|d| d.to_string()).unwrap_or_default(),
-        join(c.notifications.iter().map(|n| code(&n.who)).collect()),
+        join(c.notifications.iter().map(|n| n.who.code().to_string()).collect()),
         yes(c.ofsted_serious).into(),
         c.status().code().into(),
         c.review.signed_by.clone().unwrap_or_default(),

@@ -252,7 +252,11 @@ impl Field {
                     self.auto = !clean.is_empty();
                 }
             }
-            Value::Choice { options, selected } => *selected = options.iter().position(|o| o.0 == v),
+            Value::Choice { options, selected } => {
+                // A draft kept before issue 18 may hold a code since renamed (outcome_22 is now outcome22).
+                let v = crate::domain::current_code(v);
+                *selected = options.iter().position(|o| o.0 == v)
+            }
             Value::Multi { options, on, .. } => {
                 let codes: Vec<&str> = v.split(',').collect();
                 for (i, o) in options.iter().enumerate() {

@@ -161,7 +161,7 @@ pub fn restorative_fields() -> Vec<Field> {
 }
 
 pub fn restorative_read(f: &Form, p: &mut Problems) -> Restorative {
-    let kind = RestorativeKind::ALL.into_iter().find(|k| k.code() == f.get("rj_kind"));
+    let kind = RestorativeKind::from_code(&f.get("rj_kind"));
     if kind.is_none() {
         p.push(("rj_kind", "Choose the kind of restorative approach.".into()));
     }
@@ -211,14 +211,12 @@ pub fn police_fields() -> Vec<Field> {
         Field::choice(
             "po_reason",
             "Reason for the call",
-            vec![
-                ("behaviour".into(), "Behaviour".into()),
-                ("missing".into(), "Missing".into()),
-                ("absent".into(), "Absent".into()),
-            ],
+            [CallReason::Behaviour, CallReason::Missing, CallReason::Absent]
+                .map(|r| (r.code().to_string(), r.label().to_string()))
+                .to_vec(),
         )
         .required()
-        .with("behaviour"),
+        .with(CallReason::Behaviour.code()),
         date_field("po_date", "Called (date)"),
         time_field("po_time", "Called (time)"),
         Field::text("po_ref", "Incident / crime ref", 60),
@@ -230,27 +228,34 @@ pub fn police_fields() -> Vec<Field> {
             "po_diversion",
             "Diversion asked for",
             vec![
-                ("none".into(), "Nothing asked".into()),
+                (DiversionAsked::None.code().into(), "Nothing asked".into()),
                 (DiversionAsked::Outcome21.code().into(), "Outcome 21".into()),
                 (DiversionAsked::Outcome22.code().into(), "Outcome 22".into()),
-                ("community_resolution".into(), "Community resolution".into()),
+                (
+                    DiversionAsked::CommunityResolution.code().into(),
+                    "Community resolution".into(),
+                ),
             ],
         )
-        .with("none"),
+        .with(DiversionAsked::None.code()),
         Field::choice("po_outcome", "Police outcome", outcome_options())
-            .with("not_yet_known")
+            .with(PoliceOutcome::NotYetKnown.code())
             .with_hint("Fill in later as news comes."),
         Field::text("po_outcome_date", "Outcome given (date)", 10)
             .with_hint("The day the police gave the outcome, e.g. 22/11/2026. Empty = today."),
         Field::choice(
             "po_court",
             "Court (if charged)",
-            vec![
-                ("".into(), "None".into()),
-                ("pending".into(), "Pending".into()),
-                ("convicted".into(), "Convicted".into()),
-                ("not_convicted".into(), "Not convicted".into()),
-            ],
+            std::iter::once((String::new(), "None".to_string()))
+                .chain(
+                    [
+                        CourtOutcome::Pending,
+                        CourtOutcome::Convicted,
+                        CourtOutcome::NotConvicted,
+                    ]
+                    .map(|c| (c.code().to_string(), c.label().to_string())),
+                )
+                .collect(),
         ),
     ]
 }
@@ -264,18 +269,9 @@ pub fn police_read(f: &Form, now: DateTime<Utc>, p: &mut Problems) -> Police {
             PoliceRoute::NonEmergency101
         }
     };
-    let reason = match f.get("po_reason").as_str() {
-        "missing" => CallReason::Missing,
-        "absent" => CallReason::Absent,
-        _ => CallReason::Behaviour,
-    };
+    let reason = CallReason::from_code(&f.get("po_reason")).unwrap_or(CallReason::Behaviour);
     let outcome = PoliceOutcome::from_code(&f.get("po_outcome")).unwrap_or(PoliceOutcome::NotYetKnown);
-    let court = match f.get("po_court").as_str() {
-        "pending" => Some(CourtOutcome::Pending),
-        "convicted" => Some(CourtOutcome::Convicted),
-        "not_convicted" => Some(CourtOutcome::NotConvicted),
-        _ => None,
-    };
+    let court = CourtOutcome::from_code(&f.get("po_court"));
     if court.is_some() && outcome != PoliceOutcome::Charge {
         p.push(("po_court", "A court outcome needs the police outcome Charge.".into()));
     }
@@ -341,15 +337,7 @@ pub fn police_fill(f: &mut Form, x: &Police) {
             &crate::time::local_date(t).format("%d/%m/%Y").to_string(),
         );
     }
-    f.set(
-        "po_court",
-        match x.court {
-            Some(CourtOutcome::Pending) => "pending",
-            Some(CourtOutcome::Convicted) => "convicted",
-            Some(CourtOutcome::NotConvicted) => "not_convicted",
-            None => "",
-        },
-    );
+    f.set("po_court", x.court.map_or("", CourtOutcome::code));
 }
 
 // ---------------------------------------------------------------- missing or absent
@@ -363,8 +351,14 @@ pub fn missing_fields_for(v: &BTreeMap<String, String>) -> Vec<Field> {
             "mi_kind",
             "Missing or absent",
             vec![
-                ("missing".into(), "Missing (whereabouts unknown)".into()),
-                ("absent".into(), "Absent (known, without permission)".into()),
+                (
+                    MissingKind::Missing.code().into(),
+                    "Missing (whereabouts unknown)".into(),
+                ),
+                (
+                    MissingKind::Absent.code().into(),
+                    "Absent (known, without permission)".into(),
+                ),
             ],
         )
         .required()
@@ -460,10 +454,9 @@ pub fn resync(form: &mut Form, build: fn(&BTreeMap<String, String>) -> Vec<Field
 }
 
 pub fn missing_read(f: &Form, now: DateTime<Utc>, p: &mut Problems) -> Missing {
-    let kind = match f.get("mi_kind").as_str() {
-        "missing" => MissingKind::Missing,
-        "absent" => MissingKind::Absent,
-        _ => {
+    let kind = match MissingKind::from_code(&f.get("mi_kind")) {
+        Some(k) => k,
+        None => {
             p.push(("mi_kind", "Choose missing or absent.".into()));
             MissingKind::Missing
         }
@@ -533,11 +526,7 @@ pub fn missing_read(f: &Form, now: DateTime<Utc>, p: &mut Problems) -> Missing {
 
 pub fn missing_fill(f: &mut Form, x: &Missing) {
     let mut v = BTreeMap::new();
-    let kind = if x.kind == MissingKind::Missing {
-        "missing"
-    } else {
-        "absent"
-    };
+    let kind = x.kind.code();
     v.insert("mi_kind".to_string(), kind.to_string());
     v.insert(
         "mi_reported".to_string(),
@@ -855,6 +844,39 @@ mod tests {
         f.set("po_court", "convicted");
         police_read(&f, now(), &mut p);
         assert_eq!(p[0].0, "po_court");
+    }
+
+    /// The form's codes are the domain's (serde's names), and a draft kept when the form said `outcome_22`
+    /// still comes back with the outcome chosen, never silently "not yet known".
+    #[test]
+    fn police_codes_are_the_records_and_old_drafts_keep_their_outcome() {
+        let mut f = Form::new(police_fields());
+        f.set("po_outcome", PoliceOutcome::Outcome22.code());
+        f.set("po_diversion", "outcome21");
+        assert_eq!(f.get("po_outcome"), "outcome22");
+        let mut p = vec![];
+        let x = police_read(&f, now(), &mut p);
+        assert_eq!(
+            (x.outcome, x.diversion_asked),
+            (PoliceOutcome::Outcome22, DiversionAsked::Outcome21)
+        );
+
+        let mut old = Form::new(police_fields());
+        let kept: BTreeMap<String, String> = [("po_outcome", "outcome_22"), ("po_diversion", "outcome_21")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        old.restore(&kept);
+        let y = police_read(&old, now(), &mut p);
+        assert_eq!(
+            (y.outcome, y.diversion_asked),
+            (PoliceOutcome::Outcome22, DiversionAsked::Outcome21)
+        );
+        assert_eq!(
+            old.get("po_outcome"),
+            "outcome22",
+            "shown as the choice, saved under today's code"
+        );
     }
 
     #[test]

@@ -73,16 +73,6 @@ const PEOPLE: [(&str, &str, &str); 3] = [
     ("p3_kind", "p3_name", "p3_role"),
 ];
 
-fn calm_code(d: Deescalation) -> &'static str {
-    match d {
-        Deescalation::SpaceAndTime => "space_and_time",
-        Deescalation::Distraction => "distraction",
-        Deescalation::TrustedAdult => "trusted_adult",
-        Deescalation::SupportPlan => "support_plan",
-        Deescalation::Other => "other",
-    }
-}
-
 fn about_form(children: &[Child], now: DateTime<Utc>) -> Form {
     let l = now.with_timezone(&crate::time::ZONE);
     Form::new(vec![
@@ -211,7 +201,7 @@ fn calm_form() -> Form {
             "What was tried",
             Deescalation::ALL
                 .iter()
-                .map(|d| (calm_code(*d).to_string(), d.label().to_string()))
+                .map(|d| (d.code().to_string(), d.label().to_string()))
                 .collect(),
         )
         .with_hint("←/→ move, Space ticks. What was done before any restrictive measure."),
@@ -299,11 +289,7 @@ pub fn facts(
     let victim = involved
         .iter()
         .find(|p| p.role == InvolvedAs::Victim)
-        .map(|p| match p.kind {
-            PersonKind::Staff => "staff",
-            PersonKind::Child => "child",
-            PersonKind::Public => "public",
-        })
+        .map(|p| p.kind.code())
         .unwrap_or(if categories.contains(&Category::CriminalDamage) {
             "home"
         } else {
@@ -536,12 +522,7 @@ impl Wizard {
             .filter_map(|(k, n, r)| {
                 let (kind, name) = match self.listed_person(k) {
                     Some(x) => x,
-                    None => match self.what.get(k).as_str() {
-                        "staff" => (PersonKind::Staff, self.what.text(n)),
-                        "child" => (PersonKind::Child, self.what.text(n)),
-                        "public" => (PersonKind::Public, self.what.text(n)),
-                        _ => return None,
-                    },
+                    None => (PersonKind::from_code(&self.what.get(k))?, self.what.text(n)),
                 };
                 let role = match self.what.get(r).as_str() {
                     "victim" | "victim_self" => InvolvedAs::Victim,
@@ -789,7 +770,7 @@ impl Wizard {
                 .calm
                 .get("calm")
                 .split(',')
-                .filter_map(|c| Deescalation::ALL.into_iter().find(|d| calm_code(*d) == c))
+                .filter_map(Deescalation::from_code)
                 .collect(),
             deescalation_notes: self.calm.text("calm_notes"),
             protocol: ProtocolRef {

@@ -278,31 +278,6 @@ fn local(t: DateTime<Utc>) -> (String, String) {
     (l.format("%d/%m/%Y").to_string(), l.format("%H:%M").to_string())
 }
 
-fn notify_code(w: NotifyWho) -> &'static str {
-    match w {
-        NotifyWho::ManagerOnCall => "manager_on_call",
-        NotifyWho::SocialWorker => "social_worker",
-        NotifyWho::PlacingAuthority => "placing_authority",
-        NotifyWho::YosWorker => "yos_worker",
-        NotifyWho::ParentOrCarer => "parent_or_carer",
-        NotifyWho::Ofsted => "ofsted",
-    }
-}
-
-fn field_code(f: CorrectableField) -> &'static str {
-    match f {
-        CorrectableField::Account => "account",
-        CorrectableField::Location => "location",
-        CorrectableField::Injuries => "injuries",
-        CorrectableField::MedicalTreatment => "medical_treatment",
-        CorrectableField::DeescalationNotes => "deescalation_notes",
-        CorrectableField::OccurredAt => "occurred_at",
-        CorrectableField::Child => "child",
-        CorrectableField::Categories => "categories",
-        CorrectableField::Response => "response",
-    }
-}
-
 /// The correction form for the field chosen (None: not chosen yet): what it says now, the right kind of input
 /// for the new value (text, a time, a child from the register, categories, a response), and the reason.
 fn correction_form(
@@ -313,7 +288,7 @@ fn correction_form(
 ) -> Form {
     let opts = CorrectableField::EVERY
         .iter()
-        .map(|x| (field_code(*x).to_string(), x.label().to_string()))
+        .map(|x| (x.code().to_string(), x.label().to_string()))
         .collect();
     let mut v = vec![
         Field::choice("co_field", "What to correct", opts)
@@ -382,7 +357,7 @@ fn correction_form(
     );
     let mut f = Form::new(v);
     if let Some(x) = chosen {
-        f.set("co_field", field_code(x));
+        f.set("co_field", x.code());
     }
     f
 }
@@ -435,7 +410,7 @@ fn fields(k: EntryKind, d: &IncidentDetail, now: DateTime<Utc>) -> Form {
         EntryKind::Notified => {
             let who = NotifyWho::ALL
                 .iter()
-                .map(|w| (notify_code(*w).to_string(), w.label().to_string()))
+                .map(|w| (w.code().to_string(), w.label().to_string()))
                 .collect();
             Form::new(vec![
                 Field::choice("nt_who", "Who was told", who).required(),
@@ -604,16 +579,14 @@ impl EntryForm {
                 .map(|(_, n)| n.clone())
                 .unwrap_or_default()
         };
-        CorrectableField::EVERY
-            .into_iter()
-            .find(|x| field_code(*x) == code)
+        CorrectableField::from_code(code)
             .map(|x| crate::text::one_line(&correctable(&self.current, x, &names), 50))
             .unwrap_or_default()
     }
 
     /// Put the input for the chosen field in place, keeping the reason typed and the cursor where it was.
     fn rebuild_correction(&mut self, code: &str, now: DateTime<Utc>) {
-        let chosen = CorrectableField::EVERY.into_iter().find(|x| field_code(*x) == code);
+        let chosen = CorrectableField::from_code(code);
         let reason = self.form.get("co_reason");
         let focus = self.form.focus;
         let dirty = self.form.dirty;
@@ -681,7 +654,7 @@ impl EntryForm {
                 Change::Reg35 { reg35 }
             }
             EntryKind::Notified => {
-                let who = NotifyWho::ALL.into_iter().find(|w| notify_code(*w) == f.get("nt_who"));
+                let who = NotifyWho::from_code(&f.get("nt_who"));
                 if who.is_none() {
                     p.push(("nt_who", "Choose who was told.".into()));
                 }
@@ -707,9 +680,7 @@ impl EntryForm {
                 }
             }
             EntryKind::Correction => {
-                let field = CorrectableField::EVERY
-                    .into_iter()
-                    .find(|x| field_code(*x) == f.get("co_field"));
+                let field = CorrectableField::from_code(&f.get("co_field"));
                 let reason = f.text("co_reason");
                 let same = "That is what it says now: give the corrected value.";
                 let mut value = String::new();
