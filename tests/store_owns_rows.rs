@@ -70,6 +70,26 @@ fn export_import_demo_and_their_screens_hold_no_sql_of_their_own() {
     assert!(found.is_empty(), "SQL outside the store:\n{}", found.join("\n"));
 }
 
+/// Everything else (report, sync, print, the screens, the command line): no SQL and no connection in production
+/// code. Unit tests at a file's foot may reach the database to set up what they check.
+#[test]
+fn no_production_code_outside_the_store_holds_sql_or_the_connection() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let store = src().join("store");
+    let mut found = Vec::new();
+    for f in files.iter().filter(|f| !f.starts_with(&store)) {
+        let name = f.strip_prefix(src()).unwrap().display().to_string();
+        if name.ends_with("tests.rs") || name.contains("/tests/") {
+            continue;
+        }
+        for l in sql_lines(&production(f)) {
+            found.push(format!("{name}: {l}"));
+        }
+    }
+    assert!(found.is_empty(), "SQL outside the store:\n{}", found.join("\n"));
+}
+
 #[test]
 fn the_store_imports_nothing_from_the_modules_above_it() {
     let mut files = Vec::new();

@@ -339,4 +339,40 @@ fn a_yos_signs_in_to_the_homes_arrivals_not_a_handover_and_its_menu_records_noth
     assert!(draw(&app, &mut term).join("\n").contains("This is a YOS"));
     app.update(key(KeyCode::Char('a')));
     assert!(draw(&app, &mut term).join("\n").contains("Which weeks have arrived"));
+    // The homes' incidents: no 'new incident' offered, and 'n' says why instead of opening a form the store
+    // would refuse after the whole record was typed.
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Char('i')));
+    let shown = |app: &concordat::ui::app::App| -> Vec<String> {
+        app.hints().iter().map(|h| format!("{} {}", h.keys, h.action)).collect()
+    };
+    assert!(
+        !shown(&app).iter().any(|h| h.contains("new incident")),
+        "{:?}",
+        shown(&app)
+    );
+    app.update(key(KeyCode::Char('n')));
+    let text = draw(&app, &mut term).join("\n");
+    assert!(
+        text.contains("This is a YOS: incidents are recorded at the homes"),
+        "{text}"
+    );
+    // An imported record: the YOS's own court key; no home's review, sign-off or added information.
+    app.update(key(KeyCode::Enter));
+    let h = shown(&app);
+    assert!(h.iter().any(|h| h == "c court"), "{h:?}");
+    assert!(
+        !h.iter()
+            .any(|h| h.contains("review and sign") || h.contains("add information")),
+        "{h:?}"
+    );
+    let before = draw(&app, &mut term).join("\n");
+    for k in ['r', 'u', 'a'] {
+        app.update(key(KeyCode::Char(k)));
+        assert_eq!(
+            draw(&app, &mut term).join("\n"),
+            before,
+            "{k} does nothing on a YOS's record"
+        );
+    }
 }

@@ -875,6 +875,10 @@ impl App {
     }
 
     fn with_global(&self, mut h: Vec<Hint>) -> Vec<Hint> {
+        // A YOS records no incidents: `n` only says so, and is not offered.
+        if self.store.role().is_ok_and(|r| r == crate::store::settings::Role::Yos) {
+            h.retain(|x| *x != screens::NEW_INCIDENT);
+        }
         if self.session.is_some() {
             h.extend_from_slice(keymap::GLOBAL);
         } else {

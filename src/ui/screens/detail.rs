@@ -142,6 +142,8 @@ const KEYS: &[Binding<Act>] = &[
 /// The label for a key for the person signed in: review is a manager's (anyone else pressing it is told so).
 fn label(ctx: &Ctx<'_>, b: &Binding<Act>) -> Option<&'static str> {
     match b.action {
+        // A YOS adds to no home's record and signs none: its own entries are the court key's.
+        Act::Review | Act::Add if is_yos(ctx) => None,
         Act::Review if !ctx.is_manager() => None,
         // The YOS's own entries: on a YOS's database only.
         Act::Court if !is_yos(ctx) => None,
@@ -176,7 +178,13 @@ impl Page for DetailScreen {
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
         self.note = None;
         let page = self.view_h.get().saturating_sub(1).max(1);
-        let Some(act) = keymap::lookup(KEYS, &key, |_| true) else {
+        let yos = is_yos(ctx);
+        let applies = |a: Act| match a {
+            Act::Review | Act::Add => !yos,
+            Act::Court => yos,
+            _ => true,
+        };
+        let Some(act) = keymap::lookup(KEYS, &key, applies) else {
             return Outcome::None;
         };
         match act {
@@ -265,9 +273,7 @@ impl Page for DetailScreen {
     }
 }
 
-fn is_yos(ctx: &Ctx<'_>) -> bool {
-    ctx.store.role().is_ok_and(|r| r == crate::store::settings::Role::Yos)
-}
+use super::is_yos;
 
 /// The YOS's own entries on a record, on a YOS's database only (None on a home's: it holds none).
 fn court_entries(ctx: &Ctx<'_>, id: i64) -> Option<Vec<crate::store::court::CourtEntry>> {

@@ -39,7 +39,7 @@ const ITEMS: &[(Item, char, &str, bool)] = &[
     (Item::Children, 'c', "Children", false),
     (Item::Dashboard, 'r', "Reports and dashboard", false),
     (Item::Export, 'e', "Weekly file to the YOS", true),
-    (Item::Arrivals, 'a', "Homes' weekly sets (arrived, missing)", false),
+    (Item::Arrivals, 'a', "Weekly sets: arrived, missing", false),
     (Item::Staff, 's', "Staff accounts", true),
     (Item::Settings, 't', "Settings", true),
     (Item::Passphrase, 'p', "Change my passphrase", false),

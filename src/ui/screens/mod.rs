@@ -26,7 +26,20 @@ pub use super::page::{Ctx, Done, Effect, FormDraft, Outcome, Page, Screen};
 
 /// `n` on a top-level screen (and Ctrl+N anywhere once signed in): a new incident, on top of this screen.
 pub fn new_incident(ctx: &Ctx<'_>) -> Outcome {
+    // A YOS records no incidents: say so before anyone types a whole record the store would refuse.
+    if is_yos(ctx) {
+        return Outcome::Flash(YOS_RECORDS_NOTHING.into());
+    }
     Outcome::Push(wizard::start(ctx))
+}
+
+/// What `n` says on a YOS's database.
+pub const YOS_RECORDS_NOTHING: &str =
+    "This is a YOS: incidents are recorded at the homes and arrive with concordat sync.";
+
+/// Is this a YOS's database (the homes' records, imported)?
+pub fn is_yos(ctx: &Ctx<'_>) -> bool {
+    ctx.store.role().is_ok_and(|r| r == crate::store::settings::Role::Yos)
 }
 
 /// The hint for [`new_incident`], shown first on every top-level screen.
