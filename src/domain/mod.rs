@@ -11,6 +11,7 @@ pub use incident::*;
 pub use staff::{Role, Staff};
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumIter, EnumString, IntoStaticStr};
 
 /// `code()` and `from_code()` for each enum whose codes strum derives (`IntoStaticStr`, `EnumString`) by the rule
 /// serde names it by (`snake_case` both), so the database, the CSV, the JSON, the command line and the forms use
@@ -66,22 +67,9 @@ codes!(
 );
 
 /// The three responses the Concordat asks staff to choose between.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::EnumIter,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, EnumIter)]
 #[strum(serialize_all = "snake_case")]
 pub enum Response {
     InHouse,
@@ -112,22 +100,9 @@ impl Response {
 }
 
 /// What happened: the categories the YOS and committees count.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::EnumIter,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, EnumIter)]
 #[strum(serialize_all = "snake_case")]
 pub enum Category {
     Violence,
@@ -173,20 +148,9 @@ impl Category {
 }
 
 /// Record status as the manager sees it. Drafts live in the drafts table until saved.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::EnumIter,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, EnumIter)]
 #[strum(serialize_all = "snake_case")]
 pub enum Status {
     Draft,
@@ -326,7 +290,7 @@ mod codes_tests {
                     continue;
                 }
                 assert!(
-                    attrs.contains("strum::EnumIter") && attrs.contains("#[strum(serialize_all = \"snake_case\")]"),
+                    attrs.contains("EnumIter") && attrs.contains("#[strum(serialize_all = \"snake_case\")]"),
                     "{name} is named by serde but has no strum codes"
                 );
                 assert!(checked.contains(&name), "{name} is not in the codes test");
