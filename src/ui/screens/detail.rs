@@ -142,12 +142,20 @@ const KEYS: &[Binding<Act>] = &[
 /// The label for a key for the person signed in: review is a manager's (anyone else pressing it is told so).
 fn label(ctx: &Ctx<'_>, b: &Binding<Act>) -> Option<&'static str> {
     match b.action {
-        // A YOS adds to no home's record and signs none: its own entries are the court key's.
-        Act::Review | Act::Add if is_yos(ctx) => None,
+        a if !applies(is_yos(ctx), a) => None,
         Act::Review if !ctx.is_manager() => None,
-        // The YOS's own entries: on a YOS's database only.
-        Act::Court if !is_yos(ctx) => None,
         _ => Some(b.label),
+    }
+}
+
+/// Whether a key works on this database at all: a YOS adds to no home's record and signs none, and the court
+/// key (the YOS's own entries) is a YOS's only. (Review by someone who is not a manager still answers, saying
+/// why, but is not offered.)
+fn applies(yos: bool, a: Act) -> bool {
+    match a {
+        Act::Review | Act::Add => !yos,
+        Act::Court => yos,
+        _ => true,
     }
 }
 
@@ -179,12 +187,7 @@ impl Page for DetailScreen {
         self.note = None;
         let page = self.view_h.get().saturating_sub(1).max(1);
         let yos = is_yos(ctx);
-        let applies = |a: Act| match a {
-            Act::Review | Act::Add => !yos,
-            Act::Court => yos,
-            _ => true,
-        };
-        let Some(act) = keymap::lookup(KEYS, &key, applies) else {
+        let Some(act) = keymap::lookup(KEYS, &key, |a| applies(yos, a)) else {
             return Outcome::None;
         };
         match act {
