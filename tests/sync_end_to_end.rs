@@ -170,6 +170,11 @@ fn late(y: &Store, now: DateTime<Utc>, urn: &str) -> Vec<String> {
 fn same_figures(h: &Home, y: &Store, period: &Period) {
     let mut mine = report::compute(&h.store, period).unwrap().total;
     let all = report::compute(y, period).unwrap();
+    // The three homes, and not the YOS itself (it is not one of the homes it reports on).
+    let names: Vec<&str> = all.per_home.iter().map(|m| m.scope.as_str()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(!names.contains(&"Northshire YOS"), "{names:?}");
+    assert_eq!(all.total.scope, "All homes");
     let theirs = all
         .per_home
         .iter()

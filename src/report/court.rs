@@ -125,7 +125,7 @@ pub(super) fn text(s: &mut String, c: &Option<CourtMeasures>) {
     row(
         s,
         "Offences proven (records with a conviction)",
-        format!("{} ({} young people)", c.offences_proven, c.proven_young_people),
+        format!("{} ({})", c.offences_proven, young_people(c.proven_young_people)),
     );
     row(
         s,
@@ -135,12 +135,12 @@ pub(super) fn text(s: &mut String, c: &Option<CourtMeasures>) {
     row(
         s,
         "Court appearances",
-        format!("{} ({} young people)", c.appearances, c.appearance_young_people),
+        format!("{} ({})", c.appearances, young_people(c.appearance_young_people)),
     );
     row(
         s,
         "Breaches of an order",
-        format!("{} ({} young people)", c.breaches, c.breach_young_people),
+        format!("{} ({})", c.breaches, young_people(c.breach_young_people)),
     );
 }
 
@@ -160,6 +160,15 @@ pub(super) fn csv_rows(c: &Option<CourtMeasures>) -> Vec<(&'static str, String)>
         ("breaches", v(|c| c.breaches)),
         ("breach_young_people", v(|c| c.breach_young_people)),
     ]
+}
+
+/// "1 young person", "2 young people".
+fn young_people(n: u64) -> String {
+    if n == 1 {
+        "1 young person".into()
+    } else {
+        format!("{n} young people")
+    }
 }
 
 #[cfg(test)]

@@ -573,6 +573,11 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
     year.extend(court::year_rows(store, &cohort, year_first, period.last_day)?);
     let court_entries = court::read(store, period)?;
     let mut known = homes(store)?;
+    // A YOS is not one of the homes it reports on: its own row holds no incidents and no children.
+    let yos = store.role()? == crate::store::settings::Role::Yos;
+    if yos && let Some(own) = store.home()? {
+        known.retain(|(uid, _)| *uid != own.uid);
+    }
     // Any home named in the data but not in the homes tables still gets a line.
     let known_uids: HashSet<&str> = known.iter().map(|(u, _)| u.as_str()).collect();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
@@ -601,7 +606,7 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
     let all_children: Vec<&Child> = children.iter().collect();
     let all_year: Vec<&YearRow> = year.iter().collect();
     let total = ctx.measures(
-        if known.len() > 1 {
+        if known.len() > 1 || yos {
             "All homes".to_string()
         } else {
             known.first().map(|h| h.1.clone()).unwrap_or_else(|| "The home".into())
@@ -615,12 +620,13 @@ pub fn compute(store: &Store, period: &Period) -> anyhow::Result<Report> {
     let urn_of = |uid: &str| urns.get(uid).cloned().unwrap_or_default();
     let mut total = total;
     total.court = court::measures(court_entries.as_deref(), &all_incs, None);
-    if let [(uid, _)] = known.as_slice() {
+    if let ([(uid, _)], false) = (known.as_slice(), yos) {
         total.home_uid = Some(uid.clone());
         total.ofsted_urn = urn_of(uid);
     }
     let mut per_home = Vec::new();
-    if known.len() > 1 {
+    // At a YOS, each home is reported on its own even when only one has sent its files yet.
+    if known.len() > 1 || yos {
         // Each home's incidents, children and year rows, in the order read: one pass over each, not one per home.
         #[derive(Default)]
         struct Group<'a> {
