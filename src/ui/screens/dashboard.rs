@@ -558,6 +558,17 @@ mod tests {
     use crate::report::tests::home;
     use crate::ui::theme::Theme;
 
+    /// What a dashboard test reads: the store at `now`, nobody signed in.
+    fn signed_out<'a>(store: &'a crate::store::Store, p: &'a Protocol, now: chrono::DateTime<chrono::Utc>) -> Ctx<'a> {
+        Ctx {
+            store,
+            session: None,
+            protocol: p,
+            now,
+            theme: Theme::plain(),
+        }
+    }
+
     fn protocol() -> Protocol {
         Protocol {
             id: "t".into(),
@@ -610,24 +621,12 @@ mod tests {
         let (store, _) = crate::report::court::tests::three_homes();
         let p = protocol();
         let now = crate::time::parse_local("25/11/2026", "12:00").unwrap();
-        let ctx = Ctx {
-            store: &store,
-            session: None,
-            protocol: &p,
-            now,
-            theme: Theme::plain(),
-        };
+        let ctx = signed_out(&store, &p, now);
         let shown = draw(&Dashboard::new(&ctx), &ctx);
         assert!(shown.contains("Offences proven"), "{shown}");
         assert!(shown.contains("Court appearances"), "{shown}");
         let (home, _) = home();
-        let ctx = Ctx {
-            store: &home,
-            session: None,
-            protocol: &p,
-            now,
-            theme: Theme::plain(),
-        };
+        let ctx = signed_out(&home, &p, now);
         let shown = draw(&Dashboard::new(&ctx), &ctx);
         assert!(!shown.contains("Court appearances"), "{shown}");
     }
@@ -638,13 +637,7 @@ mod tests {
         let p = protocol();
         // Wednesday of the week after W47: this week W48 so far, against W47.
         let now = crate::time::parse_local("25/11/2026", "12:00").unwrap();
-        let ctx = Ctx {
-            store: &store,
-            session: None,
-            protocol: &p,
-            now,
-            theme: Theme::plain(),
-        };
+        let ctx = signed_out(&store, &p, now);
         let mut d = Dashboard::new(&ctx);
         let week = draw(&d, &ctx);
         assert!(week.contains("2026-W48"), "{week}");
@@ -694,13 +687,7 @@ mod tests {
             .unwrap();
         let p = protocol();
         let now = crate::time::parse_local("25/11/2026", "12:00").unwrap();
-        let ctx = Ctx {
-            store: &store,
-            session: None,
-            protocol: &p,
-            now,
-            theme: Theme::plain(),
-        };
+        let ctx = signed_out(&store, &p, now);
         let mut d = Dashboard::new(&ctx);
         let all = draw(&d, &ctx);
         assert!(
@@ -727,13 +714,7 @@ mod tests {
     fn an_empty_database_draws_without_panicking() {
         let (store, _) = crate::store::staff::tests::set_up();
         let p = protocol();
-        let ctx = Ctx {
-            store: &store,
-            session: None,
-            protocol: &p,
-            now: crate::time::parse_local("25/11/2026", "12:00").unwrap(),
-            theme: Theme::plain(),
-        };
+        let ctx = signed_out(&store, &p, crate::time::parse_local("25/11/2026", "12:00").unwrap());
         let d = Dashboard::new(&ctx);
         let s = draw(&d, &ctx);
         assert!(s.contains("none"), "{s}");
@@ -746,13 +727,7 @@ mod tests {
         let (store, _) = home();
         let p = protocol();
         let now = crate::time::parse_local("25/11/2026", "12:00").unwrap();
-        let ctx = Ctx {
-            store: &store,
-            session: None,
-            protocol: &p,
-            now,
-            theme: Theme::plain(),
-        };
+        let ctx = signed_out(&store, &p, now);
         let mut d = Dashboard::new(&ctx);
         d.update(&ctx, key(KeyCode::Char('q')));
         let small = draw(&d, &ctx);
