@@ -178,17 +178,9 @@ fn a_lock_on_a_full_disk_keeps_typing_in_memory_for_its_author_only() {
     open_add_child(&mut app);
     type_text(&mut app, "Riley Unsaved");
     // The disk fills (as tests/full_disk.rs does it): the draft cannot be written.
-    let pages: i64 = app
-        .store
-        .connection()
-        .query_row("PRAGMA page_count", [], |r| r.get(0))
-        .unwrap();
+    let pages: i64 = app.store.page_count().unwrap();
     let set_max = |app: &App, n: i64| {
-        let _: i64 = app
-            .store
-            .connection()
-            .query_row(&format!("PRAGMA max_page_count = {n}"), [], |r| r.get(0))
-            .unwrap();
+        let _: i64 = app.store.limit_pages(n).unwrap();
     };
     set_max(&app, pages);
     let pat = common::manager(&app.store);

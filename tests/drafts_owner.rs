@@ -123,16 +123,7 @@ fn a_manager_takes_over_a_draft_only_by_saying_so_and_the_author_is_told() {
     let fd = app.top().form_draft().unwrap().0;
     assert!(fd.values["state"].contains("Sam's own account of it"));
     assert_eq!(fd.context, Some(id));
-    let (tid, from, to): (i64, String, String) = app
-        .store
-        .connection()
-        .query_row(
-            "SELECT t.id, f.name, o.name FROM draft_takeovers t JOIN staff f ON f.id = t.from_staff \
-             JOIN staff o ON o.id = t.to_staff WHERE t.draft_id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap();
+    let (tid, from, to): (i64, String, String) = app.store.draft_takeover(id).unwrap();
     assert_eq!((from.as_str(), to.as_str()), ("Sam Night", "Pat Manager"));
     let audit = app.store.audit_for("draft_takeovers", tid).unwrap();
     assert_eq!(audit.len(), 1);
@@ -207,11 +198,7 @@ fn a_discard_needs_a_reason_and_is_recorded_with_the_words_kept() {
     assert!(app.store.open_drafts(&sam, INCIDENT).unwrap().is_empty());
     let d = app.store.draft(&sam, id).unwrap().unwrap();
     assert!(d.payload.contains("Sam's own account of it"), "the words are kept");
-    let why: Option<String> = app
-        .store
-        .connection()
-        .query_row("SELECT closed_reason FROM drafts WHERE id = ?1", [id], |r| r.get(0))
-        .unwrap();
+    let why: Option<String> = app.store.draft_closed_reason(id).unwrap();
     assert_eq!(why.as_deref(), Some("Discarded by Pat Manager: Started twice"));
     let audit = app.store.audit_for("drafts", id).unwrap();
     assert!(

@@ -116,17 +116,19 @@ fn fixture() -> Fx {
             passphrase: "correct horse",
         })
         .unwrap();
-    // Fixed identifiers for golden files (outside the audited API on purpose: these tests never verify).
-    s.connection()
+    // Fixed identifiers for golden files (outside the audited API on purpose: these tests never verify), set
+    // behind the app's back with a connection of the test's own.
+    let behind = rusqlite::Connection::open(&db).unwrap();
+    behind
         .execute("UPDATE home SET uid = 'home-oak', pseudonym_secret = ?1", [SECRET])
         .unwrap();
     let a = m.actor.clone();
     let j = s.add_child(&a, &child_input("Jordan Smith", true)).unwrap();
     let c = s.add_child(&a, &child_input("Casey Brown", false)).unwrap();
-    s.connection()
+    behind
         .execute("UPDATE children SET uid = 'child-jordan' WHERE id = ?1", [j.id])
         .unwrap();
-    s.connection()
+    behind
         .execute("UPDATE children SET uid = 'child-casey' WHERE id = ?1", [c.id])
         .unwrap();
 
@@ -252,9 +254,7 @@ fn fixture() -> Fx {
         },
     )
     .unwrap();
-    s.connection()
-        .execute("UPDATE entries SET uid = 'entry-' || id", [])
-        .unwrap();
+    behind.execute("UPDATE entries SET uid = 'entry-' || id", []).unwrap();
     s.set_clock(Some(t(2026, 11, 23, 10, 0)));
     Fx {
         store: s,
@@ -464,11 +464,7 @@ fn writes_three_private_files_never_overwrites_and_keeps_a_ledger() {
         6,
         "no temporary file left"
     );
-    let n: i64 = fx
-        .store
-        .connection()
-        .query_row("SELECT COUNT(*) FROM audit WHERE entity = 'exports'", [], |r| r.get(0))
-        .unwrap();
+    let n: i64 = fx.store.audit_rows_for("exports").unwrap();
     assert_eq!(n, 2, "each export is audited");
 }
 
@@ -591,12 +587,7 @@ fn another_homes_file_goes_in_beside_this_homes_records() {
         .unwrap();
     let s = import::import(&mut other, &kim.actor, &f.json).unwrap();
     assert_eq!(s.other_home.as_deref(), Some("Oak House"));
-    let n: i64 = other
-        .connection()
-        .query_row("SELECT COUNT(*) FROM other_homes WHERE uid = 'home-oak'", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let n: i64 = other.other_homes_with_uid("home-oak").unwrap();
     assert_eq!(n, 1);
     let p = export::pseudonym(SECRET, "child-casey");
     let casey = other.child_by_uid(&format!("pseudonym:{p}")).unwrap().unwrap();

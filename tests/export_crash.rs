@@ -45,14 +45,7 @@ fn sha(p: &Path) -> String {
 
 /// Every set in the ledger is whole in `dir` with the bytes it recorded; nothing else is there.
 fn only_whole_recorded_sets(s: &Store, dir: &Path) -> usize {
-    let rows: Vec<String> = s
-        .connection()
-        .prepare("SELECT files FROM exports ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
+    let rows: Vec<String> = s.ledger_in_order().unwrap().into_iter().map(|e| e.files).collect();
     let mut expected = Vec::new();
     for files in &rows {
         let v: serde_json::Value = serde_json::from_str(files).unwrap();
@@ -130,12 +123,10 @@ fn a_killed_export_leaves_a_whole_recorded_set_or_nothing() {
     // The versions follow on, never replacing a file: 2026-Wnn, -v2, … -v5.
     let s = Store::open(&db).unwrap();
     let versions: Vec<i64> = s
-        .connection()
-        .prepare("SELECT version FROM exports ORDER BY id")
+        .ledger_in_order()
         .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|r| r.unwrap())
+        .iter()
+        .map(|e| i64::from(e.version))
         .collect();
     assert_eq!(versions, vec![1, 2, 3, 4, 5]);
     common::assert_sound(&db);

@@ -63,10 +63,7 @@ fn the_app_finishes_or_clears_a_stopped_export_at_start() {
     p.send(common::pty::keys::CTRL_Q);
     let _ = p.wait_exit(10);
     let s = Store::open_readonly(&db).unwrap();
-    let files: String = s
-        .connection()
-        .query_row("SELECT files FROM exports", [], |r| r.get(0))
-        .unwrap();
+    let files: String = s.ledger_in_order().unwrap().remove(0).files;
     let mut want: Vec<String> = serde_json::from_str::<serde_json::Value>(&files)
         .unwrap()
         .as_array()

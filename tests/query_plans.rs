@@ -23,34 +23,12 @@ fn demo(dir: &tempfile::TempDir) -> Store {
 
 /// Every statement currently prepared on the store's connection.
 fn prepared_sql(s: &Store) -> Vec<String> {
-    use rusqlite::ffi;
-    let mut out = Vec::new();
-    // SAFETY: the handle is valid while `s` lives; sqlite3_next_stmt/sqlite3_sql only read the connection's
-    // list of prepared statements (no other thread uses this connection), and the text is copied at once.
-    unsafe {
-        let db = s.connection().handle();
-        let mut stmt = ffi::sqlite3_next_stmt(db, std::ptr::null_mut());
-        while !stmt.is_null() {
-            let p = ffi::sqlite3_sql(stmt);
-            if !p.is_null() {
-                out.push(std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned());
-            }
-            stmt = ffi::sqlite3_next_stmt(db, stmt);
-        }
-    }
-    out
+    s.prepared_statements()
 }
 
 /// The plan's lines, e.g. "SEARCH i USING INDEX incidents_time (occurred_at<?)".
 fn plan(s: &Store, sql: &str) -> Vec<String> {
-    let mut st = s.connection().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-    // Parameters are left unbound (NULL): the plan is chosen when the statement is prepared.
-    let mut rows = st.raw_query();
-    let mut out = Vec::new();
-    while let Some(r) = rows.next().unwrap() {
-        out.push(r.get::<_, String>(3).unwrap());
-    }
-    out
+    s.query_plan(sql).unwrap()
 }
 
 /// A full scan of incidents (or entries/audit): "SCAN i" with no index. A walk of an index in the query's

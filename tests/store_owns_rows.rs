@@ -124,3 +124,51 @@ fn the_store_imports_nothing_from_the_modules_above_it() {
         found.join("\n")
     );
 }
+
+/// Issue 18, "`connection()` private to the store": no public way to the store's connection, so nothing
+/// outside the crate (the tests included) writes a row behind `Store::write`. A test that plays an attacker
+/// opens the file with a connection of its own; a test that reads uses the store's methods
+/// (`src/store/inspect.rs`).
+#[test]
+fn the_stores_connection_is_not_public() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let mut found = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for (n, l) in text.lines().enumerate() {
+            let l = l.trim();
+            let public = l.starts_with("pub fn") || l.starts_with("pub const fn") || l.starts_with("pub unsafe fn");
+            if public
+                && (l.contains("fn connection(")
+                    || l.contains("-> &Connection")
+                    || l.contains("-> &rusqlite::Connection"))
+            {
+                found.push(format!("{}:{}: {l}", f.strip_prefix(src()).unwrap().display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the store's connection is public:\n{}",
+        found.join("\n")
+    );
+    // The declaration is still there, crate-private (so the check above reads the right name).
+    let store = std::fs::read_to_string(src().join("store/mod.rs")).unwrap();
+    assert!(
+        store.contains("pub(crate) fn connection(&self)"),
+        "Store::connection moved or renamed"
+    );
+    // And no integration test reaches for it.
+    let mut tests = Vec::new();
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests"), &mut tests);
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("benches"), &mut tests);
+    let me = Path::new(file!()).file_name().unwrap();
+    let reach: Vec<String> = tests
+        .iter()
+        .filter(|p| p.file_name() != Some(me))
+        .filter(|p| std::fs::read_to_string(p).unwrap().contains(".connection()"))
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(reach.is_empty(), "tests calling Store::connection(): {reach:?}");
+}

@@ -156,11 +156,11 @@ fn sync_now(fx: &mut Fx) -> Vec<String> {
 
 /// The labels in the ledger, in the order they were written.
 fn ledger(s: &Store) -> Vec<String> {
-    let mut st = s
-        .connection()
-        .prepare("SELECT period_label || '-v' || version FROM exports ORDER BY id")
-        .unwrap();
-    st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    s.ledger_in_order()
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{}-v{}", e.label, e.version))
+        .collect()
 }
 
 /// A receipt as the YOS writes it, for a set in the outbox.
@@ -265,11 +265,7 @@ fn a_rejection_written_by_the_yos_is_recorded_and_shown_and_the_week_is_sent_aga
         "{all}"
     );
     assert!(all.contains("received 2026-W45"), "{all}");
-    let n: i64 = fx
-        .store
-        .connection()
-        .query_row("SELECT COUNT(*) FROM export_receipts", [], |r| r.get(0))
-        .unwrap();
+    let n: i64 = fx.store.row_count("export_receipts").unwrap();
     assert_eq!(n, 2);
     // Recorded through the audit trail.
     assert!(fx.store.verify().unwrap().is_sound());
@@ -287,11 +283,7 @@ fn a_rejection_written_by_the_yos_is_recorded_and_shown_and_the_week_is_sent_aga
     sync_now(&mut fx);
     assert_eq!(ledger(&fx.store).len(), 4);
     // A receipt read once is not recorded twice.
-    let n2: i64 = fx
-        .store
-        .connection()
-        .query_row("SELECT COUNT(*) FROM export_receipts", [], |r| r.get(0))
-        .unwrap();
+    let n2: i64 = fx.store.row_count("export_receipts").unwrap();
     assert_eq!(n2, 2);
 }
 
@@ -312,11 +304,7 @@ fn a_receipt_for_a_set_this_home_did_not_send_is_not_recorded() {
     layout::write_receipt(&p, &r).unwrap();
     let lines = sync_now(&mut fx);
     assert!(lines.iter().any(|l| l.contains("did not send")), "{lines:?}");
-    let n: i64 = fx
-        .store
-        .connection()
-        .query_row("SELECT COUNT(*) FROM export_receipts", [], |r| r.get(0))
-        .unwrap();
+    let n: i64 = fx.store.row_count("export_receipts").unwrap();
     assert_eq!(n, 0);
 }
 

@@ -245,10 +245,7 @@ fn two_homes_sync_into_a_yos_with_receipts_missing_weeks_and_refusals() {
     assert!(why.contains("rewritten"), "{why}");
 
     // Every set read is recorded, audited like every table, and the YOS's file verifies.
-    let n: i64 = y
-        .connection()
-        .query_row("SELECT COUNT(*) FROM received_sets", [], |r| r.get(0))
-        .unwrap();
+    let n: i64 = y.row_count("received_sets").unwrap();
     assert_eq!(n, 9);
     assert!(y.verify().unwrap().is_sound());
 }
@@ -263,10 +260,7 @@ fn a_yos_records_signs_and_sends_nothing_of_its_own() {
     let (mut y, ya) = yos_db(dir.path());
     let s = sync(&mut y, &ya, &share, t(2026, 12, 15, 9));
     assert_eq!(s.accepted, 1, "{:#?} {set}", s.lines);
-    let id: i64 = y
-        .connection()
-        .query_row("SELECT id FROM incidents LIMIT 1", [], |r| r.get(0))
-        .unwrap();
+    let id: i64 = y.incident_ids().unwrap()[0];
     // No signing of a home's record.
     let e = y
         .add_entry(

@@ -242,7 +242,7 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    pub fn conn(&self) -> &rusqlite::Connection {
+    pub(crate) fn conn(&self) -> &rusqlite::Connection {
         self.tx
     }
 

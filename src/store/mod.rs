@@ -14,6 +14,7 @@ pub mod exports;
 pub mod handover;
 pub mod import_rows;
 pub mod incidents;
+mod inspect;
 pub mod keys;
 pub mod lock;
 pub mod report_rows;
@@ -540,7 +541,10 @@ impl Store {
         &self.path
     }
 
-    pub fn connection(&self) -> &Connection {
+    /// The store's own connection, for the crate's unit tests only: everything else goes through the store's
+    /// methods (integration tests read through `store/inspect.rs`).
+    #[cfg(test)]
+    pub(crate) fn connection(&self) -> &Connection {
         &self.conn
     }
 
