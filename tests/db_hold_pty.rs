@@ -7,7 +7,7 @@ mod cli;
 #[path = "common/support/mod.rs"]
 mod support;
 
-use support::pty::*;
+use support::pty::{keys::*, *};
 
 /// The real binary, as the manager where the command needs a person.
 fn run(args: &[&str], db: &str) -> (bool, String) {
@@ -18,7 +18,7 @@ fn run(args: &[&str], db: &str) -> (bool, String) {
 fn restore_refuses_while_the_app_is_open_and_names_who_is_signed_in() {
     let (_dir, db) = temp_db();
     let mut t = Pty::spawn(&["--db", &db], &[]);
-    t.wait_for("First-time set-up");
+    t.wait_for("First-time set-up", 20);
     t.send("Oak House");
     t.send(TAB);
     t.send("SC123456");
@@ -29,7 +29,7 @@ fn restore_refuses_while_the_app_is_open_and_names_who_is_signed_in() {
     t.send(TAB);
     t.send("correct horse");
     t.send(CTRL_S);
-    t.wait_for("Pat Manager (Manager)");
+    t.wait_for("Pat Manager (Manager)", 20);
     // A backup to restore from, made while the app is open (reading is allowed).
     let copy = std::path::Path::new(&db).with_file_name("copy.db");
     let (ok, out) = run(&["backup", "--out", copy.to_str().unwrap()], &db);
@@ -39,7 +39,7 @@ fn restore_refuses_while_the_app_is_open_and_names_who_is_signed_in() {
     assert!(out.contains("Cannot restore while concordat is open"), "{out}");
     assert!(out.contains("Pat Manager"), "says who is signed in: {out}");
     t.send(CTRL_Q);
-    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(t.exit_code(20), 0);
     let (ok, out) = run(&["restore", copy.to_str().unwrap()], &db);
     assert!(ok, "runs once the app has closed: {out}");
 }

@@ -5,12 +5,12 @@
 #[path = "common/support/mod.rs"]
 mod support;
 
-use support::pty::*;
+use support::pty::{keys::*, *};
 
 fn sign_in(t: &mut Pty, pass: &str) {
-    t.wait_for("Who are you?");
+    t.wait_for("Who are you?", 20);
     t.send(ENTER);
-    t.wait_for("Type your passphrase");
+    t.wait_for("Type your passphrase", 20);
     t.send(pass);
     t.send(ENTER);
 }
@@ -19,7 +19,7 @@ fn sign_in(t: &mut Pty, pass: &str) {
 fn set_up_sign_in_add_a_child_and_find_it_after_a_restart() {
     let (_dir, db) = temp_db();
     let mut t = Pty::spawn(&["--db", &db], &[]);
-    t.wait_for("First-time set-up");
+    t.wait_for("First-time set-up", 20);
     t.send("Oak House");
     t.send(TAB);
     t.send("SC123456");
@@ -30,18 +30,18 @@ fn set_up_sign_in_add_a_child_and_find_it_after_a_restart() {
     t.send(TAB);
     t.send("correct horse");
     t.send(CTRL_S);
-    t.wait_for("Pat Manager (Manager)");
+    t.wait_for("Pat Manager (Manager)", 20);
     // The manager's recovery code, shown once; then the handover.
-    t.wait_for("Write this recovery code down now");
+    t.wait_for("Write this recovery code down now", 20);
     t.send(ESC);
-    t.wait_for("Handover");
+    t.wait_for("Handover", 20);
     // The handover comes first; Esc to the menu, c for children, a to add.
     t.send(ESC);
-    t.wait_for("New incident");
+    t.wait_for("New incident", 20);
     t.send("c");
-    t.wait_for("No children yet");
+    t.wait_for("No children yet", 20);
     t.send("a");
-    t.wait_for("Add a child");
+    t.wait_for("Add a child", 20);
     t.send("Jordan Smith");
     t.send(TAB);
     t.send("JJ");
@@ -59,19 +59,19 @@ fn set_up_sign_in_add_a_child_and_find_it_after_a_restart() {
     t.send(TAB);
     t.send("01/09/2025");
     t.send(CTRL_S);
-    t.wait_for("JJ (Jordan Smith)");
+    t.wait_for("JJ (Jordan Smith)", 20);
     t.send(CTRL_Q);
-    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(t.exit_code(20), 0);
 
     // Start again: the database is there, set up; sign in and see the child.
     let mut t = Pty::spawn(&["--db", &db], &[]);
     sign_in(&mut t, "correct horse");
-    t.wait_for("Pat Manager (Manager)");
+    t.wait_for("Pat Manager (Manager)", 20);
     t.send(ESC);
     t.send("c");
-    t.wait_for("JJ (Jordan Smith)");
+    t.wait_for("JJ (Jordan Smith)", 20);
     t.send(CTRL_Q);
-    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(t.exit_code(20), 0);
 
     // Everything written was audited and the chain is sound.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_concordat"))
@@ -97,21 +97,21 @@ fn five_wrong_passphrases_lock_the_account_even_after_a_restart() {
     let mut t = Pty::spawn(&["--db", &db], &[]);
     for left in (1..5).rev() {
         sign_in(&mut t, "wrong guess");
-        t.wait_for(&format!("{left} more tr"));
+        t.wait_for(&format!("{left} more tr"), 20);
     }
     sign_in(&mut t, "wrong guess");
-    t.wait_for("Too many wrong passphrases");
+    t.wait_for("Too many wrong passphrases", 20);
     t.send(CTRL_Q);
-    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(t.exit_code(20), 0);
     // Restarting does not lift the wait (30 s after the fifth), and the right passphrase is refused while it
     // runs.
     let mut t = Pty::spawn(&["--db", &db], &[]);
-    t.wait_for("[WAIT]");
+    t.wait_for("[WAIT]", 20);
     sign_in(&mut t, "correct horse");
-    t.wait_for("Too many wrong passphrases");
+    t.wait_for("Too many wrong passphrases", 20);
     assert!(!t.screen().contains("(Manager)"));
     t.send(CTRL_Q);
-    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(t.exit_code(20), 0);
 }
 
 #[test]

@@ -28,7 +28,7 @@ use concordat::domain::{
 };
 use concordat::store::Store;
 use concordat::store::staff::Setup;
-use support::pty::*;
+use support::pty::{keys::*, *};
 
 const RIGHT: &str = "\x1b[C";
 
@@ -50,7 +50,7 @@ impl Keys {
         self.n += s.chars().count();
     }
     fn see(&mut self, text: &str) {
-        self.t.wait_for(text);
+        self.t.wait_for(text, 20);
     }
 }
 
@@ -86,14 +86,14 @@ fn start(yos_open: bool) -> (tempfile::TempDir, String, Keys) {
     let (dir, db) = temp_db();
     home(&db, yos_open);
     let mut t = Pty::spawn(&["--db", &db], &[]);
-    t.wait_for("Who are you?");
+    t.wait_for("Who are you?", 20);
     t.send(ENTER);
-    t.wait_for("Type your passphrase");
+    t.wait_for("Type your passphrase", 20);
     t.send("correct horse");
     t.send(ENTER);
-    t.wait_for("Pat Manager (Manager)");
+    t.wait_for("Pat Manager (Manager)", 20);
     t.send(ESC);
-    t.wait_for("New incident");
+    t.wait_for("New incident", 20);
     (dir, db, Keys { t, n: 0 })
 }
 
@@ -119,7 +119,7 @@ fn save(k: &mut Keys) {
     k.key(CTRL_S);
     k.see("Saved: incident 1.");
     k.t.send(CTRL_Q);
-    assert_eq!(k.t.wait_exit(), 0);
+    assert_eq!(k.t.exit_code(20), 0);
 }
 
 fn check(kind: &str, keys: usize, budget: usize) {

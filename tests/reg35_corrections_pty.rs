@@ -11,7 +11,7 @@ use std::path::Path;
 
 use concordat::store::Store;
 use concordat::store::staff::Setup;
-use support::pty::*;
+use support::pty::{keys::*, *};
 
 const RIGHT: &str = "\x1b[C";
 const BACKSPACE: &str = "\x7f";
@@ -46,59 +46,59 @@ fn home(db: &str) {
 }
 
 fn sign_in_to_menu(t: &mut Pty) {
-    t.wait_for("Who are you?");
+    t.wait_for("Who are you?", 20);
     t.send(ENTER);
-    t.wait_for("Type your passphrase");
+    t.wait_for("Type your passphrase", 20);
     t.send("correct horse");
     t.send(ENTER);
-    t.wait_for("Pat Manager (Manager)");
+    t.wait_for("Pat Manager (Manager)", 20);
     t.send(ESC);
-    t.wait_for("New incident");
+    t.wait_for("New incident", 20);
 }
 
 /// A criminal damage incident for the first child (Jordan), the protocol's restorative path, up to the
 /// regulation 35 step.
 fn to_reg35(t: &mut Pty, account: &str) {
     t.send("n");
-    t.wait_for("Immediate danger");
+    t.wait_for("Immediate danger", 20);
     t.send("n");
-    t.wait_for("Child, when and where");
+    t.wait_for("Child, when and where", 20);
     t.send(RIGHT);
     t.send(TAB);
     t.send(TAB);
     t.send(TAB);
     t.send("Kitchen");
     t.send(CTRL_S);
-    t.wait_for("What happened");
+    t.wait_for("What happened", 20);
     t.send("2");
     t.send(TAB);
     t.send(account);
     t.send(CTRL_S);
-    t.wait_for("What was tried to calm things");
+    t.wait_for("What was tried to calm things", 20);
     t.send("1");
     t.send(CTRL_S);
-    t.wait_for("Would a reasonable parent");
+    t.wait_for("Would a reasonable parent", 20);
     t.send("1");
-    t.wait_for("linked to the child's needs");
+    t.wait_for("linked to the child's needs", 20);
     t.send("1");
-    t.wait_for("restorative conversation");
+    t.wait_for("restorative conversation", 20);
     t.send("1");
-    t.wait_for("The protocol suggests: Restorative");
+    t.wait_for("The protocol suggests: Restorative", 20);
     t.send(CTRL_S);
-    t.wait_for("The response in detail");
+    t.wait_for("The response in detail", 20);
     t.send(RIGHT);
     t.send(CTRL_S);
-    t.wait_for("Control, discipline or restraint");
+    t.wait_for("Control, discipline or restraint", 20);
 }
 
 /// From the regulation 35 step (answered) to the saved record, then back to the menu.
 fn tell_and_save(t: &mut Pty) {
-    t.wait_for("Who was told");
+    t.wait_for("Who was told", 20);
     t.send("y");
     t.send(CTRL_S);
-    t.wait_for("The child's view");
+    t.wait_for("The child's view", 20);
     t.send(CTRL_S);
-    t.wait_for("Check and save");
+    t.wait_for("Check and save", 20);
 }
 
 #[test]
@@ -109,39 +109,39 @@ fn an_incomplete_restraint_is_saved_marked_incomplete_and_cannot_be_signed() {
     sign_in_to_menu(&mut t);
     to_reg35(&mut t, "Kicked the kitchen door and was held.");
     // What was tried is already there; only the measure is typed: the rest is not known yet.
-    t.wait_for("Space and time");
+    t.wait_for("Space and time", 20);
     t.send("y");
     t.send(TAB);
     t.send("Two-person hold");
     t.send(CTRL_S);
     tell_and_save(&mut t);
-    t.wait_for("Not complete yet: the restraint record (reg 35) still needs");
-    t.wait_for("marked incomplete");
+    t.wait_for("Not complete yet: the restraint record (reg 35) still needs", 20);
+    t.wait_for("marked incomplete", 20);
     assert!(!t.screen().contains("Everything needed is here"), "{}", t.screen());
     t.send(CTRL_S);
-    t.wait_for("Saved: incident 1.");
+    t.wait_for("Saved: incident 1.", 20);
     t.send(" ");
-    t.wait_for("New incident");
+    t.wait_for("New incident", 20);
     t.send("i");
-    t.wait_for("Kicked the kitchen door");
+    t.wait_for("Kicked the kitchen door", 20);
     t.send(ENTER);
-    t.wait_for("Awaiting review");
+    t.wait_for("Awaiting review", 20);
     // The manager speaks to the member of staff, then tries to sign.
     t.send("u");
-    t.wait_for("What do you want to add?");
+    t.wait_for("What do you want to add?", 20);
     t.send("a");
-    t.wait_for("Date you spoke");
+    t.wait_for("Date you spoke", 20);
     t.send(CTRL_S);
-    t.wait_for("Awaiting review");
+    t.wait_for("Awaiting review", 20);
     t.send("u");
-    t.wait_for("What do you want to add?");
+    t.wait_for("What do you want to add?", 20);
     t.send("d");
-    t.wait_for("Before signing");
-    t.wait_for("is not complete");
+    t.wait_for("Before signing", 20);
+    t.wait_for("is not complete", 20);
     t.send(CTRL_S);
-    t.wait_for("Not saved");
+    t.wait_for("Not saved", 20);
     t.send(CTRL_Q);
-    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(t.exit_code(20), 0);
 
     let s = Store::open_readonly(Path::new(&db)).unwrap();
     let d = s.incident(1).unwrap();
@@ -174,15 +174,15 @@ fn a_correction_of_the_child_and_the_time_is_shown_and_used_everywhere() {
     to_reg35(&mut t, "Kicked the kitchen door.");
     t.send(CTRL_S);
     tell_and_save(&mut t);
-    t.wait_for("Everything needed is here");
+    t.wait_for("Everything needed is here", 20);
     t.send(CTRL_S);
-    t.wait_for("Saved: incident 1.");
+    t.wait_for("Saved: incident 1.", 20);
     t.send(" ");
-    t.wait_for("New incident");
+    t.wait_for("New incident", 20);
     t.send("i");
-    t.wait_for("Kicked the kitchen door");
+    t.wait_for("Kicked the kitchen door", 20);
     t.send(ENTER);
-    t.wait_for("Awaiting review");
+    t.wait_for("Awaiting review", 20);
 
     // The time: yesterday 21:30.
     let zone = concordat::time::ZONE;
@@ -191,11 +191,11 @@ fn a_correction_of_the_child_and_the_time_is_shown_and_used_everywhere() {
         .to_string();
     let when = concordat::time::parse_local(&yesterday, "21:30").unwrap();
     t.send("u");
-    t.wait_for("What do you want to add?");
+    t.wait_for("What do you want to add?", 20);
     t.send("8");
-    t.wait_for("What to correct");
+    t.wait_for("What to correct", 20);
     t.send(RIGHT);
-    t.wait_for("Corrected date");
+    t.wait_for("Corrected date", 20);
     t.send(TAB);
     t.send(&BACKSPACE.repeat(10));
     t.send(&yesterday);
@@ -205,26 +205,26 @@ fn a_correction_of_the_child_and_the_time_is_shown_and_used_everywhere() {
     t.send(TAB);
     t.send("Typed today, it was last night");
     t.send(CTRL_S);
-    t.wait_for("Awaiting review");
+    t.wait_for("Awaiting review", 20);
     // The child: Lily, not Jordan.
     t.send("u");
-    t.wait_for("What do you want to add?");
+    t.wait_for("What do you want to add?", 20);
     t.send("8");
-    t.wait_for("What to correct");
+    t.wait_for("What to correct", 20);
     t.send(RIGHT);
     t.send(RIGHT);
-    t.wait_for("The right child");
+    t.wait_for("The right child", 20);
     t.send(TAB);
     t.send("L");
-    t.wait_for("Lily Brown");
+    t.wait_for("Lily Brown", 20);
     t.send(TAB);
     t.send("It was Lily, not Jordan");
     t.send(CTRL_S);
-    t.wait_for("Awaiting review");
-    t.wait_for("Lily Brown (age");
-    t.wait_for("corrected (");
+    t.wait_for("Awaiting review", 20);
+    t.wait_for("Lily Brown (age", 20);
+    t.wait_for("corrected (", 20);
     t.send(CTRL_Q);
-    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(t.exit_code(20), 0);
 
     let s = Store::open_readonly(Path::new(&db)).unwrap();
     let d = s.incident(1).unwrap();

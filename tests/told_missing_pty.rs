@@ -14,7 +14,7 @@ use concordat::domain::outstanding::{ActionKind, actions};
 use concordat::domain::{NotTold, NotifyWho};
 use concordat::store::Store;
 use concordat::store::staff::Setup;
-use support::pty::*;
+use support::pty::{keys::*, *};
 
 const RIGHT: &str = "\x1b[C";
 const END: &str = "\x1b[F";
@@ -48,14 +48,14 @@ fn home(db: &str, yos_open: bool) {
 }
 
 fn sign_in_to_menu(t: &mut Pty) {
-    t.wait_for("Who are you?");
+    t.wait_for("Who are you?", 20);
     t.send(ENTER);
-    t.wait_for("Type your passphrase");
+    t.wait_for("Type your passphrase", 20);
     t.send("correct horse");
     t.send(ENTER);
-    t.wait_for("Pat Manager (Manager)");
+    t.wait_for("Pat Manager (Manager)", 20);
     t.send(ESC);
-    t.wait_for("New incident");
+    t.wait_for("New incident", 20);
 }
 
 /// Replace a field's text.
@@ -85,9 +85,9 @@ fn a_yos_open_child_at_2am_the_yos_worker_to_be_told_later_by_9_is_saved_without
         l.date_naive()
     };
     t.send("n");
-    t.wait_for("Immediate danger");
+    t.wait_for("Immediate danger", 20);
     t.send("n");
-    t.wait_for("Child, when and where");
+    t.wait_for("Child, when and where", 20);
     t.send(RIGHT);
     t.send(TAB);
     replace(&mut t, &day.format("%d/%m/%Y").to_string());
@@ -96,49 +96,49 @@ fn a_yos_open_child_at_2am_the_yos_worker_to_be_told_later_by_9_is_saved_without
     t.send(TAB);
     t.send("Lounge");
     t.send(CTRL_S);
-    t.wait_for("What happened");
+    t.wait_for("What happened", 20);
     t.send("2");
     t.send(TAB);
     t.send("Kicked the lounge door at 2 a.m.");
     t.send(CTRL_S);
-    t.wait_for("What was tried to calm things");
+    t.wait_for("What was tried to calm things", 20);
     t.send("1");
     t.send(CTRL_S);
-    t.wait_for("Would a reasonable parent");
+    t.wait_for("Would a reasonable parent", 20);
     t.send("1");
-    t.wait_for("linked to the child's needs");
+    t.wait_for("linked to the child's needs", 20);
     t.send("1");
-    t.wait_for("restorative conversation");
+    t.wait_for("restorative conversation", 20);
     t.send("1");
-    t.wait_for("The protocol suggests: Restorative");
+    t.wait_for("The protocol suggests: Restorative", 20);
     t.send(CTRL_S);
-    t.wait_for("The response in detail");
+    t.wait_for("The response in detail", 20);
     t.send(RIGHT);
     t.send(CTRL_S);
-    t.wait_for("Control, discipline or restraint");
+    t.wait_for("Control, discipline or restraint", 20);
     t.send(CTRL_S);
-    t.wait_for("Who was told");
+    t.wait_for("Who was told", 20);
     // Going on without a word about the YOS worker is refused on their row: no silent "told now".
     t.send(CTRL_S);
-    t.wait_for("choose 1-4 for the YOS worker");
+    t.wait_for("choose 1-4 for the YOS worker", 20);
     t.send("3");
-    t.wait_for("To be told later");
+    t.wait_for("To be told later", 20);
     t.send(TAB);
-    t.wait_for("tell by");
+    t.wait_for("tell by", 20);
     t.send("09:00");
     t.send(CTRL_S);
-    t.wait_for("The child's view");
+    t.wait_for("The child's view", 20);
     t.send(CTRL_S);
-    t.wait_for("Check and save");
-    t.wait_for("Everything needed is here");
+    t.wait_for("Check and save", 20);
+    t.wait_for("Everything needed is here", 20);
     t.send(CTRL_S);
-    t.wait_for("Saved: incident 1.");
+    t.wait_for("Saved: incident 1.", 20);
     t.send("x");
-    t.wait_for("Handover");
+    t.wait_for("Handover", 20);
     t.send("h");
-    t.wait_for("Tell the YOS worker");
+    t.wait_for("Tell the YOS worker", 20);
     t.send(CTRL_Q);
-    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(t.exit_code(20), 0);
 
     let s = Store::open_readonly(Path::new(&db)).unwrap();
     let d = s.incident(1).unwrap();
@@ -172,27 +172,27 @@ fn a_missing_child_not_back_heads_the_handover_and_came_back_starts_the_72_hour_
     let mut t = Pty::spawn(&["--db", &db], &[]);
     sign_in_to_menu(&mut t);
     t.send("n");
-    t.wait_for("Immediate danger");
+    t.wait_for("Immediate danger", 20);
     t.send("n");
-    t.wait_for("Child, when and where");
+    t.wait_for("Child, when and where", 20);
     t.send(RIGHT);
     t.send(TAB);
     t.send(TAB);
     t.send(TAB);
     t.send("Front door");
     t.send(CTRL_S);
-    t.wait_for("What happened");
+    t.wait_for("What happened", 20);
     t.send("9");
     t.send(TAB);
     t.send("Did not come back after school; phone off.");
     t.send(CTRL_S);
-    t.wait_for("What was tried to calm things");
+    t.wait_for("What was tried to calm things", 20);
     t.send(CTRL_S);
-    t.wait_for("Do you know where the child is");
+    t.wait_for("Do you know where the child is", 20);
     t.send("1");
-    t.wait_for("The protocol suggests: Police referral");
+    t.wait_for("The protocol suggests: Police referral", 20);
     t.send(CTRL_S);
-    t.wait_for("The response in detail");
+    t.wait_for("The response in detail", 20);
     t.send(RIGHT);
     t.send(RIGHT);
     for _ in 0..4 {
@@ -200,29 +200,29 @@ fn a_missing_child_not_back_heads_the_handover_and_came_back_starts_the_72_hour_
     }
     t.send("CAD 77");
     t.send(CTRL_S);
-    t.wait_for("Missing or absent");
+    t.wait_for("Missing or absent", 20);
     // Reported already (a police response), with the reference; the child is not back.
-    t.wait_for("Reported to the police");
+    t.wait_for("Reported to the police", 20);
     t.send(RIGHT); // missing
     for _ in 0..6 {
         t.send(TAB);
     }
     t.send(RIGHT); // not back yet
-    t.wait_for("shows this child first");
+    t.wait_for("shows this child first", 20);
     t.send(CTRL_S);
-    t.wait_for("Control, discipline or restraint");
+    t.wait_for("Control, discipline or restraint", 20);
     t.send(CTRL_S);
-    t.wait_for("Who was told");
+    t.wait_for("Who was told", 20);
     t.send(CTRL_S);
-    t.wait_for("The child's view");
+    t.wait_for("The child's view", 20);
     t.send(CTRL_S);
-    t.wait_for("Check and save");
+    t.wait_for("Check and save", 20);
     t.send(CTRL_S);
-    t.wait_for("Saved: incident 1.");
+    t.wait_for("Saved: incident 1.", 20);
     t.send("x");
-    t.wait_for("Handover");
+    t.wait_for("Handover", 20);
     t.send("h");
-    t.wait_for("is MISSING now");
+    t.wait_for("is MISSING now", 20);
     let screen = t.screen();
     let first = screen
         .lines()
@@ -231,32 +231,32 @@ fn a_missing_child_not_back_heads_the_handover_and_came_back_starts_the_72_hour_
         .unwrap_or_default();
     assert!(first.contains("Jordan") && first.contains("MISSING now"), "{screen}");
     t.send(ESC);
-    t.wait_for("New incident");
+    t.wait_for("New incident", 20);
     t.send("i");
-    t.wait_for("Did not come back after school");
+    t.wait_for("Did not come back after school", 20);
     t.send(ENTER);
-    t.wait_for("Awaiting review");
-    t.wait_for("NOT BACK YET");
+    t.wait_for("Awaiting review", 20);
+    t.wait_for("NOT BACK YET", 20);
     // Came back two minutes ago: recorded as an entry.
     let back = concordat::time::now() - Duration::minutes(2);
     let bl = back.with_timezone(&concordat::time::ZONE);
     t.send("u");
-    t.wait_for("What do you want to add?");
+    t.wait_for("What do you want to add?", 20);
     t.send("4");
-    t.wait_for("Back yet?");
+    t.wait_for("Back yet?", 20);
     for _ in 0..6 {
         t.send(TAB);
     }
     t.send(RIGHT); // came back
-    t.wait_for("came back (date)");
+    t.wait_for("came back (date)", 20);
     t.send(TAB);
     t.send(&bl.format("%d/%m/%Y").to_string());
     t.send(TAB);
     t.send(&bl.format("%H:%M").to_string());
     t.send(CTRL_S);
-    t.wait_for("Added");
+    t.wait_for("Added", 20);
     t.send(CTRL_Q);
-    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(t.exit_code(20), 0);
 
     let s = Store::open_readonly(Path::new(&db)).unwrap();
     let d = s.incident(1).unwrap();

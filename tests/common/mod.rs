@@ -8,8 +8,12 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
-pub mod pty;
 pub mod support;
+/// The one PTY driver (`common/pty.rs`), declared once in `support` so that a file including both never
+/// loads it twice.
+#[cfg(unix)]
+#[allow(unused_imports)]
+pub use support::pty;
 
 use chrono::{DateTime, TimeZone, Utc};
 use concordat::domain::*;

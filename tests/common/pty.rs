@@ -64,6 +64,9 @@ impl Pty {
         }
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");
+        // The tester's own settings never reach the program: each test names its database and protocol.
+        cmd.env_remove("CONCORDAT_DB");
+        cmd.env_remove("CONCORDAT_PROTOCOL");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -197,6 +200,35 @@ impl Pty {
         }
     }
 
+    /// Wait for the program to exit; its exit code. Panics with the screen if it has not ended in `secs`.
+    pub fn exit_code(&mut self, secs: u64) -> u32 {
+        match self.wait_exit(secs) {
+            Some(st) => st.exit_code(),
+            None => {
+                let _ = self.child.kill();
+                panic!("the program did not exit; the screen was:\n{}", self.screen());
+            }
+        }
+    }
+
+    /// Kill the program at once (SIGKILL), as a power cut or a closed window would: nothing it could catch.
+    pub fn kill_hard(&mut self) {
+        let pid = self.child.process_id().expect("the program is running");
+        let st = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(st.success());
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("the program did not die");
+    }
+
     /// Everything written so far, raw, lossily as text.
     pub fn raw(&self) -> String {
         String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
@@ -210,4 +242,12 @@ impl Drop for Pty {
             let _ = self.child.wait();
         }
     }
+}
+
+/// A database path in a fresh temporary folder, in a `data` folder not yet made (the folder is kept alive by
+/// the returned guard).
+pub fn temp_db() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("data").join("concordat.db");
+    (dir, p.to_string_lossy().into_owned())
 }

@@ -1,8 +1,9 @@
 //! Shared test helpers: an App on an in-memory store with a fixed clock, key presses, and the screen as text;
-//! `pty` drives the real binary in a pseudo-terminal.
+//! `pty` (the one PTY driver, `common/pty.rs`) drives the real binary in a pseudo-terminal.
 #![allow(dead_code)]
 
 #[cfg(unix)]
+#[path = "../pty.rs"]
 pub mod pty;
 
 use chrono::{DateTime, TimeZone, Utc};
