@@ -8,45 +8,11 @@ mod support;
 use std::path::Path;
 
 use concordat::store::Store;
-use concordat::store::staff::Setup;
 use support::pty::{keys::*, *};
 
 /// A home with its manager and one child (not open to the YOS), ready to sign in.
 fn home(db: &str) {
-    let mut s = Store::open(Path::new(db)).unwrap();
-    let m = s
-        .setup(&Setup {
-            home_name: "Oak House",
-            ofsted_urn: "",
-            manager_name: "Pat Manager",
-            passphrase: "correct horse",
-        })
-        .unwrap();
-    let a = m.actor.clone();
-    s.add_child(
-        &a,
-        &concordat::domain::ChildInput {
-            name: "Jordan Smith".into(),
-            dob: "01/02/2011".into(),
-            gender: "male".into(),
-            ethnicity: "white_british".into(),
-            legal_status: "s31".into(),
-            admitted: "01/09/2025".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-}
-
-fn sign_in_to_menu(t: &mut Pty) {
-    t.wait_for("Who are you?", 20);
-    t.send(ENTER);
-    t.wait_for("Type your passphrase", 20);
-    t.send("correct horse");
-    t.send(ENTER);
-    t.wait_for("Pat Manager (Manager)", 20);
-    t.send(ESC);
-    t.wait_for("New incident", 20);
+    home_with(db, &[jordan()]);
 }
 
 /// The review step: save (the first incident of the home), then quit the app.

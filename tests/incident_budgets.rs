@@ -27,7 +27,6 @@ use concordat::domain::{
     CallReason, Category, MissingKind, NotTold, NotifyWho, PoliceOutcome, PoliceRoute, Response, RestorativeKind,
 };
 use concordat::store::Store;
-use concordat::store::staff::Setup;
 use support::pty::{keys::*, *};
 
 const RIGHT: &str = "\x1b[C";
@@ -55,30 +54,12 @@ impl Keys {
 }
 
 fn home(db: &str, yos_open: bool) {
-    let mut s = Store::open(Path::new(db)).unwrap();
-    let m = s
-        .setup(&Setup {
-            home_name: "Oak House",
-            ofsted_urn: "",
-            manager_name: "Pat Manager",
-            passphrase: "correct horse",
-        })
-        .unwrap();
-    s.add_child(
-        &m.actor,
-        &concordat::domain::ChildInput {
-            name: "Jordan Smith".into(),
-            dob: "01/02/2011".into(),
-            gender: "male".into(),
-            ethnicity: "white_british".into(),
-            legal_status: "s31".into(),
-            admitted: "01/09/2025".into(),
-            yos_open,
-            yos_worker: if yos_open { "Alex YOS".into() } else { String::new() },
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let child = concordat::domain::ChildInput {
+        yos_open,
+        yos_worker: if yos_open { "Alex YOS".into() } else { String::new() },
+        ..jordan()
+    };
+    home_with(db, &[child]);
 }
 
 /// Start the app on a fresh home, sign in (not counted) and stand on the main menu with the counter at 0.
@@ -86,14 +67,7 @@ fn start(yos_open: bool) -> (tempfile::TempDir, String, Keys) {
     let (dir, db) = temp_db();
     home(&db, yos_open);
     let mut t = Pty::spawn(&["--db", &db], &[]);
-    t.wait_for("Who are you?", 20);
-    t.send(ENTER);
-    t.wait_for("Type your passphrase", 20);
-    t.send("correct horse");
-    t.send(ENTER);
-    t.wait_for("Pat Manager (Manager)", 20);
-    t.send(ESC);
-    t.wait_for("New incident", 20);
+    sign_in_to_menu(&mut t);
     (dir, db, Keys { t, n: 0 })
 }
 

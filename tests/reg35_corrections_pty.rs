@@ -10,7 +10,6 @@ mod support;
 use std::path::Path;
 
 use concordat::store::Store;
-use concordat::store::staff::Setup;
 use support::pty::{keys::*, *};
 
 const RIGHT: &str = "\x1b[C";
@@ -18,42 +17,11 @@ const BACKSPACE: &str = "\x7f";
 
 /// A home with its manager and two children (not open to the YOS).
 fn home(db: &str) {
-    let mut s = Store::open(Path::new(db)).unwrap();
-    let m = s
-        .setup(&Setup {
-            home_name: "Oak House",
-            ofsted_urn: "",
-            manager_name: "Pat Manager",
-            passphrase: "correct horse",
-        })
-        .unwrap();
-    let a = m.actor.clone();
-    for name in ["Jordan Smith", "Lily Brown"] {
-        s.add_child(
-            &a,
-            &concordat::domain::ChildInput {
-                name: name.into(),
-                dob: "01/02/2011".into(),
-                gender: "male".into(),
-                ethnicity: "white_british".into(),
-                legal_status: "s31".into(),
-                admitted: "01/09/2025".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    }
-}
-
-fn sign_in_to_menu(t: &mut Pty) {
-    t.wait_for("Who are you?", 20);
-    t.send(ENTER);
-    t.wait_for("Type your passphrase", 20);
-    t.send("correct horse");
-    t.send(ENTER);
-    t.wait_for("Pat Manager (Manager)", 20);
-    t.send(ESC);
-    t.wait_for("New incident", 20);
+    let lily = concordat::domain::ChildInput {
+        name: "Lily Brown".into(),
+        ..jordan()
+    };
+    home_with(db, &[jordan(), lily]);
 }
 
 /// A criminal damage incident for the first child (Jordan), the protocol's restorative path, up to the

@@ -13,7 +13,6 @@ use chrono::{Duration, Timelike};
 use concordat::domain::outstanding::{ActionKind, actions};
 use concordat::domain::{NotTold, NotifyWho};
 use concordat::store::Store;
-use concordat::store::staff::Setup;
 use support::pty::{keys::*, *};
 
 const RIGHT: &str = "\x1b[C";
@@ -21,41 +20,13 @@ const END: &str = "\x1b[F";
 const BACKSPACE: &str = "\x7f";
 
 fn home(db: &str, yos_open: bool) {
-    let mut s = Store::open(Path::new(db)).unwrap();
-    let m = s
-        .setup(&Setup {
-            home_name: "Oak House",
-            ofsted_urn: "",
-            manager_name: "Pat Manager",
-            passphrase: "correct horse",
-        })
-        .unwrap();
-    s.add_child(
-        &m.actor,
-        &concordat::domain::ChildInput {
-            name: "Jordan Smith".into(),
-            dob: "01/02/2014".into(),
-            gender: "male".into(),
-            ethnicity: "white_british".into(),
-            legal_status: "s31".into(),
-            admitted: "01/09/2025".into(),
-            yos_open,
-            yos_worker: if yos_open { "Alex YOS".into() } else { String::new() },
-            ..Default::default()
-        },
-    )
-    .unwrap();
-}
-
-fn sign_in_to_menu(t: &mut Pty) {
-    t.wait_for("Who are you?", 20);
-    t.send(ENTER);
-    t.wait_for("Type your passphrase", 20);
-    t.send("correct horse");
-    t.send(ENTER);
-    t.wait_for("Pat Manager (Manager)", 20);
-    t.send(ESC);
-    t.wait_for("New incident", 20);
+    let child = concordat::domain::ChildInput {
+        dob: "01/02/2014".into(),
+        yos_open,
+        yos_worker: if yos_open { "Alex YOS".into() } else { String::new() },
+        ..jordan()
+    };
+    home_with(db, &[child]);
 }
 
 /// Replace a field's text.

@@ -251,3 +251,53 @@ pub fn temp_db() -> (tempfile::TempDir, String) {
     let p = dir.path().join("data").join("concordat.db");
     (dir, p.to_string_lossy().into_owned())
 }
+
+/// The passphrase of Pat Manager in [`home_with`].
+pub const MANAGER_PASS: &str = "correct horse";
+
+/// Jordan Smith, born 01/02/2011, in care (s31) since 01/09/2025, not open to the YOS.
+pub fn jordan() -> concordat::domain::ChildInput {
+    concordat::domain::ChildInput {
+        name: "Jordan Smith".into(),
+        dob: "01/02/2011".into(),
+        gender: "male".into(),
+        ethnicity: "white_british".into(),
+        legal_status: "s31".into(),
+        admitted: "01/09/2025".into(),
+        ..Default::default()
+    }
+}
+
+/// A fresh home at `db`, Oak House, with its manager Pat Manager ([`MANAGER_PASS`]) and these children: ready
+/// for the binary to sign in.
+pub fn home_with(db: &str, children: &[concordat::domain::ChildInput]) {
+    let mut s = concordat::store::Store::open(std::path::Path::new(db)).unwrap();
+    let m = s
+        .setup(&concordat::store::staff::Setup {
+            home_name: "Oak House",
+            ofsted_urn: "",
+            manager_name: "Pat Manager",
+            passphrase: MANAGER_PASS,
+        })
+        .unwrap();
+    for c in children {
+        s.add_child(&m.actor, c).unwrap();
+    }
+}
+
+/// Sign in as the first on the list (Pat Manager in [`home_with`]) with [`MANAGER_PASS`].
+pub fn sign_in(t: &mut Pty) {
+    t.wait_for("Who are you?", 20);
+    t.send(keys::ENTER);
+    t.wait_for("Type your passphrase", 20);
+    t.send(MANAGER_PASS);
+    t.send(keys::ENTER);
+}
+
+/// [`sign_in`], past the dashboard, to the main menu.
+pub fn sign_in_to_menu(t: &mut Pty) {
+    sign_in(t);
+    t.wait_for("Pat Manager (Manager)", 20);
+    t.send(keys::ESC);
+    t.wait_for("New incident", 20);
+}
