@@ -2,8 +2,8 @@
 //! the sign-in screen even while wrong passphrases make the account wait), the plain wait after wrong
 //! passphrases, and the child form's YOS field, which only a manager may change.
 
-#[path = "common/support/mod.rs"]
-mod support;
+mod common;
+use common::support;
 
 use chrono::Duration;
 use concordat::domain::{ChildInput, Role};

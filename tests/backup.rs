@@ -1,9 +1,9 @@
 //! Backups end to end: the daily backup, `concordat backup`, a damaged database pointing to the newest good
 //! backup, and `concordat restore` (checked first, current database kept aside, stale -wal/-shm removed).
 
-use common::cli;
-#[path = "common/fixtures/mod.rs"]
+use fixtures::cli;
 mod common;
+use common::fixtures;
 
 use std::path::Path;
 
@@ -33,10 +33,10 @@ fn mode(p: &Path) -> u32 {
 fn damaged_database_points_to_the_newest_good_backup_which_restores() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("home.db");
-    let (mut s, a, child) = common::home_at(&db);
+    let (mut s, a, child) = fixtures::home_at(&db);
     s.save_incident(
         &a,
-        common::record(&child, s.now(), "Before the backup: kicked a door."),
+        fixtures::record(&child, s.now(), "Before the backup: kicked a door."),
         None,
     )
     .unwrap();
@@ -48,7 +48,7 @@ fn damaged_database_points_to_the_newest_good_backup_which_restores() {
     // Something saved after the backup (it will be lost by the restore: the message says which backup).
     s.save_incident(
         &a,
-        common::record(&child, s.now(), "After the backup: kicked a door."),
+        fixtures::record(&child, s.now(), "After the backup: kicked a door."),
         None,
     )
     .unwrap();
@@ -97,8 +97,8 @@ fn damaged_database_points_to_the_newest_good_backup_which_restores() {
 fn backup_command_and_restore_keeps_the_current_database_aside() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("home.db");
-    let (mut s, a, child) = common::home_at(&db);
-    s.save_incident(&a, common::record(&child, s.now(), "One: kicked a door."), None)
+    let (mut s, a, child) = fixtures::home_at(&db);
+    s.save_incident(&a, fixtures::record(&child, s.now(), "One: kicked a door."), None)
         .unwrap();
     drop(s);
     let out_file = dir.path().join("copy.db");
@@ -106,7 +106,7 @@ fn backup_command_and_restore_keeps_the_current_database_aside() {
     assert!(ok, "{out}");
     #[cfg(unix)]
     assert_eq!(mode(&out_file), 0o600);
-    common::assert_sound(&out_file);
+    fixtures::assert_sound(&out_file);
     // Never overwrites an existing file.
     let before = std::fs::read(&out_file).unwrap();
     let (ok, out) = run(&["backup", "--out", out_file.to_str().unwrap()], &db);
@@ -122,10 +122,10 @@ fn backup_command_and_restore_keeps_the_current_database_aside() {
     // More work after the backup, then restore: the newer database is kept aside and still complete.
     let (mut s, a) = {
         let s = Store::open(&db).unwrap();
-        let a = common::manager(&s);
+        let a = fixtures::manager(&s);
         (s, a)
     };
-    s.save_incident(&a, common::record(&child, s.now(), "Two: kicked a door."), None)
+    s.save_incident(&a, fixtures::record(&child, s.now(), "Two: kicked a door."), None)
         .unwrap();
     drop(s);
     let (ok, out) = run(&["restore", out_file.to_str().unwrap()], &db);
@@ -136,14 +136,14 @@ fn backup_command_and_restore_keeps_the_current_database_aside() {
     let aside = Store::open_readonly(&replaced[0].path).unwrap();
     assert_eq!(aside.incident_count().unwrap(), 2);
     assert!(aside.verify().unwrap().is_sound());
-    common::assert_sound(&db);
+    fixtures::assert_sound(&db);
 }
 
 #[test]
 fn restore_refuses_bad_backups_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("home.db");
-    drop(common::home_at(&db));
+    drop(fixtures::home_at(&db));
     let good = dir.path().join("good.db");
     assert!(run(&["backup", "--out", good.to_str().unwrap()], &db).0);
     let original = std::fs::read(&db).unwrap();

@@ -2,9 +2,9 @@
 //! and commands each give a clear message and a non-zero exit, and an existing database is left byte for byte
 //! as it was.
 
-use common::cli;
-#[path = "common/fixtures/mod.rs"]
+use fixtures::cli;
 mod common;
+use common::fixtures;
 
 use std::path::Path;
 
@@ -58,7 +58,7 @@ fn malformed_arguments_fail_clearly_and_touch_nothing() {
     let data = dir.path().join("data");
     std::fs::create_dir(&data).unwrap();
     let db = data.join("home.db");
-    drop(common::home_at(&db));
+    drop(fixtures::home_at(&db));
     let before = snapshot(&data);
     let d = dir.path().to_str().unwrap().to_string();
     let missing = format!("{d}/missing.json");
@@ -190,7 +190,7 @@ fn malformed_arguments_fail_clearly_and_touch_nothing() {
 fn messages_echo_what_was_typed_cleaned() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("home.db");
-    drop(common::home_at(&db));
+    drop(fixtures::home_at(&db));
     let hostile = "2026-W47\u{1b}]0;pwned\u{7}\u{1b}[2J";
     for args in [
         vec!["report", "--week", hostile],

@@ -2,9 +2,9 @@
 //! file and anything in the backups folder, with exit 1 and one plain line, and leave the target byte for byte
 //! as it was. (Before, `print --incident 1 --out concordat.db` replaced the live database with exit 0.)
 
-use common::cli;
-#[path = "common/fixtures/mod.rs"]
+use fixtures::cli;
 mod common;
+use common::fixtures;
 
 use std::path::{Path, PathBuf};
 
@@ -46,8 +46,8 @@ fn refused(db: &Path, target: &Path, want: &str) {
 fn out_never_replaces_the_database_its_wal_a_file_or_a_backup() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("concordat.db");
-    let (mut s, a, child) = common::home_at(&db);
-    s.save_incident(&a, common::record(&child, s.now(), "Kicked a door."), None)
+    let (mut s, a, child) = fixtures::home_at(&db);
+    s.save_incident(&a, fixtures::record(&child, s.now(), "Kicked a door."), None)
         .unwrap();
     // The store stays open with its last write in the -wal, as while the app runs.
     let mut wal = db.as_os_str().to_owned();
@@ -71,7 +71,7 @@ fn out_never_replaces_the_database_its_wal_a_file_or_a_backup() {
     refused(&db, &new_in_backups, "backups folder");
     assert!(!new_in_backups.exists());
     drop(s);
-    common::assert_sound(&db);
+    fixtures::assert_sound(&db);
 
     // And a new file is written, once.
     let fresh = dir.path().join("fresh.txt");

@@ -3,12 +3,10 @@
 //! through the store (the app's lock-out, counted in the same place), applies the app's roles and records that
 //! person. Real binary throughout.
 
-use common::cli;
-#[path = "common/fixtures/mod.rs"]
+use fixtures::cli;
 mod common;
-#[allow(dead_code)]
-#[path = "common/pty.rs"]
-mod pty;
+use common::fixtures;
+use common::pty;
 
 use std::path::{Path, PathBuf};
 
@@ -24,9 +22,9 @@ const STAFF_PASS: &str = "night owl 42";
 /// database path.
 fn home(dir: &Path) -> PathBuf {
     let db = dir.join("home.db");
-    let (mut s, a, child) = common::home_at(&db);
+    let (mut s, a, child) = fixtures::home_at(&db);
     s.add_staff(&a, STAFF, Role::Staff, STAFF_PASS).unwrap();
-    s.save_incident(&a, common::record(&child, s.now(), "Kicked a door."), None)
+    s.save_incident(&a, fixtures::record(&child, s.now(), "Kicked a door."), None)
         .unwrap();
     db
 }

@@ -1,9 +1,9 @@
 //! `concordat setup` (a home or a YOS, from the command line, with the first-run screen's checks),
 //! `concordat import` reading the manifest beside the file, and `concordat sync` on a YOS. Real binary.
 
-use common::cli;
-#[path = "common/fixtures/mod.rs"]
+use fixtures::cli;
 mod common;
+use common::fixtures;
 
 use std::path::Path;
 
@@ -108,9 +108,9 @@ fn setup_from_the_command_line_checks_like_the_first_run_screen_and_never_twice(
 
 /// A home with one incident in a file, its week's set written into `out`; returns the JSON's path.
 fn home_set(dir: &Path, out: &Path) -> std::path::PathBuf {
-    let (mut s, a, child) = common::home_at(&dir.join("oak.db"));
+    let (mut s, a, child) = fixtures::home_at(&dir.join("oak.db"));
     let now = s.now();
-    let mut r = common::record(&child, now, "Kicked a door.");
+    let mut r = fixtures::record(&child, now, "Kicked a door.");
     r.response = concordat::domain::Response::Police;
     r.rationale = "He would not stop.".into();
     r.in_house = None;

@@ -2,15 +2,15 @@
 //! folder or two sessions on one PC): no error reaches either, nothing is lost, the audit chain stays intact,
 //! and entries added to the same incident at the same time are all in its current state.
 
-#[path = "common/fixtures/mod.rs"]
 mod common;
+use common::fixtures;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::time::Instant;
 
-use common::writer::{self, Reported, check_present, parse, spawn_writer_with};
 use concordat::store::Store;
+use fixtures::writer::{self, Reported, check_present, parse, spawn_writer_with};
 
 /// Not a test by itself: the writer process the tests below start.
 #[test]
@@ -51,7 +51,7 @@ fn run_two(db: &Path, count: u64, incident: Option<i64>) -> Reported {
 fn two_processes_writing_at_once_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("two.db");
-    drop(common::home_at(&db));
+    drop(fixtures::home_at(&db));
     let per = 150;
     let t = Instant::now();
     let rep = run_two(&db, per, None);
@@ -66,7 +66,7 @@ fn two_processes_writing_at_once_lose_nothing() {
     check_present(&s, &rep.incidents, &rep.entries);
     let v = s.verify().unwrap();
     assert!(v.is_sound(), "{:?}", v.problems);
-    assert_eq!(common::integrity(&db), "ok");
+    assert_eq!(fixtures::integrity(&db), "ok");
     eprintln!(
         "concurrency: 2 processes x {} writes each, {:.1}s",
         2 * per,
@@ -79,8 +79,8 @@ fn entries_added_to_one_incident_at_once_are_all_kept() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("one.db");
     let id = {
-        let (mut s, a, child) = common::home_at(&db);
-        s.save_incident(&a, common::record(&child, s.now(), "Shared: kicked a door."), None)
+        let (mut s, a, child) = fixtures::home_at(&db);
+        s.save_incident(&a, fixtures::record(&child, s.now(), "Shared: kicked a door."), None)
             .unwrap()
     };
     let per = 120;

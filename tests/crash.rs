@@ -4,10 +4,10 @@
 //! and whole.
 #![cfg(unix)]
 
-#[path = "common/fixtures/mod.rs"]
 mod common;
+use common::fixtures;
 
-use common::writer::{self, Reported, check_present, parse, spawn_writer};
+use fixtures::writer::{self, Reported, check_present, parse, spawn_writer};
 
 use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
@@ -35,7 +35,7 @@ fn killed_writers_lose_nothing() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.db");
-    drop(common::home_at(&db));
+    drop(fixtures::home_at(&db));
     let started = Instant::now();
     let mut all = Reported::default();
     let mut rounds_with_writes = 0;
@@ -75,7 +75,7 @@ fn killed_writers_lose_nothing() {
         if !now.incidents.is_empty() {
             rounds_with_writes += 1;
         }
-        assert_eq!(common::integrity(&db), "ok", "round {round}");
+        assert_eq!(fixtures::integrity(&db), "ok", "round {round}");
         let s = Store::open_readonly(&db).expect("opens after a kill");
         let rep = s.verify().unwrap();
         assert!(rep.is_sound(), "round {round}: {:?}", rep.problems);

@@ -2,10 +2,9 @@
 //! who has it, and runs once it has closed. Unix only (pseudo-terminals).
 #![cfg(unix)]
 
-#[path = "common/fixtures/cli.rs"]
-mod cli;
-#[path = "common/support/mod.rs"]
-mod support;
+mod common;
+use common::fixtures::cli;
+use common::support;
 
 use support::pty::{keys::*, *};
 

@@ -4,19 +4,19 @@
 //! as a new home; a database that does not verify is never backed up, and "the newest good backup" is the
 //! newest that verifies; killed backups leave nothing behind for long; `backup --out` never writes over a file.
 
-use common::cli;
-#[path = "common/fixtures/mod.rs"]
+use fixtures::cli;
 mod common;
+use common::fixtures;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::ui::{self, draw, key, sign_in, type_text};
 use concordat::domain::Role;
 use concordat::store::backup::{self, backups_dir};
 use concordat::store::{Store, StoreError, lock};
 use concordat::ui::app::{App, Msg};
 use concordat::ui::theme::Theme;
+use fixtures::ui::{self, draw, key, sign_in, type_text};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const SAM_PASS: &str = "night shift 1";
@@ -43,14 +43,14 @@ fn screen_text(app: &App) -> String {
 /// A home with Pat (manager) and Sam (staff), and one daily backup taken.
 fn home(dir: &Path) -> PathBuf {
     let db = dir.join("home.db");
-    let (mut s, m, child) = common::home_at(&db);
+    let (mut s, m, child) = fixtures::home_at(&db);
     // Sam has chosen their own passphrase (a manager's must be changed at the first sign-in).
     let sam = s.add_staff(&m, "Sam Night", Role::Staff, "given by pat 1").unwrap();
     let given = s.signer_for(sam.id, "given by pat 1").unwrap();
     s.change_own_passphrase(&given, "given by pat 1", SAM_PASS).unwrap();
     s.save_incident(
         &m,
-        common::record(&child, s.now(), "Before the backup: kicked a door."),
+        fixtures::record(&child, s.now(), "Before the backup: kicked a door."),
         None,
     )
     .unwrap();
@@ -67,7 +67,7 @@ fn open_add_child(app: &mut App) {
 /// Another database with a home of its own, renamed over `db` (as a restore by another program would).
 fn replace_with_another(dir: &Path, db: &Path) {
     let other = dir.join("other.db");
-    drop(common::home_at(&other));
+    drop(fixtures::home_at(&other));
     std::fs::rename(&other, db).unwrap();
 }
 
@@ -100,10 +100,10 @@ fn restore_refuses_while_the_app_holds_the_database_and_names_who() {
 fn a_replaced_file_or_a_removed_wal_refuses_the_next_write() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("home.db");
-    let (mut s, a, child) = common::home_at(&db);
+    let (mut s, a, child) = fixtures::home_at(&db);
     replace_with_another(dir.path(), &db);
     let e = s
-        .save_incident(&a, common::record(&child, s.now(), "After the restore."), None)
+        .save_incident(&a, fixtures::record(&child, s.now(), "After the restore."), None)
         .expect_err("a write to a replaced file is refused, never acknowledged");
     assert!(matches!(e, StoreError::Replaced), "{e:?}");
     let msg = e.to_string();
@@ -118,10 +118,10 @@ fn a_replaced_file_or_a_removed_wal_refuses_the_next_write() {
 
     // The -wal removed underneath (as a clean-up tool or a copy back would).
     let db2 = dir.path().join("second.db");
-    let (mut s, a, child) = common::home_at(&db2);
+    let (mut s, a, child) = fixtures::home_at(&db2);
     std::fs::remove_file(backup::with_suffix(&db2, "-wal")).unwrap();
     let e = s
-        .save_incident(&a, common::record(&child, s.now(), "After the -wal went."), None)
+        .save_incident(&a, fixtures::record(&child, s.now(), "After the -wal went."), None)
         .expect_err("refused");
     assert!(matches!(e, StoreError::Replaced), "{e:?}");
 }
@@ -132,7 +132,7 @@ fn a_save_refused_because_the_file_was_replaced_keeps_the_form() {
     let db = home(dir.path());
     let mut app = App::new(Store::open(&db).unwrap(), ui::protocol(), Theme::plain(), t0());
     app.store.set_clock(Some(t0()));
-    sign_in(&mut app, 0, common::PASS);
+    sign_in(&mut app, 0, fixtures::PASS);
     assert!(app.session.is_some());
     open_add_child(&mut app);
     type_text(&mut app, "Riley Typed");
@@ -183,8 +183,8 @@ fn a_lock_on_a_full_disk_keeps_typing_in_memory_for_its_author_only() {
         let _: i64 = app.store.limit_pages(n).unwrap();
     };
     set_max(&app, pages);
-    let pat = common::manager(&app.store);
-    let child = common::first_child_uid(&app.store);
+    let pat = fixtures::manager(&app.store);
+    let child = fixtures::first_child_uid(&app.store);
     // Fill every last page: big records first, then smaller ones.
     for n in [200, 20, 2, 1] {
         let long = "J kicked the kitchen door and threw a chair. ".repeat(n);
@@ -192,7 +192,7 @@ fn a_lock_on_a_full_disk_keeps_typing_in_memory_for_its_author_only() {
         loop {
             tries += 1;
             assert!(tries < 200, "the disk never filled");
-            let rec = common::record(&child, app.store.now(), &long);
+            let rec = fixtures::record(&child, app.store.now(), &long);
             match app.store.save_incident(&pat, rec, None) {
                 Ok(_) => continue,
                 Err(StoreError::Full) => break,
@@ -228,7 +228,7 @@ fn a_lock_on_a_full_disk_keeps_typing_in_memory_for_its_author_only() {
     assert_eq!(note.matches("full").count(), 1, "one message, not nested: {note}");
     // Room again. Someone else signs in: they never see it.
     set_max(&app, 1_000_000);
-    sign_in(&mut app, 0, common::PASS);
+    sign_in(&mut app, 0, fixtures::PASS);
     assert_eq!(app.session.as_ref().map(|s| s.staff.name.as_str()), Some("Pat Manager"));
     assert!(!screen_has(&app, "Riley Unsaved"));
     open_add_child(&mut app);
@@ -291,7 +291,7 @@ fn an_emptied_database_where_a_home_was_kept_is_not_set_up_again() {
     let fresh = dir.path().join("new").join("c.db");
     assert!(!Store::open(&fresh).unwrap().is_set_up().unwrap());
     // Set up today, emptied before any backup was taken: the set-up itself marked the folder.
-    drop(common::home_at(&fresh));
+    drop(fixtures::home_at(&fresh));
     for f in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(backup::with_suffix(&fresh, f));
     }
@@ -327,15 +327,23 @@ fn flip_a_byte_in_a_record(db: &Path, text: &str) {
 fn a_flipped_byte_is_not_copied_into_the_daily_backup() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("home.db");
-    let (mut s, a, child) = common::home_at(&db);
+    let (mut s, a, child) = fixtures::home_at(&db);
     s.set_clock(Some(t0()));
-    s.save_incident(&a, common::record(&child, s.now(), "Threw the remote at the TV."), None)
-        .unwrap();
+    s.save_incident(
+        &a,
+        fixtures::record(&child, s.now(), "Threw the remote at the TV."),
+        None,
+    )
+    .unwrap();
     assert_eq!(backup::daily(&s), None, "yesterday's backup");
     let good = backup::list(&db)[0].path.clone();
     drop(s);
     flip_a_byte_in_a_record(&db, "Threw the remote");
-    assert_eq!(common::integrity(&db), "ok", "the start-up check alone does not see it");
+    assert_eq!(
+        fixtures::integrity(&db),
+        "ok",
+        "the start-up check alone does not see it"
+    );
 
     let mut s = Store::open(&db).unwrap();
     s.set_clock(Some(t0() + Duration::days(1)));

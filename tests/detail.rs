@@ -1,6 +1,8 @@
 //! The incident detail screen: the current state and its history, adding later information, the manager's
 //! review, and a half-typed entry surviving an idle lock. Driven through the App with keys, at 80x24.
 
+mod common;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use concordat::domain::*;
 use concordat::protocol::Protocol;
@@ -20,14 +22,7 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn protocol() -> Protocol {
-    Protocol {
-        id: "test-area".into(),
-        version: "2".into(),
-        title: "Test area Concordat".into(),
-        start: "danger".into(),
-        steps: vec![],
-        sha256: "ab".repeat(32),
-    }
+    common::fixtures::ui::protocol_named("test-area", "2", "Test area Concordat", &"ab".repeat(32))
 }
 
 fn new_app() -> App {

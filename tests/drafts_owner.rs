@@ -3,8 +3,8 @@
 //! discard needs a reason and is recorded with the words kept. And typing is kept as it is typed, on the tick,
 //! without a write per key.
 
-#[path = "common/support/mod.rs"]
-mod support;
+mod common;
+use common::support;
 
 use std::collections::BTreeMap;
 

@@ -2,8 +2,8 @@
 //! closed window) loses nothing typed; after signing in again the author is straight back in the field.
 #![cfg(unix)]
 
-#[path = "common/support/mod.rs"]
-mod support;
+mod common;
+use common::support;
 
 use std::path::Path;
 

@@ -2,8 +2,8 @@
 //! see the child; and the wrong-passphrase lock-out. Unix only (pseudo-terminals).
 #![cfg(unix)]
 
-#[path = "common/support/mod.rs"]
-mod support;
+mod common;
+use common::support;
 
 use support::pty::{keys::*, *};
 

@@ -2,8 +2,8 @@
 //! end, keys only, and it reads back after a restart; an interrupted draft comes back after a restart.
 #![cfg(unix)]
 
-#[path = "common/support/mod.rs"]
-mod support;
+mod common;
+use common::support;
 
 use std::path::Path;
 

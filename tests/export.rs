@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-#[path = "common/fixtures/cli.rs"]
-mod cli;
+mod common;
+use common::fixtures::cli;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use concordat::domain::*;

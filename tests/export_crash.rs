@@ -4,8 +4,8 @@
 //! appears, and no hidden temporary file or folder is left.
 #![cfg(unix)]
 
-#[path = "common/fixtures/mod.rs"]
 mod common;
+use common::fixtures;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -25,7 +25,7 @@ fn export_child() {
     let dir = PathBuf::from(std::env::var(ENV_DIR).unwrap());
     let stop: usize = std::env::var(ENV_STOP).unwrap().parse().unwrap();
     let mut s = Store::open(&db).unwrap();
-    let a = common::manager(&s);
+    let a = fixtures::manager(&s);
     let p = export::last_week(s.now());
     let mut n = 0;
     export::write_hooked(&mut s, &a, &p, &dir, &mut |_| {
@@ -78,9 +78,9 @@ fn a_killed_export_leaves_a_whole_recorded_set_or_nothing() {
     let out = tmp.path().join("yos");
     std::fs::create_dir(&out).unwrap();
     {
-        let (mut s, a, child) = common::home_at(&db);
+        let (mut s, a, child) = fixtures::home_at(&db);
         let last_week = s.now() - chrono::Duration::days(7);
-        s.save_incident(&a, common::record(&child, last_week, "J threw a cup."), None)
+        s.save_incident(&a, fixtures::record(&child, last_week, "J threw a cup."), None)
             .unwrap();
         s.set_setting(&a, "export_folder", out.to_str().unwrap()).unwrap();
     }
@@ -129,7 +129,7 @@ fn a_killed_export_leaves_a_whole_recorded_set_or_nothing() {
         .map(|e| i64::from(e.version))
         .collect();
     assert_eq!(versions, vec![1, 2, 3, 4, 5]);
-    common::assert_sound(&db);
+    fixtures::assert_sound(&db);
 }
 
 #[test]
@@ -138,7 +138,7 @@ fn the_next_export_finishes_a_killed_one_first() {
     let db = tmp.path().join("home.db");
     let out = tmp.path().join("yos");
     std::fs::create_dir(&out).unwrap();
-    drop(common::home_at(&db));
+    drop(fixtures::home_at(&db));
     // Killed just after recording (stage 3), with the export folder given on the command line only.
     let st = Command::new(std::env::current_exe().unwrap())
         .args([
@@ -158,7 +158,7 @@ fn the_next_export_finishes_a_killed_one_first() {
         .unwrap();
     assert!(!st.success());
     let mut s = Store::open(&db).unwrap();
-    let a = common::manager(&s);
+    let a = fixtures::manager(&s);
     let p = export::last_week(s.now());
     let r = export::write(&mut s, &a, &p, &out).unwrap();
     assert_eq!(r.version, 2);
@@ -199,11 +199,11 @@ fn exports_killed_at_random_moments_leave_whole_recorded_sets_only() {
     let out = tmp.path().join("yos");
     std::fs::create_dir(&out).unwrap();
     {
-        let (mut s, a, child) = common::home_at(&db);
+        let (mut s, a, child) = fixtures::home_at(&db);
         let last_week = s.now() - chrono::Duration::days(7);
         let account = "J kicked the kitchen door and threw a chair. ".repeat(20);
         for _ in 0..150 {
-            s.save_incident(&a, common::record(&child, last_week, &account), None)
+            s.save_incident(&a, fixtures::record(&child, last_week, &account), None)
                 .unwrap();
         }
     }
@@ -232,7 +232,7 @@ fn exports_killed_at_random_moments_leave_whole_recorded_sets_only() {
         recorded = n;
         assert!(s.verify().unwrap().is_sound(), "round {round}");
     }
-    common::assert_sound(&db);
+    fixtures::assert_sound(&db);
     eprintln!(
         "export_crash: {kills} kills: {landed_before} left nothing, {landed_after} left a whole recorded set, \
          {recorded} sets in the ledger and the folder, no temporary file"

@@ -3,8 +3,8 @@
 //! standard error. That it reports each record is tested in `src/cli/progress.rs`
 //! (`the_export_reports_its_progress`).
 
-#[path = "common/fixtures/cli.rs"]
-mod cli;
+mod common;
+use common::fixtures::cli;
 
 #[test]
 fn no_progress_bar_when_the_export_is_captured() {
@@ -50,9 +50,7 @@ fn no_progress_bar_when_the_export_is_captured() {
     );
 }
 
-#[path = "common/pty.rs"]
-#[allow(dead_code)]
-mod pty;
+use common::pty;
 
 /// On a terminal the export draws the bar, with its stage and counts, after the passphrase is asked, and clears
 /// it before its one line (the bar is cleared, so the raw output is read).

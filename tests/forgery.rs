@@ -3,8 +3,8 @@
 //! of the whole chain, a tail cut off) in `verify --anchors` against manifests kept elsewhere; a legitimate
 //! history must verify sound.
 
-#[path = "common/fixtures/mod.rs"]
 mod common;
+use common::fixtures;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,11 +28,11 @@ fn this_week(s: &Store) -> Period {
 /// is kept in `yos`. Returns the database's path and incident ids.
 fn history(dir: &Path, yos: &Path) -> (PathBuf, i64, i64) {
     let db = dir.join("home.db");
-    let (mut s, m, child) = common::home_at(&db);
+    let (mut s, m, child) = fixtures::home_at(&db);
     let sam = s.add_staff(&m, "Sam Night", Role::Staff, "night shift 1").unwrap();
     let w = s.signer_for(sam.id, "night shift 1").unwrap();
     let first = s
-        .save_incident(&w, common::record(&child, s.now(), "Kicked a door."), None)
+        .save_incident(&w, fixtures::record(&child, s.now(), "Kicked a door."), None)
         .unwrap();
     s.add_entry(
         &m,
@@ -43,7 +43,7 @@ fn history(dir: &Path, yos: &Path) -> (PathBuf, i64, i64) {
     )
     .unwrap();
     let second = s
-        .save_incident(&m, common::record(&child, s.now(), "Threw a cup."), None)
+        .save_incident(&m, fixtures::record(&child, s.now(), "Threw a cup."), None)
         .unwrap();
     let p = this_week(&s);
     export::write(&mut s, &m, &p, yos).unwrap();
@@ -435,10 +435,10 @@ fn a_tail_cut_off_is_caught_by_an_anchor() {
     let (db, _, _) = history(dir.path(), yos.path());
     // Later work, a handover sheet printed (its anchor), then another export whose manifest is kept.
     let mut s = Store::open(&db).unwrap();
-    let m = common::manager(&s);
-    let child = common::first_child_uid(&s);
+    let m = fixtures::manager(&s);
+    let child = fixtures::first_child_uid(&s);
     let late = s
-        .save_incident(&m, common::record(&child, s.now(), "Broke a window."), None)
+        .save_incident(&m, fixtures::record(&child, s.now(), "Broke a window."), None)
         .unwrap();
     let sheet = concordat::print::handover_text(
         &s.handover_sheet(s.now(), concordat::store::handover::Window::SinceHandover)
@@ -491,7 +491,7 @@ fn a_legitimate_history_verifies_sound_and_scheduled_exports_sign_only_exports()
     let yos = tempfile::tempdir().unwrap();
     let (db, first, _) = history(dir.path(), yos.path());
     let mut s = Store::open(&db).unwrap();
-    let m = common::manager(&s);
+    let m = fixtures::manager(&s);
     // A reset by the manager, then the person signs in with the new passphrase and writes.
     let sam = s
         .list_staff(false)

@@ -1,8 +1,8 @@
 //! A full disk (simulated with `PRAGMA max_page_count`): saving fails with the plain "disk is full" message,
 //! the draft saved earlier is still there, nothing is corrupted, and saving works again once there is room.
 
-#[path = "common/fixtures/mod.rs"]
 mod common;
+use common::fixtures;
 
 use concordat::store::drafts::INCIDENT;
 use concordat::store::{Store, StoreError};
@@ -11,7 +11,7 @@ use concordat::store::{Store, StoreError};
 fn a_full_disk_refuses_the_save_and_keeps_the_draft() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("full.db");
-    let (mut s, a, child) = common::home_at(&db);
+    let (mut s, a, child) = fixtures::home_at(&db);
     let draft_text = r#"{"step":"account","account":"J threw a cup at the wall after the phone call."}"#;
     let draft = s.save_draft(&a, None, INCIDENT, "Jordan, kitchen", draft_text).unwrap();
     let pages: i64 = s.page_count().unwrap();
@@ -26,7 +26,7 @@ fn a_full_disk_refuses_the_save_and_keeps_the_draft() {
     let err = loop {
         tries += 1;
         assert!(tries < 50, "the disk never filled");
-        match s.save_incident(&a, common::record(&child, s.now(), &long), None) {
+        match s.save_incident(&a, fixtures::record(&child, s.now(), &long), None) {
             Ok(_) => continue,
             Err(e) => break e,
         }
@@ -42,8 +42,8 @@ fn a_full_disk_refuses_the_save_and_keeps_the_draft() {
     // Nothing half-written: integrity and the audit chain are sound, through another connection too.
     let rep = s.verify().unwrap();
     assert!(rep.is_sound(), "{:?}", rep.problems);
-    assert_eq!(common::integrity(&db), "ok");
-    common::assert_sound(&db);
+    assert_eq!(fixtures::integrity(&db), "ok");
+    fixtures::assert_sound(&db);
     let before = s.incident_count().unwrap();
     // Updating the draft also fails plainly, and changes nothing.
     let big = format!("{{\"account\":\"{}\"}}", "x".repeat(200_000));
@@ -54,13 +54,13 @@ fn a_full_disk_refuses_the_save_and_keeps_the_draft() {
     assert_eq!(s.open_drafts(&a, INCIDENT).unwrap()[0].payload, draft_text);
     // Room again: the same save works.
     set_max(&s, 1_000_000);
-    s.save_incident(&a, common::record(&child, s.now(), &long), Some(draft))
+    s.save_incident(&a, fixtures::record(&child, s.now(), &long), Some(draft))
         .unwrap();
     assert_eq!(s.incident_count().unwrap(), before + 1);
     assert!(s.open_drafts(&a, INCIDENT).unwrap().is_empty());
     drop(s);
-    assert_eq!(common::integrity(&db), "ok");
-    common::assert_sound(&db);
+    assert_eq!(fixtures::integrity(&db), "ok");
+    fixtures::assert_sound(&db);
 }
 
 /// Today's failure: eight wrong passphrases on a full disk counted nothing and the right one then signed in.
@@ -70,7 +70,7 @@ fn a_full_disk_refuses_the_save_and_keeps_the_draft() {
 fn a_sign_in_that_cannot_be_recorded_on_a_full_disk_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("full.db");
-    let (mut s, a, _child) = common::home_at(&db);
+    let (mut s, a, _child) = fixtures::home_at(&db);
     let id = a.staff_id.unwrap();
     let other = s
         .add_staff(&a, "Sam Night", concordat::domain::Role::Staff, "night shift 1")
@@ -110,7 +110,7 @@ fn a_sign_in_that_cannot_be_recorded_on_a_full_disk_is_refused() {
         let e = s.sign_in(id, "wrong guess").unwrap_err();
         messages.push(e.to_string());
     }
-    let right = s.sign_in(id, common::PASS).unwrap_err().to_string();
+    let right = s.sign_in(id, fixtures::PASS).unwrap_err().to_string();
     assert!(
         right.contains("could not be recorded") && right.contains("disk is full"),
         "{right}"
@@ -122,10 +122,10 @@ fn a_sign_in_that_cannot_be_recorded_on_a_full_disk_is_refused() {
     assert_eq!(s.staff_by_id(id).unwrap().failed_attempts, 0);
     set_max(&s, 1_000_000);
     assert!(matches!(
-        s.sign_in(id, common::PASS).unwrap(),
+        s.sign_in(id, fixtures::PASS).unwrap(),
         concordat::store::staff::SignIn::Ok(_)
     ));
     drop(s);
-    assert_eq!(common::integrity(&db), "ok");
-    common::assert_sound(&db);
+    assert_eq!(fixtures::integrity(&db), "ok");
+    fixtures::assert_sound(&db);
 }

@@ -4,17 +4,17 @@
 //! never a control character in the terminal buffer. And text typed into a form survives an idle lock for its
 //! author only.
 
-#[path = "common/fixtures/mod.rs"]
 mod common;
+use common::fixtures;
 
 use std::path::Path;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::ui::{self, bad_cell, draw, key, sign_in, type_text};
 use concordat::domain::Role;
 use concordat::store::Store;
 use concordat::ui::app::{App, Msg};
 use concordat::ui::theme::Theme;
+use fixtures::ui::{self, bad_cell, draw, key, sign_in, type_text};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -28,7 +28,7 @@ fn t0() -> DateTime<Utc> {
 /// A home with a manager (Pat) and a member of staff (Sam), exports pointed at a temporary folder.
 fn template(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("template.db");
-    let (mut s, m, _) = common::home_at(&db);
+    let (mut s, m, _) = fixtures::home_at(&db);
     // Sam has chosen their own passphrase (a manager's must be changed at the first sign-in).
     let sam = s.add_staff(&m, "Sam Night", Role::Staff, "given by pat 1").unwrap();
     let given = s.signer_for(sam.id, "given by pat 1").unwrap();
@@ -154,7 +154,7 @@ fn random_input_never_panics_and_always_draws_cleanly() {
         let mut term = ui::terminal(80, 24);
         // Half the sessions as the manager (more screens), half as staff.
         let (pos, pass) = if sess % 2 == 0 {
-            (0, common::PASS)
+            (0, fixtures::PASS)
         } else {
             (1, SAM_PASS)
         };
@@ -246,7 +246,7 @@ fn typing_survives_an_idle_lock_for_its_author_only() {
     );
 
     // Someone else signs in: they do not see it.
-    sign_in(&mut app, 0, common::PASS);
+    sign_in(&mut app, 0, fixtures::PASS);
     assert_eq!(app.session.as_ref().map(|s| s.staff.name.as_str()), Some("Pat Manager"));
     assert!(!screen_has(&app, "Riley Unsaved"));
     open_add_child(&mut app);

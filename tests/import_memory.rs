@@ -2,8 +2,8 @@
 //! 100 MB whatever the file's size. Measured in a child process (this test binary run again) through
 //! /proc/self/status VmHWM; skipped where there is no /proc.
 
-#[path = "common/fixtures/mod.rs"]
 mod common;
+use common::fixtures;
 
 use std::io::Write;
 use std::path::Path;
@@ -14,10 +14,10 @@ use concordat::store::{Actor, Store};
 /// Write an export of `n` records, each carrying an account of `text` bytes, built from a real one-record
 /// export (so the file is what `concordat export` writes, only longer).
 fn large_file(dir: &Path, n: usize, text: usize) -> std::path::PathBuf {
-    let (s, a, child) = common::home_at(&dir.join("home.db"));
+    let (s, a, child) = fixtures::home_at(&dir.join("home.db"));
     let mut s = s;
     let now = s.now();
-    s.save_incident(&a, common::record(&child, now, "Kicked a door."), None)
+    s.save_incident(&a, fixtures::record(&child, now, "Kicked a door."), None)
         .unwrap();
     let week = concordat::time::Period::week_of(concordat::time::local_date(now));
     let f = concordat::export::build(&s, &week).unwrap();

@@ -2,8 +2,8 @@
 //! this home's records, a uid already here with different content is a conflict naming both versions, a later
 //! file may only add entries, and impossible dates are refused naming the record and field.
 
-#[path = "common/fixtures/mod.rs"]
 mod common;
+use common::fixtures;
 
 use chrono::Datelike;
 use concordat::domain::{Change, ChildInput};
@@ -20,7 +20,7 @@ fn this_week(s: &Store) -> Period {
 /// A home with a named (YOS-open) child and an incident with a note: its store, manager, incident id.
 fn home() -> (Store, Actor, i64) {
     let mut s = Store::open_in_memory().unwrap();
-    let (m, _) = common::populate(&mut s);
+    let (m, _) = fixtures::populate(&mut s);
     let casey = s
         .add_child(
             &m,
@@ -28,12 +28,12 @@ fn home() -> (Store, Actor, i64) {
                 yos_open: true,
                 yos_worker: "Alex YOS".into(),
                 yos_ref: "YOS/1".into(),
-                ..common::child_input("Casey Jones")
+                ..fixtures::child_input("Casey Jones")
             },
         )
         .unwrap();
     let id = s
-        .save_incident(&m, common::record(&casey.uid, s.now(), "Kicked a door."), None)
+        .save_incident(&m, fixtures::record(&casey.uid, s.now(), "Kicked a door."), None)
         .unwrap();
     s.add_entry(
         &m,

@@ -17,8 +17,8 @@
 //! door."), and they make up much of each count: the restraint's reg 35 record is 45 of its 103.
 #![cfg(unix)]
 
-#[path = "common/support/mod.rs"]
-mod support;
+mod common;
+use common::support;
 
 use std::path::Path;
 

@@ -2,15 +2,15 @@
 //! characters — typed, pasted, or already in the database never reaches the terminal buffer as control
 //! characters (every cell is checked), and cannot make one record look like another.
 
-#[path = "common/fixtures/mod.rs"]
 mod common;
+use common::fixtures;
 
 use chrono::{TimeZone, Utc};
-use common::ui::{self, bad_cell, draw, key, sign_in, type_text};
 use concordat::domain::Role;
 use concordat::store::Store;
 use concordat::ui::app::{App, Msg};
 use concordat::ui::theme::Theme;
+use fixtures::ui::{self, bad_cell, draw, key, sign_in, type_text};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const NASTY: &[&str] = &[
@@ -54,14 +54,14 @@ fn check(app: &App, what: &str) -> Vec<String> {
 fn text_already_in_the_database_is_drawn_harmlessly() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("inj.db");
-    let (mut s, m, child) = common::home_at(&db);
+    let (mut s, m, child) = fixtures::home_at(&db);
     s.add_staff(&m, "Sam Night", Role::Staff, "night shift 1").unwrap();
     // Through the library with raw strings (cleaned or refused there; either is fine, nothing may break).
-    let mut raw = common::child_input("Robin\u{1b}[2J Grey\u{202e}");
+    let mut raw = fixtures::child_input("Robin\u{1b}[2J Grey\u{202e}");
     raw.what_helps = NASTY.concat();
     let _ = s.add_child(&m, &raw);
     let account = format!("Kicked the door.{}", NASTY.concat());
-    let _ = s.save_incident(&m, common::record(&child, s.now(), &account), None);
+    let _ = s.save_incident(&m, fixtures::record(&child, s.now(), &account), None);
     drop(s);
     // And straight into the file, as an old version or a hand edit might have left it.
     let c = rusqlite::Connection::open(&db).unwrap();
@@ -93,7 +93,7 @@ fn text_already_in_the_database_is_drawn_harmlessly() {
         "the disguised name is shown:\n{}",
         rows.join("\n")
     );
-    sign_in(&mut a, 0, common::PASS);
+    sign_in(&mut a, 0, fixtures::PASS);
     assert!(a.session.is_some());
     check(&a, "after sign-in");
     a.update(key(KeyCode::Esc));
@@ -128,14 +128,14 @@ fn text_already_in_the_database_is_drawn_harmlessly() {
 fn typed_and_pasted_control_text_is_never_drawn() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("inj.db");
-    drop(common::home_at(&db));
+    drop(fixtures::home_at(&db));
     let mut a = app(Store::open(&db).unwrap());
     // Even the sign-in screen's passphrase field.
     a.update(key(KeyCode::Enter));
     a.update(Msg::Paste(NASTY.concat()));
     check(&a, "passphrase paste");
     a.update(key(KeyCode::Esc));
-    sign_in(&mut a, 0, common::PASS);
+    sign_in(&mut a, 0, fixtures::PASS);
     a.update(key(KeyCode::Esc));
     a.update(key(KeyCode::Char('c')));
     a.update(key(KeyCode::Char('a')));
@@ -181,7 +181,7 @@ fn the_cell_check_catches_control_characters() {
 fn verify_never_prints_an_audit_rows_name_raw() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("home.db");
-    drop(common::home_at(&db));
+    drop(fixtures::home_at(&db));
     let c = rusqlite::Connection::open(&db).unwrap();
     c.execute(
         "UPDATE audit SET staff_name = ?1 WHERE id = (SELECT MAX(id) FROM audit)",

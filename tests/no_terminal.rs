@@ -1,14 +1,14 @@
 //! Started without a terminal (a scheduled task, a pipe), the app says so plainly and exits: never a panic.
 #![cfg(unix)]
 
-#[path = "common/fixtures/mod.rs"]
 mod common;
+use common::fixtures;
 
 #[test]
 fn without_a_terminal_the_app_says_so_and_does_not_panic() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("home.db");
-    drop(common::home_at(&db));
+    drop(fixtures::home_at(&db));
     // In a new session (setsid), so that it has no controlling terminal even when the tests run in one.
     let Ok(out) = std::process::Command::new("setsid")
         .arg("-w")

@@ -2,8 +2,8 @@
 //! sign-in with it, before anything else; then, from the menu, any member of staff changes their own again.
 #![cfg(unix)]
 
-#[path = "common/support/mod.rs"]
-mod support;
+mod common;
+use common::support;
 
 use concordat::domain::Role;
 use concordat::store::Store;

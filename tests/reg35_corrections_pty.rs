@@ -4,8 +4,8 @@
 //! the print-out read the corrected values.
 #![cfg(unix)]
 
-#[path = "common/support/mod.rs"]
-mod support;
+mod common;
+use common::support;
 
 use std::path::Path;
 

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-#[path = "common/fixtures/cli.rs"]
-mod cli;
+mod common;
+use common::fixtures::cli;
 
 use chrono::{TimeZone, Utc};
 use concordat::domain::*;

@@ -2,8 +2,8 @@
 //! parameters; the lock-out after repeated wrong passphrases survives restarting the app; roles are enforced
 //! by the store itself, not only by the screens.
 
-#[path = "common/fixtures/mod.rs"]
 mod common;
+use common::fixtures;
 
 use concordat::domain::{Change, Role};
 use concordat::store::staff::{SignIn, hash_passphrase};
@@ -46,21 +46,25 @@ fn passphrases_are_argon2id_with_sound_parameters() {
     // And what is stored for an account is such a hash, never the passphrase.
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    drop(common::home_at(&db));
+    drop(fixtures::home_at(&db));
     let c = rusqlite::Connection::open(&db).unwrap();
     let stored: String = c
         .query_row("SELECT pass_hash FROM staff WHERE id = 1", [], |r| r.get(0))
         .unwrap();
     assert_eq!(params(&stored).0, "argon2id");
     let bytes = std::fs::read(&db).unwrap();
-    assert!(!bytes.windows(common::PASS.len()).any(|w| w == common::PASS.as_bytes()));
+    assert!(
+        !bytes
+            .windows(fixtures::PASS.len())
+            .any(|w| w == fixtures::PASS.as_bytes())
+    );
 }
 
 #[test]
 fn lock_out_survives_reopening_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    let (s, a, _) = common::home_at(&db);
+    let (s, a, _) = fixtures::home_at(&db);
     let id = a.staff_id.unwrap();
     drop(s);
     // Each wrong try in a fresh "start of the app".
@@ -77,12 +81,12 @@ fn lock_out_survives_reopening_the_database() {
     }
     // Restarting does not lift the lock, even for the right passphrase.
     let mut s = Store::open(&db).unwrap();
-    assert!(matches!(s.sign_in(id, common::PASS).unwrap(), SignIn::Locked { .. }));
+    assert!(matches!(s.sign_in(id, fixtures::PASS).unwrap(), SignIn::Locked { .. }));
     assert_eq!(s.staff_by_id(id).unwrap().failed_attempts, 5);
     // After the lock-out time it opens again.
     let later = s.now() + chrono::Duration::minutes(6);
     s.set_clock(Some(later));
-    assert!(matches!(s.sign_in(id, common::PASS).unwrap(), SignIn::Ok(_)));
+    assert!(matches!(s.sign_in(id, fixtures::PASS).unwrap(), SignIn::Ok(_)));
     assert!(s.verify().unwrap().is_sound());
 }
 
@@ -90,13 +94,13 @@ fn lock_out_survives_reopening_the_database() {
 fn roles_are_enforced_by_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    let (mut s, m, child) = common::home_at(&db);
+    let (mut s, m, child) = fixtures::home_at(&db);
     let worker = s.add_staff(&m, "Sam Night", Role::Staff, "night shift 1").unwrap();
     let senior = s.add_staff(&m, "Lee Senior", Role::Senior, "shift lead 1").unwrap();
     let w = s.signer_for(worker.id, "night shift 1").unwrap();
     let sl = s.signer_for(senior.id, "shift lead 1").unwrap();
     let id = s
-        .save_incident(&w, common::record(&child, s.now(), "Kicked a door."), None)
+        .save_incident(&w, fixtures::record(&child, s.now(), "Kicked a door."), None)
         .unwrap();
     let audit_before = s.audit_count().unwrap();
     for who in [&w, &sl] {
@@ -164,7 +168,7 @@ fn nobody_can_shut_out_the_only_manager_and_the_audit_says_who_typed() {
                 home_name: "Oak House",
                 ofsted_urn: "",
                 manager_name: "Pat Manager",
-                passphrase: common::PASS,
+                passphrase: fixtures::PASS,
             })
             .unwrap();
         (m.id, code)
@@ -198,7 +202,7 @@ fn nobody_can_shut_out_the_only_manager_and_the_audit_says_who_typed() {
     let now = start + chrono::Duration::minutes(140);
     s.set_clock(Some(now));
     assert!(matches!(s.sign_in(id, "wrong guess").unwrap(), SignIn::Locked { .. }));
-    assert!(matches!(s.sign_in(id, common::PASS).unwrap(), SignIn::Locked { .. }));
+    assert!(matches!(s.sign_in(id, fixtures::PASS).unwrap(), SignIn::Locked { .. }));
     assert!(matches!(
         s.recover(id, &code, "a brand new phrase").unwrap(),
         concordat::store::staff::Recover::Ok { .. }

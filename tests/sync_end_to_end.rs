@@ -11,15 +11,14 @@
 //! - at the end, the YOS's figures for each home are the home's own, for named and pseudonymised children alike,
 //!   and every database verifies.
 
-use common::cli;
-#[path = "common/fixtures/mod.rs"]
+use fixtures::cli;
 mod common;
+use common::fixtures;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
 use cli::{bin, stderr, stdout, with_stdin};
-use common::{PASS, record};
 use concordat::domain::{Change, ChildInput};
 use concordat::report;
 use concordat::store::settings::Role;
@@ -28,6 +27,7 @@ use concordat::store::{Actor, Store};
 use concordat::sync::layout::{self, ReceiptStatus, read_receipt};
 use concordat::sync::{home as home_side, yos};
 use concordat::time::Period;
+use fixtures::{PASS, record};
 
 /// A local time in October/November 2026 (UTC+0 from 25 October; one hour behind before it).
 fn t(mo: u32, d: u32, h: u32) -> DateTime<Utc> {

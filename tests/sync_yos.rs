@@ -2,21 +2,21 @@
 //! shared folder's outboxes, a YOS set up as a YOS that syncs: sets checked against their manifests and the
 //! homes' audit anchors, imported all or nothing, a receipt for each, and the weeks that are missing or late.
 
-use common::cli;
-#[path = "common/fixtures/mod.rs"]
+use fixtures::cli;
 mod common;
+use common::fixtures;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeZone, Utc};
 use cli::{bin, stderr, stdout, with_stdin};
-use common::{PASS, child_input, record};
 use concordat::export;
 use concordat::store::settings::Role;
 use concordat::store::{Actor, Store};
 use concordat::sync::layout::{self, ReceiptStatus, read_receipt};
 use concordat::sync::yos;
 use concordat::time::Period;
+use fixtures::{PASS, child_input, record};
 
 fn t(y: i32, mo: u32, d: u32, h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, 0, 0).unwrap()
@@ -297,7 +297,7 @@ fn a_yos_records_signs_and_sends_nothing_of_its_own() {
 
 #[test]
 fn a_yos_signs_in_to_the_homes_arrivals_not_a_handover_and_its_menu_records_nothing() {
-    use common::ui::{draw, key, sign_in, terminal};
+    use fixtures::ui::{draw, key, sign_in, terminal};
     use ratatui::crossterm::event::KeyCode;
     let dir = tempfile::tempdir().unwrap();
     let share = dir.path().join("share");
@@ -308,7 +308,7 @@ fn a_yos_signs_in_to_the_homes_arrivals_not_a_handover_and_its_menu_records_noth
     let (mut y, ya) = yos_db(dir.path());
     let now = t(2026, 12, 29, 9);
     sync(&mut y, &ya, &share, now);
-    let mut app = concordat::ui::app::App::new(y, common::ui::protocol(), concordat::ui::theme::Theme::plain(), now);
+    let mut app = concordat::ui::app::App::new(y, fixtures::ui::protocol(), concordat::ui::theme::Theme::plain(), now);
     sign_in(&mut app, 0, PASS);
     let mut term = terminal(80, 24);
     let text = draw(&app, &mut term).join("\n");

@@ -2,8 +2,8 @@
 //! record changed, inserted or removed) are each found by `Store::verify`, and `concordat verify` exits
 //! non-zero naming the first bad row (exit 0 when the database is sound).
 
-#[path = "common/fixtures/mod.rs"]
 mod common;
+use common::fixtures;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,15 +15,15 @@ use concordat::store::audit::hash_row;
 /// A realistic small database: staff, children, incidents with entries. Returns its path.
 fn pristine(dir: &Path) -> PathBuf {
     let db = dir.join("pristine.db");
-    let (mut s, m, child) = common::home_at(&db);
+    let (mut s, m, child) = fixtures::home_at(&db);
     s.add_staff(&m, "Sam Night", Role::Staff, "night shift 1").unwrap();
-    let other = s.add_child(&m, &common::child_input("Alex Brown")).unwrap();
+    let other = s.add_child(&m, &fixtures::child_input("Alex Brown")).unwrap();
     let mut last = 0;
     for (i, c) in [&child, &other.uid, &child].iter().enumerate() {
         last = s
             .save_incident(
                 &m,
-                common::record(c, s.now(), &format!("Incident {i}: kicked a door.")),
+                fixtures::record(c, s.now(), &format!("Incident {i}: kicked a door.")),
                 None,
             )
             .unwrap();

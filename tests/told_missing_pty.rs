@@ -4,8 +4,8 @@
 //! interview, due 72 hours after the return.
 #![cfg(unix)]
 
-#[path = "common/support/mod.rs"]
-mod support;
+mod common;
+use common::support;
 
 use std::path::Path;
 

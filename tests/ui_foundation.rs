@@ -1,7 +1,7 @@
 //! The foundation's screens at 80x24: first-run set-up, sign-in, menu, children, staff, settings, idle lock.
 
-#[path = "common/support/mod.rs"]
-mod support;
+mod common;
+use common::support;
 
 use concordat::ui::app::{Effect, Msg};
 use ratatui::crossterm::event::KeyCode;

@@ -1,8 +1,8 @@
 //! Issue 20: the children form asks a manager when a change of YOS status took effect ("Open since / closed
 //! on"), refuses a day to come, and the register keeps it as the child's history, attributed.
 
-#[path = "common/support/mod.rs"]
-mod support;
+mod common;
+use common::support;
 
 use ratatui::crossterm::event::KeyCode;
 use support::*;

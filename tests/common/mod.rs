@@ -106,55 +106,7 @@ pub fn home(at: DateTime<Utc>) -> Home {
 
 /// A complete in-house record for `child` at `at`.
 pub fn record(child: &Child, at: DateTime<Utc>, account: &str) -> IncidentRecord {
-    IncidentRecord {
-        uid: String::new(),
-        home_uid: String::new(),
-        child_uid: child.uid.clone(),
-        occurred_at: at,
-        location: "Kitchen".into(),
-        immediate_danger: false,
-        categories: vec![Category::CriminalDamage],
-        account: account.into(),
-        injuries: String::new(),
-        medical_treatment: String::new(),
-        damage_cost: Some(120),
-        involved: vec![],
-        deescalation: vec![Deescalation::SpaceAndTime],
-        deescalation_notes: "Offered space in the garden.".into(),
-        protocol: ProtocolRef {
-            id: "national-2018".into(),
-            version: "1".into(),
-            title: "National protocol".into(),
-            sha256: "abc123".into(),
-        },
-        answers: vec![AnsweredStep {
-            step_id: "danger".into(),
-            question: "Is anyone in immediate danger?".into(),
-            answer_id: "no".into(),
-            answer: "No".into(),
-            automatic: true,
-        }],
-        recommended: Response::InHouse,
-        recommended_reason: "A reasonable parent would not call the police.".into(),
-        response: Response::InHouse,
-        rationale: String::new(),
-        in_house: Some(InHouse {
-            what_was_done: "Talked it through".into(),
-            ..Default::default()
-        }),
-        restorative: None,
-        police: None,
-        missing: None,
-        reg35: None,
-        notifications: vec![],
-        not_told: vec![],
-        ofsted_serious: false,
-        child_view: None,
-        review: Review::default(),
-        recorded_by: String::new(),
-        recorded_at: at,
-        late_record: false,
-    }
+    fixtures::record_for(&child.uid, at, account)
 }
 
 /// A police referral (101, behaviour) with a reference.
@@ -190,15 +142,9 @@ pub fn save_at(h: &mut Home, actor: &Actor, rec: IncidentRecord, recorded: DateT
     id
 }
 
+/// An empty protocol "test" (no steps): enough for screens that only show its name.
 pub fn protocol() -> Protocol {
-    Protocol {
-        id: "test".into(),
-        version: "1".into(),
-        title: "Test protocol".into(),
-        start: "danger".into(),
-        steps: vec![],
-        sha256: String::new(),
-    }
+    fixtures::ui::protocol_named("test", "1", "Test protocol", "")
 }
 
 /// The app at the store's time, signed in as `staff_id`.

@@ -20,37 +20,9 @@ pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 2, 15, 0).unwrap()
 }
 
-/// The default protocol if it parses on this build, else a minimal one built by hand.
+/// The built-in protocol.
 pub fn protocol() -> Protocol {
-    concordat::protocol::parse(concordat::protocol::DEFAULT_TOML).unwrap_or_else(|_| Protocol {
-        id: "test".into(),
-        version: "1".into(),
-        title: "Test protocol".into(),
-        start: "parent".into(),
-        steps: vec![concordat::protocol::Step {
-            id: "parent".into(),
-            question: "Would a reasonable parent call the police?".into(),
-            help: String::new(),
-            fact: None,
-            answers: vec![
-                concordat::protocol::Answer {
-                    id: "no".into(),
-                    label: "No".into(),
-                    next: None,
-                    recommend: Some(concordat::domain::Response::InHouse),
-                    reason: "A parent would deal with this at home.".into(),
-                },
-                concordat::protocol::Answer {
-                    id: "yes".into(),
-                    label: "Yes".into(),
-                    next: None,
-                    recommend: Some(concordat::domain::Response::Police),
-                    reason: "A parent would call the police.".into(),
-                },
-            ],
-        }],
-        sha256: "0".repeat(64),
-    })
+    super::fixtures::ui::protocol()
 }
 
 /// A new app on an empty in-memory database at `t0()`.
