@@ -73,17 +73,6 @@ fn incident(app: &mut App) -> i64 {
         .unwrap();
     let at = Utc.with_ymd_and_hms(2026, 11, 22, 2, 10, 0).unwrap();
     let rec = IncidentRecord {
-        uid: String::new(),
-        home_uid: String::new(),
-        child_uid: child.uid,
-        occurred_at: at,
-        location: "Kitchen".into(),
-        immediate_danger: false,
-        categories: vec![Category::CriminalDamage],
-        account: "J kicked the kitchen door after a phone call with his mum.".into(),
-        injuries: String::new(),
-        medical_treatment: String::new(),
-        damage_cost: Some(120),
         involved: vec![Involved {
             kind: PersonKind::Staff,
             name: "Sam Night".into(),
@@ -105,12 +94,9 @@ fn incident(app: &mut App) -> i64 {
             answer: "No".into(),
             automatic: false,
         }],
-        recommended: Response::InHouse,
-        recommended_reason: "A reasonable parent would not call the police.".into(),
         response: Response::Police,
         rationale: "The door was broken a third time this week.".into(),
         in_house: None,
-        restorative: None,
         police: Some(Police {
             route: PoliceRoute::NonEmergency101,
             reason: CallReason::Behaviour,
@@ -125,16 +111,11 @@ fn incident(app: &mut App) -> i64 {
             court: None,
             outcome_at: None,
         }),
-        missing: None,
-        reg35: None,
-        notifications: vec![],
-        not_told: vec![],
-        ofsted_serious: false,
-        child_view: None,
-        review: Review::default(),
-        recorded_by: String::new(),
-        recorded_at: at,
-        late_record: false,
+        ..common::fixtures::record_for(
+            &child.uid,
+            at,
+            "J kicked the kitchen door after a phone call with his mum.",
+        )
     };
     app.store.save_incident(&a, rec, None).unwrap()
 }

@@ -41,40 +41,16 @@ fn db_with_one_incident(dir: &Path) -> PathBuf {
         .unwrap();
     let at = Utc.with_ymd_and_hms(2026, 11, 17, 2, 10, 0).unwrap();
     let rec = IncidentRecord {
-        uid: String::new(),
-        home_uid: String::new(),
-        child_uid: c.uid,
-        occurred_at: at,
-        location: "Kitchen".into(),
-        immediate_danger: false,
-        categories: vec![Category::CriminalDamage],
-        account: "Kicked the door.".into(),
-        injuries: String::new(),
-        medical_treatment: String::new(),
         damage_cost: None,
-        involved: vec![],
         deescalation: vec![],
         deescalation_notes: String::new(),
         protocol: ProtocolRef::default(),
         answers: vec![],
-        recommended: Response::InHouse,
         recommended_reason: String::new(),
-        response: Response::InHouse,
-        rationale: String::new(),
         in_house: Some(InHouse::default()),
-        restorative: None,
-        police: None,
-        missing: None,
-        reg35: None,
-        notifications: vec![],
-        not_told: vec![],
-        ofsted_serious: false,
-        child_view: None,
-        review: Review::default(),
-        recorded_by: String::new(),
-        recorded_at: at,
-        late_record: false,
+        ..common::fixtures::record_for(&c.uid, at, "Kicked the door.")
     };
+
     s.save_incident(&a, rec, None).unwrap();
     path
 }

@@ -20,40 +20,22 @@ fn t(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
 
 fn child_input(name: &str, yos: bool) -> ChildInput {
     ChildInput {
-        name: name.into(),
-        dob: "01/02/2011".into(),
-        gender: "male".into(),
-        ethnicity: "white_british".into(),
-        legal_status: "s31".into(),
-        admitted: "01/09/2025".into(),
         yos_open: yos,
         yos_worker: if yos { "Alex YOS".into() } else { String::new() },
         yos_ref: if yos { "YOS/2026/123".into() } else { String::new() },
-        ..Default::default()
+        ..common::fixtures::child_input(name)
     }
 }
 
 fn record(uid: &str, child_uid: &str, at: DateTime<Utc>, account: &str) -> IncidentRecord {
     IncidentRecord {
         uid: uid.into(),
-        home_uid: String::new(),
-        child_uid: child_uid.into(),
-        occurred_at: at,
-        location: "Kitchen".into(),
-        immediate_danger: false,
-        categories: vec![Category::CriminalDamage],
-        account: account.into(),
-        injuries: String::new(),
-        medical_treatment: String::new(),
-        damage_cost: Some(120),
         involved: vec![Involved {
             kind: PersonKind::Staff,
             name: "Sam Night".into(),
             role: InvolvedAs::Witness,
             reports_to_police: false,
         }],
-        deescalation: vec![Deescalation::SpaceAndTime],
-        deescalation_notes: "Offered space in the garden.".into(),
         protocol: ProtocolRef {
             id: "example-area".into(),
             version: "2026.1".into(),
@@ -67,26 +49,7 @@ fn record(uid: &str, child_uid: &str, at: DateTime<Utc>, account: &str) -> Incid
             answer: "No".into(),
             automatic: false,
         }],
-        recommended: Response::InHouse,
-        recommended_reason: "A reasonable parent would not call the police.".into(),
-        response: Response::InHouse,
-        rationale: String::new(),
-        in_house: Some(InHouse {
-            what_was_done: "Talked it through".into(),
-            ..Default::default()
-        }),
-        restorative: None,
-        police: None,
-        missing: None,
-        reg35: None,
-        notifications: vec![],
-        not_told: vec![],
-        late_record: false,
-        ofsted_serious: false,
-        child_view: None,
-        review: Review::default(),
-        recorded_by: String::new(),
-        recorded_at: at,
+        ..common::fixtures::record_for(child_uid, at, account)
     }
 }
 
