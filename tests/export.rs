@@ -23,40 +23,7 @@ fn week() -> Period {
     Period::parse_week("2026-W47").unwrap()
 }
 
-fn child_input(name: &str, yos: bool) -> ChildInput {
-    ChildInput {
-        yos_open: yos,
-        yos_worker: if yos { "Alex YOS".into() } else { String::new() },
-        yos_ref: if yos { "YOS/2026/123".into() } else { String::new() },
-        ..common::fixtures::child_input(name)
-    }
-}
-
-fn record(uid: &str, child_uid: &str, at: DateTime<Utc>, account: &str) -> IncidentRecord {
-    IncidentRecord {
-        uid: uid.into(),
-        involved: vec![Involved {
-            kind: PersonKind::Staff,
-            name: "Sam Night".into(),
-            role: InvolvedAs::Witness,
-            reports_to_police: false,
-        }],
-        protocol: ProtocolRef {
-            id: "example-area".into(),
-            version: "2026.1".into(),
-            title: "Example area protocol".into(),
-            sha256: "ab".repeat(32),
-        },
-        answers: vec![AnsweredStep {
-            step_id: "danger".into(),
-            question: "Is anyone in immediate danger?".into(),
-            answer_id: "no".into(),
-            answer: "No".into(),
-            automatic: false,
-        }],
-        ..common::fixtures::record_for(child_uid, at, account)
-    }
-}
+use common::fixtures::{child_yos as child_input, export_record as record};
 
 struct Fx {
     store: Store,

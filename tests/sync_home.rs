@@ -18,40 +18,7 @@ fn t(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
 }
 
-fn child_input(name: &str, yos: bool) -> ChildInput {
-    ChildInput {
-        yos_open: yos,
-        yos_worker: if yos { "Alex YOS".into() } else { String::new() },
-        yos_ref: if yos { "YOS/2026/123".into() } else { String::new() },
-        ..common::fixtures::child_input(name)
-    }
-}
-
-fn record(uid: &str, child_uid: &str, at: DateTime<Utc>, account: &str) -> IncidentRecord {
-    IncidentRecord {
-        uid: uid.into(),
-        involved: vec![Involved {
-            kind: PersonKind::Staff,
-            name: "Sam Night".into(),
-            role: InvolvedAs::Witness,
-            reports_to_police: false,
-        }],
-        protocol: ProtocolRef {
-            id: "example-area".into(),
-            version: "2026.1".into(),
-            title: "Example area protocol".into(),
-            sha256: "ab".repeat(32),
-        },
-        answers: vec![AnsweredStep {
-            step_id: "danger".into(),
-            question: "Is anyone in immediate danger?".into(),
-            answer_id: "no".into(),
-            answer: "No".into(),
-            automatic: false,
-        }],
-        ..common::fixtures::record_for(child_uid, at, account)
-    }
-}
+use common::fixtures::{child_yos as child_input, export_record as record};
 
 struct Fx {
     store: Store,
