@@ -22,14 +22,9 @@ fn app_can_start() -> bool {
     }
 }
 
+/// Pat Manager is first (names in order): one down to Sam.
 fn sign_in_as_sam(p: &mut Pty) {
-    p.wait_for("Sam Night", 20);
-    // Pat Manager is first (names in order): one down to Sam.
-    p.send(keys::DOWN);
-    p.wait_for("▸ Sam Night", 5);
-    p.send(keys::ENTER);
-    p.type_text(STAFF_PASS);
-    p.send(keys::ENTER);
+    common::pty::sign_in_second(p, "Sam Night", STAFF_PASS);
 }
 
 #[test]

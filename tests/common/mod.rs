@@ -1,10 +1,11 @@
 //! Shared fixtures for the integration tests: a home with a manager, a member of staff and children,
 //! records, an app at a fixed time, and the screen as text.
 //!
-//! The one helpers folder of the tests: `pty` (the PTY driver), `fixtures` (a home in a file, records,
-//! `fixtures::cli` to run the binary as a member of staff, `fixtures::ui`, `fixtures::writer`) and `support`
-//! (an App at a fixed time and key presses). Older test files include `fixtures/mod.rs`, `fixtures/cli.rs` or
-//! `support/mod.rs` from here by `#[path]`.
+//! The one helpers folder of the tests, included the one way: `mod common;` at the top of a test file (then
+//! `use common::fixtures;`, `use common::support;` or `use common::pty;` for the part it needs). Its parts:
+//! `pty` (the one PTY driver, with a fresh home and the sign-in for it), `fixtures` (a home in a file, the one
+//! record builder `record_for`, the protocol builders in `fixtures::ui`, `fixtures::cli` to run the binary as a
+//! member of staff, `fixtures::writer`) and `support` (an App at a fixed time and key presses).
 #![allow(dead_code)]
 
 pub mod fixtures;

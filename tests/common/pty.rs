@@ -301,3 +301,13 @@ pub fn sign_in_to_menu(t: &mut Pty) {
     t.send(keys::ESC);
     t.wait_for("New incident", 20);
 }
+
+/// Sign in as the second on the list (`name`: Sam Night after Pat Manager in `common::home_at`) with `pass`.
+pub fn sign_in_second(t: &mut Pty, name: &str, pass: &str) {
+    t.wait_for(name, 20);
+    t.send(keys::DOWN);
+    t.wait_for(&format!("▸ {name}"), 5);
+    t.send(keys::ENTER);
+    t.type_text(pass);
+    t.send(keys::ENTER);
+}
