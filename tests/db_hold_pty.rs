@@ -17,18 +17,7 @@ fn run(args: &[&str], db: &str) -> (bool, String) {
 fn restore_refuses_while_the_app_is_open_and_names_who_is_signed_in() {
     let (_dir, db) = temp_db();
     let mut t = Pty::spawn(&["--db", &db], &[]);
-    t.wait_for("First-time set-up", 20);
-    t.send("Oak House");
-    t.send(TAB);
-    t.send("SC123456");
-    t.send(TAB);
-    t.send("Pat Manager");
-    t.send(TAB);
-    t.send("correct horse");
-    t.send(TAB);
-    t.send("correct horse");
-    t.send(CTRL_S);
-    t.wait_for("Pat Manager (Manager)", 20);
+    first_time_set_up(&mut t);
     // A backup to restore from, made while the app is open (reading is allowed).
     let copy = std::path::Path::new(&db).with_file_name("copy.db");
     let (ok, out) = run(&["backup", "--out", copy.to_str().unwrap()], &db);

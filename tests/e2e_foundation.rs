@@ -8,29 +8,14 @@ use common::support;
 use support::pty::{keys::*, *};
 
 fn sign_in(t: &mut Pty, pass: &str) {
-    t.wait_for("Who are you?", 20);
-    t.send(ENTER);
-    t.wait_for("Type your passphrase", 20);
-    t.send(pass);
-    t.send(ENTER);
+    sign_in_with(t, pass);
 }
 
 #[test]
 fn set_up_sign_in_add_a_child_and_find_it_after_a_restart() {
     let (_dir, db) = temp_db();
     let mut t = Pty::spawn(&["--db", &db], &[]);
-    t.wait_for("First-time set-up", 20);
-    t.send("Oak House");
-    t.send(TAB);
-    t.send("SC123456");
-    t.send(TAB);
-    t.send("Pat Manager");
-    t.send(TAB);
-    t.send("correct horse");
-    t.send(TAB);
-    t.send("correct horse");
-    t.send(CTRL_S);
-    t.wait_for("Pat Manager (Manager)", 20);
+    first_time_set_up(&mut t);
     // The manager's recovery code, shown once; then the handover.
     t.wait_for("Write this recovery code down now", 20);
     t.send(ESC);

@@ -287,11 +287,29 @@ pub fn home_with(db: &str, children: &[concordat::domain::ChildInput]) {
 
 /// Sign in as the first on the list (Pat Manager in [`home_with`]) with [`MANAGER_PASS`].
 pub fn sign_in(t: &mut Pty) {
+    sign_in_with(t, MANAGER_PASS);
+}
+
+/// Sign in as the first on the list with `pass` (right or wrong).
+pub fn sign_in_with(t: &mut Pty, pass: &str) {
     t.wait_for("Who are you?", 20);
     t.send(keys::ENTER);
     t.wait_for("Type your passphrase", 20);
-    t.send(MANAGER_PASS);
+    t.send(pass);
     t.send(keys::ENTER);
+}
+
+/// The first-time set-up by keys on an empty database: Oak House (SC123456), Pat Manager with
+/// [`MANAGER_PASS`] typed twice, saved; waits until Pat is signed in.
+pub fn first_time_set_up(t: &mut Pty) {
+    t.wait_for("First-time set-up", 20);
+    for field in ["Oak House", "SC123456", "Pat Manager", MANAGER_PASS] {
+        t.send(field);
+        t.send(keys::TAB);
+    }
+    t.send(MANAGER_PASS);
+    t.send(keys::CTRL_S);
+    t.wait_for("Pat Manager (Manager)", 20);
 }
 
 /// [`sign_in`], past the dashboard, to the main menu.
