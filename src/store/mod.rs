@@ -541,9 +541,7 @@ impl Store {
         &self.path
     }
 
-    /// The store's own connection, for the crate's unit tests only: everything else goes through the store's
-    /// methods (integration tests read through `store/inspect.rs`).
-    #[cfg(test)]
+    #[cfg(test)] // unit tests only: the rest goes through the store's methods (tests/: store/inspect.rs)
     pub(crate) fn connection(&self) -> &Connection {
         &self.conn
     }
