@@ -7,22 +7,10 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
-use crate::protocol::Protocol;
-use crate::store::Store;
 use crate::store::incidents::Filter;
 use crate::ui::page::{Ctx, Outcome, Screen, Session};
 use crate::ui::screens;
-use crate::ui::theme::Theme;
-
-fn ctx<'a>(s: &'a Store, session: &'a Session, p: &'a Protocol) -> Ctx<'a> {
-    Ctx {
-        store: s,
-        session: Some(session),
-        protocol: p,
-        now: s.now(),
-        theme: Theme::plain(),
-    }
-}
+use crate::ui::screens::testing::ctx;
 
 fn drawn(page: &Screen, ctx: &Ctx<'_>) -> String {
     let mut t = Terminal::new(TestBackend::new(80, 22)).unwrap();

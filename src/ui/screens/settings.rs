@@ -242,43 +242,17 @@ mod tests {
     use crate::store::Store;
     use crate::store::staff::tests::{actor, set_up};
     use crate::ui::page::Session;
-    use crate::ui::theme::Theme;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
+    use crate::ui::screens::testing::{ctx, protocol, render};
     use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
-    fn protocol() -> Protocol {
-        Protocol {
-            id: "t".into(),
-            version: "1".into(),
-            title: "T".into(),
-            start: "s".into(),
-            steps: vec![],
-            sha256: String::new(),
-        }
-    }
-
-    fn ctx<'a>(s: &'a Store, session: &'a Session, p: &'a Protocol) -> Ctx<'a> {
-        Ctx {
-            store: s,
-            session: Some(session),
-            protocol: p,
-            now: s.now(),
-            theme: Theme::plain(),
-        }
-    }
-
-    fn render(page: &SettingsScreen, ctx: &Ctx<'_>) -> String {
-        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        term.draw(|f| page.view(f, f.area(), ctx)).unwrap();
-        let buf = term.backend().buffer().clone();
-        let mut s = String::new();
-        for y in 0..buf.area.height {
-            let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
-            s.push_str(line.trim_end());
-            s.push('\n');
-        }
-        s
+    /// A home and its manager, signed in.
+    fn manager() -> (Store, Session) {
+        let (s, m) = set_up();
+        let session = Session {
+            staff: m.staff.clone(),
+            actor: actor(&m),
+        };
+        (s, session)
     }
 
     /// Press Ctrl+S and carry out the effects as the app does; the last flash message.
@@ -302,12 +276,8 @@ mod tests {
 
     #[test]
     fn a_manager_corrects_the_home_and_records_the_yos_contact() {
-        let (mut s, m) = set_up();
+        let (mut s, session) = manager();
         let p = protocol();
-        let session = Session {
-            staff: m.staff.clone(),
-            actor: actor(&m),
-        };
         let mut page = SettingsScreen::new(&ctx(&s, &session, &p));
         let screen = render(&page, &ctx(&s, &session, &p));
         assert!(screen.contains("Oak House") && screen.contains("SC123456"), "{screen}");
@@ -346,12 +316,8 @@ mod tests {
 
     #[test]
     fn an_export_folder_refusal_is_shown_in_full_at_80_columns() {
-        let (mut s, m) = set_up();
+        let (mut s, session) = manager();
         let p = protocol();
-        let session = Session {
-            staff: m.staff.clone(),
-            actor: actor(&m),
-        };
         let mut page = SettingsScreen::new(&ctx(&s, &session, &p));
         let long = "/srv/a-rather-long-network-share-name/weekly-files-for-the-youth-offending-service/missing";
         page.form.set("export_folder", long);
@@ -374,12 +340,8 @@ mod tests {
 
     #[test]
     fn a_manager_chooses_the_protocol_and_the_change_is_audited() {
-        let (mut s, m) = set_up();
+        let (mut s, session) = manager();
         let p = protocol();
-        let session = Session {
-            staff: m.staff.clone(),
-            actor: actor(&m),
-        };
         let mut page = SettingsScreen::new(&ctx(&s, &session, &p));
         assert_eq!(page.form.get("protocol"), crate::protocol::AUTO);
         let screen = render(&page, &ctx(&s, &session, &p));
