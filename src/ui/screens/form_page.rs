@@ -3,15 +3,57 @@
 //! the help bar and the draft kept at a lock are done here once, the same way for every form.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::Page;
 use crate::ui::form::{Form, FormEvent};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::keymap::k::{DOWN, ENTER, ESC, TAB, UP};
+use crate::ui::keymap::{self, Binding, Hint, KeySpec, bind};
 use crate::ui::page::{Ctx, Done, Effect, FormDraft, Outcome};
+
+/// What the keys of every form do; the field in focus takes the rest (its own keys follow on the help bar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKey {
+    Next,
+    Previous,
+    Save,
+    Leave,
+    Type,
+    Edit,
+}
+
+const BACKTAB: KeySpec = KeySpec::Key(KeyCode::BackTab);
+
+/// The keys of every form: the help bar and the F1 page are made from this table, and Ctrl+S and Esc are
+/// dispatched from it; the others go on to the field in focus.
+pub const FORM_KEYS: &[Binding<FormKey>] = &[
+    bind(&[TAB, ENTER, DOWN], FormKey::Next, "Tab/Enter", "next"),
+    bind(&[BACKTAB, UP], FormKey::Previous, "", "previous field"),
+    bind(
+        &[KeySpec::Ctrl('s'), KeySpec::Key(KeyCode::F(2))],
+        FormKey::Save,
+        "Ctrl+S",
+        "save",
+    ),
+    bind(&[ESC], FormKey::Leave, "Esc", "cancel"),
+    bind(&[KeySpec::AnyChar], FormKey::Type, "", "type into the field"),
+    bind(
+        &[
+            KeySpec::Key(KeyCode::Backspace),
+            KeySpec::Key(KeyCode::Delete),
+            KeySpec::Key(KeyCode::Left),
+            KeySpec::Key(KeyCode::Right),
+            KeySpec::Key(KeyCode::Home),
+            KeySpec::Key(KeyCode::End),
+        ],
+        FormKey::Edit,
+        "",
+        "edit the text, or choose",
+    ),
+];
 
 /// What a form screen states about itself; [`Page`] is then made from it.
 pub trait FormSpec {
@@ -80,11 +122,15 @@ pub trait FormSpec {
     }
     /// The help bar (the field's own keys follow).
     fn keys(&self) -> Vec<Hint> {
-        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", self.save_label())];
-        if self.can_leave() {
-            h.push(hint("Esc", "cancel"));
+        keymap::bar(FORM_KEYS, |b| self.label(b.action))
+    }
+    /// What a form key does on this form (None: nothing here).
+    fn label(&self, a: FormKey) -> Option<&'static str> {
+        match a {
+            FormKey::Save => Some(self.save_label()),
+            FormKey::Leave if !self.can_leave() => None,
+            _ => Some(FORM_KEYS.iter().find(|b| b.action == a).map_or("", |b| b.label)),
         }
-        h
     }
     /// After the write worked.
     fn saved(&mut self, _ctx: &Ctx<'_>, _id: Option<i64>) -> Outcome {
@@ -105,7 +151,13 @@ impl<F: FormSpec> Page for F {
         if self.barred(ctx).is_some() {
             return Outcome::Back;
         }
-        match self.form_mut().handle_key(key) {
+        let action = keymap::lookup(FORM_KEYS, &key, |a| matches!(a, FormKey::Save | FormKey::Leave));
+        let event = match action {
+            Some(FormKey::Save) => FormEvent::Save,
+            Some(FormKey::Leave) => FormEvent::Cancel,
+            _ => self.form_mut().handle_key(key),
+        };
+        match event {
             FormEvent::Done if !self.enter_saves() => Outcome::Flash("That was the last field. Ctrl+S saves.".into()),
             FormEvent::Save | FormEvent::Done => {
                 self.form_mut().clear_errors();
@@ -186,6 +238,22 @@ impl<F: FormSpec> Page for F {
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
         let mut h = self.keys();
+        h.extend_from_slice(self.form().field_hints());
+        h
+    }
+
+    /// Every form key that works here, each key named ("typing" for the characters typed), then the field's.
+    fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        let mut h: Vec<Hint> = keymap::help(FORM_KEYS, |b| self.label(b.action))
+            .into_iter()
+            .map(|x| {
+                if x.action == "type into the field" {
+                    Hint::new("typing", x.action)
+                } else {
+                    x
+                }
+            })
+            .collect();
         h.extend_from_slice(self.form().field_hints());
         h
     }
