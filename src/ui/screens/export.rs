@@ -486,36 +486,9 @@ pub fn sync_now(store: &mut Store, actor: &Actor) -> Result<Option<i64>, String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::Protocol;
     use crate::store::staff::tests::{actor, set_up};
     use crate::ui::page::Session;
-    use crate::ui::theme::Theme;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-
-    fn protocol() -> Protocol {
-        Protocol {
-            id: "t".into(),
-            version: "1".into(),
-            title: "T".into(),
-            start: "s".into(),
-            steps: vec![],
-            sha256: String::new(),
-        }
-    }
-
-    fn render(page: &ExportScreen, ctx: &Ctx<'_>) -> String {
-        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        term.draw(|f| page.view(f, f.area(), ctx)).unwrap();
-        let buf = term.backend().buffer().clone();
-        let mut s = String::new();
-        for y in 0..buf.area.height {
-            let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
-            s.push_str(line.trim_end());
-            s.push('\n');
-        }
-        s
-    }
+    use crate::ui::screens::testing::{ctx_at, protocol, render};
 
     #[test]
     fn preview_week_change_write_and_reminder() {
@@ -532,13 +505,7 @@ mod tests {
             actor: a.clone(),
         };
         {
-            let ctx = Ctx {
-                store: &s,
-                session: Some(&session),
-                protocol: &p,
-                now,
-                theme: Theme::plain(),
-            };
+            let ctx = ctx_at(&s, &session, &p, now);
             assert_eq!(reminders(&ctx), ["Last week (2026-W47) has not been exported."]);
             let mut page = ExportScreen::new(&ctx);
             let screen = render(&page, &ctx);
@@ -562,13 +529,7 @@ mod tests {
         }
         write_week(&mut s, &a, "2026-W47").unwrap();
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
-        let ctx = Ctx {
-            store: &s,
-            session: Some(&session),
-            protocol: &p,
-            now,
-            theme: Theme::plain(),
-        };
+        let ctx = ctx_at(&s, &session, &p, now);
         assert!(reminders(&ctx).is_empty());
         let page = ExportScreen::new(&ctx);
         let screen = render(&page, &ctx);
@@ -588,13 +549,7 @@ mod tests {
             staff: m.staff,
             actor: a,
         };
-        let ctx = Ctx {
-            store: &s,
-            session: Some(&session),
-            protocol: &p,
-            now,
-            theme: Theme::plain(),
-        };
+        let ctx = ctx_at(&s, &session, &p, now);
         let page = ExportScreen::new(&ctx);
         insta::assert_snapshot!(render(&page, &ctx));
     }
@@ -621,26 +576,14 @@ mod tests {
             actor: a.clone(),
         };
         {
-            let ctx = Ctx {
-                store: &s,
-                session: Some(&session),
-                protocol: &p,
-                now,
-                theme: Theme::plain(),
-            };
+            let ctx = ctx_at(&s, &session, &p, now);
             let screen = render(&ExportScreen::new(&ctx), &ctx);
             assert!(!screen.contains("YOS:"), "{screen}");
         }
         s.set_setting(&a, "yos_contact_name", "Kim Officer").unwrap();
         s.set_setting(&a, "yos_contact_phone", "01632 960000").unwrap();
         s.set_setting(&a, "yos_contact_email", "yos@example.gov.uk").unwrap();
-        let ctx = Ctx {
-            store: &s,
-            session: Some(&session),
-            protocol: &p,
-            now,
-            theme: Theme::plain(),
-        };
+        let ctx = ctx_at(&s, &session, &p, now);
         let screen = render(&ExportScreen::new(&ctx), &ctx);
         assert!(
             screen.contains("YOS: Kim Officer, 01632 960000, yos@example.gov.uk"),
@@ -675,13 +618,7 @@ mod tests {
             actor: a.clone(),
         };
         {
-            let ctx = Ctx {
-                store: &s,
-                session: Some(&session),
-                protocol: &p,
-                now,
-                theme: Theme::plain(),
-            };
+            let ctx = ctx_at(&s, &session, &p, now);
             // W45, W46 and W47 are finished and not sent: the menu names them all, not only last week.
             assert_eq!(
                 reminders(&ctx),
@@ -723,24 +660,12 @@ mod tests {
         layout::write_receipt(&layout::receipt_path(sync.path(), &urn, &set).unwrap(), &r).unwrap();
         let later = crate::time::from_db("2026-11-25T12:00:00Z").unwrap();
         s.set_clock(Some(later));
-        let ctx = Ctx {
-            store: &s,
-            session: Some(&session),
-            protocol: &p,
-            now: later,
-            theme: Theme::plain(),
-        };
+        let ctx = ctx_at(&s, &session, &p, later);
         assert!(reminders(&ctx).is_empty(), "{:?}", reminders(&ctx));
         let mut page = ExportScreen::new(&ctx);
         page.syncing = Some(page.tally(&ctx));
         sync_now(&mut s, &a).unwrap();
-        let ctx = Ctx {
-            store: &s,
-            session: Some(&session),
-            protocol: &p,
-            now: later,
-            theme: Theme::plain(),
-        };
+        let ctx = ctx_at(&s, &session, &p, later);
         let Outcome::Flash(said) = page.done(&ctx, Done::Ok(None)) else {
             panic!("no message")
         };

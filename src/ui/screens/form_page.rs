@@ -3,14 +3,57 @@
 //! the help bar and the draft kept at a lock are done here once, the same way for every form.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::Page;
 use crate::ui::form::{Form, FormEvent};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::keymap::k::{DOWN, ENTER, ESC, TAB, UP};
+use crate::ui::keymap::{self, Binding, Hint, KeySpec, bind};
 use crate::ui::page::{Ctx, Done, Effect, FormDraft, Outcome};
+
+/// What the keys of every form do; the field in focus takes the rest (its own keys follow on the help bar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKey {
+    Next,
+    Previous,
+    Save,
+    Leave,
+    Type,
+    Edit,
+}
+
+const BACKTAB: KeySpec = KeySpec::Key(KeyCode::BackTab);
+
+/// The keys of every form: the help bar and the F1 page are made from this table, and Ctrl+S and Esc are
+/// dispatched from it; the others go on to the field in focus.
+pub const FORM_KEYS: &[Binding<FormKey>] = &[
+    bind(&[TAB, ENTER, DOWN], FormKey::Next, "Tab/Enter", "next"),
+    bind(&[BACKTAB, UP], FormKey::Previous, "", "previous field"),
+    bind(
+        &[KeySpec::Ctrl('s'), KeySpec::Key(KeyCode::F(2))],
+        FormKey::Save,
+        "Ctrl+S",
+        "save",
+    ),
+    bind(&[ESC], FormKey::Leave, "Esc", "cancel"),
+    bind(&[KeySpec::AnyChar], FormKey::Type, "", "type into the field"),
+    bind(
+        &[
+            KeySpec::Key(KeyCode::Backspace),
+            KeySpec::Key(KeyCode::Delete),
+            KeySpec::Key(KeyCode::Left),
+            KeySpec::Key(KeyCode::Right),
+            KeySpec::Key(KeyCode::Home),
+            KeySpec::Key(KeyCode::End),
+        ],
+        FormKey::Edit,
+        "",
+        "edit the text, or choose",
+    ),
+];
 
 /// What a form screen states about itself; [`Page`] is then made from it.
 pub trait FormSpec {
@@ -31,6 +74,19 @@ pub trait FormSpec {
     }
     /// A line or two above the fields.
     fn note(&self) -> Option<&'static str> {
+        None
+    }
+    /// Lines above the fields worked out as the screen is drawn, `width` columns wide (where there is no
+    /// [note](FormSpec::note)); as many as fit above three rows of fields.
+    fn above(&self, _ctx: &Ctx<'_>, _width: u16) -> Vec<Line<'static>> {
+        vec![]
+    }
+    /// False where the form is drawn without a frame and title (first-run set-up).
+    fn framed(&self) -> bool {
+        true
+    }
+    /// Why this person cannot use the form at all, if they cannot: shown instead of it, and any key goes back.
+    fn barred(&self, _ctx: &Ctx<'_>) -> Option<&'static str> {
         None
     }
     /// What Ctrl+S does, in the help bar.
@@ -66,11 +122,15 @@ pub trait FormSpec {
     }
     /// The help bar (the field's own keys follow).
     fn keys(&self) -> Vec<Hint> {
-        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", self.save_label())];
-        if self.can_leave() {
-            h.push(hint("Esc", "cancel"));
+        keymap::bar(FORM_KEYS, |b| self.label(b.action))
+    }
+    /// What a form key does on this form (None: nothing here).
+    fn label(&self, a: FormKey) -> Option<&'static str> {
+        match a {
+            FormKey::Save => Some(self.save_label()),
+            FormKey::Leave if !self.can_leave() => None,
+            _ => Some(FORM_KEYS.iter().find(|b| b.action == a).map_or("", |b| b.label)),
         }
-        h
     }
     /// After the write worked.
     fn saved(&mut self, _ctx: &Ctx<'_>, _id: Option<i64>) -> Outcome {
@@ -88,7 +148,16 @@ impl<F: FormSpec> Page for F {
     }
 
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match self.form_mut().handle_key(key) {
+        if self.barred(ctx).is_some() {
+            return Outcome::Back;
+        }
+        let action = keymap::lookup(FORM_KEYS, &key, |a| matches!(a, FormKey::Save | FormKey::Leave));
+        let event = match action {
+            Some(FormKey::Save) => FormEvent::Save,
+            Some(FormKey::Leave) => FormEvent::Cancel,
+            _ => self.form_mut().handle_key(key),
+        };
+        match event {
             FormEvent::Done if !self.enter_saves() => Outcome::Flash("That was the last field. Ctrl+S saves.".into()),
             FormEvent::Save | FormEvent::Done => {
                 self.form_mut().clear_errors();
@@ -130,18 +199,39 @@ impl<F: FormSpec> Page for F {
     }
 
     fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" {} ", FormSpec::title(self)));
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
+        if let Some(why) = self.barred(ctx) {
+            frame.render_widget(Paragraph::new(why), area);
+            return;
+        }
+        let inner = if self.framed() {
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" {} ", FormSpec::title(self)));
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            inner
+        } else {
+            area
+        };
         let form = match self.note() {
             Some(text) => {
                 let [note, form] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
                 frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), note);
                 form
             }
-            None => inner,
+            None => {
+                let lines = self.above(ctx, inner.width);
+                if lines.is_empty() {
+                    inner
+                } else {
+                    let h = u16::try_from(lines.len())
+                        .unwrap_or(u16::MAX)
+                        .min(inner.height.saturating_sub(3));
+                    let [top, form] = Layout::vertical([Constraint::Length(h), Constraint::Min(1)]).areas(inner);
+                    frame.render_widget(Paragraph::new(lines), top);
+                    form
+                }
+            }
         };
         self.form().render(frame, form, &ctx.theme);
     }
@@ -152,7 +242,143 @@ impl<F: FormSpec> Page for F {
         h
     }
 
+    /// Every form key that works here, each key named ("typing" for the characters typed), then the field's.
+    fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        let mut h: Vec<Hint> = keymap::help(FORM_KEYS, |b| self.label(b.action))
+            .into_iter()
+            .map(|x| {
+                if x.action == "type into the field" {
+                    Hint::new("typing", x.action)
+                } else {
+                    x
+                }
+            })
+            .collect();
+        h.extend_from_slice(self.form().field_hints());
+        h
+    }
+
     fn form_draft(&self) -> Option<(FormDraft, String)> {
         self.draft()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::staff::tests::{actor, set_up};
+    use crate::ui::form::Field;
+    use crate::ui::page::Session;
+    use crate::ui::screens::testing::{ctx, protocol, render};
+    use ratatui::crossterm::event::KeyCode;
+
+    /// A form of one field whose hooks say what the tests ask of them.
+    struct Probe {
+        form: Form,
+        framed: bool,
+        above: bool,
+        barred: bool,
+    }
+
+    impl Probe {
+        fn new() -> Probe {
+            Probe {
+                form: Form::new(vec![Field::text("name", "Name", 20)]),
+                framed: true,
+                above: false,
+                barred: false,
+            }
+        }
+    }
+
+    impl FormSpec for Probe {
+        fn title(&self) -> String {
+            "Probe form".into()
+        }
+        fn form(&self) -> &Form {
+            &self.form
+        }
+        fn form_mut(&mut self) -> &mut Form {
+            &mut self.form
+        }
+        fn submit(&mut self, _ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
+            Err(Outcome::None)
+        }
+        fn refusal_field(&self) -> &'static str {
+            "name"
+        }
+        fn above(&self, _ctx: &Ctx<'_>, width: u16) -> Vec<Line<'static>> {
+            if self.above {
+                vec![Line::from(format!("A line worked out {width} wide."))]
+            } else {
+                vec![]
+            }
+        }
+        fn framed(&self) -> bool {
+            self.framed
+        }
+        fn barred(&self, _ctx: &Ctx<'_>) -> Option<&'static str> {
+            self.barred.then_some("Not for you.")
+        }
+    }
+
+    fn session() -> (crate::store::Store, Session) {
+        let (s, m) = set_up();
+        let session = Session {
+            staff: m.staff.clone(),
+            actor: actor(&m),
+        };
+        (s, session)
+    }
+
+    #[test]
+    fn lines_above_the_fields_are_drawn_at_the_width_there_is() {
+        let (s, session) = session();
+        let p = protocol();
+        let c = ctx(&s, &session, &p);
+        let mut page = Probe::new();
+        assert!(!render(&page, &c).contains("A line worked out"));
+        page.above = true;
+        let shown = render(&page, &c);
+        // 80 columns less the frame's two.
+        assert!(shown.contains("A line worked out 78 wide."), "{shown}");
+        let above = shown.find("A line worked out").unwrap();
+        assert!(above < shown.find("Name").unwrap(), "{shown}");
+    }
+
+    #[test]
+    fn an_unframed_form_has_no_border_and_no_title() {
+        let (s, session) = session();
+        let p = protocol();
+        let c = ctx(&s, &session, &p);
+        let mut page = Probe::new();
+        let shown = render(&page, &c);
+        assert!(shown.contains(" Probe form ") && shown.contains('┌'), "{shown}");
+        page.framed = false;
+        let shown = render(&page, &c);
+        assert!(!shown.contains("Probe form") && !shown.contains('┌'), "{shown}");
+        assert!(shown.contains("Name"), "{shown}");
+    }
+
+    #[test]
+    fn a_barred_form_says_why_and_any_key_goes_back() {
+        let (s, session) = session();
+        let p = protocol();
+        let c = ctx(&s, &session, &p);
+        let mut page = Probe::new();
+        page.barred = true;
+        let shown = render(&page, &c);
+        assert!(shown.contains("Not for you.") && !shown.contains("Name"), "{shown}");
+        assert!(matches!(
+            page.update(&c, KeyEvent::from(KeyCode::Char('x'))),
+            Outcome::Back
+        ));
+        assert_eq!(page.form.text("name"), "", "nothing typed into a barred form");
+        page.barred = false;
+        assert!(matches!(
+            page.update(&c, KeyEvent::from(KeyCode::Char('x'))),
+            Outcome::None
+        ));
+        assert_eq!(page.form.text("name"), "x");
     }
 }

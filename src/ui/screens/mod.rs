@@ -16,6 +16,8 @@ pub mod settings;
 pub mod setup;
 pub mod signin;
 pub mod staff;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod timeline;
 pub mod widgets;
 pub mod wizard;

@@ -1,15 +1,11 @@
 //! Settings (managers): idle lock, shift times, the export folder and what the weekly file shares.
 
-use ratatui::Frame;
-use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::Page;
-use crate::ui::form::{Field, Form, FormEvent};
+use super::form_page::FormSpec;
+use crate::ui::form::{Field, Form};
 use crate::ui::keymap::{Hint, hint};
-use crate::ui::page::{Ctx, Done, Effect, Outcome};
+use crate::ui::page::{Ctx, Effect, Outcome};
 
 fn share_options() -> Vec<(String, String)> {
     vec![
@@ -114,90 +110,88 @@ impl SettingsScreen {
     }
 }
 
-impl Page for SettingsScreen {
+impl FormSpec for SettingsScreen {
     fn title(&self) -> String {
         "Settings".into()
     }
 
-    fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        if !ctx.is_manager() {
-            return Outcome::Back;
-        }
-        match self.form.handle_key(key) {
-            FormEvent::Save => {
-                self.form.clear_errors();
-                self.problem = None;
-                let home = ctx.store.home().ok().flatten();
-                let mut pending: Vec<(String, String)> = vec![];
-                if let Some(h) = &home {
-                    for (k, now) in [("home_name", &h.name), ("home_ofsted_urn", &h.ofsted_urn)] {
-                        let v = self.form.get(k);
-                        if v.trim() != now.as_str() {
-                            pending.push((k.to_string(), v));
-                        }
-                    }
+    fn form(&self) -> &Form {
+        &self.form
+    }
+
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+
+    fn barred(&self, ctx: &Ctx<'_>) -> Option<&'static str> {
+        (!ctx.is_manager()).then_some("Only a manager can change settings.")
+    }
+
+    /// Every setting that differs from what is kept, one effect at a time.
+    fn submit(&mut self, ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
+        self.problem = None;
+        let home = ctx.store.home().ok().flatten();
+        let mut pending: Vec<(String, String)> = vec![];
+        if let Some(h) = &home {
+            for (k, now) in [("home_name", &h.name), ("home_ofsted_urn", &h.ofsted_urn)] {
+                let v = self.form.get(k);
+                if v.trim() != now.as_str() {
+                    pending.push((k.to_string(), v));
                 }
-                pending.extend(
-                    crate::store::settings::DEFAULTS
-                        .iter()
-                        .map(|(k, _)| (k.to_string(), self.form.get(k)))
-                        .filter(|(k, v)| ctx.store.setting(k).ok().as_deref() != Some(v.as_str())),
-                );
-                self.pending = pending;
-                if self.pending.is_empty() {
-                    return Outcome::Flash("Nothing changed.".into());
-                }
-                self.next_effect()
             }
-            FormEvent::Cancel => Outcome::Back,
-            _ => Outcome::None,
+        }
+        pending.extend(
+            crate::store::settings::DEFAULTS
+                .iter()
+                .map(|(k, _)| (k.to_string(), self.form.get(k)))
+                .filter(|(k, v)| ctx.store.setting(k).ok().as_deref() != Some(v.as_str())),
+        );
+        self.pending = pending;
+        match self.next_effect() {
+            Outcome::Effect(e) => Ok(e),
+            _ => Err(Outcome::Flash("Nothing changed.".into())),
         }
     }
 
-    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
-        self.form.paste(text);
-        Outcome::None
+    fn refusal_field(&self) -> &'static str {
+        "export_folder"
     }
 
-    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
-        match d {
-            Done::Ok(_) => {
-                if !self.pending.is_empty() {
-                    self.pending.remove(0);
-                }
-                if self.pending.is_empty() {
-                    self.form.dirty = false;
-                }
-                self.next_effect()
-            }
-            Done::Err(e) => {
-                if let Some((k, _)) = self.pending.first().cloned() {
-                    self.form.set_error(&k, "Not saved: see the message above.");
-                    self.form.focus_on(&k);
-                }
-                self.problem = Some(crate::text::display(&e));
-                self.pending.clear();
-                Outcome::Flash("Not all settings were saved: see the message.".into())
-            }
-            Done::Fields(_) => Outcome::None,
-        }
+    /// Enter moves on; only Ctrl+S saves (a manager reads a setting before changing the next).
+    fn enter_saves(&self) -> bool {
+        false
     }
 
-    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
-        if !ctx.is_manager() {
-            frame.render_widget(Paragraph::new("Only a manager can change settings."), area);
-            return;
+    /// The one setting refused: marked beside it, the message in full above the form.
+    fn refused(&mut self, message: String) -> Outcome {
+        if let Some((k, _)) = self.pending.first().cloned() {
+            self.form.set_error(&k, "Not saved: see the message above.");
+            self.form.focus_on(&k);
         }
-        let block = Block::default().borders(Borders::ALL).title(" Settings ");
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
+        self.problem = Some(crate::text::display(&message));
+        self.pending.clear();
+        Outcome::Flash("Not all settings were saved: see the message.".into())
+    }
+
+    /// One setting saved: the next, or all done.
+    fn saved(&mut self, _ctx: &Ctx<'_>, _id: Option<i64>) -> Outcome {
+        if !self.pending.is_empty() {
+            self.pending.remove(0);
+        }
+        if self.pending.is_empty() {
+            self.form.dirty = false;
+        }
+        self.next_effect()
+    }
+
+    fn above(&self, ctx: &Ctx<'_>, width: u16) -> Vec<Line<'static>> {
         let lock = match self.form.get("idle_lock_minutes").trim().parse::<u64>() {
             Ok(m) if (1..=240).contains(&m) => {
                 format!(" The screen locks after {} without a key press.", minutes_text(m))
             }
             _ => String::new(),
         };
-        let w = usize::from(inner.width);
+        let w = usize::from(width);
         let in_use = format!(
             " Protocol in use: {} {}.",
             crate::text::display(&ctx.protocol.id),
@@ -215,23 +209,16 @@ impl Page for SettingsScreen {
                     .map(|l| Line::from(Span::styled(l, ctx.theme.error()))),
             );
         }
-        let h = u16::try_from(lines.len())
-            .unwrap_or(u16::MAX)
-            .min(inner.height.saturating_sub(3));
-        let [note, form] = Layout::vertical([Constraint::Length(h), Constraint::Min(1)]).areas(inner);
-        frame.render_widget(Paragraph::new(lines), note);
-        self.form.render(frame, form, &ctx.theme);
+        lines
     }
 
-    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut h = vec![
+    fn keys(&self) -> Vec<Hint> {
+        vec![
             hint("Ctrl+N", "new incident"),
             hint("Tab/Enter", "next"),
             hint("Ctrl+S", "save"),
             hint("Esc", "back"),
-        ];
-        h.extend_from_slice(self.form.field_hints());
-        h
+        ]
     }
 }
 
@@ -242,43 +229,19 @@ mod tests {
     use crate::store::Store;
     use crate::store::staff::tests::{actor, set_up};
     use crate::ui::page::Session;
-    use crate::ui::theme::Theme;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
+    use crate::ui::page::{Done, Page};
+    use crate::ui::screens::testing::{ctx, protocol, render};
+    use ratatui::crossterm::event::KeyEvent;
     use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
-    fn protocol() -> Protocol {
-        Protocol {
-            id: "t".into(),
-            version: "1".into(),
-            title: "T".into(),
-            start: "s".into(),
-            steps: vec![],
-            sha256: String::new(),
-        }
-    }
-
-    fn ctx<'a>(s: &'a Store, session: &'a Session, p: &'a Protocol) -> Ctx<'a> {
-        Ctx {
-            store: s,
-            session: Some(session),
-            protocol: p,
-            now: s.now(),
-            theme: Theme::plain(),
-        }
-    }
-
-    fn render(page: &SettingsScreen, ctx: &Ctx<'_>) -> String {
-        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        term.draw(|f| page.view(f, f.area(), ctx)).unwrap();
-        let buf = term.backend().buffer().clone();
-        let mut s = String::new();
-        for y in 0..buf.area.height {
-            let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
-            s.push_str(line.trim_end());
-            s.push('\n');
-        }
-        s
+    /// A home and its manager, signed in.
+    fn manager() -> (Store, Session) {
+        let (s, m) = set_up();
+        let session = Session {
+            staff: m.staff.clone(),
+            actor: actor(&m),
+        };
+        (s, session)
     }
 
     /// Press Ctrl+S and carry out the effects as the app does; the last flash message.
@@ -302,12 +265,8 @@ mod tests {
 
     #[test]
     fn a_manager_corrects_the_home_and_records_the_yos_contact() {
-        let (mut s, m) = set_up();
+        let (mut s, session) = manager();
         let p = protocol();
-        let session = Session {
-            staff: m.staff.clone(),
-            actor: actor(&m),
-        };
         let mut page = SettingsScreen::new(&ctx(&s, &session, &p));
         let screen = render(&page, &ctx(&s, &session, &p));
         assert!(screen.contains("Oak House") && screen.contains("SC123456"), "{screen}");
@@ -346,12 +305,8 @@ mod tests {
 
     #[test]
     fn an_export_folder_refusal_is_shown_in_full_at_80_columns() {
-        let (mut s, m) = set_up();
+        let (mut s, session) = manager();
         let p = protocol();
-        let session = Session {
-            staff: m.staff.clone(),
-            actor: actor(&m),
-        };
         let mut page = SettingsScreen::new(&ctx(&s, &session, &p));
         let long = "/srv/a-rather-long-network-share-name/weekly-files-for-the-youth-offending-service/missing";
         page.form.set("export_folder", long);
@@ -374,12 +329,8 @@ mod tests {
 
     #[test]
     fn a_manager_chooses_the_protocol_and_the_change_is_audited() {
-        let (mut s, m) = set_up();
+        let (mut s, session) = manager();
         let p = protocol();
-        let session = Session {
-            staff: m.staff.clone(),
-            actor: actor(&m),
-        };
         let mut page = SettingsScreen::new(&ctx(&s, &session, &p));
         assert_eq!(page.form.get("protocol"), crate::protocol::AUTO);
         let screen = render(&page, &ctx(&s, &session, &p));

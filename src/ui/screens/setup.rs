@@ -2,16 +2,17 @@
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::Page;
+use super::form_page::FormSpec;
 use crate::domain::staff::MAX_PASSPHRASE;
-use crate::ui::form::{Field, Form, FormEvent};
+use crate::ui::form::{Field, Form};
 use crate::ui::keymap::k::{ENTER, ESC};
-use crate::ui::keymap::{self, Binding, Hint, bind, hint};
-use crate::ui::page::{Ctx, Done, Effect, Outcome};
+use crate::ui::keymap::{self, Binding, Hint, bind};
+use crate::ui::page::{Ctx, Effect, Outcome};
 
 pub struct SetupScreen {
     form: Form,
@@ -45,12 +46,22 @@ impl SetupScreen {
         s.form.focus_on("manager");
         s
     }
+}
 
-    fn submit(&mut self) -> Outcome {
-        self.form.clear_errors();
-        if !self.form.check_required() {
-            return Outcome::None;
-        }
+impl FormSpec for SetupScreen {
+    fn title(&self) -> String {
+        "First-time set-up".into()
+    }
+
+    fn form(&self) -> &Form {
+        &self.form
+    }
+
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+
+    fn submit(&mut self, _ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
         let p = self.form.get("pass");
         if let Err(e) = crate::domain::staff::validate_passphrase(&p) {
             self.form.set_error("pass", e);
@@ -58,9 +69,9 @@ impl SetupScreen {
             self.form.set_error("pass2", "The two passphrases are different.");
         }
         if !self.form.focus_first_error() {
-            return Outcome::None;
+            return Err(Outcome::None);
         }
-        Outcome::Effect(Effect::Setup {
+        Ok(Effect::Setup {
             home: self.form.text("home"),
             urn: self.form.text("urn"),
             manager: self.form.text("manager"),
@@ -68,54 +79,35 @@ impl SetupScreen {
             recovery: true,
         })
     }
-}
 
-impl Page for SetupScreen {
-    fn title(&self) -> String {
-        "First-time set-up".into()
+    fn refusal_field(&self) -> &'static str {
+        "home"
     }
 
-    fn update(&mut self, _ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        match self.form.handle_key(key) {
-            FormEvent::Save | FormEvent::Done => self.submit(),
-            _ => Outcome::None,
-        }
-    }
-
-    fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
-        self.form.paste(text);
-        Outcome::None
-    }
-
-    fn done(&mut self, _ctx: &Ctx<'_>, d: Done) -> Outcome {
-        match d {
-            Done::Ok(_) => Outcome::Flash("The home is set up. Add your staff from the menu (s).".into()),
-            Done::Err(e) => {
-                self.form.set_error("home", e);
-                self.form.focus_first_error();
-                Outcome::None
-            }
-            Done::Fields(f) => Outcome::Flash(f.into_iter().map(|x| x.1).collect::<Vec<_>>().join(" ")),
-        }
-    }
-
-    fn view(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Ctx<'_>) {
-        let [intro, form] = Layout::vertical([Constraint::Length(4), Constraint::Min(1)]).areas(area);
-        let lines = vec![
+    fn above(&self, _ctx: &Ctx<'_>, _width: u16) -> Vec<Line<'static>> {
+        vec![
             Line::from(""),
             Line::from("  Welcome. Set up the home and its first manager, who then adds the staff."),
             Line::from("  Records are kept on this computer, in a file only this user account can read."),
             Line::from(""),
-        ];
-        frame.render_widget(Paragraph::new(lines), intro);
-        self.form.render(frame, form, &ctx.theme);
+        ]
     }
 
-    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "set up")];
-        h.extend_from_slice(self.form.field_hints());
-        let _ = keymap::FORM;
-        h
+    fn framed(&self) -> bool {
+        false
+    }
+
+    fn save_label(&self) -> &'static str {
+        "set up"
+    }
+
+    /// Nothing else can be done before the home is set up.
+    fn can_leave(&self) -> bool {
+        false
+    }
+
+    fn saved(&mut self, _ctx: &Ctx<'_>, _id: Option<i64>) -> Outcome {
+        Outcome::Flash("The home is set up. Add your staff from the menu (s).".into())
     }
 }
 

@@ -460,37 +460,10 @@ impl Page for CourtScreen {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::Protocol;
     use crate::store::Store;
     use crate::ui::app::Session;
     use crate::ui::screens::detail::DetailScreen;
-    use crate::ui::theme::Theme;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-
-    fn protocol() -> Protocol {
-        Protocol {
-            id: "t".into(),
-            version: "1".into(),
-            title: "T".into(),
-            start: "s".into(),
-            steps: vec![],
-            sha256: String::new(),
-        }
-    }
-
-    fn render(page: &dyn Page, ctx: &Ctx<'_>) -> String {
-        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        term.draw(|f| page.view(f, f.area(), ctx)).unwrap();
-        let buf = term.backend().buffer().clone();
-        let mut s = String::new();
-        for y in 0..buf.area.height {
-            let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
-            s.push_str(line.trim_end());
-            s.push('\n');
-        }
-        s
-    }
+    use crate::ui::screens::testing::{ctx_at, protocol, render};
 
     fn keys(page: &mut dyn Page, ctx: &Ctx<'_>, s: &str) -> Outcome {
         let mut last = Outcome::None;
@@ -518,13 +491,7 @@ mod tests {
         let s = session(&y, &officer);
         let now = y.now();
         let effect = {
-            let ctx = Ctx {
-                store: &y,
-                session: Some(&s),
-                protocol: &p,
-                now,
-                theme: Theme::plain(),
-            };
+            let ctx = ctx_at(&y, &s, &p, now);
             let d = y.incident(id).unwrap();
             let mut page = CourtScreen::new(&d);
             insta::assert_snapshot!("court_kind", render(&page, &ctx));
@@ -553,13 +520,7 @@ mod tests {
         let e = y.add_court_entry(&officer, incident_id, &input).unwrap();
         assert!(e.is_conviction());
         assert_eq!(e.disposal, Some(Disposal::ReferralOrder));
-        let ctx = Ctx {
-            store: &y,
-            session: Some(&s),
-            protocol: &p,
-            now,
-            theme: Theme::plain(),
-        };
+        let ctx = ctx_at(&y, &s, &p, now);
         let detail = DetailScreen::new(&ctx, id);
         let shown = render(&detail, &ctx);
         insta::assert_snapshot!("court_on_the_detail", shown);
@@ -580,13 +541,7 @@ mod tests {
         let s = session(&y, &officer);
         let now = y.now();
         let effect = {
-            let ctx = Ctx {
-                store: &y,
-                session: Some(&s),
-                protocol: &p,
-                now,
-                theme: Theme::plain(),
-            };
+            let ctx = ctx_at(&y, &s, &p, now);
             let mut page = CourtScreen::new(&y.incident(id).unwrap()).with_entries(&y.court_entries(id).unwrap());
             assert!(render(&page, &ctx).contains("4  Correct one"));
             keys(&mut page, &ctx, "4");
@@ -614,13 +569,7 @@ mod tests {
             (Some(first.id), "Wrong day typed")
         );
         y.add_court_entry(&officer, id, &input).unwrap();
-        let ctx = Ctx {
-            store: &y,
-            session: Some(&s),
-            protocol: &p,
-            now,
-            theme: Theme::plain(),
-        };
+        let ctx = ctx_at(&y, &s, &p, now);
         let shown = render(&DetailScreen::new(&ctx, id), &ctx);
         assert!(shown.contains("20/11/2026: Youth Court (corrected below)"), "{shown}");
         assert!(shown.contains("A correction: Wrong day typed"), "{shown}");
@@ -631,13 +580,7 @@ mod tests {
         let (y, officer, id, _home, _) = crate::store::court::tests::yos_with_record();
         let p = protocol();
         let s = session(&y, &officer);
-        let ctx = Ctx {
-            store: &y,
-            session: Some(&s),
-            protocol: &p,
-            now: y.now(),
-            theme: Theme::plain(),
-        };
+        let ctx = ctx_at(&y, &s, &p, y.now());
         let mut page = CourtScreen::new(&y.incident(id).unwrap());
         assert!(page.form_draft().is_none(), "nothing typed yet");
         keys(&mut page, &ctx, "3");
@@ -657,17 +600,9 @@ mod tests {
         let (home, a) = crate::report::tests::home();
         let p = protocol();
         let s = session(&home, &a);
-        let ctx = Ctx {
-            store: &home,
-            session: Some(&s),
-            protocol: &p,
-            now: home.now(),
-            theme: Theme::plain(),
-        };
-        let id: i64 = home
-            .connection()
-            .query_row("SELECT MIN(id) FROM incidents", [], |r| r.get(0))
-            .unwrap();
+        let ctx = ctx_at(&home, &s, &p, home.now());
+        let filter = crate::store::incidents::Filter::default();
+        let id = home.incident_page(&filter, None, 1).unwrap()[0].id;
         let mut detail = DetailScreen::new(&ctx, id);
         assert!(!render(&detail, &ctx).contains("YOS entries"));
         assert!(matches!(key(&mut detail, &ctx, KeyCode::Char('c')), Outcome::None));
