@@ -510,7 +510,7 @@ impl Page for BrowserScreen {
             Act::Timeline => {
                 let child = self.selected_row().map(|r| r.child_id).or(self.filter.child_id);
                 match child {
-                    Some(c) => Outcome::Push(Screen::new(super::timeline::TimelineScreen::new(ctx, c))),
+                    Some(c) => Outcome::Push(super::child_timeline(ctx, c)),
                     None => Outcome::Flash("Choose an incident, or filter by a child, to see a timeline.".into()),
                 }
             }

@@ -52,6 +52,22 @@ pub const fn new_incident_key<A>(action: A) -> super::keymap::Binding<A> {
     super::keymap::bind(&[super::keymap::KeySpec::Char('n')], action, "n", "new incident")
 }
 
+/// A child's timeline. The browser and the timeline open each other through here, so neither imports the other.
+pub fn child_timeline(ctx: &Ctx<'_>, child_id: i64) -> Screen {
+    Screen::new(timeline::TimelineScreen::new(ctx, child_id))
+}
+
+/// The incident browser, filtered to one child's incidents.
+pub fn child_incidents(ctx: &Ctx<'_>, child_id: i64) -> Screen {
+    Screen::new(browser::BrowserScreen::new(
+        ctx,
+        crate::store::incidents::Filter {
+            child_id: Some(child_id),
+            ..Default::default()
+        },
+    ))
+}
+
 /// Rebuild a form screen from the draft kept at a lock.
 pub fn restore_form(ctx: &Ctx<'_>, d: &FormDraft) -> Option<Screen> {
     match d.screen.as_str() {

@@ -6,10 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use super::Page;
 use super::widgets::safe;
-use super::{Page, Screen};
 use crate::store::browse::MonthCount;
-use crate::store::incidents::Filter;
 use crate::ui::keymap::k::{ENTER, ESC, c};
 use crate::ui::keymap::{self, Binding, Hint, bind};
 use crate::ui::page::{Ctx, Outcome};
@@ -84,13 +83,7 @@ impl Page for TimelineScreen {
         match act {
             Act::Back => Outcome::Back,
             Act::NewIncident => super::new_incident(ctx),
-            Act::Incidents => Outcome::Replace(Screen::new(super::browser::BrowserScreen::new(
-                ctx,
-                Filter {
-                    child_id: Some(self.child_id),
-                    ..Default::default()
-                },
-            ))),
+            Act::Incidents => Outcome::Replace(super::child_incidents(ctx, self.child_id)),
         }
     }
 
