@@ -6,6 +6,7 @@ use super::*;
 use crate::domain::incident::fixtures::record;
 use crate::domain::*;
 use crate::store::children::tests::input;
+use crate::store::report_rows::{PERIOD_SQL, YEAR_SQL};
 use crate::store::staff::tests::{actor, set_up};
 use crate::store::{Actor, Store};
 use crate::time::to_db;
