@@ -33,6 +33,17 @@ pub(crate) fn police(route: PoliceRoute, reason: CallReason, outcome: PoliceOutc
     }
 }
 
+/// The police were called about the behaviour (101), the child was charged and convicted.
+pub(crate) fn convicted(r: &mut IncidentRecord) {
+    let mut p = police(
+        PoliceRoute::NonEmergency101,
+        CallReason::Behaviour,
+        PoliceOutcome::Charge,
+    );
+    p.court = Some(CourtOutcome::Convicted);
+    as_police(r, p);
+}
+
 pub(crate) fn reg35_complete() -> Reg35 {
     Reg35 {
         measure: "Guided away by the arm".into(),
@@ -200,15 +211,7 @@ pub(crate) fn home() -> (Store, Actor) {
     )
     .unwrap();
     let t = local("22/11/2025", "23:00");
-    incident(&mut s, &a, &ce, t, t + Duration::hours(1), |r| {
-        let mut p = police(
-            PoliceRoute::NonEmergency101,
-            CallReason::Behaviour,
-            PoliceOutcome::Charge,
-        );
-        p.court = Some(CourtOutcome::Convicted);
-        as_police(r, p);
-    });
+    incident(&mut s, &a, &ce, t, t + Duration::hours(1), convicted);
     s.set_clock(Some(local("30/11/2026", "12:00")));
     (s, a)
 }
