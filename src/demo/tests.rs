@@ -197,5 +197,8 @@ fn the_records_of_a_seed_are_pinned() {
         s.child_stays()
     )
     .replace(&own, "HOME");
-    assert_eq!(crate::hash::sha256_hex(text.as_bytes()), "36a424c94d1904af7bcf7129d28da513f3fd3f7a045b187a70b45cc0ace1648d");
+    assert_eq!(
+        crate::hash::sha256_hex(text.as_bytes()),
+        "36a424c94d1904af7bcf7129d28da513f3fd3f7a045b187a70b45cc0ace1648d"
+    );
 }

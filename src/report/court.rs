@@ -224,9 +224,7 @@ pub(crate) mod tests {
             .into_iter()
             .find(|c| c.name == name)
             .unwrap_or_else(|| panic!("{name} at the YOS"));
-        y.connection()
-            .query_row("SELECT id FROM incidents WHERE child_id = ?1", [c.id], |r| r.get(0))
-            .unwrap()
+        y.incident_id_of_child(c.id)
     }
 
     /// Three homes' records at a YOS, worked by hand (November 2026):
@@ -294,12 +292,7 @@ pub(crate) mod tests {
         )
         .unwrap();
         // Dee is pseudonymised at the YOS: the child's name there is not "Dee D".
-        let dee: i64 = y
-            .connection()
-            .query_row("SELECT MAX(id) FROM incidents WHERE home_uid = ?1", [&ash], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let dee = y.last_incident_id_of_home(&ash);
         let wrong = y
             .add_court_entry(
                 &officer,

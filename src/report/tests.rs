@@ -9,8 +9,6 @@ use crate::store::children::tests::input;
 use crate::store::report_rows::{PERIOD_SQL, YEAR_SQL};
 use crate::store::staff::tests::{actor, set_up};
 use crate::store::{Actor, Store};
-use crate::time::to_db;
-use rusqlite::params;
 
 pub(crate) fn local(date: &str, time: &str) -> DateTime<Utc> {
     crate::time::parse_local(date, time).unwrap()
@@ -464,23 +462,7 @@ fn several_homes_are_reported_each_and_together() {
         &mut cur,
         police(PoliceRoute::Emergency999, CallReason::Absent, PoliceOutcome::Outcome22),
     );
-    let json = serde_json::to_string(&cur).unwrap();
-    s.write(&a, |w| {
-        w.insert(
-            "other_homes",
-            "INSERT INTO other_homes (uid, name) VALUES (?1, 'Elm Lodge')",
-            params![other],
-        )?;
-        let cid = crate::store::children::insert_child(w, "far-child", other, &cin)?;
-        w.insert(
-            "incidents",
-            "INSERT INTO incidents (uid, home_uid, child_id, occurred_at, recorded_at, recorded_by, status, response, \
-             categories, summary, updated_at, record, current) VALUES ('far-1', ?1, ?2, ?3, ?3, 'X', 'awaiting_review', \
-             'police', '|criminal_damage|', 's', ?3, ?4, ?4)",
-            params![other, cid, to_db(cur.occurred_at), json],
-        )
-    })
-    .unwrap();
+    s.put_other_home_incident(&a, other, "Elm Lodge", "far-child", &cin, &cur);
     let rep = compute(&s, &Period::parse_week("2026-W47").unwrap()).unwrap();
     assert_eq!(rep.total.scope, "All homes");
     assert_eq!(rep.total.incidents, 7);
