@@ -49,6 +49,20 @@ pub(super) fn latest_birth(on: NaiveDate, age: i32) -> Option<NaiveDate> {
 
 pub(super) const NOT_IN_REGISTER: &str = "Imported under a pseudonym: not in this home's register.";
 
+/// The file's gender, ethnicity and legal status codes, a code this version does not know kept as "not stated"
+/// ("other" for the legal status).
+fn set_codes(kept: &mut Kept, c: &ChildIn) {
+    kept.gender = Gender::from_code(&c.gender).unwrap_or(Gender::NotStated).code().into();
+    kept.ethnicity = Ethnicity::from_code(&c.ethnicity)
+        .unwrap_or(Ethnicity::NotStated)
+        .code()
+        .into();
+    kept.legal_status = LegalStatus::from_code(&c.legal_status)
+        .unwrap_or(LegalStatus::Other)
+        .code()
+        .into();
+}
+
 /// Apply a file's facts about a child to what is kept: the newest file's status, the narrowest estimate of the
 /// birth date, the exact days of arrival and departure when a file gave them.
 pub(super) fn apply(
@@ -85,15 +99,7 @@ pub(super) fn apply(
         }
     }
     if newer {
-        kept.gender = Gender::from_code(&c.gender).unwrap_or(Gender::NotStated).code().into();
-        kept.ethnicity = Ethnicity::from_code(&c.ethnicity)
-            .unwrap_or(Ethnicity::NotStated)
-            .code()
-            .into();
-        kept.legal_status = LegalStatus::from_code(&c.legal_status)
-            .unwrap_or(LegalStatus::Other)
-            .code()
-            .into();
+        set_codes(kept, c);
         kept.yos_open = c.yos_open;
         if c.identified {
             kept.yos_ref = c.yos_ref.clone().unwrap_or_default();
@@ -186,15 +192,7 @@ pub(super) fn child_of(
         };
         if c.facts_on.is_none() {
             // An older file: what it has always carried; a child not named is kept out of the register.
-            kept.gender = Gender::from_code(&c.gender).unwrap_or(Gender::NotStated).code().into();
-            kept.ethnicity = Ethnicity::from_code(&c.ethnicity)
-                .unwrap_or(Ethnicity::NotStated)
-                .code()
-                .into();
-            kept.legal_status = LegalStatus::from_code(&c.legal_status)
-                .unwrap_or(LegalStatus::Other)
-                .code()
-                .into();
+            set_codes(&mut kept, c);
             if !c.identified {
                 kept.discharged = Some(first);
                 kept.discharge_reason = NOT_IN_REGISTER.into();
