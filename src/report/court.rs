@@ -173,10 +173,9 @@ fn young_people(n: u64) -> String {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use super::super::tests::{as_police, child, incident, local, police};
+    use super::super::tests::{child, convicted, incident, local};
     use super::super::{compute, render};
-    use crate::domain::*;
-    use crate::store::court::tests::d;
+    use crate::store::court::tests::{d, northshire_yos};
     use crate::store::court::{CourtInput, CourtKind, CourtResult, Disposal};
     use crate::store::staff::Setup;
     use crate::store::staff::tests::actor;
@@ -225,9 +224,7 @@ pub(crate) mod tests {
             .into_iter()
             .find(|c| c.name == name)
             .unwrap_or_else(|| panic!("{name} at the YOS"));
-        y.connection()
-            .query_row("SELECT id FROM incidents WHERE child_id = ?1", [c.id], |r| r.get(0))
-            .unwrap()
+        y.incident_id_of_child(c.id)
     }
 
     /// Three homes' records at a YOS, worked by hand (November 2026):
@@ -245,20 +242,7 @@ pub(crate) mod tests {
     /// YOS's entry, Cy's by both the YOS's entry and the home's record: counted once), young people 2; from YOS
     /// entries 2, from home records 1; Dee's corrected conviction is not one; breaches 1, young people 1.
     pub(crate) fn three_homes() -> (Store, [String; 3]) {
-        let mut y = Store::open_in_memory().unwrap();
-        let (m, _) = y
-            .setup_as(
-                &Setup {
-                    home_name: "Northshire YOS",
-                    ofsted_urn: "",
-                    manager_name: "Kim Officer",
-                    passphrase: "correct horse",
-                },
-                crate::store::settings::Role::Yos,
-                false,
-            )
-            .unwrap();
-        let officer = actor(&m);
+        let (mut y, officer) = northshire_yos();
         y.set_clock(Some(local("30/11/2026", "13:00")));
         let oak = home_into_yos(&mut y, &officer, "Oak House", "SC100001", |h, a| {
             let ava = child(h, a, "Ava A", |i| i.yos_open = true);
@@ -271,15 +255,7 @@ pub(crate) mod tests {
         let elm = home_into_yos(&mut y, &officer, "Elm House", "SC100002", |h, a| {
             let cy = child(h, a, "Cy C", |i| i.yos_open = true);
             let t = local("12/11/2026", "10:00");
-            incident(h, a, &cy, t, t + chrono::Duration::hours(1), |r| {
-                let mut p = police(
-                    PoliceRoute::NonEmergency101,
-                    CallReason::Behaviour,
-                    PoliceOutcome::Charge,
-                );
-                p.court = Some(CourtOutcome::Convicted);
-                as_police(r, p);
-            });
+            incident(h, a, &cy, t, t + chrono::Duration::hours(1), convicted);
         });
         let ash = home_into_yos(&mut y, &officer, "Ash House", "SC100003", |h, a| {
             let dee = child(h, a, "Dee D", |_| {});
@@ -316,12 +292,7 @@ pub(crate) mod tests {
         )
         .unwrap();
         // Dee is pseudonymised at the YOS: the child's name there is not "Dee D".
-        let dee: i64 = y
-            .connection()
-            .query_row("SELECT MAX(id) FROM incidents WHERE home_uid = ?1", [&ash], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let dee = y.last_incident_id_of_home(&ash);
         let wrong = y
             .add_court_entry(
                 &officer,

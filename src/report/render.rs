@@ -196,7 +196,7 @@ fn measures_text(s: &mut String, m: &Measures) {
     }
 }
 
-/// A percentage cell of the gender table: "1/2 50%", or "-" with nobody to count.
+/// A percentage cell of the gender table: "1/2 50%", or a dash ("-") when there is nobody to count.
 fn gender_cell(r: &Ratio) -> String {
     match r.percent {
         Some(p) => format!("{}/{} {p:.0}%", r.count, r.of),

@@ -78,23 +78,26 @@ fn weeks_of_2025_and_2026() -> Vec<Period> {
     v
 }
 
+/// A new database set up by the YOS (as a home's setup, as before the YOS role), and its officer.
+fn new_yos() -> (Store, Actor) {
+    let mut y = Store::open_in_memory().unwrap();
+    let m = y
+        .setup(&Setup {
+            home_name: "Youth Offending Service",
+            ofsted_urn: "",
+            manager_name: "Yan Officer",
+            passphrase: "correct horse",
+        })
+        .unwrap();
+    (y, actor(&m))
+}
+
 /// The home writes each week's set as the weeks go by (Kit's case closes after the week of 30/06/2026), and a
 /// YOS imports every set into its own database.
 fn home_and_yos(identify: &str) -> (Store, Store, String) {
     let (mut s, a, kit) = home_of_the_year();
     s.set_setting(&a, "export_identify", identify).unwrap();
-    let (mut yos, ym) = {
-        let mut y = Store::open_in_memory().unwrap();
-        let m = y
-            .setup(&Setup {
-                home_name: "Youth Offending Service",
-                ofsted_urn: "",
-                manager_name: "Yan Officer",
-                passphrase: "correct horse",
-            })
-            .unwrap();
-        (y, actor(&m))
-    };
+    let (mut yos, ym) = new_yos();
     yos.set_clock(Some(local("11/01/2027", "10:00")));
     let dir = tempfile::tempdir().unwrap();
     for w in weeks_of_2025_and_2026() {
@@ -254,17 +257,9 @@ fn an_older_file_without_the_facts_still_imports() {
             assert!(c.remove(k).is_some(), "{k}");
         }
     }
-    let mut yos = Store::open_in_memory().unwrap();
-    let m = yos
-        .setup(&Setup {
-            home_name: "Youth Offending Service",
-            ofsted_urn: "",
-            manager_name: "Yan Officer",
-            passphrase: "correct horse",
-        })
-        .unwrap();
+    let (mut yos, ym) = new_yos();
     yos.set_clock(Some(local("11/01/2027", "10:00")));
-    let sum = crate::export::import::import(&mut yos, &actor(&m), &serde_json::to_vec(&v).unwrap()).unwrap();
+    let sum = crate::export::import::import(&mut yos, &ym, &serde_json::to_vec(&v).unwrap()).unwrap();
     assert_eq!(sum.incidents, 6);
     let kept = yos.all_children().unwrap();
     assert!(

@@ -439,13 +439,8 @@ pub(crate) mod tests {
     use crate::store::staff::Setup;
     use crate::store::staff::tests::actor;
 
-    pub(crate) fn d(s: &str) -> NaiveDate {
-        crate::time::parse_date(s).unwrap()
-    }
-
-    /// A YOS's database holding one imported home's record: (yos, officer, incident id, the home's store).
-    pub(crate) fn yos_with_record() -> (Store, Actor, i64, Store, Actor) {
-        let (mut home, a) = crate::report::tests::home();
+    /// A new YOS's database, Northshire YOS, and its officer Kim Officer.
+    pub(crate) fn northshire_yos() -> (Store, Actor) {
         let mut y = Store::open_in_memory().unwrap();
         let (m, _) = y
             .setup_as(
@@ -459,7 +454,17 @@ pub(crate) mod tests {
                 false,
             )
             .unwrap();
-        let officer = actor(&m);
+        (y, actor(&m))
+    }
+
+    pub(crate) fn d(s: &str) -> NaiveDate {
+        crate::time::parse_date(s).unwrap()
+    }
+
+    /// A YOS's database holding one imported home's record: (yos, officer, incident id, the home's store).
+    pub(crate) fn yos_with_record() -> (Store, Actor, i64, Store, Actor) {
+        let (mut home, a) = crate::report::tests::home();
+        let (mut y, officer) = northshire_yos();
         home.set_clock(Some(crate::report::tests::local("30/11/2026", "12:00")));
         let w = crate::time::Period::parse_week("2026-W47").unwrap();
         let dir = tempfile::tempdir().unwrap();

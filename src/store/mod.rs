@@ -21,6 +21,8 @@ pub mod report_rows;
 pub mod settings;
 pub mod staff;
 pub mod sync_rows;
+#[cfg(test)]
+pub(crate) mod testing_report;
 pub mod verify;
 pub mod yos_history;
 

@@ -667,24 +667,7 @@ mod tests {
         cur.uid = "far-1".into();
         cur.home_uid = "elm-uid".into();
         cur.occurred_at = crate::time::parse_local("24/11/2026", "10:00").unwrap();
-        let json = serde_json::to_string(&cur).unwrap();
-        store
-            .write(&a, |w| {
-                w.insert(
-                    "other_homes",
-                    "INSERT INTO other_homes (uid, name) VALUES ('elm-uid', 'Elm Lodge')",
-                    [],
-                )?;
-                let cid = crate::store::children::insert_child(w, "far-child", "elm-uid", &cin)?;
-                w.insert(
-                    "incidents",
-                    "INSERT INTO incidents (uid, home_uid, child_id, occurred_at, recorded_at, recorded_by, status, \
-                     response, categories, summary, updated_at, record, current) VALUES ('far-1', 'elm-uid', ?1, ?2, \
-                     ?2, 'X', 'awaiting_review', 'in_house', '|criminal_damage|', 's', ?2, ?3, ?3)",
-                    rusqlite::params![cid, crate::time::to_db(cur.occurred_at), json],
-                )
-            })
-            .unwrap();
+        store.put_other_home_incident(&a, "elm-uid", "Elm Lodge", "far-child", &cin, &cur);
         let p = protocol();
         let now = crate::time::parse_local("25/11/2026", "12:00").unwrap();
         let ctx = signed_out(&store, &p, now);
