@@ -693,20 +693,7 @@ pub(crate) mod tests {
             },
         )
         .unwrap();
-        let police = Police {
-            route: PoliceRoute::NonEmergency101,
-            reason: CallReason::Behaviour,
-            called_at: None,
-            reference: String::new(),
-            officer: String::new(),
-            attended: None,
-            arrest: false,
-            appropriate_adult: String::new(),
-            diversion_asked: DiversionAsked::None,
-            outcome: PoliceOutcome::NotYetKnown,
-            court: None,
-            outcome_at: None,
-        };
+        let police = Police::called(PoliceRoute::NonEmergency101, CallReason::Behaviour);
         s.add_entry(&a, id, Change::Police { police }).unwrap();
         let e = s
             .add_entry(&a, id, Change::SignOff { comment: "ok".into() })
