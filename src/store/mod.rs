@@ -19,6 +19,7 @@ pub mod lock;
 mod open;
 pub mod report_rows;
 pub mod settings;
+mod signer;
 pub mod staff;
 pub mod sync_rows;
 pub mod verify;
