@@ -110,7 +110,6 @@ impl Store {
             actor.signer = Some(old);
             let signer = self
                 .write(&actor, |w| {
-                    let now = w.now_str();
                     w.update(
                         "staff",
                         staff_id,
@@ -119,14 +118,7 @@ impl Store {
                         params![key.pass_hash, staff_id],
                     )?;
                     let key_id = crate::store::keys::register(w, Some(staff_id), &staff.name, "staff", &key.public)?;
-                    w.update(
-                        "staff_recovery",
-                        staff_id,
-                        "recovery code used; a new one given",
-                        "UPDATE staff_recovery SET code_hash = ?1, sealed_seed = ?2, failed_attempts = 0, \
-                         locked_until = NULL, issued_at = ?3 WHERE id = ?4",
-                        params![new_sealed.code_hash, new_sealed.sealed_seed, now, staff_id],
-                    )?;
+                    replace_recovery(w, staff_id, "recovery code used; a new one given", &new_sealed)?;
                     crate::store::keys::Signer::from_seed(key_id, &key.seed)
                 })
                 .map_err(not_recorded)?;
@@ -183,15 +175,7 @@ impl Store {
             .is_some();
         self.write(actor, |w| {
             if exists {
-                let now = w.now_str();
-                w.update(
-                    "staff_recovery",
-                    id,
-                    "new recovery code",
-                    "UPDATE staff_recovery SET code_hash = ?1, sealed_seed = ?2, failed_attempts = 0, \
-                     locked_until = NULL, issued_at = ?3 WHERE id = ?4",
-                    params![sealed.code_hash, sealed.sealed_seed, now, id],
-                )
+                replace_recovery(w, id, "new recovery code", &sealed)
             } else {
                 insert_recovery(w, id, &sealed).map(|_| ())
             }
@@ -206,6 +190,19 @@ pub(super) fn insert_recovery(w: &mut crate::store::audit::Writer<'_>, staff_id:
         "staff_recovery",
         "INSERT INTO staff_recovery (id, code_hash, sealed_seed, issued_at) VALUES (?1, ?2, ?3, ?4)",
         params![staff_id, r.code_hash, r.sealed_seed, now],
+    )
+}
+
+/// Give an account that had a recovery code a new one: the old code stops working and its wait is lifted.
+fn replace_recovery(w: &mut crate::store::audit::Writer<'_>, staff_id: i64, why: &str, r: &Sealed) -> Result<()> {
+    let now = w.now_str();
+    w.update(
+        "staff_recovery",
+        staff_id,
+        why,
+        "UPDATE staff_recovery SET code_hash = ?1, sealed_seed = ?2, failed_attempts = 0, locked_until = NULL, \
+         issued_at = ?3 WHERE id = ?4",
+        params![r.code_hash, r.sealed_seed, now, staff_id],
     )
 }
 
