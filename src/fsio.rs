@@ -271,6 +271,19 @@ pub fn private_dir(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Create the new file `path` readable and writable by its owner only (0600 on unix, set as it is created, so
+/// it is never readable by others, even briefly); an error if anything is already there (never replaced).
+pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
 /// Make the folder's new entries durable (a rename is only safe once the folder is synced).
 pub fn sync_dir(dir: &Path) {
     #[cfg(unix)]
@@ -340,6 +353,29 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"hello", "the first file is untouched");
         let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().flatten().collect();
         assert_eq!(left.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn a_private_file_is_created_owner_only_and_never_over_another() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("note");
+        {
+            use std::io::Write;
+            let mut f = create_private(&p).unwrap();
+            f.write_all(b"first").unwrap();
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        let e = create_private(&p).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(
+            std::fs::read(&p).unwrap(),
+            b"first",
+            "the file already there is untouched"
+        );
     }
 
     #[test]

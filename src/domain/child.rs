@@ -333,14 +333,15 @@ pub fn validate_discharge(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
     }
 
-    fn good() -> ChildInput {
+    /// A complete child's form (Jordan Smith), for tests in any module.
+    pub(crate) fn good() -> ChildInput {
         ChildInput {
             name: "Jordan Smith".into(),
             dob: "01/02/2011".into(),

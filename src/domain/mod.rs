@@ -268,6 +268,8 @@ mod codes_tests {
             include_str!("mod.rs"),
             include_str!("child.rs"),
             include_str!("incident.rs"),
+            include_str!("incident/parts.rs"),
+            include_str!("incident/entry.rs"),
             include_str!("outstanding.rs"),
             include_str!("staff.rs"),
         ];

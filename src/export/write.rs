@@ -88,14 +88,7 @@ impl Staging {
 
     /// A new private file in the folder.
     pub(super) fn file(&self, name: &str) -> std::io::Result<std::fs::File> {
-        let mut o = std::fs::OpenOptions::new();
-        o.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            o.mode(0o600);
-        }
-        o.open(self.path.join(name))
+        crate::fsio::create_private(&self.path.join(name))
     }
 }
 

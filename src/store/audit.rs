@@ -6,7 +6,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Params, Transaction, params};
 use serde_json::{Map, Value};
 
-use super::keys::Signer;
+use super::signer::Signer;
 use super::{Result, StoreError, ts};
 use crate::domain::Role;
 

@@ -237,14 +237,7 @@ fn note_verified(b: &Path) {
         let note = note_path(b);
         // The note is a cache of a check, not a record: a stale one is replaced.
         let _ = std::fs::remove_file(&note);
-        let mut o = std::fs::OpenOptions::new();
-        o.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            o.mode(0o600);
-        }
-        if let Ok(mut f) = o.open(&note) {
+        if let Ok(mut f) = crate::fsio::create_private(&note) {
             use std::io::Write;
             let _ = f.write_all(stamp.as_bytes());
         }
@@ -278,33 +271,14 @@ pub fn mark_home_kept(db: &Path) {
     if m.exists() || ensure_backups_dir(db).is_err() {
         return;
     }
-    let _ = create_private(&m);
+    if crate::fsio::create_private(&m).is_ok() {
+        let _ = make_private(&m);
+    }
 }
 
 /// Has this data folder held a home in `db` (the marker, or any backup of it)?
 pub fn home_was_kept(db: &Path) -> bool {
     home_marker(db).exists() || !list(db).is_empty()
-}
-
-/// Create an empty file readable by its owner only (so a backup is never readable by others, even briefly).
-fn create_private(p: &Path) -> std::io::Result<()> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(p)?;
-    make_private(p)
-}
-
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(f) = std::fs::File::open(dir) {
-        let _ = f.sync_all();
-    }
-    let _ = dir;
 }
 
 pub fn ensure_backups_dir(db: &Path) -> Result<PathBuf> {
@@ -581,7 +555,7 @@ pub fn restore(db: &Path, file: &Path) -> anyhow::Result<String> {
     staged.as_file().sync_all()?;
     // The one deliberate replacement: the database it replaces was kept aside above.
     staged.persist(db).map_err(|e| e.error)?;
-    sync_dir(&dir);
+    crate::fsio::sync_dir(&dir);
 
     // 5. Open it as the app would (migrating an older backup, with its own backup first).
     Store::open(db)?;

@@ -362,12 +362,7 @@ pub(crate) mod tests {
     pub fn input(name: &str) -> ChildInput {
         ChildInput {
             name: name.into(),
-            dob: "01/02/2011".into(),
-            gender: "male".into(),
-            ethnicity: "white_british".into(),
-            legal_status: "s31".into(),
-            admitted: "01/09/2025".into(),
-            ..Default::default()
+            ..crate::domain::child::tests::good()
         }
     }
 

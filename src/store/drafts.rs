@@ -56,6 +56,20 @@ fn wizard_state_for(payload: &str, id: i64) -> Option<String> {
     Some(v.get("values")?.get("state")?.as_str()?.to_string())
 }
 
+/// A draft as read by `SELECT d.id, d.staff_id, s.name, d.kind, d.title, d.payload, d.updated_at FROM drafts d
+/// JOIN staff s ON s.id = d.staff_id …`.
+fn draft_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Draft> {
+    Ok(Draft {
+        id: r.get(0)?,
+        staff_id: r.get(1)?,
+        staff_name: r.get(2)?,
+        kind: r.get(3)?,
+        title: r.get(4)?,
+        payload: r.get(5)?,
+        updated_at: parse_ts(&r.get::<_, String>(6)?).unwrap_or_default(),
+    })
+}
+
 impl Store {
     /// Who took over draft `id` from `staff_id`, and when (the latest take-over).
     fn taken_from(&self, id: i64, staff_id: i64) -> Result<Option<(String, chrono::DateTime<chrono::Utc>)>> {
@@ -149,17 +163,7 @@ impl Store {
              ORDER BY d.updated_at DESC, d.id DESC",
         )?;
         let v = s
-            .query_map(params![kind, all, actor.staff_id.unwrap_or(-1)], |r| {
-                Ok(Draft {
-                    id: r.get(0)?,
-                    staff_id: r.get(1)?,
-                    staff_name: r.get(2)?,
-                    kind: r.get(3)?,
-                    title: r.get(4)?,
-                    payload: r.get(5)?,
-                    updated_at: parse_ts(&r.get::<_, String>(6)?).unwrap_or_default(),
-                })
-            })?
+            .query_map(params![kind, all, actor.staff_id.unwrap_or(-1)], draft_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
     }
@@ -172,17 +176,7 @@ impl Store {
                 "SELECT d.id, d.staff_id, s.name, d.kind, d.title, d.payload, d.updated_at FROM drafts d \
                  JOIN staff s ON s.id = d.staff_id WHERE d.id = ?1",
                 [id],
-                |r| {
-                    Ok(Draft {
-                        id: r.get(0)?,
-                        staff_id: r.get(1)?,
-                        staff_name: r.get(2)?,
-                        kind: r.get(3)?,
-                        title: r.get(4)?,
-                        payload: r.get(5)?,
-                        updated_at: parse_ts(&r.get::<_, String>(6)?).unwrap_or_default(),
-                    })
-                },
+                draft_from_row,
             )
             .optional()?;
         Ok(d.filter(|d| Some(d.staff_id) == actor.staff_id || actor.role.is_manager()))

@@ -2,7 +2,7 @@
 //! incident row's `current` (with its indexed copies) is refreshed from record + entries in the same transaction.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, ToSql, params};
 
 pub use super::browse::{Cursor, Filter, IncidentRow};
 use super::browse::{ROW_COLS, row_from};
@@ -54,6 +54,22 @@ pub(crate) struct Derived {
     pub current: String,
 }
 
+impl Derived {
+    /// One statement's parameters: `before`, the derived columns in the order both writers of the row list them
+    /// (status, response, categories, police_ref, summary, open_actions), then `after`.
+    fn between<'a>(&'a self, before: &[&'a dyn ToSql], after: &[&'a dyn ToSql]) -> Vec<&'a dyn ToSql> {
+        let derived: [&dyn ToSql; 6] = [
+            &self.status,
+            &self.response,
+            &self.categories,
+            &self.police_ref,
+            &self.summary,
+            &self.open_actions,
+        ];
+        before.iter().chain(derived.iter()).chain(after).copied().collect()
+    }
+}
+
 pub(crate) fn derive(cur: &IncidentRecord, yos_open: bool) -> Result<Derived> {
     Ok(Derived {
         status: cur.status().code(),
@@ -101,19 +117,11 @@ pub(crate) fn refresh_row(
         action,
         "UPDATE incidents SET child_id=?1, occurred_at=?2, status=?3, response=?4, categories=?5, police_ref=?6, \
          summary=?7, open_actions=?8, current=?9, updated_at=MAX(updated_at, ?10) WHERE id=?11",
-        params![
-            child_id,
-            ts(cur.occurred_at),
-            d.status,
-            d.response,
-            d.categories,
-            d.police_ref,
-            d.summary,
-            d.open_actions,
-            d.current,
-            ts(updated_at),
-            incident_id
-        ],
+        d.between(
+            &[&child_id, &ts(cur.occurred_at)],
+            &[&d.current, &ts(updated_at), &incident_id],
+        )
+        .as_slice(),
     )
 }
 
@@ -139,24 +147,19 @@ pub(crate) fn insert_row(w: &mut super::audit::Writer<'_>, row: &NewIncidentRow<
         "INSERT INTO incidents (uid, home_uid, child_id, occurred_at, recorded_at, recorded_by, recorded_by_id, \
          status, response, categories, police_ref, summary, open_actions, updated_at, record, current) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-        params![
-            rec.uid,
-            rec.home_uid,
-            row.child_id,
-            ts(cur.occurred_at),
-            ts(rec.recorded_at),
-            rec.recorded_by,
-            row.recorded_by_id,
-            d.status,
-            d.response,
-            d.categories,
-            d.police_ref,
-            d.summary,
-            d.open_actions,
-            ts(row.updated_at),
-            json,
-            d.current
-        ],
+        d.between(
+            &[
+                &rec.uid,
+                &rec.home_uid,
+                &row.child_id,
+                &ts(cur.occurred_at),
+                &ts(rec.recorded_at),
+                &rec.recorded_by,
+                &row.recorded_by_id,
+            ],
+            &[&ts(row.updated_at), &json, &d.current],
+        )
+        .as_slice(),
     )
 }
 
@@ -693,20 +696,7 @@ pub(crate) mod tests {
             },
         )
         .unwrap();
-        let police = Police {
-            route: PoliceRoute::NonEmergency101,
-            reason: CallReason::Behaviour,
-            called_at: None,
-            reference: String::new(),
-            officer: String::new(),
-            attended: None,
-            arrest: false,
-            appropriate_adult: String::new(),
-            diversion_asked: DiversionAsked::None,
-            outcome: PoliceOutcome::NotYetKnown,
-            court: None,
-            outcome_at: None,
-        };
+        let police = Police::called(PoliceRoute::NonEmergency101, CallReason::Behaviour);
         s.add_entry(&a, id, Change::Police { police }).unwrap();
         let e = s
             .add_entry(&a, id, Change::SignOff { comment: "ok".into() })
