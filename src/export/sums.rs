@@ -43,12 +43,12 @@ pub(super) struct HashWorker {
     pub(super) done: std::thread::JoinHandle<FileHash>,
 }
 
-/// SHA-256 as ring computes it (the program's one SHA-256, `crate::hash`; an export of ten years is hundreds
-/// of megabytes, hashed on its own thread).
-type FileHash = ring::digest::Context;
+/// The program's one SHA-256 (`crate::hash`); an export of ten years is hundreds of megabytes, hashed on its
+/// own thread.
+type FileHash = crate::hash::Sha256;
 
 pub(super) fn file_hash() -> FileHash {
-    ring::digest::Context::new(&ring::digest::SHA256)
+    crate::hash::Sha256::new()
 }
 
 impl HashWorker {
@@ -133,7 +133,7 @@ impl<W: Write> Hashing<W> {
         };
         let sum = FileSum {
             bytes: self.bytes,
-            sha256: hex::encode(sha.finish()),
+            sha256: sha.finish_hex(),
         };
         Ok((self.inner, sum))
     }
