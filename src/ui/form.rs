@@ -102,44 +102,34 @@ impl Field {
     }
 
     pub fn text(key: &'static str, label: &str, max: usize) -> Field {
-        Field::new(
-            key,
-            label,
-            Value::Text {
-                area: new_area(""),
-                max,
-                multiline: false,
-                mask: false,
-            },
-        )
+        Field::text_kind(key, label, max, false, false)
     }
 
     pub fn multiline(key: &'static str, label: &str, max: usize) -> Field {
-        let mut area = new_area("");
-        area.set_wrap_mode(WrapMode::WordOrGlyph);
-        Field::new(
-            key,
-            label,
-            Value::Text {
-                area,
-                max,
-                multiline: true,
-                mask: false,
-            },
-        )
+        Field::text_kind(key, label, max, true, false)
     }
 
+    /// A passphrase: shown as dots.
     pub fn secret(key: &'static str, label: &str, max: usize) -> Field {
+        Field::text_kind(key, label, max, false, true)
+    }
+
+    fn text_kind(key: &'static str, label: &str, max: usize, multiline: bool, mask: bool) -> Field {
         let mut area = new_area("");
-        area.set_mask_char('•');
+        if multiline {
+            area.set_wrap_mode(WrapMode::WordOrGlyph);
+        }
+        if mask {
+            area.set_mask_char('•');
+        }
         Field::new(
             key,
             label,
             Value::Text {
                 area,
                 max,
-                multiline: false,
-                mask: true,
+                multiline,
+                mask,
             },
         )
     }

@@ -8,6 +8,11 @@ use crate::text::is_hidden;
 use crate::ui::keymap::{is_save, plain_char};
 
 impl Form {
+    /// On to the next field, or done after the last.
+    fn forward(&mut self) -> FormEvent {
+        if self.next() { FormEvent::None } else { FormEvent::Done }
+    }
+
     pub fn handle_key(&mut self, k: KeyEvent) -> FormEvent {
         // Letters typed in a row build a prefix; any other key starts afresh.
         let typed = std::mem::take(&mut self.typed);
@@ -16,12 +21,24 @@ impl Form {
         }
         match k.code {
             KeyCode::Esc => return FormEvent::Cancel,
-            KeyCode::Tab => return if self.next() { FormEvent::None } else { FormEvent::Done },
+            KeyCode::Tab => return self.forward(),
             KeyCode::BackTab => {
                 self.prev();
                 return FormEvent::None;
             }
             _ => {}
+        }
+        // On a choice, tick boxes or yes/no, Enter and ↓ go on to the next field and ↑ back (←/→ change it).
+        let listed = |v: &Value| matches!(v, Value::Choice { .. } | Value::Multi { .. } | Value::Toggle(_));
+        if self.fields.get(self.focus).is_some_and(|f| listed(&f.value)) {
+            match k.code {
+                KeyCode::Enter | KeyCode::Down => return self.forward(),
+                KeyCode::Up => {
+                    self.prev();
+                    return FormEvent::None;
+                }
+                _ => {}
+            }
         }
         let focus = self.focus;
         let today = self.today();
@@ -93,7 +110,7 @@ impl Form {
                         true
                     }
                     KeyCode::Enter if *multiline && k.modifiers.contains(KeyModifiers::ALT) => false,
-                    KeyCode::Enter => return if self.next() { FormEvent::None } else { FormEvent::Done },
+                    KeyCode::Enter => return self.forward(),
                     KeyCode::Down if *multiline && area.cursor().0 + 1 < area.lines().len() => {
                         area.move_cursor(CursorMove::Down);
                         false
@@ -102,7 +119,7 @@ impl Form {
                         area.move_cursor(CursorMove::Up);
                         false
                     }
-                    KeyCode::Down => return if self.next() { FormEvent::None } else { FormEvent::Done },
+                    KeyCode::Down => return self.forward(),
                     KeyCode::Up => {
                         self.prev();
                         return FormEvent::None;
@@ -143,12 +160,6 @@ impl Form {
             Value::Choice { options, selected } => {
                 let n = options.len();
                 match k.code {
-                    KeyCode::Enter => return if self.next() { FormEvent::None } else { FormEvent::Done },
-                    KeyCode::Down => return if self.next() { FormEvent::None } else { FormEvent::Done },
-                    KeyCode::Up => {
-                        self.prev();
-                        return FormEvent::None;
-                    }
                     _ if n == 0 => false,
                     KeyCode::Char(c) if (c.is_alphanumeric() || c == ' ') && plain_char(&k).is_some() => {
                         match type_ahead(options, *selected, &typed, c) {
@@ -179,12 +190,6 @@ impl Form {
             Value::Multi { options, on, cursor } => {
                 let n = options.len();
                 match k.code {
-                    KeyCode::Enter => return if self.next() { FormEvent::None } else { FormEvent::Done },
-                    KeyCode::Down => return if self.next() { FormEvent::None } else { FormEvent::Done },
-                    KeyCode::Up => {
-                        self.prev();
-                        return FormEvent::None;
-                    }
                     _ if n == 0 => false,
                     KeyCode::Right => {
                         *cursor = (*cursor + 1) % n;
@@ -212,11 +217,6 @@ impl Form {
                 }
             }
             Value::Toggle(b) => match k.code {
-                KeyCode::Enter | KeyCode::Down => return if self.next() { FormEvent::None } else { FormEvent::Done },
-                KeyCode::Up => {
-                    self.prev();
-                    return FormEvent::None;
-                }
                 KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => {
                     *b = !*b;
                     true
