@@ -218,6 +218,15 @@ fn every_key_that_works_is_on_the_help_page_and_every_key_there_works() {
                 Screen::new(screens::detail::EntryMenu::new(c, &d, false))
             }),
         ),
+        ("new incident: danger", Box::new(|c| screens::wizard::start(c))),
+        (
+            "new incident: a step's form",
+            Box::new(|c| {
+                let mut w = screens::wizard::start(c);
+                let _ = w.update(c, KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE));
+                w
+            }),
+        ),
     ];
     let mut problems = vec![];
     for (name, make) in &screens {

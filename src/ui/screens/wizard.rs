@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use serde::{Deserialize, Serialize};
 
@@ -23,8 +23,8 @@ use super::{Page, Screen, sections};
 use crate::domain::*;
 use crate::protocol::{Protocol, Walk};
 use crate::store::drafts::{Draft, INCIDENT};
-use crate::ui::form::{Field, Form, FormEvent, Value};
-use crate::ui::keymap::{Hint, hint, is_save, plain_char};
+use crate::ui::form::{Field, Form, Value};
+use crate::ui::keymap::Hint;
 use crate::ui::page::{Ctx, Done, Effect, FormDraft, Outcome};
 
 /// The protocol walker the wizard uses: [`crate::protocol::walk`] (tests may put a fake in its place).
@@ -1044,65 +1044,6 @@ impl Wizard {
             .position(|x| !matches!(x.value, Value::Info(_)))
             .is_none_or(|i| i >= f.focus)
     }
-
-    fn danger_key(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        let pick = match (key.code, plain_char(&key)) {
-            (_, Some('y')) | (_, Some('Y')) => Some(true),
-            (_, Some('n')) | (_, Some('N')) => Some(false),
-            (KeyCode::Up, _) | (KeyCode::Down, _) | (KeyCode::Tab, _) | (KeyCode::BackTab, _) => {
-                self.danger_sel = 1 - self.danger_sel.min(1);
-                None
-            }
-            (KeyCode::Enter, _) => Some(self.danger_sel == 0),
-            (KeyCode::Esc, _) => {
-                self.confirm_leave = true;
-                return Outcome::None;
-            }
-            _ => None,
-        };
-        match pick {
-            Some(true) => {
-                // Nothing before the banner: no database write, no question.
-                self.danger = Some(true);
-                self.danger_sel = 0;
-                self.show_999 = true;
-                Outcome::None
-            }
-            Some(false) => {
-                self.danger = Some(false);
-                self.forward(ctx)
-            }
-            None => Outcome::None,
-        }
-    }
-
-    fn question_key(&mut self, ctx: &Ctx<'_>, id: &str, key: KeyEvent) -> Outcome {
-        let Some(step) = ctx.protocol.steps.iter().find(|s| s.id == id) else {
-            return self.forward(ctx);
-        };
-        let n = step.answers.len();
-        let choose = |me: &mut Wizard, i: usize| -> Outcome {
-            if let Some(a) = step.answers.get(i) {
-                me.answers.insert(id.to_string(), a.id.clone());
-            }
-            me.forward(ctx)
-        };
-        match key.code {
-            KeyCode::Up => self.q_sel = self.q_sel.saturating_sub(1),
-            KeyCode::Down => self.q_sel = (self.q_sel + 1).min(n.saturating_sub(1)),
-            KeyCode::Enter => return choose(self, self.q_sel),
-            KeyCode::Esc | KeyCode::BackTab => return self.backward(ctx),
-            KeyCode::Char(c) if c.is_ascii_digit() && c != '0' => {
-                let i = c as usize - '1' as usize;
-                if i < n {
-                    self.q_sel = i;
-                    return choose(self, i);
-                }
-            }
-            _ => {}
-        }
-        Outcome::None
-    }
 }
 
 /// What a record will leave for later from who was told and the missing episode, in the words the check step
@@ -1157,76 +1098,7 @@ impl Page for Wizard {
     }
 
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
-        if self.saved.is_some() {
-            return Outcome::Menu;
-        }
-        if self.show_999 {
-            // Any key: the call is made (or being made); record the rest.
-            self.show_999 = false;
-            return self.forward(ctx);
-        }
-        if self.confirm_leave {
-            return match plain_char(&key) {
-                Some('y') | Some('Y') => {
-                    self.confirm_leave = false;
-                    if self.danger.is_some() || self.draft_id.is_some() {
-                        self.leaving = true;
-                        self.save_draft()
-                    } else {
-                        Outcome::Back
-                    }
-                }
-                _ => {
-                    self.confirm_leave = false;
-                    Outcome::None
-                }
-            };
-        }
-        match key.code {
-            KeyCode::PageDown => return self.forward(ctx),
-            KeyCode::PageUp => return self.backward(ctx),
-            _ => {}
-        }
-        if is_save(&key) {
-            return if self.part == Part::Review {
-                self.save(ctx)
-            } else if self.part == Part::Danger {
-                Outcome::Flash("Answer y or n first.".into())
-            } else {
-                self.forward(ctx)
-            };
-        }
-        match self.part.clone() {
-            Part::Danger => self.danger_key(ctx, key),
-            Part::Question(id) => self.question_key(ctx, &id, key),
-            Part::Review => {
-                match key.code {
-                    KeyCode::Up => self.review_scroll = self.review_scroll.saturating_sub(1),
-                    KeyCode::Down => {
-                        let n = draw::review_lines(self, ctx).len() as u16;
-                        self.review_scroll = (self.review_scroll + 1).min(n.saturating_sub(1));
-                    }
-                    KeyCode::Esc | KeyCode::BackTab => return self.backward(ctx),
-                    _ => {}
-                }
-                Outcome::None
-            }
-            _ => {
-                let Some(f) = self.form_mut() else {
-                    return self.backward(ctx);
-                };
-                if key.code == KeyCode::BackTab && Wizard::first_focus(f) {
-                    return self.backward(ctx);
-                }
-                let ev = f.handle_key_at(key, ctx.now);
-                self.resync();
-                match ev {
-                    FormEvent::Done => self.forward(ctx),
-                    FormEvent::Cancel => self.backward(ctx),
-                    _ => Outcome::None,
-                }
-            }
-        }
+        self.on_key(ctx, key)
     }
 
     fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
@@ -1275,35 +1147,12 @@ impl Page for Wizard {
         draw::view(self, frame, area, ctx);
     }
 
-    fn hints(&self, ctx: &Ctx<'_>) -> Vec<Hint> {
-        if self.saved.is_some() {
-            return vec![hint("any key", "menu")];
-        }
-        if self.show_999 {
-            return vec![hint("any key", "continue")];
-        }
-        if self.confirm_leave {
-            return vec![hint("y", "leave (draft kept)"), hint("n", "stay")];
-        }
-        let _ = ctx;
-        let mut h = match &self.part {
-            Part::Danger => vec![hint("y/n", "answer"), hint("Esc", "leave")],
-            Part::Question(_) => vec![hint("↑/↓ Enter", "answer"), hint("Esc/PgUp", "back a step")],
-            Part::Review => vec![
-                hint("Ctrl+S", "save"),
-                hint("↑/↓", "scroll"),
-                hint("Esc/PgUp", "back a step"),
-            ],
-            _ => vec![
-                hint("PgDn", "next step"),
-                hint("Esc/PgUp", "back a step"),
-                hint("Tab", "next field"),
-            ],
-        };
-        if let Some(f) = self.form() {
-            h.extend_from_slice(f.field_hints());
-        }
-        h
+    fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        self.key_bar()
+    }
+
+    fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        self.key_help()
     }
 
     fn form_draft(&self) -> Option<(FormDraft, String)> {
@@ -1323,6 +1172,7 @@ impl Page for Wizard {
 }
 
 mod draw;
+mod keys;
 
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
 use chrono::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::KeyModifiers;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 use super::*;
 use crate::protocol::{Answer, Recommendation, Shown, Step};
