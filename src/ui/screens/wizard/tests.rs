@@ -1,12 +1,13 @@
 use chrono::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::protocol::{Answer, Recommendation, Shown, Step};
 use crate::store::Store;
 use crate::ui::app::{App, Msg};
+use crate::ui::page::Done;
 use crate::ui::theme::Theme;
 
 /// The documented behaviour of `protocol::walk`, for these tests while the engine is built elsewhere.
