@@ -139,6 +139,19 @@ impl App {
         }
     }
 
+    /// Hand the screen on top the context it reads: the app's state, borrowed beside the screen stack (which a
+    /// `&self` [`App::ctx`] could not be).
+    fn on_top<R>(&mut self, f: impl FnOnce(&mut Screen, &Ctx<'_>) -> R) -> R {
+        let ctx = Ctx {
+            store: &self.store,
+            session: self.session.as_ref(),
+            protocol: &self.protocol,
+            now: self.now,
+            theme: self.theme,
+        };
+        f(self.stack.last_mut().expect("non-empty"), &ctx)
+    }
+
     pub fn top(&self) -> &Screen {
         self.stack.last().expect("the stack is never empty")
     }
@@ -162,16 +175,7 @@ impl App {
             Msg::Paste(s) => {
                 self.last_activity = self.now;
                 self.flash = None;
-                let out = {
-                    let ctx = Ctx {
-                        store: &self.store,
-                        session: self.session.as_ref(),
-                        protocol: &self.protocol,
-                        now: self.now,
-                        theme: self.theme,
-                    };
-                    self.stack.last_mut().expect("non-empty").paste(&ctx, &s)
-                };
+                let out = self.on_top(|top, ctx| top.paste(ctx, &s));
                 self.handle(out);
                 self.typed();
             }
@@ -214,16 +218,7 @@ impl App {
                     self.stack.push(s);
                     return;
                 }
-                let out = {
-                    let ctx = Ctx {
-                        store: &self.store,
-                        session: self.session.as_ref(),
-                        protocol: &self.protocol,
-                        now: self.now,
-                        theme: self.theme,
-                    };
-                    self.stack.last_mut().expect("non-empty").update(&ctx, k)
-                };
+                let out = self.on_top(|top, ctx| top.update(ctx, k));
                 self.handle(out);
                 self.typed();
             }
@@ -266,16 +261,7 @@ impl App {
                 if self.epoch != epoch {
                     return;
                 }
-                let out = {
-                    let ctx = Ctx {
-                        store: &self.store,
-                        session: self.session.as_ref(),
-                        protocol: &self.protocol,
-                        now: self.now,
-                        theme: self.theme,
-                    };
-                    self.stack.last_mut().expect("non-empty").done(&ctx, done)
-                };
+                let out = self.on_top(|top, ctx| top.done(ctx, done));
                 self.handle(out);
             }
             Outcome::Flash(t) => self.flash = Some(Flash { text: t, error: false }),
@@ -286,14 +272,7 @@ impl App {
 
     /// After going back, the screen below may show stale data: let it reload.
     fn refresh_top(&mut self) {
-        let ctx = Ctx {
-            store: &self.store,
-            session: self.session.as_ref(),
-            protocol: &self.protocol,
-            now: self.now,
-            theme: self.theme,
-        };
-        self.stack.last_mut().expect("non-empty").refresh(&ctx);
+        self.on_top(|top, ctx| top.refresh(ctx));
     }
 
     /// Start a session for `staff` without asking for the passphrase: for benchmarks and tests that draw the
@@ -326,20 +305,14 @@ impl App {
         // The menu underneath; the handover first.
         let mut restored = false;
         let mut kept_at = None;
-        self.kept_id = None;
         self.dirty = None;
         let mut from_memory = None;
         if let Some(h) = &self.hold {
             h.signed_in(Some(&staff_label(&self.session)));
         }
+        let mut kept_id = None;
         let stack = {
-            let ctx = Ctx {
-                store: &self.store,
-                session: self.session.as_ref(),
-                protocol: &self.protocol,
-                now: self.now,
-                theme: self.theme,
-            };
+            let ctx = self.ctx();
             let mut stack = vec![Screen::new(screens::menu::MenuScreen::new(&ctx))];
             // On a YOS there is no handover of its own: the homes' arrivals instead.
             if self.store.role().is_ok_and(|r| r == crate::store::settings::Role::Yos) {
@@ -372,11 +345,12 @@ impl App {
                     }
                     // Kept open and carried on: a power cut right after this sign-in loses nothing either. A
                     // draft that no longer opens is closed when the next form is kept.
-                    self.kept_id = Some(d.id);
+                    kept_id = Some(d.id);
                 }
             }
             stack
         };
+        self.kept_id = kept_id;
         if let Some(i) = from_memory {
             self.unsaved.remove(i);
             // Not yet written anywhere but memory: keep it at the next tick.

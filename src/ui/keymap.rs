@@ -190,6 +190,15 @@ pub mod k {
     pub const HOME: KeySpec = KeySpec::Key(KeyCode::Home);
     pub const END: KeySpec = KeySpec::Key(KeyCode::End);
     pub const TAB: KeySpec = KeySpec::Key(KeyCode::Tab);
+    /// The keys that edit a text field or change a choice in a form.
+    pub const EDITING: &[KeySpec] = &[
+        KeySpec::Key(KeyCode::Backspace),
+        KeySpec::Key(KeyCode::Delete),
+        KeySpec::Key(KeyCode::Left),
+        KeySpec::Key(KeyCode::Right),
+        KeySpec::Key(KeyCode::Home),
+        KeySpec::Key(KeyCode::End),
+    ];
     pub const fn c(ch: char) -> KeySpec {
         KeySpec::Char(ch)
     }

@@ -41,14 +41,7 @@ pub const FORM_KEYS: &[Binding<FormKey>] = &[
     bind(&[ESC], FormKey::Leave, "Esc", "cancel"),
     bind(&[KeySpec::AnyChar], FormKey::Type, "", "type into the field"),
     bind(
-        &[
-            KeySpec::Key(KeyCode::Backspace),
-            KeySpec::Key(KeyCode::Delete),
-            KeySpec::Key(KeyCode::Left),
-            KeySpec::Key(KeyCode::Right),
-            KeySpec::Key(KeyCode::Home),
-            KeySpec::Key(KeyCode::End),
-        ],
+        crate::ui::keymap::k::EDITING,
         FormKey::Edit,
         "",
         "edit the text, or choose",
@@ -261,6 +254,21 @@ impl<F: FormSpec> Page for F {
     fn form_draft(&self) -> Option<(FormDraft, String)> {
         self.draft()
     }
+}
+
+/// A new passphrase typed twice (fields `pass` and `pass2`): the passphrase, or None with the problem beside
+/// its field (too weak, or the two differ: `differ` says so).
+pub fn passphrase_twice(form: &mut Form, differ: &'static str) -> Option<String> {
+    let p = form.get("pass");
+    if let Err(e) = crate::domain::staff::validate_passphrase(&p) {
+        form.set_error("pass", e);
+        return None;
+    }
+    if p != form.get("pass2") {
+        form.set_error("pass2", differ);
+        return None;
+    }
+    Some(p)
 }
 
 #[cfg(test)]

@@ -62,15 +62,10 @@ impl FormSpec for SetupScreen {
     }
 
     fn submit(&mut self, _ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
-        let p = self.form.get("pass");
-        if let Err(e) = crate::domain::staff::validate_passphrase(&p) {
-            self.form.set_error("pass", e);
-        } else if p != self.form.get("pass2") {
-            self.form.set_error("pass2", "The two passphrases are different.");
-        }
-        if !self.form.focus_first_error() {
+        let p = super::form_page::passphrase_twice(&mut self.form, "The two passphrases are different.");
+        let (true, Some(p)) = (self.form.focus_first_error(), p) else {
             return Err(Outcome::None);
-        }
+        };
         Ok(Effect::Setup {
             home: self.form.text("home"),
             urn: self.form.text("urn"),

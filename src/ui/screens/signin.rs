@@ -457,16 +457,12 @@ impl FormSpec for ChangePassphraseScreen {
         &mut self.form
     }
     fn submit(&mut self, _ctx: &Ctx<'_>) -> Result<Effect, Outcome> {
-        let p = self.form.get("pass");
-        if let Err(e) = crate::domain::staff::validate_passphrase(&p) {
-            self.form.set_error("pass", e);
+        let Some(p) = super::form_page::passphrase_twice(
+            &mut self.form,
+            "The two new passphrases are different. Type them again.",
+        ) else {
             return Err(Outcome::None);
-        }
-        if p != self.form.get("pass2") {
-            self.form
-                .set_error("pass2", "The two new passphrases are different. Type them again.");
-            return Err(Outcome::None);
-        }
+        };
         Ok(Effect::ChangeOwnPassphrase {
             current: self.form.get("current"),
             new: p,

@@ -92,14 +92,7 @@ const SECTION: &[Binding<Act>] = &[
     ),
     bind(&[KeySpec::AnyChar], Act::Field, "", TYPING),
     bind(
-        &[
-            KeySpec::Key(KeyCode::Backspace),
-            KeySpec::Key(KeyCode::Delete),
-            KeySpec::Key(KeyCode::Left),
-            KeySpec::Key(KeyCode::Right),
-            KeySpec::Key(KeyCode::Home),
-            KeySpec::Key(KeyCode::End),
-        ],
+        crate::ui::keymap::k::EDITING,
         Act::Field,
         "",
         "edit the text, or choose",
