@@ -24,6 +24,9 @@ pub const fn hint(keys: &'static str, action: &'static str) -> Hint {
     Hint::new(keys, action)
 }
 
+/// What the characters typed do in a form: F1 names the keys "typing".
+pub const TYPING: &str = "type into the field";
+
 /// Keys that work everywhere once signed in.
 pub const GLOBAL: &[Hint] = &[hint("F1/?", "help"), hint("Ctrl+L", "lock"), hint("Ctrl+Q", "quit")];
 
@@ -153,7 +156,12 @@ pub fn help<A: Copy>(table: &[Binding<A>], label: impl Fn(&Binding<A>) -> Option
         .iter()
         .filter_map(|b| {
             let l = label(b)?;
-            let keys: Vec<String> = b.keys.iter().map(|k| k.name()).collect();
+            // Typing into a form's field is "typing"; "letter" is a list's jump to a name.
+            let keys: Vec<String> = if l == TYPING {
+                vec!["typing".into()]
+            } else {
+                b.keys.iter().map(|k| k.name()).collect()
+            };
             let l = if l.is_empty() { movement(b.keys) } else { l };
             Some(Hint {
                 keys: Cow::Owned(keys.join("/")),

@@ -39,7 +39,7 @@ pub const FORM_KEYS: &[Binding<FormKey>] = &[
         "save",
     ),
     bind(&[ESC], FormKey::Leave, "Esc", "cancel"),
-    bind(&[KeySpec::AnyChar], FormKey::Type, "", "type into the field"),
+    bind(&[KeySpec::AnyChar], FormKey::Type, "", keymap::TYPING),
     bind(
         crate::ui::keymap::k::EDITING,
         FormKey::Edit,
@@ -237,16 +237,7 @@ impl<F: FormSpec> Page for F {
 
     /// Every form key that works here, each key named ("typing" for the characters typed), then the field's.
     fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut h: Vec<Hint> = keymap::help(FORM_KEYS, |b| self.label(b.action))
-            .into_iter()
-            .map(|x| {
-                if x.action == "type into the field" {
-                    Hint::new("typing", x.action)
-                } else {
-                    x
-                }
-            })
-            .collect();
+        let mut h = keymap::help(FORM_KEYS, |b| self.label(b.action));
         h.extend_from_slice(self.form().field_hints());
         h
     }

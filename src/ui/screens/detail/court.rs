@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -14,9 +14,66 @@ use crate::store::court::{COURT_MAX, CourtEntry, CourtInput, CourtKind, CourtRes
 use crate::store::incidents::IncidentDetail;
 use crate::ui::app::{Ctx, Done, Effect, FormDraft, Outcome};
 use crate::ui::form::{Field, Form, FormEvent};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::keymap::k::{DOWN, ENTER, ESC, TAB, UP, c};
+use crate::ui::keymap::{self, Binding, Hint, KeySpec, bind};
 use crate::ui::screens::Page;
 use crate::ui::screens::widgets::safe;
+
+/// What a key does on the YOS entry screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Appearance,
+    Outcome,
+    Breach,
+    Correct,
+    /// Which entry to correct, by its number.
+    Number,
+    /// A key for the form's fields.
+    Field,
+    Save,
+    Back,
+}
+
+const DIGITS: &[KeySpec] = &[c('1'), c('2'), c('3'), c('4'), c('5'), c('6'), c('7'), c('8'), c('9')];
+const SAVE: &[KeySpec] = &[KeySpec::Ctrl('s'), KeySpec::Key(KeyCode::F(2))];
+
+/// What to add: the three kinds, and a correction where this record has entries to correct.
+const KIND_KEYS: &[Binding<Act>] = &[
+    bind(&[c('1')], Act::Appearance, "1-3", "choose"),
+    bind(&[c('2')], Act::Outcome, "", "court outcome"),
+    bind(&[c('3')], Act::Breach, "", "breach of an order"),
+    bind(&[c('4')], Act::Correct, "4", "correct an entry"),
+    bind(&[ESC], Act::Back, "Esc", "back"),
+];
+/// Which entry to correct.
+const PICK_KEYS: &[Binding<Act>] = &[
+    bind(DIGITS, Act::Number, "1-9", "which entry"),
+    bind(&[ESC], Act::Back, "Esc", "back"),
+];
+/// The entry's fields: every key goes to the form; these name them for the help bar and F1.
+const FIELD_KEYS: &[Binding<Act>] = &[
+    bind(&[TAB, ENTER, DOWN], Act::Field, "Tab/Enter", "next"),
+    bind(&[KeySpec::Key(KeyCode::BackTab), UP], Act::Field, "", "previous field"),
+    bind(SAVE, Act::Field, "Ctrl+S", "check"),
+    bind(&[ESC], Act::Field, "Esc", "back"),
+    bind(&[KeySpec::AnyChar], Act::Field, "", keymap::TYPING),
+    bind(
+        crate::ui::keymap::k::EDITING,
+        Act::Field,
+        "",
+        "edit the text, or choose",
+    ),
+];
+/// Check, then save.
+const CHECK_KEYS: &[Binding<Act>] = &[
+    bind(
+        &[ENTER, KeySpec::Ctrl('s'), KeySpec::Key(KeyCode::F(2))],
+        Act::Save,
+        "Enter/Ctrl+S",
+        "save",
+    ),
+    bind(&[ESC], Act::Back, "Esc", "change"),
+];
 
 /// The draft value that says which kind a kept draft is.
 const KIND_KEY: &str = "_kind";
@@ -259,6 +316,22 @@ impl CourtScreen {
     }
 }
 
+impl CourtScreen {
+    fn keys(&self) -> &'static [Binding<Act>] {
+        match self.step {
+            Step::Kind => KIND_KEYS,
+            Step::Pick => PICK_KEYS,
+            Step::Fields(_) => FIELD_KEYS,
+            Step::Check(..) => CHECK_KEYS,
+        }
+    }
+
+    /// A correction only where this record has YOS entries to correct.
+    fn applies(&self, a: Act) -> bool {
+        a != Act::Correct || !self.standing.is_empty()
+    }
+}
+
 impl Page for CourtScreen {
     fn title(&self) -> String {
         format!("YOS entry · {}", self.about)
@@ -266,70 +339,64 @@ impl Page for CourtScreen {
 
     fn update(&mut self, ctx: &Ctx<'_>, key: KeyEvent) -> Outcome {
         self.error = None;
-        match &self.step {
-            Step::Kind => {
-                let kind = match key.code {
-                    KeyCode::Char('1') => CourtKind::Appearance,
-                    KeyCode::Char('2') => CourtKind::Outcome,
-                    KeyCode::Char('3') => CourtKind::Breach,
-                    KeyCode::Char('4') if !self.standing.is_empty() => {
-                        self.step = Step::Pick;
-                        return Outcome::None;
+        if let Step::Fields(kind) = self.step {
+            match self.form.handle_key_at(key, ctx.now) {
+                FormEvent::Save | FormEvent::Done => {
+                    if let Some(i) = self.input(kind, ctx.now) {
+                        self.step = Step::Check(kind, Box::new(i));
                     }
-                    KeyCode::Esc => return Outcome::Back,
-                    _ => return Outcome::None,
-                };
-                self.corrects = None;
-                self.form = Self::fields(kind);
-                self.step = Step::Fields(kind);
-                Outcome::None
-            }
-            Step::Pick => {
-                match key.code {
-                    KeyCode::Esc => self.step = Step::Kind,
-                    KeyCode::Char(c) => {
-                        let n = c.to_digit(10).unwrap_or(0) as usize;
-                        if let Some(e) = n.checked_sub(1).and_then(|i| self.standing.get(i)).cloned() {
-                            self.correct(e);
-                        }
-                    }
-                    _ => {}
                 }
-                Outcome::None
-            }
-            Step::Fields(kind) => {
-                let kind = *kind;
-                match self.form.handle_key_at(key, ctx.now) {
-                    FormEvent::Save | FormEvent::Done => {
-                        if let Some(i) = self.input(kind, ctx.now) {
-                            self.step = Step::Check(kind, Box::new(i));
-                        }
-                        Outcome::None
-                    }
-                    FormEvent::Cancel => {
-                        self.corrects = None;
-                        self.step = Step::Kind;
-                        Outcome::None
-                    }
-                    _ => Outcome::None,
+                FormEvent::Cancel => {
+                    self.corrects = None;
+                    self.step = Step::Kind;
                 }
+                _ => {}
             }
-            Step::Check(kind, i) => {
-                let save = key.code == KeyCode::Enter
-                    || key.code == KeyCode::F(2)
-                    || (key.code == KeyCode::Char('s') && key.modifiers.contains(KeyModifiers::CONTROL));
-                if save {
-                    return Outcome::Effect(Effect::AddCourtEntry {
-                        incident_id: self.incident_id,
-                        input: i.clone(),
-                    });
-                }
-                if key.code == KeyCode::Esc {
-                    self.step = Step::Fields(*kind);
-                }
-                Outcome::None
-            }
+            return Outcome::None;
         }
+        let Some(act) = keymap::lookup(self.keys(), &key, |a| self.applies(a)) else {
+            return Outcome::None;
+        };
+        let kind = match (&self.step, act) {
+            (Step::Kind, Act::Appearance) => CourtKind::Appearance,
+            (Step::Kind, Act::Outcome) => CourtKind::Outcome,
+            (Step::Kind, Act::Breach) => CourtKind::Breach,
+            (Step::Kind, Act::Correct) => {
+                self.step = Step::Pick;
+                return Outcome::None;
+            }
+            (Step::Kind, _) => return Outcome::Back,
+            (Step::Pick, Act::Back) => {
+                self.step = Step::Kind;
+                return Outcome::None;
+            }
+            (Step::Pick, _) => {
+                let n = match key.code {
+                    KeyCode::Char(c) => c.to_digit(10).unwrap_or(0) as usize,
+                    _ => 0,
+                };
+                if let Some(e) = n.checked_sub(1).and_then(|i| self.standing.get(i)).cloned() {
+                    self.correct(e);
+                }
+                return Outcome::None;
+            }
+            // Every key goes to the fields (Ctrl+U, Alt+Enter too): handled above.
+            (Step::Fields(_), _) => return Outcome::None,
+            (Step::Check(_, i), Act::Save) => {
+                return Outcome::Effect(Effect::AddCourtEntry {
+                    incident_id: self.incident_id,
+                    input: i.clone(),
+                });
+            }
+            (Step::Check(kind, _), _) => {
+                self.step = Step::Fields(*kind);
+                return Outcome::None;
+            }
+        };
+        self.corrects = None;
+        self.form = Self::fields(kind);
+        self.step = Step::Fields(kind);
+        Outcome::None
     }
 
     fn paste(&mut self, _ctx: &Ctx<'_>, text: &str) -> Outcome {
@@ -417,17 +484,19 @@ impl Page for CourtScreen {
     }
 
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        match &self.step {
-            Step::Kind if !self.standing.is_empty() => vec![hint("1-4", "choose"), hint("Esc", "back")],
-            Step::Kind => vec![hint("1-3", "choose"), hint("Esc", "back")],
-            Step::Pick => vec![hint("1-9", "which entry"), hint("Esc", "back")],
-            Step::Fields(_) => {
-                let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "check"), hint("Esc", "back")];
-                h.extend_from_slice(self.form.field_hints());
-                h
-            }
-            Step::Check(..) => vec![hint("Enter/Ctrl+S", "save"), hint("Esc", "change")],
+        let mut h = keymap::bar(self.keys(), |b| self.applies(b.action).then_some(b.label));
+        if let Step::Fields(_) = self.step {
+            h.extend_from_slice(self.form.field_hints());
         }
+        h
+    }
+
+    fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        let mut h = keymap::help(self.keys(), |b| self.applies(b.action).then_some(b.label));
+        if let Step::Fields(_) = self.step {
+            h.extend_from_slice(self.form.field_hints());
+        }
+        h
     }
 
     /// What was typed is kept as the officer's draft when the app locks (fields or check step).
@@ -464,6 +533,7 @@ mod tests {
     use crate::ui::app::Session;
     use crate::ui::screens::detail::DetailScreen;
     use crate::ui::screens::testing::{ctx_at, protocol, render};
+    use ratatui::crossterm::event::KeyModifiers;
 
     fn keys(page: &mut dyn Page, ctx: &Ctx<'_>, s: &str) -> Outcome {
         let mut last = Outcome::None;

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use super::{Part, Wizard};
 use crate::ui::form::FormEvent;
 use crate::ui::keymap::k::{DOWN, ENTER, ESC, PGDN, PGUP, TAB, UP, c};
-use crate::ui::keymap::{self, Binding, Hint, KeySpec, bind};
+use crate::ui::keymap::{self, Binding, Hint, KeySpec, TYPING, bind};
 use crate::ui::page::{Ctx, Outcome};
 
 /// What a key does in the wizard.
@@ -37,9 +37,6 @@ pub(super) enum Act {
 const BACKTAB: KeySpec = KeySpec::Key(KeyCode::BackTab);
 const SAVE: &[KeySpec] = &[KeySpec::Ctrl('s'), KeySpec::Key(KeyCode::F(2))];
 const DIGITS: &[KeySpec] = &[c('1'), c('2'), c('3'), c('4'), c('5'), c('6'), c('7'), c('8'), c('9')];
-
-/// Every character typed goes into the field (F1 names it "typing", as on every form).
-const TYPING: &str = "type into the field";
 
 /// Saved: any key goes to the menu.
 const SAVED: &[Binding<Act>] = &[bind(&[KeySpec::Any], Act::Any, "any key", "menu")];
@@ -129,16 +126,7 @@ impl Wizard {
 
     /// The F1 page: every key that works now.
     pub(super) fn key_help(&self) -> Vec<Hint> {
-        let mut h: Vec<Hint> = keymap::help(self.keys(), |b| Some(b.label))
-            .into_iter()
-            .map(|x| {
-                if x.action == TYPING {
-                    Hint::new("typing", TYPING)
-                } else {
-                    x
-                }
-            })
-            .collect();
+        let mut h = keymap::help(self.keys(), |b| Some(b.label));
         if let Some(f) = self.form() {
             h.extend_from_slice(f.field_hints());
         }
