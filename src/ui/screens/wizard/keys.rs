@@ -49,7 +49,7 @@ const LEAVE: &[Binding<Act>] = &[
 ];
 /// Is anyone in immediate danger?
 const DANGER: &[Binding<Act>] = &[
-    bind(&[c('y'), c('Y')], Act::Yes, "y/n", "answer"),
+    bind(&[c('y'), c('Y')], Act::Yes, "y/n", "someone is in danger now"),
     bind(&[c('n'), c('N')], Act::No, "", "no one is in danger"),
     bind(&[UP, DOWN, TAB, BACKTAB], Act::Mark, "", "move"),
     bind(&[ENTER], Act::Pick, "", "the answer marked"),
@@ -117,7 +117,14 @@ impl Wizard {
 
     /// The help bar: the table's keys, and the focused field's own.
     pub(super) fn key_bar(&self) -> Vec<Hint> {
-        let mut h = keymap::bar(self.keys(), |b| Some(b.label));
+        // The danger question's y and n share one place on the bar.
+        let mut h = keymap::bar(self.keys(), |b| {
+            Some(if self.part == Part::Danger && b.action == Act::Yes {
+                "answer"
+            } else {
+                b.label
+            })
+        });
         if let Some(f) = self.form() {
             h.extend_from_slice(f.field_hints());
         }
