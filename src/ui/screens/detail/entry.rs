@@ -12,9 +12,10 @@ use super::lines::correctable;
 use crate::domain::*;
 use crate::store::incidents::manager_only;
 use crate::ui::form::{Form, FormEvent};
-use crate::ui::keymap::{Hint, hint};
+use crate::ui::keymap::{self, Hint};
 use crate::ui::page::{Ctx, Done, Effect, FormDraft, Outcome};
 use crate::ui::screens::Page;
+use crate::ui::screens::form_page::{FORM_KEYS, FormKey};
 use crate::ui::screens::sections::{self, Problems};
 use crate::ui::screens::widgets::safe;
 
@@ -433,8 +434,15 @@ impl Page for EntryForm {
         self.form.render(frame, body, &ctx.theme);
     }
 
+    /// The keys of every form (one table, `form_page::FORM_KEYS`), then the field's own.
     fn hints(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
-        let mut h = vec![hint("Tab/Enter", "next"), hint("Ctrl+S", "save"), hint("Esc", "back")];
+        let mut h = keymap::bar(FORM_KEYS, |b| Some(form_key_label(b.action, b.label)));
+        h.extend_from_slice(self.form.field_hints());
+        h
+    }
+
+    fn help(&self, _ctx: &Ctx<'_>) -> Vec<Hint> {
+        let mut h = keymap::help(FORM_KEYS, |b| Some(form_key_label(b.action, b.label)));
         h.extend_from_slice(self.form.field_hints());
         h
     }
@@ -453,4 +461,9 @@ impl Page for EntryForm {
             )
         })
     }
+}
+
+/// Esc leaves an entry's form for the record it belongs to.
+fn form_key_label(a: FormKey, label: &'static str) -> &'static str {
+    if a == FormKey::Leave { "back" } else { label }
 }
